@@ -1,3 +1,108 @@
-/** Push, pull, logins and the registries the user works with. Owned by the transfers work (issue 4). */
-export const transfersCommands = {} as const;
-export const transfersEvents = {} as const;
+/**
+ * Push, pull and registry logins (issue 4). A push or pull answers an operation id at once; its
+ * progress then arrives as `transfers.progress` events, each carrying the whole snapshot of one
+ * transfer, so the renderer can simply replace what it holds by id. `transfers.list` answers the same
+ * snapshots, so a view that remounts (or a finished push's log) shows exactly what it showed before.
+ */
+import { z } from 'zod';
+import { command, event } from './define';
+import { appErrorSchema } from './errors';
+
+const imageReference = z.string().min(1).max(512);
+const transferId = z.string().min(1).max(64);
+
+export const transferKindSchema = z.enum(['push', 'pull']);
+export type TransferKind = z.infer<typeof transferKindSchema>;
+
+export const transferStateSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+export type TransferState = z.infer<typeof transferStateSchema>;
+
+/**
+ * What a row's `current`/`total` count. 'bytes' for transfers; 'seconds' where the daemon reports a
+ * step's elapsed time instead (Extracting under the containerd image store); 'none' when no numbers.
+ */
+export const progressUnitSchema = z.enum(['bytes', 'seconds', 'none']);
+export type ProgressUnit = z.infer<typeof progressUnitSchema>;
+
+/** One layer, as the daemon reports it: its short id, its latest status in the daemon's words. */
+export const transferRowSchema = z.object({
+  id: z.string(),
+  /** The daemon's own words: "Pushing", "Layer already exists", "Mounted from library/nginx", "Cancelled"… */
+  status: z.string(),
+  current: z.number().nonnegative(),
+  /** 0 while unknown. */
+  total: z.number().nonnegative(),
+  unit: progressUnitSchema,
+  /** True once the layer needs no more work (pushed, exists, mounted, pulled). */
+  done: z.boolean(),
+});
+export type TransferRow = z.infer<typeof transferRowSchema>;
+
+export const transferSnapshotSchema = z.object({
+  id: transferId,
+  kind: transferKindSchema,
+  /** The normalised reference, e.g. `127.0.0.1:5000/team/app:1.0`. */
+  reference: z.string(),
+  state: transferStateSchema,
+  rows: z.array(transferRowSchema),
+  /** 0…1, weighted by bytes; 1 once succeeded. */
+  overall: z.number().min(0).max(1),
+  bytesDone: z.number().nonnegative(),
+  bytesTotal: z.number().nonnegative(),
+  /** Bytes per second over the last few seconds. */
+  speed: z.number().nonnegative(),
+  /** null while it cannot be estimated. */
+  etaSeconds: z.number().nonnegative().nullable(),
+  /** `sha256:…` of the manifest, once known. */
+  digest: z.string().optional(),
+  /** Status lines that belong to no layer ("The push refers to repository …", "Status: …"), in order. */
+  messages: z.array(z.string()),
+  error: appErrorSchema.optional(),
+  /** Epoch milliseconds. */
+  startedAt: z.number(),
+  finishedAt: z.number().optional(),
+});
+export type TransferSnapshot = z.infer<typeof transferSnapshotSchema>;
+
+const started = z.object({ id: transferId });
+
+export const transfersCommands = {
+  'transfers.push': command(
+    z.object({ reference: imageReference }),
+    started,
+    'Push a local image to its registry; answers the transfer id at once, progress follows as events.',
+  ),
+  'transfers.pull': command(
+    z.object({ reference: imageReference }),
+    started,
+    'Pull an image from its registry; answers the transfer id at once, progress follows as events.',
+  ),
+  'transfers.cancel': command(
+    z.object({ id: transferId }),
+    z.object({ cancelled: z.boolean() }),
+    "Abort a running transfer (the daemon's request is closed); false if it had already finished.",
+  ),
+  'transfers.list': command(z.object({}), z.array(transferSnapshotSchema), 'Every transfer of this session, newest first.'),
+  'transfers.dismiss': command(
+    z.object({ id: transferId }),
+    z.object({ dismissed: z.boolean() }),
+    'Forget a finished transfer so it leaves the list.',
+  ),
+  'transfers.login': command(
+    z.object({
+      registry: z.string().min(1).max(255),
+      username: z.string().min(1).max(255),
+      /** A password or an access token. Kept in the host's memory only; never sent back. */
+      password: z.string().min(1).max(4096),
+    }),
+    z.object({ ok: z.literal(true), registry: z.string() }),
+    "Check a login through the daemon's /auth and keep it for pushes and pulls; fails with UNAUTHORIZED.",
+  ),
+} as const;
+
+export const transfersEvents = {
+  'transfers.progress': event(
+    transferSnapshotSchema,
+    'The whole snapshot of one transfer; a few per second while it runs, and always its final state.',
+  ),
+} as const;
