@@ -1,3 +1,135 @@
-/** Commands and events of the embedded registry. Owned by the registry work (issue 3). */
-export const registryCommands = {} as const;
-export const registryEvents = {} as const;
+/**
+ * Commands and events of the embedded registry (issue 3). The registry runs in its own process; its
+ * supervisor answers these. Repository names and tags are checked against the OCI Distribution
+ * grammar here, so a malformed name is refused at the router and never reaches the registry process.
+ * The shapes of repositories, stats, activity and GC results mirror `electron/registry/messages.ts`.
+ */
+import { z } from 'zod';
+import { command, event } from './define';
+import { appErrorSchema } from './errors';
+
+/**
+ * The OCI Distribution name grammar: path components of lowercase alphanumerics joined by `.`, `_`,
+ * `__` or runs of `-`, separated by `/`. Whole names are capped at 255 characters, as distribution
+ * does, because longer ones break on-disk paths and other registries refuse them anyway.
+ */
+export const REPOSITORY_NAME_PATTERN = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+/** The OCI Distribution tag grammar (at most 128 characters). */
+export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+export const repositoryNameSchema = z
+  .string()
+  .max(255, 'A repository name is at most 255 characters.')
+  .regex(REPOSITORY_NAME_PATTERN, 'Use lowercase letters, digits and . _ - separators, with / between parts.');
+export const tagSchema = z
+  .string()
+  .regex(TAG_PATTERN, 'A tag is 1–128 letters, digits, _ . or -, and cannot start with . or -.');
+
+export const registryStateSchema = z.enum(['stopped', 'starting', 'running', 'stopping', 'crashed']);
+export type RegistryState = z.infer<typeof registryStateSchema>;
+
+export const registryStatsSchema = z.object({
+  repositories: z.number().int().nonnegative(),
+  tags: z.number().int().nonnegative(),
+  blobs: z.number().int().nonnegative(),
+  /** Bytes used on disk by blobs. */
+  diskUsed: z.number().nonnegative(),
+});
+export type RegistryStats = z.infer<typeof registryStatsSchema>;
+
+export const registryStatusSchema = z.object({
+  state: registryStateSchema,
+  /** `http://127.0.0.1:5000`, while running. */
+  url: z.string().optional(),
+  /** The port it runs on, or will try next. */
+  port: z.number().int().min(1).max(65535),
+  /** `127.0.0.1`, or `0.0.0.0` when the user opted into the network. */
+  host: z.string(),
+  dataDir: z.string(),
+  exposeOnNetwork: z.boolean(),
+  /** ms since epoch, while running. */
+  startedAt: z.number().optional(),
+  stats: registryStatsSchema.optional(),
+  /** Why it last failed to start or stopped unexpectedly; cleared by a successful start. */
+  lastError: appErrorSchema.optional(),
+  /** How many times it was restarted after a crash since the user last started it. */
+  restarts: z.number().int().nonnegative(),
+});
+export type RegistryStatus = z.infer<typeof registryStatusSchema>;
+
+export const repositoryTagSchema = z.object({
+  tag: z.string(),
+  /** Digest of the manifest the tag points at. */
+  digest: z.string(),
+  mediaType: z.string(),
+  /** Sum of config and layer sizes (for an index: of the largest child image). */
+  size: z.number().nonnegative(),
+  /** `os/arch[/variant]` for each image in an index, or the single image's platform when known. */
+  platforms: z.array(z.string()),
+});
+export type RepositoryTag = z.infer<typeof repositoryTagSchema>;
+
+export const repositorySummarySchema = z.object({
+  name: z.string(),
+  tags: z.array(repositoryTagSchema),
+});
+export type RepositorySummary = z.infer<typeof repositorySummarySchema>;
+
+export const registryActivitySchema = z.object({
+  kind: z.enum(['push', 'pull', 'blob-upload', 'blob-mount', 'delete', 'gc']),
+  repository: z.string(),
+  reference: z.string().optional(),
+  digest: z.string().optional(),
+  bytes: z.number().nonnegative().optional(),
+  /** ms since epoch. */
+  at: z.number(),
+});
+export type RegistryActivity = z.infer<typeof registryActivitySchema>;
+
+export const garbageCollectionResultSchema = z.object({
+  dryRun: z.boolean(),
+  blobsRemoved: z.number().int().nonnegative(),
+  bytesFreed: z.number().nonnegative(),
+  /** Digests that were (or, in a dry run, would be) removed. */
+  digests: z.array(z.string()),
+});
+export type GarbageCollectionResult = z.infer<typeof garbageCollectionResultSchema>;
+
+/** How many recent activity entries the host keeps for a view that mounts later. */
+export const REGISTRY_ACTIVITY_LIMIT = 200;
+
+export const registryCommands = {
+  'registry.status': command(z.object({}), registryStatusSchema, 'The local registry as it is now.'),
+  'registry.start': command(
+    z.object({ port: z.number().int().min(1).max(65535).optional() }),
+    registryStatusSchema,
+    'Start the local registry (on `port`, which is then saved in the settings); answers once it serves.',
+  ),
+  'registry.stop': command(z.object({}), registryStatusSchema, 'Stop the local registry; answers once it has exited.'),
+  'registry.repositories': command(
+    z.object({}),
+    z.array(repositorySummarySchema),
+    'Every repository in the local registry with its tags.',
+  ),
+  'registry.deleteTag': command(
+    z.object({ repository: repositoryNameSchema, tag: tagSchema }),
+    z.object({ repository: z.string(), tag: z.string() }),
+    'Remove a tag; its blobs stay until the next clean-up.',
+  ),
+  'registry.gc': command(
+    z.object({ dryRun: z.boolean() }),
+    garbageCollectionResultSchema,
+    'Garbage collection: remove blobs nothing refers to, or (dry run) report what that would free.',
+  ),
+  'registry.activity': command(
+    z.object({}),
+    z.array(registryActivitySchema).max(REGISTRY_ACTIVITY_LIMIT),
+    `The last ${REGISTRY_ACTIVITY_LIMIT} pushes, pulls and deletions, oldest first.`,
+  ),
+} as const;
+
+export const registryEvents = {
+  'registry.status': event(registryStatusSchema, 'The local registry started, stopped, crashed or restarted.'),
+  'registry.activity': event(registryActivitySchema, 'A push, pull, upload or deletion just happened.'),
+  'registry.stats': event(registryStatsSchema, 'New repository, tag and disk-use figures.'),
+} as const;
