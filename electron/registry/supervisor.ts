@@ -1,0 +1,430 @@
+/**
+ * The registry supervisor: the host's one handle on the registry process. It starts the process and
+ * waits for `ready`, relays `activity` and `stats` to the renderer as events, answers the UI's
+ * requests through the process's IPC channel, restarts the process after a crash with back-off, and
+ * stops it cleanly (ask, then SIGTERM, then SIGKILL). It never changes settings itself: a start on a
+ * different port is the caller's choice to persist.
+ */
+import { AppError } from '../api/app-error';
+import type { AppErrorData } from '../api/contract';
+import { REGISTRY_ACTIVITY_LIMIT, type RegistryState, type RegistryStatus } from '../api/contract/registry';
+import type { EventBus } from '../api/event-bus';
+import type { GarbageCollectionResult, RegistryActivity, RegistryStats, RepositorySummary, RegistryToHostMessage } from './messages';
+import { findNextFreePort, isPortFree } from './port-finder';
+import { ActivityLog } from './supervisor-activity-log';
+import { DEFAULT_BACKOFF, RestartBackoff, type BackoffOptions } from './supervisor-backoff';
+import type { RegistryChild, RegistryLaunch, RegistrySpawner } from './supervisor-child';
+import { PendingRequests, type RegistryRequest } from './supervisor-requests';
+
+/** The settings the registry starts with, read afresh at every start the user asks for. */
+export interface RegistrySettings {
+  port: number;
+  /** Already resolved (the settings' null default becomes `<userData>/registry` in the host). */
+  dataDir: string;
+  /** false: bind 127.0.0.1 only; true: 0.0.0.0. */
+  exposeOnNetwork: boolean;
+}
+
+/** Where the supervisor reports what happened; the host's logger fits. */
+export interface RegistryLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Time limits; the defaults suit the app, tests shorten some of them. */
+export interface SupervisorTimings {
+  /** Spawn to `ready`. */
+  readyTimeoutMs: number;
+  /** After the `shutdown` message, before SIGTERM. */
+  shutdownGraceMs: number;
+  /** After SIGTERM, before SIGKILL. */
+  terminateGraceMs: number;
+  /** For quick requests (repositories, deleteTag, stats). */
+  requestTimeoutMs: number;
+  /** Garbage collection walks every manifest and blob, so it gets far longer. */
+  gcTimeoutMs: number;
+  backoff: BackoffOptions;
+}
+
+export const DEFAULT_TIMINGS: SupervisorTimings = {
+  readyTimeoutMs: 15_000,
+  shutdownGraceMs: 5_000,
+  terminateGraceMs: 3_000,
+  requestTimeoutMs: 30_000,
+  gcTimeoutMs: 30 * 60_000,
+  backoff: DEFAULT_BACKOFF,
+};
+
+export interface RegistrySupervisorDependencies {
+  spawnRegistry: RegistrySpawner;
+  readSettings: () => RegistrySettings;
+  events: EventBus;
+  logger: RegistryLogger;
+  timings?: Partial<SupervisorTimings>;
+}
+
+/** One registry process, from spawn to exit. */
+interface Run {
+  readonly child: RegistryChild;
+  readonly launch: RegistryLaunch;
+  readonly requests: PendingRequests;
+  readonly exited: Promise<void>;
+  hasExited: boolean;
+  readyAt?: number;
+  url?: string;
+  /** Set when we asked it to go, so its exit is not a crash. */
+  stopRequested: boolean;
+  /** Why it failed before becoming ready (an `error` message, or our timeout). */
+  startFailure?: AppError;
+}
+
+export class RegistrySupervisor {
+  private readonly timings: SupervisorTimings;
+  private readonly activity = new ActivityLog(REGISTRY_ACTIVITY_LIMIT);
+  private readonly backoff: RestartBackoff;
+  private state: RegistryState = 'stopped';
+  private run: Run | undefined;
+  /** The settings of the last start the user asked for; crash restarts reuse them. */
+  private launch: (RegistryLaunch & { exposeOnNetwork: boolean }) | undefined;
+  private stats: RegistryStats | undefined;
+  private lastError: AppErrorData | undefined;
+  private restarts = 0;
+  /** Whether the user wants it running: false stops crash restarts. */
+  private wanted = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private starting: Promise<RegistryStatus> | undefined;
+  private stopping: Promise<RegistryStatus> | undefined;
+
+  constructor(private readonly deps: RegistrySupervisorDependencies) {
+    this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
+    this.backoff = new RestartBackoff(this.timings.backoff);
+  }
+
+  /** The registry as it is now. */
+  status(): RegistryStatus {
+    const launch = this.state === 'stopped' || !this.launch ? this.launchFromSettings() : this.launch;
+    const running = this.state === 'running' ? this.run : undefined;
+    return {
+      state: this.state,
+      url: running?.url,
+      port: launch.port,
+      host: launch.host,
+      dataDir: launch.dataDir,
+      exposeOnNetwork: launch.exposeOnNetwork,
+      startedAt: running?.readyAt,
+      stats: this.stats,
+      lastError: this.lastError,
+      restarts: this.restarts,
+    };
+  }
+
+  /**
+   * Starts the registry (on `port` instead of the configured one, when given) and answers once it
+   * serves. Already running: answers at once. Port taken: throws PORT_IN_USE with the next free port
+   * as the fix.
+   */
+  async start(options: { port?: number } = {}): Promise<RegistryStatus> {
+    if (this.stopping) await this.stopping;
+    if (this.starting) return this.starting;
+    if (this.state === 'running') return this.status();
+    this.cancelRestart();
+    this.wanted = true;
+    this.restarts = 0;
+    this.backoff.reset();
+    const launch = this.launchFromSettings();
+    if (options.port !== undefined) launch.port = options.port;
+    this.launch = launch;
+    this.starting = this.launchRun(launch)
+      .then(() => this.status())
+      .catch((error: unknown) => {
+        const appError = AppError.from(error);
+        this.wanted = false;
+        // The user's own stop is not a failure worth showing.
+        if (appError.code !== 'CANCELLED') this.lastError = appError.toData();
+        this.setState('stopped');
+        throw appError;
+      })
+      .finally(() => {
+        this.starting = undefined;
+      });
+    return this.starting;
+  }
+
+  /** Stops the registry and answers once the process has exited. */
+  async stop(): Promise<RegistryStatus> {
+    this.wanted = false;
+    this.cancelRestart();
+    if (this.stopping) return this.stopping;
+    const run = this.run;
+    if (!run) {
+      if (this.state !== 'stopped') this.setState('stopped');
+      return this.status();
+    }
+    this.stopping = (async () => {
+      this.setState('stopping');
+      await this.terminate(run);
+      this.setState('stopped');
+      return this.status();
+    })().finally(() => {
+      this.stopping = undefined;
+    });
+    return this.stopping;
+  }
+
+  /** The last activities, oldest first. */
+  recentActivity(): RegistryActivity[] {
+    return this.activity.list();
+  }
+
+  async repositories(): Promise<RepositorySummary[]> {
+    return (await this.request({ type: 'repositories' }, this.timings.requestTimeoutMs)) as RepositorySummary[];
+  }
+
+  async deleteTag(repository: string, tag: string): Promise<void> {
+    await this.request({ type: 'deleteTag', repository, tag }, this.timings.requestTimeoutMs);
+  }
+
+  async garbageCollect(dryRun: boolean): Promise<GarbageCollectionResult> {
+    return (await this.request({ type: 'gc', dryRun }, this.timings.gcTimeoutMs)) as GarbageCollectionResult;
+  }
+
+  /** Asks for fresh figures; they also arrive as a `registry.stats` event. */
+  async refreshStats(): Promise<RegistryStats> {
+    const stats = (await this.request({ type: 'stats' }, this.timings.requestTimeoutMs)) as RegistryStats;
+    this.updateStats(stats);
+    return stats;
+  }
+
+  private request(request: RegistryRequest, timeoutMs: number): Promise<unknown> {
+    const run = this.run;
+    if (this.state !== 'running' || !run) {
+      throw new AppError('REGISTRY_NOT_RUNNING', 'The local registry is not running.', { fix: { kind: 'startRegistry' } });
+    }
+    return run.requests.start(request, timeoutMs, (message) => run.child.send(message));
+  }
+
+  private launchFromSettings(): RegistryLaunch & { exposeOnNetwork: boolean } {
+    const settings = this.deps.readSettings();
+    return {
+      port: settings.port,
+      // Loopback unless the user opted in: a registry without auth must not be reachable from the LAN by default.
+      host: settings.exposeOnNetwork ? '0.0.0.0' : '127.0.0.1',
+      dataDir: settings.dataDir,
+      exposeOnNetwork: settings.exposeOnNetwork,
+    };
+  }
+
+  /** Spawns a process and resolves once it is ready; on failure it has exited before this rejects. */
+  private launchRun(launch: RegistryLaunch): Promise<void> {
+    this.setState('starting');
+    const spawnedAt = Date.now();
+    this.deps.logger.info(`registry: starting on ${launch.host}:${launch.port} with data in ${launch.dataDir}`);
+    const child = this.deps.spawnRegistry(launch);
+    let markExited!: () => void;
+    const run: Run = {
+      child,
+      launch,
+      requests: new PendingRequests(),
+      exited: new Promise<void>((resolve) => (markExited = resolve)),
+      hasExited: false,
+      stopRequested: false,
+    };
+    this.run = run;
+
+    return new Promise<void>((resolve, reject) => {
+      const readyTimer = setTimeout(() => {
+        run.startFailure = new AppError(
+          'INTERNAL',
+          `The local registry did not start within ${Math.round(this.timings.readyTimeoutMs / 1000)} s.`,
+          { fix: { kind: 'retry' } },
+        );
+        void this.terminate(run);
+      }, this.timings.readyTimeoutMs);
+
+      child.on('message', (message) => {
+        if (!isRegistryMessage(message)) return;
+        if (message.type === 'ready' && run.readyAt === undefined && !run.stopRequested) {
+          clearTimeout(readyTimer);
+          run.readyAt = Date.now();
+          run.url = message.url;
+          this.lastError = undefined;
+          this.deps.logger.info(`registry: ready at ${message.url} after ${run.readyAt - spawnedAt} ms (pid ${child.pid ?? '?'})`);
+          this.setState('running');
+          this.refreshStats().catch((error: unknown) => this.deps.logger.warn(`registry: no stats: ${AppError.from(error).raw ?? ''}`));
+          resolve();
+        } else if (message.type === 'error' && run.readyAt === undefined) {
+          clearTimeout(readyTimer);
+          run.startFailure = this.startError(message.code, message.message, launch);
+          // It should exit by itself after reporting; make sure of it so the port is free again.
+          void this.terminate(run);
+        } else {
+          this.onMessage(run, message);
+        }
+      });
+
+      child.on('exit', (code, signal) => {
+        clearTimeout(readyTimer);
+        run.hasExited = true;
+        markExited();
+        run.requests.failAll(new AppError('REGISTRY_NOT_RUNNING', 'The local registry stopped before it answered.', { fix: { kind: 'startRegistry' } }));
+        if (run.readyAt === undefined) {
+          if (this.run === run) this.run = undefined;
+          this.failedBeforeReady(run, code, signal).then(reject, reject);
+          return;
+        }
+        this.onExitAfterReady(run, code, signal);
+      });
+    });
+  }
+
+  private onMessage(run: Run, message: RegistryToHostMessage): void {
+    switch (message.type) {
+      case 'activity':
+        this.activity.add(message.activity);
+        this.deps.events.emit('registry.activity', message.activity);
+        break;
+      case 'stats':
+        this.updateStats(message.stats);
+        break;
+      case 'reply':
+        run.requests.settle(message);
+        break;
+      case 'error':
+        // After ready, an error is something it survived (e.g. disk full on one upload): log and show it.
+        this.deps.logger.warn(`registry: ${message.code}: ${message.message}`);
+        this.lastError = new AppError(message.code === 'PORT_IN_USE' ? 'PORT_IN_USE' : 'INTERNAL', message.message).toData();
+        this.publish();
+        break;
+      case 'ready':
+        break;
+    }
+  }
+
+  /** The error a start that never became ready rejects with. */
+  private async failedBeforeReady(run: Run, code: number | null, signal: string | null): Promise<AppError> {
+    if (run.startFailure?.code === 'PORT_IN_USE') return this.portInUse(run.launch);
+    if (run.startFailure) return run.startFailure;
+    if (run.stopRequested) return new AppError('CANCELLED', 'The local registry was stopped before it was ready.');
+    // It died without saying why; a port someone else holds is the likeliest cause a user can fix.
+    if (!(await isPortFree(run.launch.host, run.launch.port))) return this.portInUse(run.launch);
+    return new AppError('INTERNAL', 'The local registry exited while starting.', { raw: exitDescription(code, signal), fix: { kind: 'retry' } });
+  }
+
+  private startError(code: 'PORT_IN_USE' | 'DATA_DIR_UNUSABLE' | 'INTERNAL', message: string, launch: RegistryLaunch): AppError {
+    if (code === 'PORT_IN_USE') return new AppError('PORT_IN_USE', message, { raw: message });
+    if (code === 'DATA_DIR_UNUSABLE') {
+      return new AppError('INTERNAL', `The registry cannot use its storage folder ${launch.dataDir}.`, {
+        hint: 'Choose another folder in the settings, or check that this one is writable.',
+        raw: message,
+      });
+    }
+    return new AppError('INTERNAL', 'The local registry could not start.', { raw: message, fix: { kind: 'retry' } });
+  }
+
+  /** PORT_IN_USE with the next port that is free on the same address, found by binding it. */
+  private async portInUse(launch: RegistryLaunch): Promise<AppError> {
+    const next = await findNextFreePort(launch.host, launch.port);
+    const airPlay = launch.port === 5000 || launch.port === 7000 ? ' (on macOS AirPlay Receiver uses it)' : '';
+    return new AppError('PORT_IN_USE', `Port ${launch.port} is in use${airPlay}. Port ${next} is free.`, {
+      hint: airPlay
+        ? `Use port ${next}, or turn off AirPlay Receiver in System Settings → General → AirDrop & Handoff.`
+        : `Use port ${next}, or stop the program that holds port ${launch.port}.`,
+      fix: { kind: 'useNextFreePort', port: next },
+    });
+  }
+
+  private onExitAfterReady(run: Run, code: number | null, signal: string | null): void {
+    if (this.run !== run) return;
+    this.run = undefined;
+    if (run.stopRequested) return; // stop() publishes the new state once terminate() returns.
+    const uptime = Date.now() - (run.readyAt ?? Date.now());
+    this.deps.logger.error(`registry: exited unexpectedly (${exitDescription(code, signal)}) after ${uptime} ms`);
+    this.lastError = new AppError('INTERNAL', 'The local registry stopped unexpectedly; Berth restarts it.', {
+      raw: exitDescription(code, signal),
+    }).toData();
+    if (this.wanted) this.scheduleRestart(this.backoff.nextDelay(uptime));
+    else this.setState('stopped');
+  }
+
+  private scheduleRestart(delayMs: number): void {
+    this.setState('crashed');
+    this.deps.logger.info(`registry: restarting in ${delayMs} ms`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      const launch = this.launch;
+      if (!this.wanted || !launch) return;
+      this.restarts++;
+      this.starting = this.launchRun(launch)
+        .then(() => this.status())
+        .catch((error: unknown) => {
+          const appError = AppError.from(error);
+          if (this.wanted) {
+            this.lastError = appError.toData();
+            this.deps.logger.error(`registry: restart failed: ${appError.message} ${appError.raw ?? ''}`);
+            this.scheduleRestart(this.backoff.nextDelay(0));
+          } else if (this.state !== 'stopped' && !this.stopping) {
+            this.setState('stopped');
+          }
+          return this.status();
+        })
+        .finally(() => {
+          this.starting = undefined;
+        });
+    }, delayMs);
+  }
+
+  private cancelRestart(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+  }
+
+  /** Asks the process to shut down, then insists; resolves once it has exited. */
+  private async terminate(run: Run): Promise<void> {
+    run.stopRequested = true;
+    if (run.hasExited) return;
+    run.child.send({ type: 'shutdown' });
+    if (await exitsWithin(run, this.timings.shutdownGraceMs)) return;
+    this.deps.logger.warn('registry: did not shut down when asked; sending SIGTERM');
+    run.child.kill('SIGTERM');
+    if (await exitsWithin(run, this.timings.terminateGraceMs)) return;
+    this.deps.logger.warn('registry: did not exit on SIGTERM; sending SIGKILL');
+    run.child.kill('SIGKILL');
+    // SIGKILL cannot be refused; the bound only guards against an exit event that never comes.
+    if (!(await exitsWithin(run, this.timings.terminateGraceMs))) this.deps.logger.error('registry: no exit reported after SIGKILL');
+  }
+
+  private updateStats(stats: RegistryStats): void {
+    this.stats = stats;
+    this.deps.events.emit('registry.stats', stats);
+  }
+
+  private setState(state: RegistryState): void {
+    this.state = state;
+    this.publish();
+  }
+
+  private publish(): void {
+    this.deps.events.emit('registry.status', this.status());
+  }
+}
+
+function exitsWithin(run: Run, ms: number): Promise<boolean> {
+  if (run.hasExited) return Promise.resolve(true);
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    run.exited.then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+function exitDescription(code: number | null, signal: string | null): string {
+  if (signal) return `killed by ${signal}`;
+  if (code !== null) return `exit code ${code}`;
+  return 'could not be started';
+}
+
+/** Only our own child sends on this channel, but a malformed message must not crash the host. */
+function isRegistryMessage(message: unknown): message is RegistryToHostMessage {
+  return typeof message === 'object' && message !== null && typeof (message as { type?: unknown }).type === 'string';
+}
