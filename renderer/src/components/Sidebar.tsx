@@ -1,0 +1,80 @@
+/** The sidebar: local images, the registries the user works with, and Docker Engine settings. */
+import { useAppStore, type ViewId } from '../stores/app-store';
+
+export interface SidebarRegistry {
+  id: string;
+  label: string;
+  detail?: string;
+  view: ViewId;
+  /** Running/stopped dot for the local registry. */
+  state?: 'on' | 'off';
+}
+
+function sameView(a: ViewId, b: ViewId): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function Sidebar({ registries, onDropImage }: { registries: SidebarRegistry[]; onDropImage?: (registry: SidebarRegistry, image: string) => void }) {
+  const view = useAppStore((state) => state.view);
+  const setView = useAppStore((state) => state.setView);
+
+  const item = (id: string, label: string, target: ViewId, extra?: { detail?: string; state?: 'on' | 'off'; registry?: SidebarRegistry }) => (
+    <li key={id}>
+      <button
+        type="button"
+        className={`nav-item${sameView(view, target) ? ' active' : ''}`}
+        aria-current={sameView(view, target) ? 'page' : undefined}
+        onClick={() => setView(target)}
+        onDragOver={
+          extra?.registry && onDropImage
+            ? (event) => {
+                if (event.dataTransfer.types.includes('application/x-berth-image')) {
+                  event.preventDefault();
+                  event.currentTarget.classList.add('drop-target');
+                }
+              }
+            : undefined
+        }
+        onDragLeave={(event) => event.currentTarget.classList.remove('drop-target')}
+        onDrop={
+          extra?.registry && onDropImage
+            ? (event) => {
+                event.currentTarget.classList.remove('drop-target');
+                const image = event.dataTransfer.getData('application/x-berth-image');
+                if (image) {
+                  event.preventDefault();
+                  onDropImage(extra.registry!, image);
+                }
+              }
+            : undefined
+        }
+      >
+        {extra?.state && <span className={`dot ${extra.state}`} aria-hidden="true" />}
+        <span className="nav-label">{label}</span>
+        {extra?.detail && <span className="nav-detail">{extra.detail}</span>}
+      </button>
+    </li>
+  );
+
+  return (
+    <nav className="sidebar" aria-label="Main">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">⚓</span> Berth
+      </div>
+      <h2 className="nav-heading">This computer</h2>
+      <ul className="nav-list">{item('images', 'Images', { kind: 'images' })}</ul>
+      <h2 className="nav-heading">Registries</h2>
+      <ul className="nav-list" aria-label="Registries">
+        {registries.map((registry) =>
+          item(registry.id, registry.label, registry.view, {
+            ...(registry.detail ? { detail: registry.detail } : {}),
+            ...(registry.state ? { state: registry.state } : {}),
+            registry,
+          }),
+        )}
+      </ul>
+      <div className="nav-spacer" />
+      <ul className="nav-list">{item('docker-engine', 'Docker Engine settings', { kind: 'docker-engine' })}</ul>
+    </nav>
+  );
+}

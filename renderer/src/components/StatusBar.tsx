@@ -1,0 +1,39 @@
+/** The status bar: is Docker there, which engine, which API, and where Berth looks for it. */
+import { useAppStore } from '../stores/app-store';
+
+export function StatusBar() {
+  const docker = useAppStore((state) => state.docker);
+  const link = useAppStore((state) => state.link);
+  if (link === 'reconnecting') {
+    return (
+      <footer className="status-bar warn" role="status">
+        <span className="dot off" aria-hidden="true" /> Lost the connection to Berth's host — reconnecting…
+      </footer>
+    );
+  }
+  if (!docker || docker.state === 'connecting') {
+    return (
+      <footer className="status-bar" role="status">
+        <span className="dot wait" aria-hidden="true" /> Connecting to Docker…
+      </footer>
+    );
+  }
+  if (docker.state === 'disconnected') {
+    return (
+      <footer className="status-bar error" role="status" data-docker-state="disconnected">
+        <span className="dot off" aria-hidden="true" /> {docker.problem ?? "Docker isn't running."}
+        <span className="status-detail">Looking at {docker.endpoint.description}</span>
+      </footer>
+    );
+  }
+  const engine = docker.engine!;
+  return (
+    <footer className="status-bar" role="status" data-docker-state="connected">
+      <span className="dot on" aria-hidden="true" /> Connected to {engine.name} {engine.version}
+      <span className="status-detail">
+        API {engine.apiVersion} · {engine.os} · {engine.arch} · image store: {engine.imageStore}
+        {engine.rootless ? ' · rootless' : ''} · via {docker.endpoint.description}
+      </span>
+    </footer>
+  );
+}

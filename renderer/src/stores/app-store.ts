@@ -1,0 +1,50 @@
+/** App-wide state: the Docker connection, the host link, which view is open, and notices. */
+import { create } from 'zustand';
+import type { DockerStatus, Notice } from '../../../electron/api/contract/app';
+import { api } from '../api/client';
+
+export type ViewId = { kind: 'images' } | { kind: 'local-registry' } | { kind: 'registry'; host: string } | { kind: 'docker-engine' };
+
+export interface ToastNotice extends Notice {
+  id: number;
+}
+
+interface AppState {
+  docker: DockerStatus | undefined;
+  link: 'open' | 'reconnecting';
+  view: ViewId;
+  notices: ToastNotice[];
+  host: 'electron' | 'web' | undefined;
+  setView(view: ViewId): void;
+  notify(notice: Notice): void;
+  dismiss(id: number): void;
+}
+
+let nextNotice = 1;
+
+export const useAppStore = create<AppState>((set) => ({
+  docker: undefined,
+  link: 'open',
+  view: { kind: 'images' },
+  notices: [],
+  host: undefined,
+  setView: (view) => set({ view }),
+  notify: (notice) => set((state) => ({ notices: [...state.notices.slice(-4), { ...notice, id: nextNotice++ }] })),
+  dismiss: (id) => set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) })),
+}));
+
+/** Wire the store to the host once, at start-up. */
+export function connectAppStore(): void {
+  const refresh = async () => {
+    const [info, docker] = await Promise.all([api.call('app.info', {}), api.call('docker.status', {})]);
+    useAppStore.setState({ host: info.host, docker });
+    for (const notice of info.notices) useAppStore.getState().notify(notice);
+  };
+  api.on('docker.status', (docker) => useAppStore.setState({ docker }));
+  api.on('app.notice', (notice) => useAppStore.getState().notify(notice));
+  api.onConnection((link) => {
+    useAppStore.setState({ link });
+    if (link === 'open') void refresh().catch(() => undefined);
+  });
+  void refresh().catch(() => undefined);
+}
