@@ -7,10 +7,11 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'stream', 'url', 'util'];
 const noNodeInBrowserCode = {
-  patterns: [
-    { group: ['node:*', ...nodeBuiltins, ...nodeBuiltins.map((m) => `${m}/*`)], message: 'Browser code cannot use Node.' },
-    { group: ['electron', 'dockerode', 'ws', 'conf', 'electron-store'], message: 'Browser code cannot use host-only modules.' },
-  ],
+  patterns: [{ group: ['node:*'], message: 'Browser code cannot use Node.' }],
+  paths: [...nodeBuiltins, 'electron', 'dockerode', 'ws', 'conf', 'electron-store'].map((name) => ({
+    name,
+    message: 'Browser code (renderer, contract, electron/common) cannot use Node or host-only modules.',
+  })),
 };
 
 export default tseslint.config(

@@ -55,11 +55,11 @@ async function main(): Promise<void> {
   const transport = createWebSocketTransport(core.router, core.bus);
   const server = createServer();
   // The port is known only after listen (it may be 0), so the guard is created then.
-  let guard: AccessGuard | undefined;
+  const guardHolder: { current?: AccessGuard } = {};
   const token = randomBytes(32).toString('base64url');
 
   server.on('request', (request, response) => {
-    const verdict = guard?.check(request, 'page');
+    const verdict = guardHolder.current?.check(request, 'page');
     if (!verdict || !verdict.allowed) {
       response.writeHead(verdict?.status ?? 503, { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' });
       response.end(verdict?.reason ?? 'Starting…');
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     }
     if (verdict.viaQuery) {
       // Trade the token in the URL for a cookie, and drop it from the address bar and history.
-      response.writeHead(303, { ...securityHeaders(), 'Set-Cookie': guard!.cookieHeader(), Location: '/' });
+      response.writeHead(303, { ...securityHeaders(), 'Set-Cookie': guardHolder.current!.cookieHeader(), Location: '/' });
       response.end();
       return;
     }
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   });
 
   server.on('upgrade', (request, socket, head) => {
-    const verdict = guard?.check(request, 'websocket');
+    const verdict = guardHolder.current?.check(request, 'websocket');
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (!verdict || !verdict.allowed || pathname !== '/api') {
       const status = !verdict ? 503 : verdict.allowed ? 404 : verdict.status;
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : requestedPort;
-  guard = new AccessGuard(token, port);
+  guardHolder.current = new AccessGuard(token, port);
   await core.start();
   // The one line other tools read: the URL with the token, on a line of its own.
   process.stdout.write(`http://127.0.0.1:${port}/?token=${token}\n`);

@@ -29,8 +29,8 @@ export const events = {
 
 export type Commands = typeof commands;
 export type Events = typeof events;
-export type CommandName = keyof Commands & string;
-export type EventName = keyof Events & string;
+export type CommandName = Extract<keyof Commands, string>;
+export type EventName = Extract<keyof Events, string>;
 /** What the renderer sends (defaults may be left out). */
 export type CommandInput<K extends CommandName> = z.input<Commands[K]['input']>;
 /** What a handler receives after validation (defaults filled in). */

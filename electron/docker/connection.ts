@@ -23,6 +23,10 @@ interface DockerEventMessage {
 
 const RETRY_MS = 1000;
 
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 export class DockerConnection {
   readonly endpoint: DockerEndpoint;
   readonly docker: Dockerode;
@@ -81,7 +85,7 @@ export class DockerConnection {
 
   private async readEngine(): Promise<EngineInfo> {
     const [version, info] = await Promise.all([this.docker.version(), this.docker.info() as Promise<Record<string, unknown>>]);
-    const operatingSystem = String(info.OperatingSystem ?? '');
+    const operatingSystem = text(info.OperatingSystem);
     const securityOptions = Array.isArray(info.SecurityOptions) ? info.SecurityOptions.map(String) : [];
     const driverStatus = Array.isArray(info.DriverStatus) ? (info.DriverStatus as unknown[][]) : [];
     const containerdStore = driverStatus.some((pair) => pair[0] === 'driver-type' && String(pair[1]).includes('containerd.snapshotter'));
@@ -96,9 +100,9 @@ export class DockerConnection {
       version: version.Version,
       apiVersion: version.ApiVersion,
       os: operatingSystem || version.Os,
-      osType: String(info.OSType ?? version.Os),
+      osType: text(info.OSType) || version.Os,
       arch: version.Arch,
-      imageStore: containerdStore ? 'containerd' : String(info.Driver ?? 'unknown'),
+      imageStore: containerdStore ? 'containerd' : text(info.Driver) || 'unknown',
       rootless: securityOptions.some((option) => option.includes('rootless')),
     };
   }

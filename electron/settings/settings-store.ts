@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { settingsPatchSchema, settingsSchema, type Notice, type Settings } from '../api/contract/app';
+import { settingsSchema, type Notice, type Settings, type settingsPatchSchema } from '../api/contract/app';
 import type { z } from 'zod';
 
 export const SETTINGS_FILE_NAME = 'config';

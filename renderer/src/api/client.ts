@@ -97,8 +97,12 @@ function webSocketTransport(url: string) {
       });
       socket.addEventListener('message', (event: MessageEvent<string>) => {
         const message = JSON.parse(event.data) as ResponseMessage | EventMessage;
-        if ('event' in message) deliver(message);
-        else pending.get(message.id)?.(message), pending.delete(message.id);
+        if ('event' in message) {
+          deliver(message);
+        } else {
+          pending.get(message.id)?.(message);
+          pending.delete(message.id);
+        }
       });
       socket.addEventListener('close', () => {
         for (const [id, resolve] of pending) {

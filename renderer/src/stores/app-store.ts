@@ -15,9 +15,9 @@ interface AppState {
   view: ViewId;
   notices: ToastNotice[];
   host: 'electron' | 'web' | undefined;
-  setView(view: ViewId): void;
-  notify(notice: Notice): void;
-  dismiss(id: number): void;
+  setView: (view: ViewId) => void;
+  notify: (notice: Notice) => void;
+  dismiss: (id: number) => void;
 }
 
 let nextNotice = 1;

@@ -12,8 +12,8 @@ interface ImagesState {
   loaded: boolean;
   error: AppErrorData | undefined;
   filter: string;
-  setFilter(filter: string): void;
-  reload(): Promise<void>;
+  setFilter: (filter: string) => void;
+  reload: () => Promise<void>;
 }
 
 export const useImagesStore = create<ImagesState>((set) => ({
