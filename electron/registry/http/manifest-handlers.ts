@@ -1,0 +1,70 @@
+/** GET, HEAD, PUT and DELETE of `/v2/<name>/manifests/<tag or digest>`. */
+import { type Handler, type RequestContext, readSmallBody, sendEmpty } from './context';
+import { registryError } from '../errors';
+import { MAX_MANIFEST_BYTES, negotiateIndexChild } from '../manifest-format';
+import { parseReference, tryParseDigest } from '../names';
+import type { StoredManifest } from '../storage/manifest-store';
+
+/** Resolves the manifest to serve, applying content negotiation for clients that can't take an index. */
+async function negotiated(ctx: RequestContext): Promise<StoredManifest> {
+  const reference = parseReference(ctx.params[0] ?? '');
+  const stored = await ctx.storage.manifests.get(ctx.name, reference);
+  const child = negotiateIndexChild(stored.info, ctx.req.headers.accept);
+  const childDigest = child ? tryParseDigest(child.digest) : undefined;
+  if (!childDigest) return stored;
+  try {
+    return await ctx.storage.manifests.get(ctx.name, { kind: 'digest', digest: childDigest });
+  } catch {
+    return stored;
+  }
+}
+
+function manifestHeaders(stored: StoredManifest): Record<string, string | number> {
+  return {
+    'Content-Type': stored.info.mediaType,
+    'Content-Length': stored.bytes.length,
+    'Docker-Content-Digest': stored.digest.value,
+    ETag: `"${stored.digest.value}"`,
+  };
+}
+
+/** HEAD: the manifest's digest, type and size. */
+export const headManifest: Handler = async (ctx) => {
+  const stored = await negotiated(ctx);
+  ctx.res.writeHead(200, manifestHeaders(stored));
+  ctx.res.end();
+};
+
+/** GET: the exact stored bytes. */
+export const getManifest: Handler = async (ctx) => {
+  const stored = await negotiated(ctx);
+  ctx.res.writeHead(200, manifestHeaders(stored));
+  ctx.res.end(stored.bytes);
+  ctx.activity({ kind: 'pull', repository: ctx.name, reference: ctx.params[0], digest: stored.digest.value, bytes: stored.bytes.length, at: Date.now() });
+};
+
+/** PUT: store a manifest; refused when it references something not stored. */
+export const putManifest: Handler = async (ctx) => {
+  const reference = parseReference(ctx.params[0] ?? '');
+  const bytes = await readSmallBody(ctx.req, MAX_MANIFEST_BYTES, ctx.signal);
+  if (bytes.length === 0) throw registryError('MANIFEST_INVALID', 'empty manifest');
+  const stored = await ctx.storage.manifests.put(ctx.name, reference, bytes, ctx.req.headers['content-type']);
+  const headers: Record<string, string> = { Location: `/v2/${ctx.name}/manifests/${stored.digest.value}`, 'Docker-Content-Digest': stored.digest.value };
+  if (stored.info.subject) headers['OCI-Subject'] = stored.info.subject.digest;
+  ctx.activity({ kind: 'push', repository: ctx.name, reference: ctx.params[0], digest: stored.digest.value, bytes: bytes.length, at: Date.now() });
+  sendEmpty(ctx.res, 201, headers);
+};
+
+/** DELETE: by digest removes the manifest and its tags; by tag removes only the tag. */
+export const deleteManifest: Handler = async (ctx) => {
+  const reference = parseReference(ctx.params[0] ?? '');
+  await ctx.storage.manifests.delete(ctx.name, reference);
+  ctx.activity({
+    kind: 'delete',
+    repository: ctx.name,
+    reference: ctx.params[0],
+    ...(reference.kind === 'digest' ? { digest: reference.digest.value } : {}),
+    at: Date.now(),
+  });
+  sendEmpty(ctx.res, 202);
+};

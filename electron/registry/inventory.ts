@@ -1,0 +1,113 @@
+/**
+ * What the app shows about the registry: repositories with their tags (digest, size, platforms),
+ * totals for the stats line, and "delete tag" as the UI means it (the image goes when its last tag
+ * goes, so the next clean-up frees its space).
+ */
+import { type ManifestInfo, platformString } from './manifest-format';
+import type { RegistryStats, RepositorySummary, RepositoryTag } from './messages';
+import { type Digest, isValidName, isValidTag, tryParseDigest } from './names';
+import type { RegistryStorage } from './storage/registry-storage';
+
+/** Repositories, tags and the facts about each tagged image the UI lists. */
+export class Inventory {
+  private readonly platformsOfConfig = new Map<string, string | undefined>();
+
+  constructor(private readonly storage: RegistryStorage) {}
+
+  /** Every repository with its tags. */
+  async repositories(): Promise<RepositorySummary[]> {
+    const result: RepositorySummary[] = [];
+    for (const name of await this.storage.repositories.names()) {
+      const tags: RepositoryTag[] = [];
+      for (const { tag, digest } of await this.storage.tags.entries(name)) {
+        const stored = await this.storage.manifests.load(digest);
+        if (!stored) continue;
+        const { size, platforms } = await this.describe(stored.info);
+        tags.push({ tag, digest: digest.value, mediaType: stored.info.mediaType, size, platforms });
+      }
+      result.push({ name, tags });
+    }
+    return result;
+  }
+
+  /** Counts for the stats message. */
+  async stats(): Promise<RegistryStats> {
+    const names = await this.storage.repositories.names();
+    let tags = 0;
+    for (const name of names) tags += (await this.storage.tags.list(name)).length;
+    const totals = await this.storage.blobs.getTotals();
+    return { repositories: names.length, tags, blobs: totals.blobs, diskUsed: totals.bytes };
+  }
+
+  /**
+   * Deletes a tag; when no other tag in the repository points at its manifest, the manifest (and
+   * children of an index that nothing else in the repository uses) leave the repository too.
+   */
+  async deleteTag(name: string, tag: string): Promise<{ deleted: boolean; digest?: string }> {
+    if (!isValidName(name) || !isValidTag(tag)) throw new Error('invalid repository or tag name');
+    const digest = await this.storage.tags.get(name, tag);
+    if (!digest || !(await this.storage.tags.delete(name, tag))) return { deleted: false };
+    const remaining = await this.storage.tags.entries(name);
+    if (remaining.some((entry) => entry.digest.value === digest.value)) return { deleted: true, digest: digest.value };
+    const stored = await this.storage.manifests.load(digest);
+    await this.storage.repositories.unlinkRevision(name, digest);
+    if (stored?.info.kind === 'index') await this.dropOrphanChildren(name, stored.info, new Set(remaining.map((entry) => entry.digest.value)));
+    return { deleted: true, digest: digest.value };
+  }
+
+  private async dropOrphanChildren(name: string, index: ManifestInfo, tagged: Set<string>): Promise<void> {
+    const stillUsed = new Set<string>(tagged);
+    for (const revision of await this.storage.repositories.listRevisions(name)) {
+      const other = await this.storage.manifests.load(revision);
+      for (const child of other?.info.manifests ?? []) stillUsed.add(child.digest);
+    }
+    for (const child of index.manifests) {
+      const digest = tryParseDigest(child.digest);
+      if (digest && !stillUsed.has(digest.value)) await this.storage.repositories.unlinkRevision(name, digest);
+    }
+  }
+
+  private async describe(info: ManifestInfo): Promise<{ size: number; platforms: string[] }> {
+    if (info.kind === 'image') {
+      const platform = info.config ? await this.configPlatform(info.config.digest) : undefined;
+      return { size: imageSize(info), platforms: platform ? [platform] : [] };
+    }
+    let size = 0;
+    const platforms: string[] = [];
+    for (const child of info.manifests) {
+      const platform = platformString(child.platform);
+      // Attestation manifests carry unknown/unknown; they aren't platforms a user picks.
+      if (platform && platform !== 'unknown/unknown') platforms.push(platform);
+      const digest = tryParseDigest(child.digest);
+      const stored = digest ? await this.storage.manifests.load(digest) : undefined;
+      if (stored?.info.kind === 'image') size = Math.max(size, imageSize(stored.info));
+    }
+    return { size, platforms };
+  }
+
+  private async configPlatform(digestText: string): Promise<string | undefined> {
+    if (this.platformsOfConfig.has(digestText)) return this.platformsOfConfig.get(digestText);
+    const digest = tryParseDigest(digestText);
+    let platform: string | undefined;
+    const size = digest ? await this.storage.blobs.size(digest) : undefined;
+    // Image configs are small JSON; don't read anything large that happens to be a config.
+    if (digest && size !== undefined && size < 1024 * 1024) {
+      try {
+        const config = JSON.parse((await readConfig(this.storage, digest)) ?? 'null') as { os?: string; architecture?: string; variant?: string } | null;
+        platform = platformString(config ?? undefined);
+      } catch {
+        platform = undefined;
+      }
+    }
+    this.platformsOfConfig.set(digestText, platform);
+    return platform;
+  }
+}
+
+async function readConfig(storage: RegistryStorage, digest: Digest): Promise<string | undefined> {
+  return (await storage.blobs.read(digest))?.toString('utf8');
+}
+
+function imageSize(info: ManifestInfo): number {
+  return (info.config?.size ?? 0) + info.layers.reduce((sum, layer) => sum + layer.size, 0);
+}

@@ -1,0 +1,172 @@
+/**
+ * The registry process: `registry-process.cjs --port P --data DIR [--host 127.0.0.1]`.
+ * Prints exactly one line, `http://HOST:PORT`, once listening. When started by the supervisor
+ * (an IPC channel exists: child_process `process.send` or Electron's `process.parentPort`), it also
+ * speaks messages.ts: `ready`, `activity`, `stats` (when changed, at most once a second), `error`,
+ * and a `reply` to each request. Exits cleanly on SIGTERM, SIGINT, `shutdown` or a lost parent.
+ * Exit codes: 0 clean, 2 bad arguments, 3 port in use, 4 data folder unusable, 1 anything else.
+ */
+import type { AddressInfo } from 'node:net';
+import { GarbageCollector } from './gc';
+import { Inventory } from './inventory';
+import type { HostToRegistryMessage, RegistryActivity, RegistryToHostMessage } from './messages';
+import { createRegistryServer } from './server';
+import { RegistryStorage } from './storage/registry-storage';
+
+interface Options {
+  port: number;
+  host: string;
+  dataDir: string;
+  uploadMaxIdleMs?: number;
+  pendingGraceMs?: number;
+}
+
+const USAGE = 'usage: registry-process --port P --data DIR [--host 127.0.0.1] [--upload-max-idle SECONDS] [--gc-grace SECONDS]';
+
+function fail(message: string, exitCode: number, code?: 'PORT_IN_USE' | 'DATA_DIR_UNUSABLE' | 'INTERNAL'): never {
+  process.stderr.write(`berth-registry: ${message}\n`);
+  if (code) send({ type: 'error', code, message });
+  // Let the IPC message leave before exiting.
+  setImmediate(() => process.exit(exitCode));
+  throw new Error(message);
+}
+
+function parseArguments(argv: string[]): Options {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const key = argv[i] ?? '';
+    const eq = key.indexOf('=');
+    if (key.startsWith('--') && eq > 0) values.set(key.slice(2, eq), key.slice(eq + 1));
+    else if (key.startsWith('--') && i + 1 < argv.length) values.set(key.slice(2), argv[++i] ?? '');
+    else fail(`unexpected argument ${key}\n${USAGE}`, 2);
+  }
+  const port = Number(values.get('port'));
+  const dataDir = values.get('data');
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || !dataDir) fail(USAGE, 2);
+  const seconds = (key: string) => (values.has(key) ? Number(values.get(key)) * 1000 : undefined);
+  return { port, dataDir, host: values.get('host') ?? '127.0.0.1', uploadMaxIdleMs: seconds('upload-max-idle'), pendingGraceMs: seconds('gc-grace') };
+}
+
+type ParentPort = { postMessage(message: unknown): void; on(event: 'message', listener: (event: { data: unknown }) => void): void };
+const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
+const hasParent = Boolean(parentPort ?? process.send);
+
+function send(message: RegistryToHostMessage): void {
+  if (parentPort) parentPort.postMessage(message);
+  else if (process.send && process.connected) process.send(message);
+}
+
+async function main(): Promise<void> {
+  const options = parseArguments(process.argv.slice(2));
+  const storage = new RegistryStorage(options.dataDir, { uploadMaxIdleMs: options.uploadMaxIdleMs, pendingGraceMs: options.pendingGraceMs });
+  try {
+    await storage.prepare();
+  } catch (error) {
+    fail(`data folder ${options.dataDir} is unusable: ${(error as Error).message}`, 4, 'DATA_DIR_UNUSABLE');
+  }
+  const inventory = new Inventory(storage);
+  const collector = new GarbageCollector(storage);
+  let statsDirty = true;
+  const onActivity = (activity: RegistryActivity) => {
+    statsDirty = true;
+    if (hasParent) send({ type: 'activity', activity });
+  };
+  const server = createRegistryServer({ storage, activity: onActivity });
+
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') fail(`port ${options.port} on ${options.host} is already in use`, 3, 'PORT_IN_USE');
+    fail(`cannot listen on ${options.host}:${options.port}: ${error.message}`, 1, 'INTERNAL');
+  });
+
+  server.listen(options.port, options.host, () => {
+    const { port } = server.address() as AddressInfo;
+    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    const url = `http://${host}:${port}`;
+    process.stdout.write(`${url}\n`);
+    send({ type: 'ready', url, port, host: options.host, dataDir: options.dataDir, startedInMs: Math.round(performance.now()) });
+    void storage.sweepUploads().catch((error: Error) => process.stderr.write(`berth-registry: upload sweep failed: ${error.message}\n`));
+  });
+
+  const sweepTimer = setInterval(() => void storage.sweepUploads().catch(() => undefined), 10 * 60_000);
+  sweepTimer.unref();
+
+  let lastStats = '';
+  let computing = false;
+  const statsTimer = setInterval(() => {
+    if (!hasParent || !statsDirty || computing) return;
+    statsDirty = false;
+    computing = true;
+    inventory
+      .stats()
+      .then((stats) => {
+        const text = JSON.stringify(stats);
+        if (text !== lastStats) send({ type: 'stats', stats });
+        lastStats = text;
+      })
+      .catch((error: Error) => process.stderr.write(`berth-registry: stats failed: ${error.message}\n`))
+      .finally(() => (computing = false));
+  }, 1000);
+  statsTimer.unref();
+
+  async function answer(message: HostToRegistryMessage): Promise<unknown> {
+    switch (message.type) {
+      case 'repositories':
+        return inventory.repositories();
+      case 'stats':
+        return inventory.stats();
+      case 'deleteTag': {
+        const result = await inventory.deleteTag(message.repository, message.tag);
+        if (result.deleted) onActivity({ kind: 'delete', repository: message.repository, reference: message.tag, digest: result.digest, at: Date.now() });
+        return result;
+      }
+      case 'gc': {
+        const result = await collector.run(message.dryRun);
+        if (!message.dryRun) onActivity({ kind: 'gc', repository: '', bytes: result.bytesFreed, at: Date.now() });
+        return result;
+      }
+      case 'shutdown':
+        return undefined;
+    }
+  }
+
+  function onMessage(raw: unknown): void {
+    const message = raw as HostToRegistryMessage;
+    if (!message || typeof message !== 'object') return;
+    if (message.type === 'shutdown') {
+      shutdown();
+      return;
+    }
+    answer(message).then(
+      (result) => send({ type: 'reply', requestId: message.requestId, ok: true, result }),
+      (error: Error) => send({ type: 'reply', requestId: message.requestId, ok: false, error: error.message }),
+    );
+  }
+
+  let stopping = false;
+  function shutdown(): void {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(statsTimer);
+    clearInterval(sweepTimer);
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    // In-flight requests get a moment to finish, then the connections are cut.
+    setTimeout(() => {
+      server.closeAllConnections();
+      process.exit(0);
+    }, 2000).unref();
+  }
+
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  if (parentPort) parentPort.on('message', (event) => onMessage(event.data));
+  else if (process.send) {
+    process.on('message', onMessage);
+    process.on('disconnect', shutdown);
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`berth-registry: ${error.stack ?? error.message}\n`);
+  process.exitCode = process.exitCode ?? 1;
+});

@@ -1,0 +1,93 @@
+/**
+ * The HTTP edge: node:http with keep-alive, the route table, one AbortController per request
+ * (aborted when the client disconnects), and the translation of every failure into the spec's
+ * JSON error body. Storage failures (disk full, permission denied) are logged to stderr once per
+ * request and answered with a clean 5xx; the server keeps serving.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ActivityListener, RequestContext } from './http/context';
+import { registryError, RegistryError, toRegistryError } from './errors';
+import { parseName } from './names';
+import { matchRoute } from './routes';
+import type { RegistryStorage } from './storage/registry-storage';
+
+/** Options for `createRegistryServer`. */
+export interface RegistryServerOptions {
+  storage: RegistryStorage;
+  activity?: ActivityListener;
+  /** Where failures are logged (default: stderr). */
+  log?: (line: string) => void;
+}
+
+const API_VERSION_HEADER = 'registry/2.0';
+
+function sendError(req: IncomingMessage, res: ServerResponse, error: RegistryError): void {
+  if (res.headersSent) {
+    // Too late for a status: cut the connection so the client sees a failure, not a short body.
+    res.destroy();
+    return;
+  }
+  const body = error.toBody();
+  res.writeHead(error.status, {
+    ...error.headers,
+    'Content-Type': 'application/json',
+    'Content-Length': req.method === 'HEAD' ? 0 : Buffer.byteLength(body),
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** Creates the registry's HTTP server (not yet listening). */
+export function createRegistryServer(options: RegistryServerOptions): Server {
+  const log = options.log ?? ((line: string) => process.stderr.write(`berth-registry: ${line}\n`));
+  const activity = options.activity ?? (() => undefined);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    res.setHeader('Docker-Distribution-API-Version', API_VERSION_HEADER);
+    try {
+      const url = req.url ?? '/';
+      const queryAt = url.indexOf('?');
+      const path = queryAt === -1 ? url : url.slice(0, queryAt);
+      const matched = matchRoute(path);
+      if (!matched) throw registryError('NOT_FOUND', 'no such endpoint', { detail: { path: path.slice(0, 200) } });
+      const handler = matched.route.methods[req.method ?? ''];
+      if (!handler) {
+        throw registryError('UNSUPPORTED', `method ${req.method} not allowed here`, { headers: { Allow: Object.keys(matched.route.methods).join(', ') } });
+      }
+      const captures = matched.captures;
+      const ctx: RequestContext = {
+        req,
+        res,
+        name: matched.route.hasName ? parseName(captures[0] ?? '') : '',
+        params: matched.route.hasName ? captures.slice(1) : captures,
+        query: new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1)),
+        signal: controller.signal,
+        storage: options.storage,
+        activity,
+      };
+      await handler(ctx);
+    } catch (error) {
+      if (controller.signal.aborted) return; // the client left; nobody to answer
+      const { error: registryFailure, logLine } = toRegistryError(error);
+      if (logLine) log(`${req.method} ${req.url?.slice(0, 300)}: ${logLine}`);
+      sendError(req, res, registryFailure);
+    }
+  }
+
+  const server = createServer(
+    {
+      keepAlive: true,
+      noDelay: true,
+      // Bigger request chunks: fewer writes per MiB uploaded.
+      highWaterMark: 1024 * 1024,
+      requestTimeout: 0,
+    },
+    (req, res) => void handle(req, res),
+  );
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
+}

@@ -1,0 +1,260 @@
+/**
+ * Blob uploads in progress (uploads/<uuid>/{data,state.json}). Bytes are streamed straight to the
+ * data file while a running hash is updated, so a blob is never held in memory. Node's Hash can't be
+ * serialised, so the running hash lives in memory per upload; after a restart (or a failed chunk)
+ * the next request re-hashes the partial file once. state.json's offset counts acknowledged bytes
+ * only: a chunk cut short is truncated away. Completing an upload verifies the digest, fsyncs and
+ * hands the file to the blob store, which renames it into place.
+ */
+import { createHash, type Hash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, readFile, stat, truncate } from 'node:fs/promises';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BlobStore } from './blob-store';
+import { readdirQuiet } from './blob-store';
+import { type DirectoryCache, isNotFound, removeQuietly, writeFileAtomic } from './atomic-file';
+import { KeyedLock } from './keyed-lock';
+import type { StoragePaths } from './paths';
+import type { RepositoryStore } from './repository-store';
+import { registryError } from '../errors';
+import type { Digest } from '../names';
+
+const WRITE_HIGH_WATER_MARK = 1024 * 1024;
+const UUID_PATTERN = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
+
+/** What a client learns about an upload: its id and how many bytes were received. */
+export interface UploadStatus {
+  uuid: string;
+  offset: number;
+}
+
+interface PersistedState {
+  name: string;
+  offset: number;
+  startedAt: number;
+}
+
+interface Session extends PersistedState {
+  uuid: string;
+  /** Running sha256 of data[0, hashedOffset); undefined until (re)built. */
+  hash: Hash | undefined;
+  hashedOffset: number;
+}
+
+/** Passes bytes through while hashing and counting them. */
+class HashingTransform extends Transform {
+  bytes = 0;
+  constructor(private readonly hash: Hash) {
+    super({ highWaterMark: WRITE_HIGH_WATER_MARK });
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    callback(null, chunk);
+  }
+}
+
+/** Chunk-wise options for `append`/`complete`. */
+export interface ChunkOptions {
+  /** First byte of the chunk (from Content-Range); must equal the upload's offset. */
+  start?: number;
+  /** Declared chunk length; the body must match it. */
+  length?: number;
+  signal?: AbortSignal;
+}
+
+/** Creates, appends to, completes, cancels and sweeps uploads. */
+export class UploadStore {
+  private readonly sessions = new Map<string, Session>();
+  private readonly locks = new KeyedLock();
+
+  constructor(
+    private readonly paths: StoragePaths,
+    private readonly dirs: DirectoryCache,
+    private readonly blobs: BlobStore,
+    private readonly repositories: RepositoryStore,
+  ) {}
+
+  /** Starts an upload into repository `name`. */
+  async create(name: string): Promise<UploadStatus> {
+    const uuid = randomUUID();
+    const session: Session = { uuid, name, offset: 0, startedAt: Date.now(), hash: createHash('sha256'), hashedOffset: 0 };
+    await this.dirs.ensure(this.paths.upload(uuid));
+    await (await open(this.paths.uploadData(uuid), 'w')).close();
+    await this.saveState(session);
+    this.sessions.set(uuid, session);
+    return { uuid, offset: 0 };
+  }
+
+  /** The upload's progress; BLOB_UPLOAD_UNKNOWN when it doesn't exist in `name`. */
+  async status(name: string, uuid: string): Promise<UploadStatus> {
+    const session = await this.load(name, uuid);
+    return { uuid, offset: session.offset };
+  }
+
+  /** Appends a chunk streamed from `body`. */
+  async append(name: string, uuid: string, body: Readable, options: ChunkOptions = {}): Promise<UploadStatus> {
+    return this.locks.run(uuid, async () => {
+      const session = await this.load(name, uuid);
+      await this.writeChunk(session, body, options);
+      return { uuid, offset: session.offset };
+    });
+  }
+
+  /**
+   * Finishes the upload: appends `body` if given, verifies `digest`, fsyncs and moves the bytes to
+   * their content address, links the blob into the repository. A wrong digest cancels the upload.
+   */
+  async complete(name: string, uuid: string, digest: Digest, body: Readable | undefined, options: ChunkOptions = {}): Promise<{ size: number }> {
+    return this.locks.run(uuid, async () => {
+      const session = await this.load(name, uuid);
+      if (body) await this.writeChunk(session, body, options);
+      const data = this.paths.uploadData(uuid);
+      const actual = digest.algorithm === 'sha256' ? (await this.runningHash(session)).copy().digest('hex') : await hashFile(data, digest.algorithm, session.offset);
+      if (actual !== digest.hex) {
+        await this.discard(session);
+        throw registryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { detail: { expected: digest.value, received: `${digest.algorithm}:${actual}` } });
+      }
+      const handle = await open(data, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await this.blobs.commit(digest, data, session.offset);
+      await this.repositories.linkLayer(name, digest);
+      await this.discard(session);
+      return { size: session.offset };
+    });
+  }
+
+  /** Cancels the upload and removes its bytes. */
+  async cancel(name: string, uuid: string): Promise<void> {
+    await this.locks.run(uuid, async () => this.discard(await this.load(name, uuid)));
+  }
+
+  /**
+   * Removes uploads idle for longer than `maxIdleMs` (judged by their state file's time) and
+   * uploads without a readable state. Uploads being written by this process are left alone.
+   */
+  async sweep(maxIdleMs: number): Promise<number> {
+    let removed = 0;
+    const cutoff = Date.now() - maxIdleMs;
+    for (const uuid of await readdirQuiet(this.paths.uploadsRoot)) {
+      if (this.locks.isHeld(uuid)) continue;
+      let stale = !UUID_PATTERN.test(uuid);
+      if (!stale) {
+        try {
+          const info = await stat(this.paths.uploadState(uuid));
+          stale = info.mtimeMs <= cutoff;
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+          stale = true;
+        }
+      }
+      if (stale && !this.locks.isHeld(uuid)) {
+        this.sessions.delete(uuid);
+        await removeQuietly(this.paths.upload(uuid), true);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  private async load(name: string, uuid: string): Promise<Session> {
+    const unknown = () => registryError('BLOB_UPLOAD_UNKNOWN', 'upload unknown', { detail: { uuid: uuid.slice(0, 80) } });
+    if (!UUID_PATTERN.test(uuid)) throw unknown();
+    let session = this.sessions.get(uuid);
+    if (!session) {
+      let persisted: PersistedState;
+      try {
+        persisted = JSON.parse(await readFile(this.paths.uploadState(uuid), 'utf8')) as PersistedState;
+      } catch (error) {
+        if (isNotFound(error) || error instanceof SyntaxError) throw unknown();
+        throw error;
+      }
+      if (typeof persisted.name !== 'string' || !Number.isSafeInteger(persisted.offset)) throw unknown();
+      // Came back after a restart: the hash is rebuilt from the file on first use.
+      session = { uuid, name: persisted.name, offset: persisted.offset, startedAt: persisted.startedAt, hash: undefined, hashedOffset: 0 };
+      this.sessions.set(uuid, session);
+    }
+    if (session.name !== name) throw unknown();
+    return session;
+  }
+
+  private async writeChunk(session: Session, body: Readable, options: ChunkOptions): Promise<void> {
+    if (options.start !== undefined && options.start !== session.offset) {
+      throw registryError('RANGE_INVALID', `chunk starts at ${options.start} but the upload has ${session.offset} bytes`, {
+        headers: { Range: rangeHeader(session.offset) },
+      });
+    }
+    const hash = await this.runningHash(session);
+    const hasher = new HashingTransform(hash);
+    const out = createWriteStream(this.paths.uploadData(session.uuid), { flags: 'r+', start: session.offset, highWaterMark: WRITE_HIGH_WATER_MARK });
+    try {
+      await pipeline(body, hasher, out, options.signal ? { signal: options.signal } : {});
+      if (options.length !== undefined && hasher.bytes !== options.length) {
+        throw registryError('SIZE_INVALID', `received ${hasher.bytes} bytes, expected ${options.length}`);
+      }
+    } catch (error) {
+      // The hash has seen bytes we won't acknowledge: drop it and cut the file back.
+      session.hash = undefined;
+      await truncate(this.paths.uploadData(session.uuid), session.offset).catch(() => undefined);
+      throw error;
+    }
+    session.offset += hasher.bytes;
+    session.hashedOffset = session.offset;
+    await this.saveState(session);
+  }
+
+  /** The running hash, rebuilt from data[0, offset) when missing (after a restart or failure). */
+  private async runningHash(session: Session): Promise<Hash> {
+    if (session.hash && session.hashedOffset === session.offset) return session.hash;
+    const data = this.paths.uploadData(session.uuid);
+    let size: number;
+    try {
+      size = (await stat(data)).size;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      // Killed after the bytes were committed but before the upload folder was removed.
+      await this.discard(session);
+      throw registryError('BLOB_UPLOAD_UNKNOWN', 'upload unknown');
+    }
+    if (size < session.offset) {
+      await this.discard(session);
+      throw registryError('BLOB_UPLOAD_INVALID', 'upload data is shorter than acknowledged; start again');
+    }
+    if (size > session.offset) await truncate(data, session.offset);
+    const hash = createHash('sha256');
+    if (session.offset > 0) {
+      for await (const chunk of createReadStream(data, { end: session.offset - 1, highWaterMark: WRITE_HIGH_WATER_MARK })) hash.update(chunk as Buffer);
+    }
+    session.hash = hash;
+    session.hashedOffset = session.offset;
+    return hash;
+  }
+
+  private async saveState(session: Session): Promise<void> {
+    const state: PersistedState = { name: session.name, offset: session.offset, startedAt: session.startedAt };
+    // Not fsynced: losing it in a power cut only loses a resumable upload, which the sweep removes.
+    await writeFileAtomic(this.dirs, this.paths.tmpRoot, this.paths.uploadState(session.uuid), JSON.stringify(state), false);
+  }
+
+  private async discard(session: Session): Promise<void> {
+    this.sessions.delete(session.uuid);
+    await removeQuietly(this.paths.upload(session.uuid), true);
+    this.dirs.forget(this.paths.upload(session.uuid));
+  }
+}
+
+/** The `Range` header value for an upload holding `offset` bytes (distribution's convention). */
+export function rangeHeader(offset: number): string {
+  return `0-${Math.max(offset - 1, 0)}`;
+}
+
+async function hashFile(path: string, algorithm: string, length: number): Promise<string> {
+  const hash = createHash(algorithm);
+  if (length > 0) for await (const chunk of createReadStream(path, { end: length - 1, highWaterMark: WRITE_HIGH_WATER_MARK })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
