@@ -1,0 +1,189 @@
+/**
+ * The daemon.json service: composes locate → read → edit → write → hosts.toml → apply → verify for the
+ * daemon Berth is connected to. It holds no state between calls; every write is checked against the
+ * version the caller read, so two windows (or the user's editor) cannot overwrite each other.
+ */
+import { homedir } from 'node:os';
+import { AppError } from '../api/app-error';
+import type {
+  DaemonConfigApplyResult,
+  DaemonConfigChanges,
+  DaemonConfigLocation,
+  DaemonConfigPreview,
+  DaemonConfigSnapshot,
+  DaemonConfigVerifyResult,
+  DaemonConfigWriteResult,
+} from '../api/contract/daemon-config';
+import { applyDaemonConfig, type Signaller } from './apply';
+import { detectImageStore, fetchDaemonInfo, type DaemonInfo, type InfoSource } from './daemon-info';
+import { unifiedDiff } from './diff';
+import { systemProcReader } from './dockerd-process';
+import { editDaemonConfigText } from './edit';
+import type { Elevator } from './elevator';
+import { certsDirectory, removeHostsToml, writeHostsToml } from './hosts-toml';
+import { locateDaemonConfig, type DaemonConnection, type LocateEnvironment } from './locate';
+import { parseDaemonConfigText, readDaemonConfig } from './read';
+import { adviseHost } from './teach';
+import { checkInsecureRegistry, checkMirror, sameRegistryEntry } from './validate';
+import { verifyDaemonConfig, type VerifyExpectation } from './verify';
+import { writeDaemonConfigFile } from './write';
+
+/** The Docker client as far as this service needs it: `info()` and how it connects (dockerode's modem). */
+export interface DockerClient extends InfoSource {
+  modem?: unknown;
+}
+
+export interface DaemonConfigServiceDeps {
+  docker: DockerClient;
+  settings: { daemonConfigPath(): string | null };
+  elevator: Elevator;
+  environment: LocateEnvironment;
+  /** Defaults to process.kill. */
+  kill?: Signaller;
+  now?: () => Date;
+}
+
+/** This machine, for production. */
+export function systemLocateEnvironment(): LocateEnvironment {
+  return {
+    platform: process.platform,
+    env: process.env,
+    homeDir: homedir(),
+    uid: process.getuid?.(),
+    proc: process.platform === 'linux' ? systemProcReader : undefined,
+  };
+}
+
+/** dockerode keeps the connection on its modem: socketPath for unix sockets and pipes, host for TCP. */
+export function connectionOf(docker: DockerClient): DaemonConnection {
+  const modem = (docker.modem ?? {}) as { socketPath?: unknown; host?: unknown };
+  const connection: DaemonConnection = {};
+  if (typeof modem.socketPath === 'string') connection.socketPath = modem.socketPath;
+  if (typeof modem.host === 'string') connection.host = modem.host;
+  return connection;
+}
+
+export class DaemonConfigService {
+  constructor(private readonly deps: DaemonConfigServiceDeps) {}
+
+  async locate(): Promise<DaemonConfigLocation> {
+    return (await this.context()).location;
+  }
+
+  async read(): Promise<DaemonConfigSnapshot> {
+    const { location, info } = await this.context();
+    const file = await readDaemonConfig(location.path);
+    return {
+      location,
+      exists: file.exists,
+      text: file.text,
+      version: file.version,
+      insecureRegistries: file.insecureRegistries,
+      registryMirrors: file.registryMirrors,
+      imageStore: detectImageStore(info),
+    };
+  }
+
+  async preview(changes: DaemonConfigChanges): Promise<DaemonConfigPreview> {
+    const { location } = await this.context();
+    const file = await readDaemonConfig(location.path);
+    if (file.version !== changes.baseVersion) throw changedSince(location.path);
+    const after = editDaemonConfigText(file.text, location.path, changes);
+    const certsDir = certsDirectory(location.source, this.deps.environment);
+    return {
+      path: location.path,
+      before: file.text,
+      after,
+      diff: unifiedDiff(file.text, after, { before: `${location.path} (now)`, after: `${location.path} (after saving)` }),
+      changed: after !== file.text,
+      baseVersion: file.version,
+      advice: changes.addInsecureRegistries.map((host) => adviseHost(host, certsDir)),
+    };
+  }
+
+  /** Apply the edits to the file on disk (the caller has confirmed the preview). */
+  async update(changes: DaemonConfigChanges): Promise<DaemonConfigWriteResult> {
+    const { location, info } = await this.context();
+    const file = await readDaemonConfig(location.path);
+    if (file.version !== changes.baseVersion) throw changedSince(location.path);
+    const after = editDaemonConfigText(file.text, location.path, changes);
+    return this.write(location, info, file.insecureRegistries, after, changes.baseVersion);
+  }
+
+  /** Save the raw editor's text: strict JSON, valid entries, then the same safe write. */
+  async writeRaw(text: string, baseVersion: string): Promise<DaemonConfigWriteResult> {
+    const { location, info } = await this.context();
+    const lists = parseDaemonConfigText(text, location.path);
+    const issues = [
+      ...lists.insecureRegistries.map((entry, index) => ({ path: `insecure-registries.${index}`, check: checkInsecureRegistry(entry) })),
+      ...lists.registryMirrors.map((url, index) => ({ path: `registry-mirrors.${index}`, check: checkMirror(url) })),
+    ].flatMap(({ path, check }) => (check.ok ? [] : [{ path, message: check.reason }]));
+    if (issues.length > 0) throw new AppError('INVALID_INPUT', issues.map((issue) => `${issue.path}: ${issue.message}`).join(' '), { issues });
+    // The old file may be the broken one the raw editor exists for; then it had no entries we know of.
+    const before = await readDaemonConfig(location.path).then(
+      (file) => file.insecureRegistries,
+      () => [],
+    );
+    return this.write(location, info, before, text, baseVersion);
+  }
+
+  async apply(): Promise<DaemonConfigApplyResult> {
+    const { location } = await this.context();
+    return applyDaemonConfig(location, this.deps.environment.platform, this.deps.kill);
+  }
+
+  async verify(expectation: VerifyExpectation, timeoutMs: number, signal?: AbortSignal): Promise<DaemonConfigVerifyResult> {
+    return verifyDaemonConfig(this.deps.docker, expectation, signal ? { timeoutMs, signal } : { timeoutMs });
+  }
+
+  private async write(location: DaemonConfigLocation, info: DaemonInfo, insecureBefore: string[], text: string, baseVersion: string): Promise<DaemonConfigWriteResult> {
+    const outcome = await writeDaemonConfigFile({
+      path: location.path,
+      text,
+      baseVersion,
+      elevator: this.deps.elevator,
+      ...(this.deps.now ? { now: this.deps.now } : {}),
+    });
+    const hostsToml = { written: [] as string[], removed: [] as string[] };
+    if (detectImageStore(info) === 'containerd') {
+      const certsDir = certsDirectory(location.source, this.deps.environment);
+      const insecureAfter = parseDaemonConfigText(text, location.path).insecureRegistries;
+      const hostsOnly = (entries: string[]): string[] => entries.filter((entry) => !entry.includes('/'));
+      for (const host of hostsOnly(insecureAfter).filter((entry) => !insecureBefore.some((old) => sameRegistryEntry(old, entry)))) {
+        if ((await writeHostsToml(certsDir, host, this.deps.elevator)) === 'written') hostsToml.written.push(host);
+      }
+      for (const host of hostsOnly(insecureBefore).filter((entry) => !insecureAfter.some((now) => sameRegistryEntry(now, entry)))) {
+        if ((await removeHostsToml(certsDir, host)) === 'removed') hostsToml.removed.push(host);
+      }
+    }
+    return { ...outcome, hostsToml };
+  }
+
+  private async context(): Promise<{ location: DaemonConfigLocation; info: DaemonInfo }> {
+    let info: DaemonInfo;
+    try {
+      info = await fetchDaemonInfo(this.deps.docker);
+    } catch (error) {
+      throw new AppError('DOCKER_UNAVAILABLE', 'Berth cannot reach Docker, so it cannot tell which daemon.json it uses.', {
+        hint: 'Start Docker, or choose the daemon.json path yourself in Settings.',
+        fix: { kind: 'retry' },
+        raw: error instanceof Error ? error.message : String(error),
+        cause: error,
+      });
+    }
+    const location = locateDaemonConfig({
+      info,
+      connection: connectionOf(this.deps.docker),
+      overridePath: this.deps.settings.daemonConfigPath(),
+      environment: this.deps.environment,
+    });
+    return { location, info };
+  }
+}
+
+function changedSince(path: string): AppError {
+  return new AppError('DAEMON_CONFIG_CHANGED', `${path} changed on disk after Berth read it.`, {
+    hint: 'Reload to see the current file, then make your change again.',
+    fix: { kind: 'retry' },
+  });
+}
