@@ -25,8 +25,8 @@ export function createRegistryHandlers({ supervisor, saveRegistryPort }: Registr
     'registry.stop': () => supervisor.stop(),
     'registry.repositories': () => supervisor.repositories(),
     'registry.deleteTag': async ({ repository, tag }) => {
-      await supervisor.deleteTag(repository, tag);
-      return { repository, tag };
+      const { digest } = await supervisor.deleteTag(repository, tag);
+      return digest === undefined ? { repository, tag } : { repository, tag, digest };
     },
     'registry.gc': ({ dryRun }) => supervisor.garbageCollect(dryRun),
     'registry.activity': () => supervisor.recentActivity(),

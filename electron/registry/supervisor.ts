@@ -181,8 +181,16 @@ export class RegistrySupervisor {
     return (await this.request({ type: 'repositories' }, this.timings.requestTimeoutMs)) as RepositorySummary[];
   }
 
-  async deleteTag(repository: string, tag: string): Promise<void> {
-    await this.request({ type: 'deleteTag', repository, tag }, this.timings.requestTimeoutMs);
+  /** Removes a tag; answers the digest it pointed at. A tag that is not there is MANIFEST_UNKNOWN. */
+  async deleteTag(repository: string, tag: string): Promise<{ digest?: string }> {
+    const result = (await this.request({ type: 'deleteTag', repository, tag }, this.timings.requestTimeoutMs)) as {
+      deleted?: boolean;
+      digest?: string;
+    } | null;
+    if (result?.deleted === false) {
+      throw new AppError('MANIFEST_UNKNOWN', `There is no tag ${tag} in ${repository}.`, { hint: 'It may have been deleted already; refresh the list.' });
+    }
+    return typeof result?.digest === 'string' ? { digest: result.digest } : {};
   }
 
   async garbageCollect(dryRun: boolean): Promise<GarbageCollectionResult> {
@@ -306,6 +314,8 @@ export class RegistrySupervisor {
     if (run.startFailure?.code === 'PORT_IN_USE') return this.portInUse(run.launch);
     if (run.startFailure) return run.startFailure;
     if (run.stopRequested) return new AppError('CANCELLED', 'The local registry was stopped before it was ready.');
+    // Exit code 3 is the registry process's "port in use" for when its IPC message did not make it out.
+    if (code === 3) return this.portInUse(run.launch);
     // It died without saying why; a port someone else holds is the likeliest cause a user can fix.
     if (!(await isPortFree(run.launch.host, run.launch.port))) return this.portInUse(run.launch);
     return new AppError('INTERNAL', 'The local registry exited while starting.', { raw: exitDescription(code, signal), fix: { kind: 'retry' } });

@@ -113,8 +113,8 @@ export const registryCommands = {
   ),
   'registry.deleteTag': command(
     z.object({ repository: repositoryNameSchema, tag: tagSchema }),
-    z.object({ repository: z.string(), tag: z.string() }),
-    'Remove a tag; its blobs stay until the next clean-up.',
+    z.object({ repository: z.string(), tag: z.string(), digest: z.string().optional() }),
+    'Remove a tag (answering the manifest digest it pointed at); its blobs stay until the next clean-up.',
   ),
   'registry.gc': command(
     z.object({ dryRun: z.boolean() }),
