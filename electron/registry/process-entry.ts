@@ -49,7 +49,7 @@ function parseArguments(argv: string[]): Options {
 
 type ParentPort = { postMessage(message: unknown): void; on(event: 'message', listener: (event: { data: unknown }) => void): void };
 const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
-const hasParent = Boolean(parentPort ?? process.send);
+const hasParent = parentPort !== undefined || typeof process.send === 'function';
 
 function send(message: RegistryToHostMessage): void {
   if (parentPort) parentPort.postMessage(message);

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ActivityListener, RequestContext } from './http/context';
-import { registryError, RegistryError, toRegistryError } from './errors';
+import { type RegistryError, registryError, toRegistryError } from './errors';
 import { parseName } from './names';
 import { matchRoute } from './routes';
 import type { RegistryStorage } from './storage/registry-storage';
