@@ -12,6 +12,8 @@ import { attachIpcTransport } from './api/ipc-transport';
 import { createCore, type Core } from './core';
 import { quarantineCorruptSettings, SETTINGS_FILE_NAME, SettingsStore } from './settings/settings-store';
 import { CONTENT_SECURITY_POLICY } from './web/static-files';
+import { createSudoPromptElevator } from './daemon-config/elevator';
+import { createUtilityProcessSpawner } from './shell/utility-process-spawner';
 
 const APP_ORIGIN = 'app://berth';
 const rendererDir = join(__dirname, '..', 'renderer');
@@ -88,6 +90,8 @@ async function start(): Promise<void> {
     settings,
     startupNotices: notice ? [notice] : [],
     log,
+    spawnRegistry: createUtilityProcessSpawner(join(__dirname, 'registry-process.cjs'), (line) => log.info(`registry: ${line}`)),
+    elevator: createSudoPromptElevator(),
   });
   attachIpcTransport(core.router, core.bus, isTrustedUrl);
   Menu.setApplicationMenu(Menu.buildFromTemplate([{ role: process.platform === 'darwin' ? 'appMenu' : 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]));

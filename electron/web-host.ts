@@ -16,6 +16,8 @@ import { defaultUserDataDir } from './settings/user-data';
 import { AccessGuard } from './web/access-guard';
 import { securityHeaders, serveStatic } from './web/static-files';
 import { createWebSocketTransport } from './api/ws-transport';
+import { createSudoPromptElevator } from './daemon-config/elevator';
+import { createNodeRegistrySpawner } from './registry/supervisor-node-spawner';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,6 +51,8 @@ async function main(): Promise<void> {
     settings,
     startupNotices: notice ? [notice] : [],
     log,
+    spawnRegistry: createNodeRegistrySpawner(join(__dirname, 'registry-process.cjs'), (line) => log.info(`registry: ${line}`)),
+    elevator: createSudoPromptElevator(),
   });
 
   const rendererDir = args['renderer-dir'] ?? join(__dirname, '..', 'renderer');

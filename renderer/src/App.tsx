@@ -4,17 +4,28 @@ import { Notices } from './components/Notices';
 import { Sidebar, type SidebarRegistry } from './components/Sidebar';
 import { StatusBar } from './components/StatusBar';
 import { useAppStore } from './stores/app-store';
+import { useRegistryStore } from './stores/registry-store';
 import { ImagesView } from './views/images/ImagesView';
-import { PlaceholderView } from './views/PlaceholderView';
+import { DockerEngineView } from './views/docker-engine/DockerEngineView';
+import { LocalRegistryView } from './views/local-registry/LocalRegistryView';
+import { RemoteRegistryView } from './views/registry/RemoteRegistryView';
 
 export function App() {
   const view = useAppStore((state) => state.view);
+  const localState = useRegistryStore((state) => state.status?.state);
+  const localPort = useRegistryStore((state) => state.status?.port);
   const registries = useMemo<SidebarRegistry[]>(
     () => [
-      { id: 'local', label: 'Local registry', view: { kind: 'local-registry' }, state: 'off' },
+      {
+        id: 'local',
+        label: 'Local registry',
+        view: { kind: 'local-registry' },
+        state: localState === 'running' ? 'on' : 'off',
+        ...(localState === 'running' && localPort ? { detail: `:${localPort}` } : {}),
+      },
       { id: 'docker.io', label: 'Docker Hub', view: { kind: 'registry', host: 'docker.io' } },
     ],
-    [],
+    [localState, localPort],
   );
 
   let content;
@@ -23,13 +34,13 @@ export function App() {
       content = <ImagesView />;
       break;
     case 'local-registry':
-      content = <PlaceholderView title="Local registry" text="Start a registry on this computer with one click." />;
+      content = <LocalRegistryView />;
       break;
     case 'registry':
-      content = <PlaceholderView title={view.host === 'docker.io' ? 'Docker Hub' : view.host} text="Browse and pull from this registry." />;
+      content = <RemoteRegistryView host={view.host} />;
       break;
     case 'docker-engine':
-      content = <PlaceholderView title="Docker Engine settings" text="Insecure registries and mirrors, edited safely." />;
+      content = <DockerEngineView />;
       break;
   }
 

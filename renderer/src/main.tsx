@@ -3,10 +3,12 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { connectAppStore } from './stores/app-store';
 import { connectImagesStore } from './stores/images-store';
+import { connectRegistryStore } from './stores/registry-store';
 import './styles.css';
 
 connectAppStore();
 connectImagesStore();
+connectRegistryStore();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,0 +1,134 @@
+/**
+ * The local registry as the UI sees it: status (live from `registry.status` / `registry.stats`), its
+ * repositories and tags, and the activity feed. Kept by the store, not the view, so leaving and
+ * coming back to the view shows the same state.
+ */
+import { create } from 'zustand';
+import type { AppErrorData } from '../../../electron/api/contract';
+import type {
+  GarbageCollectionResult,
+  RegistryActivity,
+  RegistryStatus,
+  RepositorySummary,
+} from '../../../electron/api/contract/registry';
+import { api, errorData } from '../api/client';
+
+interface RegistryStoreState {
+  status: RegistryStatus | undefined;
+  repositories: RepositorySummary[];
+  activity: RegistryActivity[];
+  /** The last error of an action the user took (start, delete, clean up). */
+  actionError: AppErrorData | undefined;
+  busy: 'start' | 'stop' | 'gc' | undefined;
+  gcPreview: GarbageCollectionResult | undefined;
+  lastGc: GarbageCollectionResult | undefined;
+  start: (port?: number) => Promise<void>;
+  stop: () => Promise<void>;
+  loadRepositories: () => Promise<void>;
+  deleteTag: (repository: string, tag: string) => Promise<void>;
+  previewGc: () => Promise<void>;
+  runGc: () => Promise<void>;
+  cancelGc: () => void;
+  clearError: () => void;
+}
+
+const ACTIVITY_KEPT = 200;
+
+export const useRegistryStore = create<RegistryStoreState>((set, get) => ({
+  status: undefined,
+  repositories: [],
+  activity: [],
+  actionError: undefined,
+  busy: undefined,
+  gcPreview: undefined,
+  lastGc: undefined,
+  async start(port) {
+    set({ busy: 'start', actionError: undefined });
+    try {
+      const status = await api.call('registry.start', port === undefined ? {} : { port });
+      set({ status });
+      await get().loadRepositories();
+    } catch (error) {
+      set({ actionError: errorData(error) });
+    } finally {
+      set({ busy: undefined });
+    }
+  },
+  async stop() {
+    set({ busy: 'stop', actionError: undefined });
+    try {
+      set({ status: await api.call('registry.stop', {}) });
+    } catch (error) {
+      set({ actionError: errorData(error) });
+    } finally {
+      set({ busy: undefined });
+    }
+  },
+  async loadRepositories() {
+    if (get().status?.state !== 'running') return;
+    try {
+      set({ repositories: await api.call('registry.repositories', {}) });
+    } catch (error) {
+      set({ actionError: errorData(error) });
+    }
+  },
+  async deleteTag(repository, tag) {
+    try {
+      await api.call('registry.deleteTag', { repository, tag });
+      await get().loadRepositories();
+    } catch (error) {
+      set({ actionError: errorData(error) });
+    }
+  },
+  async previewGc() {
+    set({ busy: 'gc', actionError: undefined, lastGc: undefined });
+    try {
+      set({ gcPreview: await api.call('registry.gc', { dryRun: true }) });
+    } catch (error) {
+      set({ actionError: errorData(error) });
+    } finally {
+      set({ busy: undefined });
+    }
+  },
+  async runGc() {
+    set({ busy: 'gc', actionError: undefined });
+    try {
+      set({ lastGc: await api.call('registry.gc', { dryRun: false }), gcPreview: undefined });
+    } catch (error) {
+      set({ actionError: errorData(error) });
+    } finally {
+      set({ busy: undefined });
+    }
+  },
+  cancelGc: () => set({ gcPreview: undefined }),
+  clearError: () => set({ actionError: undefined }),
+}));
+
+export function connectRegistryStore(): void {
+  let reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  const reloadSoon = () => {
+    clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(() => void useRegistryStore.getState().loadRepositories(), 200);
+  };
+  api.on('registry.status', (status) => {
+    useRegistryStore.setState({ status });
+    if (status.state === 'running') reloadSoon();
+  });
+  api.on('registry.stats', (stats) => {
+    const current = useRegistryStore.getState().status;
+    if (current) useRegistryStore.setState({ status: { ...current, stats } });
+    reloadSoon();
+  });
+  api.on('registry.activity', (entry) => {
+    useRegistryStore.setState((state) => ({ activity: [...state.activity, entry].slice(-ACTIVITY_KEPT) }));
+  });
+  const load = async () => {
+    const [status, activity] = await Promise.all([api.call('registry.status', {}), api.call('registry.activity', {})]);
+    useRegistryStore.setState({ status, activity });
+    await useRegistryStore.getState().loadRepositories();
+  };
+  api.onConnection((state) => {
+    if (state === 'open') void load().catch(() => undefined);
+  });
+  void load().catch(() => undefined);
+}
