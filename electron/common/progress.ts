@@ -112,6 +112,11 @@ export class ProgressModel {
     return this.digestValue;
   }
 
+  /** True once the daemon said the transfer is over (the digest line of a push, "Status:" of a pull). */
+  get daemonSaidDone(): boolean {
+    return this.finished;
+  }
+
   /** The daemon's error message, if the stream carried one. */
   get error(): string | undefined {
     return this.errorValue;

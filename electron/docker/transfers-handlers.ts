@@ -1,0 +1,15 @@
+/** The `transfers.*` commands, mapped onto a TransferService. Thin on purpose: the service does the work. */
+import type { HandlersFor } from '../api/router';
+import type { TransferService } from './transfers';
+
+/** Handlers for the router; the composition root spreads them into its handler table. */
+export function createTransfersHandlers(service: TransferService): HandlersFor<'transfers'> {
+  return {
+    'transfers.push': ({ reference }) => service.push(reference),
+    'transfers.pull': ({ reference }) => service.pull(reference),
+    'transfers.cancel': ({ id }) => ({ cancelled: service.cancel(id) }),
+    'transfers.list': () => service.list(),
+    'transfers.dismiss': ({ id }) => ({ dismissed: service.dismiss(id) }),
+    'transfers.login': ({ registry, username, password }) => service.login(registry, username, password),
+  };
+}

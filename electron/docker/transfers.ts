@@ -1,0 +1,279 @@
+/**
+ * Pushes and pulls as tasks. `push`/`pull` answer an id at once; the work runs on the daemon while a
+ * ProgressModel turns its stream into rows, and `transfers.progress` events carry whole snapshots,
+ * coalesced to a few per second per transfer, the final state always sent. Snapshots stay in memory
+ * (`list`), so a view that remounts, or a finished push's log, shows what it showed before.
+ * `cancel` aborts the HTTP request to the daemon, which stops the daemon's own push or pull.
+ */
+import { randomUUID } from 'node:crypto';
+import type Dockerode from 'dockerode';
+import { AppError } from '../api/app-error';
+import type { AppErrorData } from '../api/contract/errors';
+import type { TransferSnapshot, TransferState } from '../api/contract/transfers';
+import type { EventBus } from '../api/event-bus';
+import { ProgressModel } from '../common/progress';
+import { parseReference, type ImageReference } from '../common/reference';
+import { diagnoseDaemonMessage, diagnoseError, dockerStopped } from './diagnose';
+import { checkLogin, type RegistryAuth } from './registry-auth';
+import { openTransferStream, readMessages, type TransferKind } from './transfer-stream';
+
+export interface TransferServiceOptions {
+  /** Least time between two progress events of one transfer (default 200 ms: 5 a second). */
+  emitIntervalMs?: number;
+  /** Finished transfers kept for `list` (default 100); the oldest are forgotten first. */
+  keepFinished?: number;
+  /** Told when a transfer ends (succeeded, failed or cancelled): for notifications. */
+  onFinished?: (snapshot: TransferSnapshot) => void;
+  /** Told when the daemon seems to have gone away, so the connection can re-check it. */
+  onDockerGone?: () => void;
+}
+
+interface Transfer {
+  id: string;
+  kind: TransferKind;
+  ref: ImageReference;
+  reference: string;
+  state: TransferState;
+  model: ProgressModel;
+  controller: AbortController;
+  startedAt: number;
+  finishedAt?: number;
+  error?: AppErrorData;
+  lastEmitAt: number;
+  emitTimer: NodeJS.Timeout | undefined;
+  cancelRequested: boolean;
+  done: Promise<TransferSnapshot>;
+}
+
+type EventSink = Pick<EventBus, 'emit'>;
+
+/** Runs pushes and pulls through the daemon; see the file comment. */
+export class TransferService {
+  private readonly transfers = new Map<string, Transfer>();
+  private readonly emitIntervalMs: number;
+  private readonly keepFinished: number;
+
+  constructor(
+    private readonly docker: Dockerode | (() => Dockerode),
+    private readonly bus: EventSink,
+    private readonly auth: RegistryAuth,
+    private readonly options: TransferServiceOptions = {},
+  ) {
+    this.emitIntervalMs = options.emitIntervalMs ?? 200;
+    this.keepFinished = options.keepFinished ?? 100;
+  }
+
+  /** Push a local image to the registry its name points at. Throws NAME_INVALID for a bad name. */
+  push(reference: string): { id: string } {
+    const ref = parseOrThrow(reference);
+    if (ref.digest !== undefined) {
+      throw new AppError('NAME_INVALID', `Push a tag, not a digest: ${reference} names one exact image (@${ref.digest}).`, {
+        hint: 'Tag the image (for example :1.0) and push that tag.',
+      });
+    }
+    return this.start('push', ref);
+  }
+
+  /** Pull an image by tag or digest from its registry. Throws NAME_INVALID for a bad name. */
+  pull(reference: string): { id: string } {
+    return this.start('pull', parseOrThrow(reference));
+  }
+
+  /** Abort a queued or running transfer; false if there is none by that id or it already ended. */
+  cancel(id: string): boolean {
+    const transfer = this.transfers.get(id);
+    if (!transfer || isFinal(transfer.state)) return false;
+    transfer.cancelRequested = true;
+    transfer.controller.abort();
+    return true;
+  }
+
+  /** Every transfer kept, newest first. */
+  list(): TransferSnapshot[] {
+    return [...this.transfers.values()].reverse().map((transfer) => this.snapshot(transfer));
+  }
+
+  get(id: string): TransferSnapshot | undefined {
+    const transfer = this.transfers.get(id);
+    return transfer && this.snapshot(transfer);
+  }
+
+  /** Resolves with the final snapshot once the transfer has ended. */
+  async waitFor(id: string): Promise<TransferSnapshot> {
+    const transfer = this.transfers.get(id);
+    if (!transfer) throw new AppError('NOT_FOUND', `There is no transfer ${id}.`);
+    return transfer.done;
+  }
+
+  /** Forget a finished transfer; false if it is unknown or still running. */
+  dismiss(id: string): boolean {
+    const transfer = this.transfers.get(id);
+    if (!transfer || !isFinal(transfer.state)) return false;
+    return this.transfers.delete(id);
+  }
+
+  /** Check a login through the daemon's /auth and keep it for this registry's pushes and pulls. */
+  async login(registry: string, username: string, password: string): Promise<{ ok: true; registry: string }> {
+    const login = await checkLogin(this.dockerode(), registry, username, password);
+    this.auth.remember(registry, login);
+    return { ok: true, registry };
+  }
+
+  private dockerode(): Dockerode {
+    return typeof this.docker === 'function' ? this.docker() : this.docker;
+  }
+
+  private start(kind: TransferKind, ref: ImageReference): { id: string } {
+    const id = randomUUID();
+    let resolveDone: (snapshot: TransferSnapshot) => void = () => undefined;
+    const transfer: Transfer = {
+      id,
+      kind,
+      ref,
+      reference: ref.normalized,
+      state: 'queued',
+      model: new ProgressModel(kind),
+      controller: new AbortController(),
+      startedAt: Date.now(),
+      lastEmitAt: 0,
+      emitTimer: undefined,
+      cancelRequested: false,
+      done: new Promise((resolve) => (resolveDone = resolve)),
+    };
+    this.transfers.set(id, transfer);
+    this.forgetOldFinished();
+    this.emitNow(transfer);
+    void this.run(transfer).then(() => resolveDone(this.snapshot(transfer)));
+    return { id };
+  }
+
+  private async run(transfer: Transfer): Promise<void> {
+    const { kind, ref, model } = transfer;
+    const context = { operation: kind, registry: ref.domain, reference: ref.familiar };
+    try {
+      const auth = await this.auth.authFor(ref.domain);
+      const stream = await openTransferStream(this.dockerode(), kind, ref, auth, transfer.controller.signal);
+      transfer.state = 'running';
+      this.emitNow(transfer);
+      await readMessages(stream, (message) => {
+        model.apply(message);
+        this.emitSoon(transfer);
+      });
+      if (model.error !== undefined) {
+        this.finish(transfer, 'failed', diagnoseDaemonMessage(model.error, context), 'Failed');
+      } else if (transfer.cancelRequested) {
+        this.finishCancelled(transfer);
+      } else if (!model.daemonSaidDone) {
+        // A push always ends with "<tag>: digest: …", a pull with "Status: …"; without it the stream was cut off.
+        await this.finishCutOff(transfer, `The daemon ended the ${kind} before it said it was done.`);
+      } else {
+        model.complete();
+        this.finish(transfer, 'succeeded');
+      }
+    } catch (error) {
+      if (transfer.cancelRequested) return this.finishCancelled(transfer);
+      const diagnosed = diagnoseError(error, context);
+      if (diagnosed.code === 'DOCKER_STOPPED') return this.finishCutOff(transfer, diagnosed.raw ?? diagnosed.message);
+      this.finish(transfer, 'failed', diagnosed, 'Failed');
+    }
+  }
+
+  private finishCancelled(transfer: Transfer): void {
+    const error = new AppError('CANCELLED', `The ${transfer.kind} was cancelled.`);
+    this.finish(transfer, 'cancelled', error, 'Cancelled');
+  }
+
+  /** The connection broke or ended early: Docker stopped, unless it still answers. */
+  private async finishCutOff(transfer: Transfer, raw: string): Promise<void> {
+    const alive = await this.dockerode()
+      .ping()
+      .then(
+        () => true,
+        () => false,
+      );
+    if (!alive) {
+      this.options.onDockerGone?.();
+      this.finish(transfer, 'failed', dockerStopped(raw), 'Docker stopped');
+      return;
+    }
+    const error = new AppError('INTERNAL', `The ${transfer.kind} stopped before Docker said it was done.`, {
+      hint: 'Try again.',
+      raw,
+      fix: { kind: 'retry' },
+    });
+    this.finish(transfer, 'failed', error, 'Failed');
+  }
+
+  private finish(transfer: Transfer, state: TransferState, error?: AppError, unfinishedRowStatus?: string): void {
+    if (isFinal(transfer.state)) return;
+    transfer.state = state;
+    transfer.finishedAt = Date.now();
+    if (error) transfer.error = error.toData();
+    if (unfinishedRowStatus) transfer.model.markUnfinished(unfinishedRowStatus);
+    this.emitNow(transfer);
+    this.options.onFinished?.(this.snapshot(transfer));
+  }
+
+  /** Coalesce: emit now if the last event is old enough, else once when it is. */
+  private emitSoon(transfer: Transfer): void {
+    if (transfer.emitTimer) return;
+    const wait = transfer.lastEmitAt + this.emitIntervalMs - Date.now();
+    if (wait <= 0) {
+      this.emitNow(transfer);
+      return;
+    }
+    transfer.emitTimer = setTimeout(() => {
+      transfer.emitTimer = undefined;
+      if (!isFinal(transfer.state)) this.emitNow(transfer);
+    }, wait);
+    transfer.emitTimer.unref?.();
+  }
+
+  private emitNow(transfer: Transfer): void {
+    clearTimeout(transfer.emitTimer);
+    transfer.emitTimer = undefined;
+    transfer.lastEmitAt = Date.now();
+    this.bus.emit('transfers.progress', this.snapshot(transfer));
+  }
+
+  private snapshot(transfer: Transfer): TransferSnapshot {
+    const progress = transfer.model.progress();
+    const snapshot: TransferSnapshot = {
+      id: transfer.id,
+      kind: transfer.kind,
+      reference: transfer.reference,
+      state: transfer.state,
+      rows: progress.rows,
+      overall: transfer.state === 'succeeded' ? 1 : progress.overall,
+      bytesDone: progress.bytesDone,
+      bytesTotal: progress.bytesTotal,
+      speed: isFinal(transfer.state) ? 0 : progress.speed,
+      etaSeconds: isFinal(transfer.state) ? (transfer.state === 'succeeded' ? 0 : null) : progress.etaSeconds,
+      messages: progress.messages,
+      startedAt: transfer.startedAt,
+    };
+    if (progress.digest !== undefined) snapshot.digest = progress.digest;
+    if (transfer.error !== undefined) snapshot.error = transfer.error;
+    if (transfer.finishedAt !== undefined) snapshot.finishedAt = transfer.finishedAt;
+    return snapshot;
+  }
+
+  private forgetOldFinished(): void {
+    const finished = [...this.transfers.values()].filter((transfer) => isFinal(transfer.state));
+    for (const transfer of finished.slice(0, Math.max(0, finished.length - this.keepFinished))) this.transfers.delete(transfer.id);
+  }
+}
+
+function isFinal(state: TransferState): boolean {
+  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
+}
+
+function parseOrThrow(reference: string): ImageReference {
+  const parsed = parseReference(reference);
+  if (!parsed.ok) {
+    throw new AppError('NAME_INVALID', `"${reference}" is not a valid image name: ${parsed.reason}.`, {
+      hint: 'Image names look like registry:port/namespace/repository:tag, in lowercase.',
+    });
+  }
+  return parsed.ref;
+}
