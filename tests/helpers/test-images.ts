@@ -121,6 +121,8 @@ export interface TestRegistry {
   dataDir: string;
   /** Everything the registry logged so far. */
   log(): string;
+  /** Resolves true as soon as the log matches (checked on every write), false after `timeoutMs`. */
+  waitForLog(pattern: RegExp, timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -170,8 +172,13 @@ async function launchRegistry(dataDir: string, port: number, options: TestRegist
 
   const child: ChildProcess = spawn('/usr/bin/docker-registry', ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const watchers = new Set<() => void>();
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const watcher of watchers) watcher();
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
   const exited = once(child, 'exit');
 
   // Ready when /v2/ answers (200, or 401 with auth on); give up if the process exits first.
@@ -190,6 +197,25 @@ async function launchRegistry(dataDir: string, port: number, options: TestRegist
     port,
     dataDir,
     log: () => output,
+    waitForLog(pattern, timeoutMs) {
+      return new Promise((resolve) => {
+        const check = () => {
+          if (!pattern.test(output)) return;
+          cleanupWatch();
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          cleanupWatch();
+          resolve(false);
+        }, timeoutMs);
+        const cleanupWatch = () => {
+          clearTimeout(timer);
+          watchers.delete(check);
+        };
+        watchers.add(check);
+        check();
+      });
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
