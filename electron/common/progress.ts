@@ -178,7 +178,8 @@ export class ProgressModel {
       const weight = row.size > 0 ? row.size : fallbackWeight;
       weightSum += weight;
       doneWeight += weight * this.fractionOf(row);
-      bytesDone += row.done && row.size > 0 ? row.size : Math.min(row.transferred, row.size || row.transferred);
+      bytesDone +=
+        row.done && row.size > 0 ? row.size : Math.min(row.transferred, row.size || row.transferred);
       rows.push(toLayerRow(row));
     }
     const overall = this.overall(weightSum > 0 ? doneWeight / weightSum : 0, knownSizeCount > 0);
@@ -216,7 +217,17 @@ export class ProgressModel {
   private row(id: string): Row {
     let row = this.rows.get(id);
     if (!row) {
-      row = { id, status: '', done: false, transferred: 0, size: 0, extracted: 0, extractTotal: 0, extractUnit: 'none', shows: 'none' };
+      row = {
+        id,
+        status: '',
+        done: false,
+        transferred: 0,
+        size: 0,
+        extracted: 0,
+        extractTotal: 0,
+        extractUnit: 'none',
+        shows: 'none',
+      };
       this.rows.set(id, row);
     }
     return row;
@@ -279,7 +290,8 @@ export class ProgressModel {
     } else {
       this.samples.push({ at: now, bytes: this.transferredTotal });
     }
-    while (this.samples.length > 2 && (this.samples[1]?.at ?? now) < now - this.speedWindowMs) this.samples.shift();
+    while (this.samples.length > 2 && (this.samples[1]?.at ?? now) < now - this.speedWindowMs)
+      this.samples.shift();
   }
 
   private speed(now: number): number {
@@ -299,7 +311,8 @@ export class ProgressModel {
     const transferFraction = row.size > 0 ? Math.min(1, row.transferred / row.size) : 0;
     if (this.direction === 'push') return transferFraction;
     const downloaded = DOWNLOADED.has(row.status) || row.shows === 'extract' ? 1 : transferFraction;
-    const extractFraction = row.extractUnit === 'bytes' && row.extractTotal > 0 ? row.extracted / row.extractTotal : 0;
+    const extractFraction =
+      row.extractUnit === 'bytes' && row.extractTotal > 0 ? row.extracted / row.extractTotal : 0;
     return DOWNLOAD_SHARE * downloaded + (1 - DOWNLOAD_SHARE) * extractFraction;
   }
 
@@ -314,10 +327,24 @@ export class ProgressModel {
 
 function toLayerRow(row: Row): LayerRow {
   if (row.shows === 'transfer') {
-    return { id: row.id, status: row.status, current: row.transferred, total: row.size, unit: 'bytes', done: row.done };
+    return {
+      id: row.id,
+      status: row.status,
+      current: row.transferred,
+      total: row.size,
+      unit: 'bytes',
+      done: row.done,
+    };
   }
   if (row.shows === 'extract') {
-    return { id: row.id, status: row.status, current: row.extracted, total: row.extractTotal, unit: row.extractUnit, done: row.done };
+    return {
+      id: row.id,
+      status: row.status,
+      current: row.extracted,
+      total: row.extractTotal,
+      unit: row.extractUnit,
+      done: row.done,
+    };
   }
   return { id: row.id, status: row.status, current: 0, total: row.size, unit: 'none', done: row.done };
 }

@@ -47,8 +47,7 @@ export interface ImageReference {
 export type ReferencePart = 'name' | 'domain' | 'path' | 'tag' | 'digest';
 
 export type ParseResult =
-  | { ok: true; ref: ImageReference }
-  | { ok: false; reason: string; part: ReferencePart };
+  { ok: true; ref: ImageReference } | { ok: false; reason: string; part: ReferencePart };
 
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
 const DOMAIN_LABEL = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
@@ -68,7 +67,10 @@ export function parseReference(text: string): ParseResult {
   if (text.length === 0) return fail('name', 'the image name is empty');
   if (/\s/.test(text)) return fail('name', 'spaces are not allowed in an image name');
   if (IMAGE_ID.test(text)) {
-    return fail('name', 'a 64-character hexadecimal string is an image ID, not a name; choose a name such as myapp');
+    return fail(
+      'name',
+      'a 64-character hexadecimal string is an image ID, not a name; choose a name such as myapp',
+    );
   }
 
   let rest = text;
@@ -111,7 +113,10 @@ export function parseReference(text: string): ParseResult {
 
   const name = `${domain}/${path}`;
   if (name.length > NAME_MAX_LENGTH) {
-    return fail('name', `the full name is ${name.length} characters long; Docker allows at most ${NAME_MAX_LENGTH}`);
+    return fail(
+      'name',
+      `the full name is ${name.length} characters long; Docker allows at most ${NAME_MAX_LENGTH}`,
+    );
   }
 
   const suffix = (tag !== undefined ? `:${tag}` : '') + (digest !== undefined ? `@${digest}` : '');
@@ -145,7 +150,8 @@ export function buildReference(parts: ReferenceParts): ParseResult {
   const repository = parts.repository.trim();
   if (repository.length === 0) return fail('path', 'the repository name is empty; choose one such as myapp');
   const tag = (parts.tag ?? '').trim();
-  const text = [registry, namespace, repository].filter((part) => part.length > 0).join('/') + (tag ? `:${tag}` : '');
+  const text =
+    [registry, namespace, repository].filter((part) => part.length > 0).join('/') + (tag ? `:${tag}` : '');
   return parseReference(text);
 }
 
@@ -166,7 +172,8 @@ export function normalizeRegistryHost(host: string): string {
     .replace(/^https?:\/\//, '')
     .replace(/\/.*$/, '')
     .toLowerCase();
-  if (trimmed === '' || trimmed === LEGACY_DOCKER_HUB_DOMAIN || trimmed === 'registry-1.docker.io') return DOCKER_HUB_DOMAIN;
+  if (trimmed === '' || trimmed === LEGACY_DOCKER_HUB_DOMAIN || trimmed === 'registry-1.docker.io')
+    return DOCKER_HUB_DOMAIN;
   return trimmed;
 }
 
@@ -177,12 +184,17 @@ function familiarName(domain: string, path: string): string {
 
 function checkDigest(digest: string): Failure | undefined {
   const match = DIGEST.exec(digest);
-  if (!match) return fail('digest', `'${digest}' is not a digest; a digest looks like sha256:<64 hexadecimal digits>`);
+  if (!match)
+    return fail('digest', `'${digest}' is not a digest; a digest looks like sha256:<64 hexadecimal digits>`);
   const [, algorithm = '', hex = ''] = match;
   const expected = DIGEST_HEX_LENGTH[algorithm];
-  if (expected === undefined) return fail('digest', `the digest algorithm '${algorithm}' is not supported; use sha256`);
+  if (expected === undefined)
+    return fail('digest', `the digest algorithm '${algorithm}' is not supported; use sha256`);
   if (hex.length !== expected) {
-    return fail('digest', `a ${algorithm} digest has ${expected} hexadecimal digits, this one has ${hex.length}`);
+    return fail(
+      'digest',
+      `a ${algorithm} digest has ${expected} hexadecimal digits, this one has ${hex.length}`,
+    );
   }
   if (hex !== hex.toLowerCase()) return fail('digest', 'the digest must be written in lowercase hexadecimal');
   return undefined;
@@ -191,7 +203,8 @@ function checkDigest(digest: string): Failure | undefined {
 function checkTag(tag: string): Failure | undefined {
   if (TAG.test(tag)) return undefined;
   if (tag.length === 0) return fail('tag', 'the tag after ":" is empty; write one such as latest or 1.0');
-  if (tag.length > TAG_MAX_LENGTH) return fail('tag', `the tag is ${tag.length} characters long; Docker allows at most ${TAG_MAX_LENGTH}`);
+  if (tag.length > TAG_MAX_LENGTH)
+    return fail('tag', `the tag is ${tag.length} characters long; Docker allows at most ${TAG_MAX_LENGTH}`);
   if (!/^\w/.test(tag)) return fail('tag', `a tag must start with a letter, a digit or '_', not '${tag[0]}'`);
   const bad = [...tag].find((char) => !/[\w.-]/.test(char)) ?? '';
   return fail('tag', `'${bad}' is not allowed in a tag; use letters, digits, '_', '.' and '-'`);
@@ -206,10 +219,13 @@ function checkDomain(domain: string): Failure | undefined {
     return fail('domain', `the port in '${domain}' must be a number, such as ${host}:5000`);
   }
   if (host.startsWith('[')) {
-    return IPV6_HOST.test(host) ? undefined : fail('domain', `'${host}' is not a valid IPv6 address in brackets`);
+    return IPV6_HOST.test(host)
+      ? undefined
+      : fail('domain', `'${host}' is not a valid IPv6 address in brackets`);
   }
   for (const label of host.split('.')) {
-    if (label.length === 0) return fail('domain', `the registry host '${host}' has an empty part between dots`);
+    if (label.length === 0)
+      return fail('domain', `the registry host '${host}' has an empty part between dots`);
     if (!DOMAIN_LABEL.test(label)) {
       return fail(
         'domain',
@@ -225,14 +241,21 @@ function checkPath(path: string, shown: string): Failure | undefined {
   const components = path.split('/');
   for (const component of components) {
     if (PATH_COMPONENT.test(component)) continue;
-    if (component.length === 0) return fail('path', `the repository name '${shown}' has an empty part (two slashes, or one at an end)`);
+    if (component.length === 0)
+      return fail('path', `the repository name '${shown}' has an empty part (two slashes, or one at an end)`);
     if (component !== component.toLowerCase()) {
       const fixed = shown.toLowerCase();
-      return fail('path', `uppercase letters are not allowed in the repository name (use '${fixed}' instead of '${shown}')`);
+      return fail(
+        'path',
+        `uppercase letters are not allowed in the repository name (use '${fixed}' instead of '${shown}')`,
+      );
     }
     const bad = [...component].find((char) => !/[a-z0-9._-]/.test(char));
     if (bad !== undefined) {
-      return fail('path', `'${bad}' is not allowed in the repository name; use lowercase letters, digits and the separators '.', '_' or '-'`);
+      return fail(
+        'path',
+        `'${bad}' is not allowed in the repository name; use lowercase letters, digits and the separators '.', '_' or '-'`,
+      );
     }
     if (!/^[a-z0-9]/.test(component) || !/[a-z0-9]$/.test(component)) {
       return fail('path', `'${component}' must start and end with a lowercase letter or digit`);

@@ -37,40 +37,60 @@ const rules: Rule[] = [
   {
     test: /server gave HTTP response to HTTPS client/i,
     build: (raw, context) =>
-      new AppError('INSECURE_REGISTRY', `${hostOf(context)} speaks plain HTTP; Docker only allows that for registries listed as insecure.`, {
-        hint: `Add ${hostOf(context)} to Docker's insecure registries (Berth can do it for you), then try again.`,
-        raw,
-        ...(context.registry ? { fix: { kind: 'addInsecureRegistry' as const, host: context.registry } } : {}),
-      }),
+      new AppError(
+        'INSECURE_REGISTRY',
+        `${hostOf(context)} speaks plain HTTP; Docker only allows that for registries listed as insecure.`,
+        {
+          hint: `Add ${hostOf(context)} to Docker's insecure registries (Berth can do it for you), then try again.`,
+          raw,
+          ...(context.registry
+            ? { fix: { kind: 'addInsecureRegistry' as const, host: context.registry } }
+            : {}),
+        },
+      ),
   },
   {
     test: /x509: certificate (signed by unknown authority|is not trusted)|certificate verify failed/i,
     build: (raw, context) => {
       const certsDir = certsDirFor(hostOf(context), context.platform);
-      return new AppError('TLS_UNKNOWN_AUTHORITY', `Docker does not trust the certificate of ${hostOf(context)}: it was signed by an authority Docker doesn't know.`, {
-        hint: `Copy the certificate of the authority that signed it to ${certsDir}/ca.crt, then try again.`,
-        raw,
-        ...(context.registry ? { fix: { kind: 'showCertsHelp' as const, host: context.registry, certsDir } } : {}),
-      });
+      return new AppError(
+        'TLS_UNKNOWN_AUTHORITY',
+        `Docker does not trust the certificate of ${hostOf(context)}: it was signed by an authority Docker doesn't know.`,
+        {
+          hint: `Copy the certificate of the authority that signed it to ${certsDir}/ca.crt, then try again.`,
+          raw,
+          ...(context.registry
+            ? { fix: { kind: 'showCertsHelp' as const, host: context.registry, certsDir } }
+            : {}),
+        },
+      );
     },
   },
   {
     test: /no space left on device/i,
     build: (raw) =>
-      new AppError('NO_SPACE', 'The disk is full: Docker or the registry ran out of space while writing the image.', {
-        hint: 'Free some disk space (for example remove images you no longer need), then try again.',
-        raw,
-        fix: { kind: 'retry' },
-      }),
+      new AppError(
+        'NO_SPACE',
+        'The disk is full: Docker or the registry ran out of space while writing the image.',
+        {
+          hint: 'Free some disk space (for example remove images you no longer need), then try again.',
+          raw,
+          fix: { kind: 'retry' },
+        },
+      ),
   },
   {
     test: /repository does not exist or may require 'docker login'|pull access denied/i,
     build: (raw, context) =>
-      new AppError('REPOSITORY_NOT_FOUND', `${nameOf(context)} was not found on ${hostOf(context)}, or it is private and needs a login.`, {
-        hint: 'Check the spelling of the name. If the repository is private, log in and try again.',
-        raw,
-        ...(context.registry ? { fix: { kind: 'login' as const, registry: context.registry } } : {}),
-      }),
+      new AppError(
+        'REPOSITORY_NOT_FOUND',
+        `${nameOf(context)} was not found on ${hostOf(context)}, or it is private and needs a login.`,
+        {
+          hint: 'Check the spelling of the name. If the repository is private, log in and try again.',
+          raw,
+          ...(context.registry ? { fix: { kind: 'login' as const, registry: context.registry } } : {}),
+        },
+      ),
   },
   {
     test: /does not exist locally|no such image/i,
@@ -83,10 +103,14 @@ const rules: Rule[] = [
   {
     test: /manifest unknown|manifest for \S+ not found/i,
     build: (raw, context) =>
-      new AppError('MANIFEST_UNKNOWN', `${hostOf(context)} has no image with the tag of ${nameOf(context)}.`, {
-        hint: 'Check the tag: the registry may have this repository under other tags only.',
-        raw,
-      }),
+      new AppError(
+        'MANIFEST_UNKNOWN',
+        `${hostOf(context)} has no image with the tag of ${nameOf(context)}.`,
+        {
+          hint: 'Check the tag: the registry may have this repository under other tags only.',
+          raw,
+        },
+      ),
   },
   {
     test: /invalid reference format|NAME_INVALID|invalid repository name|invalid tag format/i,
@@ -99,14 +123,18 @@ const rules: Rule[] = [
   {
     test: /unauthorized|denied|authentication required|no basic auth credentials|incorrect username or password|status: 401/i,
     build: (raw, context) =>
-      new AppError('UNAUTHORIZED', `${hostOf(context)} refused access: log in with an account that may ${context.operation === 'pull' ? 'read' : 'write to'} this repository.`, {
-        hint:
-          context.registry === 'docker.io'
-            ? 'On Docker Hub you can only push to your own namespace, such as yourname/app.'
-            : 'Log in to this registry, then try again.',
-        raw,
-        ...(context.registry ? { fix: { kind: 'login' as const, registry: context.registry } } : {}),
-      }),
+      new AppError(
+        'UNAUTHORIZED',
+        `${hostOf(context)} refused access: log in with an account that may ${context.operation === 'pull' ? 'read' : 'write to'} this repository.`,
+        {
+          hint:
+            context.registry === 'docker.io'
+              ? 'On Docker Hub you can only push to your own namespace, such as yourname/app.'
+              : 'Log in to this registry, then try again.',
+          raw,
+          ...(context.registry ? { fix: { kind: 'login' as const, registry: context.registry } } : {}),
+        },
+      ),
   },
   {
     test: /name unknown|repository name not known|not found/i,
@@ -119,22 +147,30 @@ const rules: Rule[] = [
   {
     test: /connection refused|no such host|i\/o timeout|network is unreachable|no route to host|TLS handshake timeout|context deadline exceeded|dial tcp|server misbehaving|connection reset by peer/i,
     build: (raw, context) =>
-      new AppError('REGISTRY_UNREACHABLE', `Docker could not reach ${hostOf(context)}: nothing answered at that address.`, {
-        hint: 'Check that the registry is running and that the host name and port are right, then try again.',
-        raw,
-        fix: { kind: 'retry' },
-      }),
+      new AppError(
+        'REGISTRY_UNREACHABLE',
+        `Docker could not reach ${hostOf(context)}: nothing answered at that address.`,
+        {
+          hint: 'Check that the registry is running and that the host name and port are right, then try again.',
+          raw,
+          fix: { kind: 'retry' },
+        },
+      ),
   },
 ];
 
 /** Explain an error message the daemon sent (in the stream's errorDetail, or an HTTP error body). */
 export function diagnoseDaemonMessage(raw: string, context: DiagnoseContext): AppError {
   for (const rule of rules) if (rule.test.test(raw)) return rule.build(raw, context);
-  return new AppError('INTERNAL', `Docker could not finish the ${context.operation}. Docker's own message is below.`, {
-    hint: 'Try again; if it keeps failing, the message below says what Docker ran into.',
-    raw,
-    fix: { kind: 'retry' },
-  });
+  return new AppError(
+    'INTERNAL',
+    `Docker could not finish the ${context.operation}. Docker's own message is below.`,
+    {
+      hint: 'Try again; if it keeps failing, the message below says what Docker ran into.',
+      raw,
+      fix: { kind: 'retry' },
+    },
+  );
 }
 
 /** Socket-level failures talking to the daemon itself (not to the registry). */
@@ -157,7 +193,8 @@ export function diagnoseError(error: unknown, context: DiagnoseContext): AppErro
   if (failure.name === 'AbortError' || failure.code === 'ABORT_ERR') {
     return new AppError('CANCELLED', `The ${context.operation} was cancelled.`, { raw: message });
   }
-  if (typeof failure.statusCode === 'number') return diagnoseDaemonMessage(daemonMessageOf(failure.json) ?? message, context);
+  if (typeof failure.statusCode === 'number')
+    return diagnoseDaemonMessage(daemonMessageOf(failure.json) ?? message, context);
   if ((failure.code && SOCKET_GONE_CODES.has(failure.code)) || /socket hang up|aborted/i.test(message)) {
     return dockerStopped(message);
   }
@@ -174,7 +211,11 @@ export function dockerStopped(raw: string): AppError {
 }
 
 function daemonMessageOf(json: unknown): string | undefined {
-  if (typeof json === 'object' && json !== null && typeof (json as { message?: unknown }).message === 'string') {
+  if (
+    typeof json === 'object' &&
+    json !== null &&
+    typeof (json as { message?: unknown }).message === 'string'
+  ) {
     return (json as { message: string }).message;
   }
   return undefined;

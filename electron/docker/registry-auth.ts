@@ -77,14 +77,25 @@ export class MemoryRegistryAuth implements RegistryAuth {
  * login to keep (with the identity token, if the registry gave one); rejects with UNAUTHORIZED when
  * the registry refused, or another diagnosed AppError when it could not be asked.
  */
-export async function checkLogin(docker: Dockerode, registry: string, username: string, password: string): Promise<RegistryLogin> {
+export async function checkLogin(
+  docker: Dockerode,
+  registry: string,
+  username: string,
+  password: string,
+): Promise<RegistryLogin> {
   const host = normalizeRegistryHost(registry);
   try {
-    const answer = (await docker.checkAuth({ username, password, serveraddress: serverAddressFor(host) })) as {
+    const answer = (await docker.checkAuth({
+      username,
+      password,
+      serveraddress: serverAddressFor(host),
+    })) as {
       Status?: string;
       IdentityToken?: string;
     };
-    return answer.IdentityToken ? { username, password, identityToken: answer.IdentityToken } : { username, password };
+    return answer.IdentityToken
+      ? { username, password, identityToken: answer.IdentityToken }
+      : { username, password };
   } catch (error) {
     // Build the error from the daemon's answer only: the request (with the password) is never quoted.
     const status = (error as { statusCode?: number }).statusCode;

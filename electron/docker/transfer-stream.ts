@@ -21,7 +21,9 @@ export async function openTransferStream(
   // Old daemons refuse a push without X-Registry-Auth; `{}` is what the docker CLI sends when anonymous.
   const authconfig = auth ?? {};
   if (kind === 'push') {
-    const stream: unknown = await docker.getImage(ref.name).push({ tag: ref.tag ?? 'latest', abortSignal: signal }, undefined, authconfig);
+    const stream: unknown = await docker
+      .getImage(ref.name)
+      .push({ tag: ref.tag ?? 'latest', abortSignal: signal }, undefined, authconfig);
     return stream as NodeJS.ReadableStream;
   }
   const stream: unknown = await docker.createImage(authconfig, {
@@ -36,7 +38,10 @@ export async function openTransferStream(
  * Feed each newline-delimited JSON message of the stream to `onMessage`; resolves when the daemon
  * ends the stream, rejects if the connection breaks (daemon gone, or aborted).
  */
-export function readMessages(stream: NodeJS.ReadableStream, onMessage: (message: DaemonMessage) => void): Promise<void> {
+export function readMessages(
+  stream: NodeJS.ReadableStream,
+  onMessage: (message: DaemonMessage) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let buffered = '';
     let settled = false;
@@ -70,6 +75,8 @@ export function readMessages(stream: NodeJS.ReadableStream, onMessage: (message:
     });
     stream.on('error', (error) => finish(error));
     // A socket closed without 'end' (the daemon was killed) must not leave the transfer hanging.
-    stream.on('close', () => finish(settled ? undefined : Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
+    stream.on('close', () =>
+      finish(settled ? undefined : Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })),
+    );
   });
 }

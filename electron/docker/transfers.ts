@@ -67,9 +67,13 @@ export class TransferService {
   push(reference: string): { id: string } {
     const ref = parseOrThrow(reference);
     if (ref.digest !== undefined) {
-      throw new AppError('NAME_INVALID', `Push a tag, not a digest: ${reference} names one exact image (@${ref.digest}).`, {
-        hint: 'Tag the image (for example :1.0) and push that tag.',
-      });
+      throw new AppError(
+        'NAME_INVALID',
+        `Push a tag, not a digest: ${reference} names one exact image (@${ref.digest}).`,
+        {
+          hint: 'Tag the image (for example :1.0) and push that tag.',
+        },
+      );
     }
     return this.start('push', ref);
   }
@@ -173,7 +177,8 @@ export class TransferService {
     } catch (error) {
       if (transfer.cancelRequested) return this.finishCancelled(transfer);
       const diagnosed = diagnoseError(error, context);
-      if (diagnosed.code === 'DOCKER_STOPPED') return this.finishCutOff(transfer, diagnosed.raw ?? diagnosed.message);
+      if (diagnosed.code === 'DOCKER_STOPPED')
+        return this.finishCutOff(transfer, diagnosed.raw ?? diagnosed.message);
       this.finish(transfer, 'failed', diagnosed, 'Failed');
     }
   }
@@ -204,7 +209,12 @@ export class TransferService {
     this.finish(transfer, 'failed', error, 'Failed');
   }
 
-  private finish(transfer: Transfer, state: TransferState, error?: AppError, unfinishedRowStatus?: string): void {
+  private finish(
+    transfer: Transfer,
+    state: TransferState,
+    error?: AppError,
+    unfinishedRowStatus?: string,
+  ): void {
     if (isFinal(transfer.state)) return;
     transfer.state = state;
     transfer.finishedAt = Date.now();
@@ -260,7 +270,8 @@ export class TransferService {
 
   private forgetOldFinished(): void {
     const finished = [...this.transfers.values()].filter((transfer) => isFinal(transfer.state));
-    for (const transfer of finished.slice(0, Math.max(0, finished.length - this.keepFinished))) this.transfers.delete(transfer.id);
+    for (const transfer of finished.slice(0, Math.max(0, finished.length - this.keepFinished)))
+      this.transfers.delete(transfer.id);
   }
 }
 

@@ -45,7 +45,12 @@ export interface TestImage {
  * through dockerode's build API (the legacy builder: one layer per COPY). With `base`, build on that
  * local image instead (its layers shared, no busybox layer added).
  */
-export async function buildTestImage(docker: Docker, label: string, layerSizes: number[], base?: string): Promise<TestImage> {
+export async function buildTestImage(
+  docker: Docker,
+  label: string,
+  layerSizes: number[],
+  base?: string,
+): Promise<TestImage> {
   if (!BUSYBOX) throw new Error('A static busybox (/usr/bin/busybox) is needed to build test images.');
   const repository = uniqueRepository(label);
   const tag = '1';
@@ -67,7 +72,10 @@ export async function buildTestImage(docker: Docker, label: string, layerSizes: 
     lines.push('CMD ["/bin/busybox", "sh"]');
     await writeFile(join(context, 'Dockerfile'), `${lines.join('\n')}\n`);
     files.push('Dockerfile');
-    const stream = await docker.buildImage({ context, src: files }, { t: `${repository}:${tag}`, rm: true, forcerm: true });
+    const stream = await docker.buildImage(
+      { context, src: files },
+      { t: `${repository}:${tag}`, rm: true, forcerm: true },
+    );
     await new Promise<void>((resolve, reject) => {
       docker.modem.followProgress(stream, (error: Error | null, output: { error?: string }[]) => {
         const failed = error?.message ?? output.find((message) => message.error)?.error;
@@ -148,7 +156,11 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
   }
 }
 
-async function launchRegistry(dataDir: string, port: number, options: TestRegistryOptions): Promise<TestRegistry> {
+async function launchRegistry(
+  dataDir: string,
+  port: number,
+  options: TestRegistryOptions,
+): Promise<TestRegistry> {
   const config = [
     'version: 0.1',
     'log:',
@@ -170,7 +182,9 @@ async function launchRegistry(dataDir: string, port: number, options: TestRegist
   const configPath = join(dataDir, 'config.yml');
   await writeFile(configPath, `${config.join('\n')}\n`);
 
-  const child: ChildProcess = spawn('/usr/bin/docker-registry', ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn('/usr/bin/docker-registry', ['serve', configPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const watchers = new Set<() => void>();
   const append = (chunk: Buffer) => {
@@ -239,22 +253,28 @@ async function probe(port: number): Promise<'ready' | 'waiting'> {
 }
 
 /**
- * A bcrypt htpasswd line for docker-registry, made with Python's crypt module (libxcrypt). There is
+ * A bcrypt htpasswd line for docker-registry, made with Python's crypt module (libxcrypt), at the lowest cost (2^4 rounds: the registry checks it on every request). There is
  * no bcrypt in Node without a new dependency; returns undefined when Python cannot do it either.
  */
 export function bcryptHtpasswdLine(username: string, password: string): string | undefined {
-  const script = 'import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))';
+  const script =
+    'import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))';
   const result = spawnSync('python3', ['-W', 'ignore', '-c', script, password], { encoding: 'utf8' });
   const hash = result.status === 0 ? result.stdout.trim() : '';
   return /^\$2[aby]\$/.test(hash) ? `${username}:${hash}\n` : undefined;
 }
 
 /** Fetch a manifest's digest straight from the registry (what the registry really stored). */
-export async function registryManifestDigest(host: string, repository: string, tag: string): Promise<string | undefined> {
+export async function registryManifestDigest(
+  host: string,
+  repository: string,
+  tag: string,
+): Promise<string | undefined> {
   const response = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, {
     method: 'HEAD',
     headers: {
-      Accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
+      Accept:
+        'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
     },
   });
   return response.ok ? (response.headers.get('docker-content-digest') ?? undefined) : undefined;

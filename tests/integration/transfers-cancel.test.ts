@@ -74,11 +74,16 @@ describe('cancel', () => {
     // e.g. `level=error msg="client disconnected during blob PATCH" copied=11141120 error="unexpected EOF"`.
     expect(await registry.waitForLog(/client disconnected during blob P(ATCH|UT)/, 30_000)).toBe(true);
     // And the registry has no manifest for the tag.
-    const manifest = await fetch(`http://${target.replace(registry.host, `${registry.host}/v2`)}/manifests/1`, { method: 'HEAD' });
+    const manifest = await fetch(
+      `http://${target.replace(registry.host, `${registry.host}/v2`)}/manifests/1`,
+      { method: 'HEAD' },
+    );
     expect(manifest.status).toBe(404);
 
     // While running, events came at most ~5 a second (150 ms leaves room for timer jitter).
-    const running = seen.filter((event) => event.snapshot.id === id && event.snapshot.state === 'running').slice(1);
+    const running = seen
+      .filter((event) => event.snapshot.id === id && event.snapshot.state === 'running')
+      .slice(1);
     for (let index = 1; index < running.length; index += 1) {
       expect(running[index]!.at - running[index - 1]!.at).toBeGreaterThanOrEqual(150);
     }

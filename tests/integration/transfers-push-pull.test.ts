@@ -35,7 +35,8 @@ beforeAll(async () => {
   bus = new EventBus();
   events = [];
   bus.subscribe((name, payload) => {
-    if (name === 'transfers.progress') events.push({ at: performance.now(), snapshot: payload as TransferSnapshot });
+    if (name === 'transfers.progress')
+      events.push({ at: performance.now(), snapshot: payload as TransferSnapshot });
   });
   service = new TransferService(docker, bus, new MemoryRegistryAuth());
 });
@@ -83,7 +84,10 @@ describe('TransferService against dockerd and docker-registry', () => {
     const statuses = new Set(mine.flatMap((event) => event.rows.map((row) => row.status)));
     expect([...statuses].some((status) => status === 'Pushing' || status === 'Preparing')).toBe(true);
     // The bar never went backwards.
-    mine.reduce((previous, event) => (expect(event.overall).toBeGreaterThanOrEqual(previous), event.overall), 0);
+    mine.reduce(
+      (previous, event) => (expect(event.overall).toBeGreaterThanOrEqual(previous), event.overall),
+      0,
+    );
   });
 
   it('coalesces events to at most ~5 a second, and always sends the final state', async () => {
@@ -104,7 +108,11 @@ describe('TransferService against dockerd and docker-registry', () => {
     const { id } = service.push(pushedReference);
     const final = await service.waitFor(id);
     expect(final.state).toBe('succeeded');
-    expect(final.rows.map((row) => row.status)).toEqual(['Layer already exists', 'Layer already exists', 'Layer already exists']);
+    expect(final.rows.map((row) => row.status)).toEqual([
+      'Layer already exists',
+      'Layer already exists',
+      'Layer already exists',
+    ]);
     expect(final.digest).toBe(pushedDigest);
   });
 
@@ -174,7 +182,11 @@ describe('TransferService against dockerd and docker-registry', () => {
 
   it('refuses a bad name before starting anything, through the handlers', () => {
     const handlers = createTransfersHandlers(service);
-    expect(() => handlers['transfers.push']({ reference: 'MyApp' }, { clientId: 't' })).toThrow(/uppercase letters are not allowed/);
-    expect(handlers['transfers.cancel']({ id: 'no-such-transfer' }, { clientId: 't' })).toEqual({ cancelled: false });
+    expect(() => handlers['transfers.push']({ reference: 'MyApp' }, { clientId: 't' })).toThrow(
+      /uppercase letters are not allowed/,
+    );
+    expect(handlers['transfers.cancel']({ id: 'no-such-transfer' }, { clientId: 't' })).toEqual({
+      cancelled: false,
+    });
   });
 });

@@ -1,18 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/api/app-error';
-import { certsDirFor, diagnoseDaemonMessage, diagnoseError, type DiagnoseContext } from '../../electron/docker/diagnose';
+import {
+  certsDirFor,
+  diagnoseDaemonMessage,
+  diagnoseError,
+  type DiagnoseContext,
+} from '../../electron/docker/diagnose';
 
-const push: DiagnoseContext = { operation: 'push', registry: '10.0.0.5:5000', reference: '10.0.0.5:5000/team/app:1', platform: 'linux' };
+const push: DiagnoseContext = {
+  operation: 'push',
+  registry: '10.0.0.5:5000',
+  reference: '10.0.0.5:5000/team/app:1',
+  platform: 'linux',
+};
 const pull: DiagnoseContext = { ...push, operation: 'pull' };
 
 // [raw daemon message, context, code, fix kind or undefined, words the message must contain]
 const table: [string, DiagnoseContext, string, string | undefined, string][] = [
-  ['Get "https://10.0.0.5:5000/v2/": http: server gave HTTP response to HTTPS client', push, 'INSECURE_REGISTRY', 'addInsecureRegistry', 'speaks plain HTTP'],
-  ['Get "https://10.0.0.5:5000/v2/": x509: certificate signed by unknown authority', push, 'TLS_UNKNOWN_AUTHORITY', 'showCertsHelp', 'does not trust the certificate'],
-  ['Get "https://10.0.0.5:5000/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority', pull, 'TLS_UNKNOWN_AUTHORITY', 'showCertsHelp', 'authority'],
+  [
+    'Get "https://10.0.0.5:5000/v2/": http: server gave HTTP response to HTTPS client',
+    push,
+    'INSECURE_REGISTRY',
+    'addInsecureRegistry',
+    'speaks plain HTTP',
+  ],
+  [
+    'Get "https://10.0.0.5:5000/v2/": x509: certificate signed by unknown authority',
+    push,
+    'TLS_UNKNOWN_AUTHORITY',
+    'showCertsHelp',
+    'does not trust the certificate',
+  ],
+  [
+    'Get "https://10.0.0.5:5000/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority',
+    pull,
+    'TLS_UNKNOWN_AUTHORITY',
+    'showCertsHelp',
+    'authority',
+  ],
   ['unauthorized: authentication required', push, 'UNAUTHORIZED', 'login', 'refused access'],
   ['denied: requested access to the resource is denied', push, 'UNAUTHORIZED', 'login', 'write to'],
-  ['Head "http://10.0.0.5:5000/v2/team/app/blobs/sha256:ab": no basic auth credentials', push, 'UNAUTHORIZED', 'login', 'log in'],
+  [
+    'Head "http://10.0.0.5:5000/v2/team/app/blobs/sha256:ab": no basic auth credentials',
+    push,
+    'UNAUTHORIZED',
+    'login',
+    'log in',
+  ],
   ['unauthorized: incorrect username or password', pull, 'UNAUTHORIZED', 'login', 'read'],
   [
     "pull access denied for team/app, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
@@ -22,16 +56,64 @@ const table: [string, DiagnoseContext, string, string | undefined, string][] = [
     'was not found',
   ],
   // Recorded from dockerd 20.10 + docker-registry 2.8 (tests/fixtures/progress/pull-not-found.jsonl).
-  ['manifest for 127.0.0.1:43805/berth-test/does-not-exist:1 not found: manifest unknown: manifest unknown', pull, 'MANIFEST_UNKNOWN', undefined, 'has no image with the tag'],
+  [
+    'manifest for 127.0.0.1:43805/berth-test/does-not-exist:1 not found: manifest unknown: manifest unknown',
+    pull,
+    'MANIFEST_UNKNOWN',
+    undefined,
+    'has no image with the tag',
+  ],
   ['manifest unknown: manifest unknown', pull, 'MANIFEST_UNKNOWN', undefined, 'tag'],
-  ['name unknown: repository name not known to registry', pull, 'REPOSITORY_NOT_FOUND', undefined, 'was not found'],
-  ['An image does not exist locally with the tag: 10.0.0.5:5000/team/app', push, 'NOT_FOUND', undefined, 'no local image'],
-  ['invalid reference format: repository name must be lowercase', push, 'NAME_INVALID', undefined, 'cannot use the name'],
+  [
+    'name unknown: repository name not known to registry',
+    pull,
+    'REPOSITORY_NOT_FOUND',
+    undefined,
+    'was not found',
+  ],
+  [
+    'An image does not exist locally with the tag: 10.0.0.5:5000/team/app',
+    push,
+    'NOT_FOUND',
+    undefined,
+    'no local image',
+  ],
+  [
+    'invalid reference format: repository name must be lowercase',
+    push,
+    'NAME_INVALID',
+    undefined,
+    'cannot use the name',
+  ],
   ['NAME_INVALID: invalid repository name', push, 'NAME_INVALID', undefined, 'cannot use'],
-  ['write /var/lib/docker/tmp/GetImageBlob123: no space left on device', pull, 'NO_SPACE', 'retry', 'disk is full'],
-  ['Get "http://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused', push, 'REGISTRY_UNREACHABLE', 'retry', 'could not reach'],
-  ['Get "https://nope.invalid/v2/": dial tcp: lookup nope.invalid: no such host', pull, 'REGISTRY_UNREACHABLE', 'retry', 'nothing answered'],
-  ['Get "https://10.0.0.5:5000/v2/": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers) dial tcp 10.0.0.5:5000: i/o timeout', push, 'REGISTRY_UNREACHABLE', 'retry', 'could not reach'],
+  [
+    'write /var/lib/docker/tmp/GetImageBlob123: no space left on device',
+    pull,
+    'NO_SPACE',
+    'retry',
+    'disk is full',
+  ],
+  [
+    'Get "http://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused',
+    push,
+    'REGISTRY_UNREACHABLE',
+    'retry',
+    'could not reach',
+  ],
+  [
+    'Get "https://nope.invalid/v2/": dial tcp: lookup nope.invalid: no such host',
+    pull,
+    'REGISTRY_UNREACHABLE',
+    'retry',
+    'nothing answered',
+  ],
+  [
+    'Get "https://10.0.0.5:5000/v2/": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers) dial tcp 10.0.0.5:5000: i/o timeout',
+    push,
+    'REGISTRY_UNREACHABLE',
+    'retry',
+    'could not reach',
+  ],
   ['something Docker never said before', push, 'INTERNAL', 'retry', 'could not finish the push'],
 ];
 
@@ -46,8 +128,14 @@ describe('diagnoseDaemonMessage', () => {
   });
 
   it('points the fixes at the right registry', () => {
-    expect(diagnoseDaemonMessage('http: server gave HTTP response to HTTPS client', push).fix).toEqual({ kind: 'addInsecureRegistry', host: '10.0.0.5:5000' });
-    expect(diagnoseDaemonMessage('unauthorized: authentication required', push).fix).toEqual({ kind: 'login', registry: '10.0.0.5:5000' });
+    expect(diagnoseDaemonMessage('http: server gave HTTP response to HTTPS client', push).fix).toEqual({
+      kind: 'addInsecureRegistry',
+      host: '10.0.0.5:5000',
+    });
+    expect(diagnoseDaemonMessage('unauthorized: authentication required', push).fix).toEqual({
+      kind: 'login',
+      registry: '10.0.0.5:5000',
+    });
     expect(diagnoseDaemonMessage('x509: certificate signed by unknown authority', push).fix).toEqual({
       kind: 'showCertsHelp',
       host: '10.0.0.5:5000',
@@ -56,7 +144,10 @@ describe('diagnoseDaemonMessage', () => {
   });
 
   it('tells Docker Hub users about namespaces', () => {
-    const error = diagnoseDaemonMessage('denied: requested access to the resource is denied', { operation: 'push', registry: 'docker.io' });
+    const error = diagnoseDaemonMessage('denied: requested access to the resource is denied', {
+      operation: 'push',
+      registry: 'docker.io',
+    });
     expect(error.hint).toContain('your own namespace');
   });
 });

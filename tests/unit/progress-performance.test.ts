@@ -6,7 +6,9 @@ import { ProgressModel, type DaemonMessage } from '../../electron/common/progres
 const fixtures = ['push-fresh', 'push-existing', 'push-mounted', 'pull-fresh', 'pull-existing'] as const;
 
 /** 10,000 recorded messages, cycling through the recordings, each replay in a model of its own. */
-function recordedEvents(count: number): { direction: 'push' | 'pull'; message: DaemonMessage; first: boolean }[] {
+function recordedEvents(
+  count: number,
+): { direction: 'push' | 'pull'; message: DaemonMessage; first: boolean }[] {
   const streams = fixtures.map((name) => ({
     direction: name.startsWith('push') ? ('push' as const) : ('pull' as const),
     messages: readFileSync(join(__dirname, '../fixtures/progress', `${name}.jsonl`), 'utf8')

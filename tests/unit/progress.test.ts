@@ -24,13 +24,15 @@ function replay(direction: TransferDirection, messages: DaemonMessage[]) {
 }
 
 function expectMonotonic(values: number[]) {
-  for (let index = 1; index < values.length; index += 1) expect(values[index]).toBeGreaterThanOrEqual(values[index - 1]! - 1e-9);
+  for (let index = 1; index < values.length; index += 1)
+    expect(values[index]).toBeGreaterThanOrEqual(values[index - 1]! - 1e-9);
 }
 
 const sizesOf = (messages: DaemonMessage[], status: string) => {
   const sizes = new Map<string, number>();
   for (const message of messages) {
-    if (message.status === status && message.id && message.progressDetail?.total) sizes.set(message.id, message.progressDetail.total);
+    if (message.status === status && message.id && message.progressDetail?.total)
+      sizes.set(message.id, message.progressDetail.total);
   }
   return [...sizes.values()].reduce((sum, size) => sum + size, 0);
 };
@@ -53,7 +55,11 @@ describe('progress model on recorded push streams', () => {
 
   it('push again: "Layer already exists" counts as done', () => {
     const { final } = replay('push', recording('push-existing'));
-    expect(final.rows.map((row) => row.status)).toEqual(['Layer already exists', 'Layer already exists', 'Layer already exists']);
+    expect(final.rows.map((row) => row.status)).toEqual([
+      'Layer already exists',
+      'Layer already exists',
+      'Layer already exists',
+    ]);
     expect(final.overall).toBe(1);
     expect(final.etaSeconds).toBe(0);
     expect(final.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
@@ -61,7 +67,9 @@ describe('progress model on recorded push streams', () => {
 
   it('push to another repository: "Mounted from …" counts as done', () => {
     const { final } = replay('push', recording('push-mounted'));
-    expect(final.rows.every((row) => row.status.startsWith('Mounted from berth-test/first-') && row.done)).toBe(true);
+    expect(
+      final.rows.every((row) => row.status.startsWith('Mounted from berth-test/first-') && row.done),
+    ).toBe(true);
     expect(final.overall).toBe(1);
   });
 
@@ -106,11 +114,18 @@ describe('progress model on recorded pull streams', () => {
     const extracting = messages.findIndex((message) => message.status === 'Extracting');
     messages.slice(0, extracting + 1).forEach((message) => model.apply(message, 0));
     const row = model.progress(0).rows.find((candidate) => candidate.id === messages[extracting]!.id)!;
-    expect(row).toMatchObject({ status: 'Extracting', unit: 'bytes', current: messages[extracting]!.progressDetail!.current });
+    expect(row).toMatchObject({
+      status: 'Extracting',
+      unit: 'bytes',
+      current: messages[extracting]!.progressDetail!.current,
+    });
   });
 
   it('gives the same answers without the preformatted progress string (Docker 29 no longer sends it)', () => {
-    for (const [name, direction] of [['push-fresh', 'push'], ['pull-fresh', 'pull']] as const) {
+    for (const [name, direction] of [
+      ['push-fresh', 'push'],
+      ['pull-fresh', 'pull'],
+    ] as const) {
       const withString = replay(direction, recording(name)).final;
       const without = replay(
         direction,
@@ -174,7 +189,10 @@ describe('progress model: weighting, speed, endings', () => {
     const model = new ProgressModel('push', { speedWindowMs: 2000 });
     model.apply({ status: 'Pushing', progressDetail: { current: 0, total: 10_000_000 }, id: 'a' }, 0);
     for (let second = 1; second <= 5; second += 1) {
-      model.apply({ status: 'Pushing', progressDetail: { current: second * 1_000_000, total: 10_000_000 }, id: 'a' }, second * 1000);
+      model.apply(
+        { status: 'Pushing', progressDetail: { current: second * 1_000_000, total: 10_000_000 }, id: 'a' },
+        second * 1000,
+      );
     }
     const summary = model.progress(5000);
     expect(summary.speed).toBeCloseTo(1_000_000, -3);
@@ -194,7 +212,10 @@ describe('progress model: weighting, speed, endings', () => {
 
   it('keeps the daemon error message', () => {
     const model = new ProgressModel('push');
-    model.apply({ errorDetail: { message: 'denied: requested access to the resource is denied' }, error: 'denied' }, 0);
+    model.apply(
+      { errorDetail: { message: 'denied: requested access to the resource is denied' }, error: 'denied' },
+      0,
+    );
     expect(model.error).toBe('denied: requested access to the resource is denied');
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildReference, normalizeRegistryHost, parseReference, registryHostOf } from '../../electron/common/reference';
+import {
+  buildReference,
+  normalizeRegistryHost,
+  parseReference,
+  registryHostOf,
+} from '../../electron/common/reference';
 
 const sha = 'a'.repeat(64);
 
@@ -16,10 +21,28 @@ const valid: [string, string, string, string, string][] = [
   ['localhost/app', 'localhost/app:latest', 'localhost/app', 'localhost', 'app'], // (cli)
   ['localhost:5000/app', 'localhost:5000/app:latest', 'localhost:5000/app', 'localhost:5000', 'app'],
   ['localhost:5000', 'docker.io/library/localhost:5000', 'localhost:5000', 'docker.io', 'library/localhost'], // (cli) tag 5000
-  ['127.0.0.1:5000/team/app:1.0', '127.0.0.1:5000/team/app:1.0', '127.0.0.1:5000/team/app:1.0', '127.0.0.1:5000', 'team/app'],
-  ['registry.example.com/app', 'registry.example.com/app:latest', 'registry.example.com/app', 'registry.example.com', 'app'],
+  [
+    '127.0.0.1:5000/team/app:1.0',
+    '127.0.0.1:5000/team/app:1.0',
+    '127.0.0.1:5000/team/app:1.0',
+    '127.0.0.1:5000',
+    'team/app',
+  ],
+  [
+    'registry.example.com/app',
+    'registry.example.com/app:latest',
+    'registry.example.com/app',
+    'registry.example.com',
+    'app',
+  ],
   ['Foo.com/app', 'Foo.com/app:latest', 'Foo.com/app', 'Foo.com', 'app'], // (cli) hosts may be uppercase
-  ['my-registry.local:443/a/b/c', 'my-registry.local:443/a/b/c:latest', 'my-registry.local:443/a/b/c', 'my-registry.local:443', 'a/b/c'],
+  [
+    'my-registry.local:443/a/b/c',
+    'my-registry.local:443/a/b/c:latest',
+    'my-registry.local:443/a/b/c',
+    'my-registry.local:443',
+    'a/b/c',
+  ],
   ['[::1]:5000/app:1', '[::1]:5000/app:1', '[::1]:5000/app:1', '[::1]:5000', 'app'],
   ['[fe80::1]/app', '[fe80::1]/app:latest', '[fe80::1]/app', '[fe80::1]', 'app'],
   ['a__b', 'docker.io/library/a__b:latest', 'a__b', 'docker.io', 'library/a__b'], // (cli)
@@ -27,9 +50,27 @@ const valid: [string, string, string, string, string][] = [
   ['a---b', 'docker.io/library/a---b:latest', 'a---b', 'docker.io', 'library/a---b'],
   ['app:_tag', 'docker.io/library/app:_tag', 'app:_tag', 'docker.io', 'library/app'],
   ['app:V1.0-rc_2', 'docker.io/library/app:V1.0-rc_2', 'app:V1.0-rc_2', 'docker.io', 'library/app'],
-  [`app:${'t'.repeat(128)}`, `docker.io/library/app:${'t'.repeat(128)}`, `app:${'t'.repeat(128)}`, 'docker.io', 'library/app'],
-  [`app@sha256:${sha}`, `docker.io/library/app@sha256:${sha}`, `app@sha256:${sha}`, 'docker.io', 'library/app'],
-  [`app:1@sha256:${sha}`, `docker.io/library/app:1@sha256:${sha}`, `app:1@sha256:${sha}`, 'docker.io', 'library/app'],
+  [
+    `app:${'t'.repeat(128)}`,
+    `docker.io/library/app:${'t'.repeat(128)}`,
+    `app:${'t'.repeat(128)}`,
+    'docker.io',
+    'library/app',
+  ],
+  [
+    `app@sha256:${sha}`,
+    `docker.io/library/app@sha256:${sha}`,
+    `app@sha256:${sha}`,
+    'docker.io',
+    'library/app',
+  ],
+  [
+    `app:1@sha256:${sha}`,
+    `docker.io/library/app:1@sha256:${sha}`,
+    `app:1@sha256:${sha}`,
+    'docker.io',
+    'library/app',
+  ],
   ['0/1', 'docker.io/0/1:latest', '0/1', 'docker.io', '0/1'],
 ];
 
@@ -38,7 +79,11 @@ const invalid: [string, string, string][] = [
   ['', 'name', 'the image name is empty'],
   ['my app', 'name', 'spaces are not allowed'],
   [sha, 'name', 'is an image ID, not a name'],
-  ['MyApp', 'path', "uppercase letters are not allowed in the repository name (use 'myapp' instead of 'MyApp')"],
+  [
+    'MyApp',
+    'path',
+    "uppercase letters are not allowed in the repository name (use 'myapp' instead of 'MyApp')",
+  ],
   ['MyOrg/app', 'path', "(use 'myorg/app' instead of 'MyOrg/app')"], // daemon 20.10: must be lowercase
   ['localhost:5000/MyApp:1', 'path', "(use 'myapp' instead of 'MyApp')"],
   ['a..b', 'path', 'separators Docker does not accept'], // (cli)
@@ -100,20 +145,40 @@ describe('parseReference: invalid names, with the exact reason', () => {
 
 describe('buildReference', () => {
   it('builds a local registry name', () => {
-    const result = buildReference({ registry: 'localhost:5000', namespace: 'team', repository: 'app', tag: '1.0' });
+    const result = buildReference({
+      registry: 'localhost:5000',
+      namespace: 'team',
+      repository: 'app',
+      tag: '1.0',
+    });
     expect(result).toMatchObject({ ok: true, ref: { normalized: 'localhost:5000/team/app:1.0' } });
   });
   it('treats an empty registry as Docker Hub and keeps a dotted namespace a namespace', () => {
     const result = buildReference({ registry: '', namespace: 'my.team', repository: 'app' });
-    expect(result).toMatchObject({ ok: true, ref: { domain: 'docker.io', path: 'my.team/app', familiar: 'my.team/app' } });
+    expect(result).toMatchObject({
+      ok: true,
+      ref: { domain: 'docker.io', path: 'my.team/app', familiar: 'my.team/app' },
+    });
   });
   it('puts official images in library/', () => {
-    expect(buildReference({ repository: 'nginx', tag: 'alpine' })).toMatchObject({ ok: true, ref: { normalized: 'docker.io/library/nginx:alpine' } });
+    expect(buildReference({ repository: 'nginx', tag: 'alpine' })).toMatchObject({
+      ok: true,
+      ref: { normalized: 'docker.io/library/nginx:alpine' },
+    });
   });
   it('reports the part that is wrong', () => {
-    expect(buildReference({ registry: 'localhost:5000', repository: 'MyApp' })).toMatchObject({ ok: false, part: 'path' });
-    expect(buildReference({ registry: 'localhost:5000', repository: 'app', tag: '-1' })).toMatchObject({ ok: false, part: 'tag' });
-    expect(buildReference({ registry: 'localhost:5000', repository: ' ' })).toMatchObject({ ok: false, part: 'path' });
+    expect(buildReference({ registry: 'localhost:5000', repository: 'MyApp' })).toMatchObject({
+      ok: false,
+      part: 'path',
+    });
+    expect(buildReference({ registry: 'localhost:5000', repository: 'app', tag: '-1' })).toMatchObject({
+      ok: false,
+      part: 'tag',
+    });
+    expect(buildReference({ registry: 'localhost:5000', repository: ' ' })).toMatchObject({
+      ok: false,
+      part: 'path',
+    });
   });
 });
 
@@ -125,7 +190,13 @@ describe('registry hosts', () => {
     expect(registryHostOf('NOPE')).toBeUndefined();
   });
   it('treats the Docker Hub spellings as one', () => {
-    for (const host of ['index.docker.io', 'https://index.docker.io/v1/', 'docker.io', 'registry-1.docker.io', '']) {
+    for (const host of [
+      'index.docker.io',
+      'https://index.docker.io/v1/',
+      'docker.io',
+      'registry-1.docker.io',
+      '',
+    ]) {
       expect(normalizeRegistryHost(host)).toBe('docker.io');
     }
     expect(normalizeRegistryHost('http://LocalHost:5000/')).toBe('localhost:5000');

@@ -82,7 +82,11 @@ export const transfersCommands = {
     z.object({ cancelled: z.boolean() }),
     "Abort a running transfer (the daemon's request is closed); false if it had already finished.",
   ),
-  'transfers.list': command(z.object({}), z.array(transferSnapshotSchema), 'Every transfer of this session, newest first.'),
+  'transfers.list': command(
+    z.object({}),
+    z.array(transferSnapshotSchema),
+    'Every transfer of this session, newest first.',
+  ),
   'transfers.dismiss': command(
     z.object({ id: transferId }),
     z.object({ dismissed: z.boolean() }),
