@@ -10,6 +10,16 @@ import { DockerConnection, type Logger } from './docker/connection';
 import { systemEndpointEnvironment } from './docker/endpoint';
 import { ImageService } from './docker/images';
 import type { SettingsStore } from './settings/settings-store';
+import { MemoryRegistryAuth } from './docker/registry-auth';
+import { TransferService } from './docker/transfers';
+import { createTransfersHandlers } from './docker/transfers-handlers';
+import { join } from 'node:path';
+import { createDaemonConfigHandlers } from './daemon-config/handlers';
+import type { Elevator } from './daemon-config/elevator';
+import { systemLocateEnvironment } from './daemon-config/service';
+import { createRegistryHandlers } from './registry/handlers';
+import { RegistrySupervisor } from './registry/supervisor';
+import type { RegistrySpawner } from './registry/supervisor-child';
 
 export interface HostAdapter {
   kind: 'electron' | 'web';
@@ -19,12 +29,17 @@ export interface HostAdapter {
   /** Notices raised while starting (e.g. settings moved aside), shown when the window connects. */
   startupNotices: Notice[];
   log: Logger & { error(message: string): void };
+  /** Starts the registry process: child_process.fork in Node, utilityProcess in Electron. */
+  spawnRegistry: RegistrySpawner;
+  /** Copies a file into place with the OS's own elevation prompt (daemon.json under /etc). */
+  elevator: Elevator;
 }
 
 export interface Core {
   router: Router;
   bus: EventBus;
   docker: DockerConnection;
+  registry: RegistrySupervisor;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -56,7 +71,35 @@ export function createCore(host: HostAdapter): Core {
     'images.remove': ({ reference, force }) => images.remove(reference, force),
   };
 
-  const handlers: Handlers = { ...appHandlers, ...imageHandlers };
+  const registry = new RegistrySupervisor({
+    spawnRegistry: host.spawnRegistry,
+    readSettings: () => {
+      const { port, dataDir, exposeOnNetwork } = host.settings.get().registry;
+      return { port, dataDir: dataDir ?? join(host.userDataDir, 'registry'), exposeOnNetwork };
+    },
+    events: bus,
+    logger: host.log,
+  });
+  const registryHandlers = createRegistryHandlers({
+    supervisor: registry,
+    saveRegistryPort: (port) => {
+      bus.emit('settings.changed', host.settings.update({ registry: { port } }));
+    },
+  });
+  const daemonConfigHandlers = createDaemonConfigHandlers({
+    docker: docker.docker,
+    settings: { daemonConfigPath: () => host.settings.get().daemonConfigPath },
+    elevator: host.elevator,
+    platform: systemLocateEnvironment(),
+    emit: (event, payload) => bus.emit(event, payload),
+  });
+
+  const transfers = new TransferService(() => docker.docker, bus, new MemoryRegistryAuth(), {
+    onDockerGone: () => void docker.check().catch(() => undefined),
+  });
+  const transfersHandlers = createTransfersHandlers(transfers);
+
+  const handlers: Handlers = { ...appHandlers, ...imageHandlers, ...registryHandlers, ...daemonConfigHandlers, ...transfersHandlers };
   const router = createRouter(handlers, {
     onInternalError: (command, error) => host.log.error(`${command} failed: ${error instanceof Error ? error.stack : String(error)}`),
   });
@@ -65,12 +108,16 @@ export function createCore(host: HostAdapter): Core {
     router,
     bus,
     docker,
+    registry,
     async start() {
       await docker.start();
+      if (host.settings.get().registry.autoStart) {
+        registry.start().catch((error: unknown) => host.log.warn(`registry did not auto-start: ${String(error)}`));
+      }
     },
     async stop() {
       docker.stop();
-      await Promise.resolve();
+      await registry.stop();
     },
   };
 }

@@ -19,6 +19,8 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // Prefer packages' ESM builds: jsonc-parser's UMD build hides its requires from the bundler.
+  mainFields: ['module', 'main'],
   sourcemap: 'linked',
   // ssh2/cpu-features are optional native parts of docker-modem; electron is provided at run time.
   external: ['electron', 'ssh2', 'cpu-features'],

@@ -1,0 +1,127 @@
+/**
+ * Docker Engine settings (daemon.json) as the UI edits them: read → preview with a diff → confirm →
+ * write → apply → verify, each step's result kept so the view can say exactly where things stand.
+ */
+import { create } from 'zustand';
+import type { AppErrorData } from '../../../electron/api/contract';
+import type {
+  DaemonConfigApplyResult,
+  DaemonConfigPreview,
+  DaemonConfigSnapshot,
+  DaemonConfigVerifyResult,
+  DaemonConfigWriteResult,
+} from '../../../electron/api/contract/daemon-config';
+import { api, errorData } from '../api/client';
+
+export interface PendingChange {
+  addInsecureRegistries?: string[];
+  removeInsecureRegistries?: string[];
+  addRegistryMirrors?: string[];
+  removeRegistryMirrors?: string[];
+}
+
+export type SavePhase = 'idle' | 'previewing' | 'saving' | 'applying' | 'verifying' | 'done';
+
+interface DaemonConfigState {
+  snapshot: DaemonConfigSnapshot | undefined;
+  /** Set when the file could not be read (DAEMON_CONFIG_INVALID carries the raw text in `raw`). */
+  readError: AppErrorData | undefined;
+  preview: DaemonConfigPreview | undefined;
+  pending: PendingChange | undefined;
+  phase: SavePhase;
+  error: AppErrorData | undefined;
+  written: DaemonConfigWriteResult | undefined;
+  applied: DaemonConfigApplyResult | undefined;
+  verified: DaemonConfigVerifyResult | undefined;
+  load: () => Promise<void>;
+  propose: (change: PendingChange) => Promise<void>;
+  discard: () => void;
+  confirm: () => Promise<boolean>;
+  saveRaw: (text: string, baseVersion: string) => Promise<void>;
+}
+
+/** What to verify after a change: the first host added (present) or removed (absent). */
+function expectation(change: PendingChange): { host?: string; mirror?: string; expect: 'present' | 'absent' } | undefined {
+  if (change.addInsecureRegistries?.[0]) return { host: change.addInsecureRegistries[0], expect: 'present' };
+  if (change.removeInsecureRegistries?.[0]) return { host: change.removeInsecureRegistries[0], expect: 'absent' };
+  if (change.addRegistryMirrors?.[0]) return { mirror: change.addRegistryMirrors[0], expect: 'present' };
+  if (change.removeRegistryMirrors?.[0]) return { mirror: change.removeRegistryMirrors[0], expect: 'absent' };
+  return undefined;
+}
+
+export const useDaemonConfigStore = create<DaemonConfigState>((set, get) => ({
+  snapshot: undefined,
+  readError: undefined,
+  preview: undefined,
+  pending: undefined,
+  phase: 'idle',
+  error: undefined,
+  written: undefined,
+  applied: undefined,
+  verified: undefined,
+  async load() {
+    try {
+      set({ snapshot: await api.call('daemonConfig.read', {}), readError: undefined });
+    } catch (error) {
+      set({ snapshot: undefined, readError: errorData(error) });
+    }
+  },
+  async propose(change) {
+    const base = get().snapshot;
+    if (!base) return;
+    set({ phase: 'previewing', error: undefined, written: undefined, applied: undefined, verified: undefined });
+    try {
+      const preview = await api.call('daemonConfig.preview', { ...change, baseVersion: base.version });
+      set({ preview, pending: change, phase: 'idle' });
+    } catch (error) {
+      set({ error: errorData(error), phase: 'idle', preview: undefined, pending: undefined });
+    }
+  },
+  discard: () => set({ preview: undefined, pending: undefined }),
+  async confirm() {
+    const { preview, pending } = get();
+    if (!preview || !pending) return false;
+    set({ phase: 'saving', error: undefined });
+    try {
+      const written = await api.call('daemonConfig.update', { ...pending, baseVersion: preview.baseVersion, confirm: true });
+      set({ written, preview: undefined, phase: 'applying' });
+      await get().load();
+      const applied = await api.call('daemonConfig.apply', {});
+      set({ applied });
+      const wanted = expectation(pending);
+      if (wanted) {
+        set({ phase: 'verifying' });
+        // Docker Desktop restarts take a while; a SIGHUP reload is quick.
+        const verified = await api.call('daemonConfig.verify', { ...wanted, timeoutMs: applied.method === 'signal' ? 10_000 : 120_000 });
+        set({ verified });
+        set({ phase: 'done', pending: undefined });
+        return verified.ok;
+      }
+      set({ phase: 'done', pending: undefined });
+      return true;
+    } catch (error) {
+      const data = errorData(error);
+      set({ error: data, phase: 'idle' });
+      // Someone else changed the file: show what is there now; the user's change is re-proposed on top.
+      if (data.code === 'DAEMON_CONFIG_CHANGED') {
+        await get().load();
+        set({ preview: undefined });
+      }
+      return false;
+    }
+  },
+  async saveRaw(text, baseVersion) {
+    set({ phase: 'saving', error: undefined });
+    try {
+      const written = await api.call('daemonConfig.writeRaw', { text, baseVersion, confirm: true });
+      set({ written, phase: 'idle' });
+      await get().load();
+    } catch (error) {
+      set({ error: errorData(error), phase: 'idle' });
+    }
+  },
+}));
+
+export function connectDaemonConfigStore(): void {
+  api.on('daemonConfig.changed', () => void useDaemonConfigStore.getState().load());
+}

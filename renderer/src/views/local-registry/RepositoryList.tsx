@@ -1,0 +1,91 @@
+/** The repositories of the local registry with their tags: digest, size, platforms, delete, pull. */
+import { useState } from 'react';
+import { formatBytes, shortDigest } from '../../format';
+import { useRegistryStore } from '../../stores/registry-store';
+
+export interface RepositoryListProps {
+  /** How Docker names this registry, e.g. `localhost:5000`. */
+  host: string;
+  /** Pull `host/repository:tag` into the local Docker (wired to the transfers store). */
+  onPull?: (reference: string) => void;
+}
+
+export function RepositoryList({ host, onPull }: RepositoryListProps) {
+  const repositories = useRegistryStore((state) => state.repositories);
+  const deleteTag = useRegistryStore((state) => state.deleteTag);
+  const [confirming, setConfirming] = useState<string | undefined>();
+
+  if (repositories.every((repository) => repository.tags.length === 0)) {
+    return (
+      <p className="empty">
+        Nothing here yet. Push an image: tag it as <code>{host}/name:tag</code>, or drag it onto “Local registry”.
+      </p>
+    );
+  }
+  return (
+    <div className="repo-table" role="table" aria-label="Registry repositories">
+      <div className="repo-row repo-head" role="row">
+        <span role="columnheader">Repository : tag</span>
+        <span role="columnheader">Digest</span>
+        <span role="columnheader">Size</span>
+        <span role="columnheader">Platforms</span>
+        <span role="columnheader">
+          <span className="visually-hidden">Actions</span>
+        </span>
+      </div>
+      {repositories.flatMap((repository) =>
+        repository.tags.map((tag) => {
+          const key = `${repository.name}:${tag.tag}`;
+          return (
+            <div key={key} className="repo-row" role="row" data-reference={key}>
+              <span role="cell" className="repo-name">
+                {repository.name}:<strong>{tag.tag}</strong>
+              </span>
+              <span role="cell" className="mono" title={tag.digest}>
+                {shortDigest(tag.digest)}
+              </span>
+              <span role="cell">{formatBytes(tag.size)}</span>
+              <span role="cell" className="platforms">
+                {tag.platforms.length ? tag.platforms.join(', ') : '—'}
+              </span>
+              <span role="cell" className="repo-actions">
+                {onPull && (
+                  <button type="button" className="button small" onClick={() => onPull(`${host}/${key}`)}>
+                    Pull
+                  </button>
+                )}
+                {confirming === key ? (
+                  <>
+                    <button
+                      type="button"
+                      className="button small danger"
+                      onClick={() => {
+                        setConfirming(undefined);
+                        void deleteTag(repository.name, tag.tag);
+                      }}
+                    >
+                      Delete {tag.tag}
+                    </button>
+                    <button type="button" className="button small" onClick={() => setConfirming(undefined)}>
+                      Keep
+                    </button>
+                  </>
+                ) : (
+                  <button
+                    type="button"
+                    className="button small"
+                    aria-label={`Delete tag ${key}`}
+                    title="Removes the tag; its layers are freed by the next clean-up"
+                    onClick={() => setConfirming(key)}
+                  >
+                    Delete
+                  </button>
+                )}
+              </span>
+            </div>
+          );
+        }),
+      )}
+    </div>
+  );
+}

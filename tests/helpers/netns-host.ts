@@ -1,0 +1,106 @@
+/**
+ * A test host on a network of its own: a network namespace joined to this machine by a veth pair,
+ * with addresses from 198.18.0.0/15 (reserved for network testing, RFC 2544). A registry started in
+ * it is reached by dockerd at a non-loopback address, so Docker treats it as any registry on the
+ * LAN — plain HTTP refused unless it is listed in insecure-registries. Needs root (CI runs as root).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface NetnsHost {
+  namespace: string;
+  /** Our side of the veth pair. */
+  gatewayAddress: string;
+  /** The test host's address, e.g. 198.18.7.2. */
+  address: string;
+  destroy(): void;
+}
+
+function ip(...args: string[]): void {
+  execFileSync('ip', args, { stdio: 'pipe' });
+}
+
+export function createNetnsHost(): NetnsHost {
+  const id = randomBytes(3).toString('hex');
+  const namespace = `berth-${id}`;
+  const hostSide = `bh${id}`;
+  const nsSide = `bn${id}`;
+  const block = randomInt(0, 256);
+  const base = `198.18.${block}`;
+  const quad = randomInt(0, 64) * 4;
+  const gatewayAddress = `${base}.${quad + 1}`;
+  const address = `${base}.${quad + 2}`;
+  ip('netns', 'add', namespace);
+  try {
+    ip('link', 'add', hostSide, 'type', 'veth', 'peer', 'name', nsSide);
+    ip('link', 'set', nsSide, 'netns', namespace);
+    ip('addr', 'add', `${gatewayAddress}/30`, 'dev', hostSide);
+    ip('link', 'set', hostSide, 'up');
+    ip('netns', 'exec', namespace, 'ip', 'addr', 'add', `${address}/30`, 'dev', nsSide);
+    ip('netns', 'exec', namespace, 'ip', 'link', 'set', nsSide, 'up');
+    ip('netns', 'exec', namespace, 'ip', 'link', 'set', 'lo', 'up');
+  } catch (error) {
+    execFileSync('ip', ['netns', 'del', namespace], { stdio: 'ignore' });
+    throw error;
+  }
+  return {
+    namespace,
+    gatewayAddress,
+    address,
+    destroy() {
+      try {
+        execFileSync('ip', ['link', 'del', hostSide], { stdio: 'ignore' });
+      } catch {
+        // Already gone with the namespace.
+      }
+      execFileSync('ip', ['netns', 'del', namespace], { stdio: 'ignore' });
+    },
+  };
+}
+
+export interface NetnsRegistry {
+  /** `198.18.x.y:PORT`, as Docker names the registry. */
+  address: string;
+  stop(): Promise<void>;
+}
+
+/** Runs Berth's own registry (the bundled process) inside the test host, listening on all its addresses. */
+export async function startRegistryIn(host: NetnsHost): Promise<NetnsRegistry> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-netns-registry-'));
+  const entry = resolve('dist/node/registry-process.cjs');
+  const child: ChildProcess = spawn('ip', ['netns', 'exec', host.namespace, process.execPath, entry, '--port', '0', '--host', '0.0.0.0', '--data', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const port = await new Promise<number>((done, fail) => {
+    let stdout = '';
+    const timer = setTimeout(() => fail(new Error(`registry in ${host.namespace} printed no URL; stderr:\n${stderr}`)), 15_000);
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+      const match = /^http:\/\/[^:\s]+:(\d+)\s*$/m.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        done(Number(match[1]));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`registry in ${host.namespace} exited with ${code}; stderr:\n${stderr}`));
+    });
+  });
+  return {
+    address: `${host.address}:${port}`,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((done) => child.once('exit', done));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
