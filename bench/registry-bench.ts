@@ -1,0 +1,180 @@
+/**
+ * `npm run bench:registry`: the same workload against Berth's registry process and Debian's reference
+ * `docker-registry` (distribution 2.8) in one run. Prints a Markdown table (metric | Berth | reference |
+ * ratio | target | met?) and writes it as JSON to bench/results/registry.json. `--quick` runs a smaller
+ * workload for a smoke test.
+ *
+ * The two are measured in turn, step by step (start samples alternate; each workload phase runs on one
+ * and then the other), not one whole run after the other: on a shared machine the load changes from
+ * minute to minute, and interleaving makes both registries see the same conditions.
+ *
+ * Everything listens on 127.0.0.1 on ports the OS reports free; data lives in temp folders removed
+ * afterwards. The docker push/pull part needs DOCKER_HOST (or Docker's default socket) to answer.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { anyFreePort } from '../electron/registry/port-finder';
+import { BlobFamily } from './lib/blob-data';
+import { WORKLOAD_PHASES, type WorkloadPlan } from './lib/blob-workloads';
+import { dockerUnavailable, ensureE2eImage, pushAndPull } from './lib/docker-e2e';
+import { HttpClient } from './lib/http-client';
+import { median, peakRssBytes } from './lib/measure';
+import { BENCH_HOST, berthLauncher, referenceLauncher, type RegistryLauncher, type RegistryUnderTest } from './lib/registries';
+import { judge, markdownTable, writeJson, type Metric } from './lib/report';
+
+const root = resolve(import.meta.dirname, '..');
+const BERTH_ENTRY = join(root, 'dist/node/registry-process.cjs');
+const REFERENCE_BINARY = '/usr/bin/docker-registry';
+const RESULTS = join(root, 'bench/results/registry.json');
+const MiB = 1024 * 1024;
+const quick = process.argv.includes('--quick');
+/** Start-to-ready is tens of ms and noisy; the median of several starts is reported. */
+const START_SAMPLES = quick ? 3 : 7;
+
+interface Subject {
+  name: string;
+  launch: RegistryLauncher;
+  figures: Record<string, number>;
+  startTimes: number[];
+  registry?: RegistryUnderTest;
+  dataDir?: string;
+}
+
+const log = (line: string): void => console.log(line);
+
+async function main(): Promise<void> {
+  for (const [path, what] of [
+    [BERTH_ENTRY, 'Berth registry bundle (run `node scripts/build-node.mjs`)'],
+    [REFERENCE_BINARY, 'reference registry (apt install docker-registry)'],
+  ] as const) {
+    if (!existsSync(path)) throw new Error(`${what} not found at ${path}`);
+  }
+  const loadBefore = loadavg()[0]!;
+
+  log('generating payloads…');
+  const plan: WorkloadPlan = {
+    small: new BlobFamily(1 * MiB),
+    smallCount: quick ? 50 : 200,
+    smallConcurrency: 8,
+    large: new BlobFamily(64 * MiB),
+    largeCount: quick ? 4 : 8,
+    largeConcurrency: 4,
+    chunkBytes: 8 * MiB,
+    downloadRounds: 2,
+    headCount: quick ? 1000 : 5000,
+    manifestCount: quick ? 200 : 600,
+    manifestConcurrency: 4,
+  };
+  // Digests are computed before any clock starts, so hashing on the client side is not measured.
+  for (let i = 0; i < plan.smallCount; i++) plan.small.digest(i);
+  for (let i = 0; i < plan.largeCount; i++) plan.large.digest(i);
+
+  const dockerProblem = await dockerUnavailable();
+  const imageId = dockerProblem ? undefined : await ensureE2eImage(log);
+  if (dockerProblem) log(`skipping docker push/pull: ${dockerProblem}`);
+
+  const berth: Subject = { name: 'Berth', launch: berthLauncher(BERTH_ENTRY), figures: {}, startTimes: [] };
+  const reference: Subject = { name: 'reference', launch: referenceLauncher(REFERENCE_BINARY), figures: {}, startTimes: [] };
+  const subjects = [berth, reference];
+
+  log('start-to-ready…');
+  for (let sample = 0; sample < START_SAMPLES; sample++) {
+    for (const subject of sample % 2 === 0 ? subjects : [...subjects].reverse()) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-registry-'));
+      try {
+        const registry = await subject.launch(dataDir, await anyFreePort(BENCH_HOST));
+        subject.startTimes.push(registry.startToReadyMs);
+        await registry.stop();
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }
+  }
+  for (const subject of subjects) {
+    subject.figures.startToReadyMs = median(subject.startTimes);
+    log(`  ${subject.name}: median ${subject.figures.startToReadyMs.toFixed(0)} ms (${subject.startTimes.map((t) => t.toFixed(0)).join(', ')})`);
+  }
+
+  try {
+    for (const subject of subjects) {
+      subject.dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-registry-'));
+      subject.registry = await subject.launch(subject.dataDir, await anyFreePort(BENCH_HOST));
+    }
+    for (const phase of WORKLOAD_PHASES) {
+      for (const subject of subjects) {
+        const client = new HttpClient(subject.registry!.url, Math.max(plan.smallConcurrency, plan.largeConcurrency));
+        try {
+          const figures = await phase.run(client, plan);
+          Object.assign(subject.figures, figures);
+          const shown = Object.entries(figures).map(([key, value]) => `${key} ${value.toFixed(2)}`);
+          log(`  ${phase.name} · ${subject.name}: ${shown.join(', ') || 'done'} (peak RSS so far ${rssText(subject)})`);
+        } finally {
+          client.close();
+        }
+      }
+    }
+    if (imageId) {
+      for (const subject of subjects) {
+        const { pushMs, pullMs } = await pushAndPull(new URL(subject.registry!.url).host, imageId);
+        subject.figures.pushSeconds = pushMs / 1000;
+        subject.figures.pullSeconds = pullMs / 1000;
+        log(`  docker push + pull · ${subject.name}: ${(pushMs / 1000).toFixed(2)} s + ${(pullMs / 1000).toFixed(2)} s (peak RSS so far ${rssText(subject)})`);
+      }
+    }
+    for (const subject of subjects) subject.figures.peakRssMB = peakRssBytes(subject.registry!.pid) / 1e6;
+  } finally {
+    for (const subject of subjects) {
+      await subject.registry?.stop();
+      if (subject.dataDir) rmSync(subject.dataDir, { recursive: true, force: true });
+    }
+  }
+
+  const e2eNote = dockerProblem ? { note: 'Docker unavailable' } : {};
+  const row = (name: string, unit: string, key: string, target: Metric['target'], extra = {}): Metric => ({
+    name,
+    unit,
+    berth: berth.figures[key] ?? Number.NaN,
+    reference: reference.figures[key] ?? Number.NaN,
+    target,
+    ...extra,
+  });
+  const metrics: Metric[] = [
+    row(`monolithic blob upload, 1 MiB × ${plan.smallCount}, c=${plan.smallConcurrency}`, 'MB/s', 'monolithicUploadMBps', { kind: 'higher' }),
+    row(`chunked blob upload, 64 MiB × ${plan.largeCount}, c=${plan.largeConcurrency}, 8 MiB PATCHes`, 'MB/s', 'chunkedUploadMBps', { kind: 'higher' }),
+    row(`blob download, 64 MiB blobs, c=${plan.largeConcurrency}`, 'MB/s', 'downloadMBps', { kind: 'higher' }),
+    row(`blob HEAD, c=${plan.smallConcurrency}`, 'req/s', 'headPerSecond', { kind: 'higher' }),
+    row(`blob HEAD p99, c=${plan.smallConcurrency}`, 'ms', 'headP99Ms', { kind: 'lower' }),
+    row(`manifest PUT p99, c=${plan.manifestConcurrency}`, 'ms', 'manifestPutP99Ms', { kind: 'lower' }),
+    row(`manifest GET p99, c=${plan.manifestConcurrency}`, 'ms', 'manifestGetP99Ms', { kind: 'lower' }),
+    row('peak RSS (VmHWM)', 'MB', 'peakRssMB', { kind: 'below', limit: 150 }),
+    row(`start-to-ready, median of ${START_SAMPLES}`, 'ms', 'startToReadyMs', { kind: 'below', limit: 300 }),
+    row('docker push, 256 MiB image', 's', 'pushSeconds', { kind: 'lower' }, e2eNote),
+    row('docker pull, 256 MiB image', 's', 'pullSeconds', { kind: 'lower' }, e2eNote),
+  ];
+  const verdicts = metrics.map(judge);
+  const loadAfter = loadavg()[0]!;
+
+  log('');
+  log(markdownTable(verdicts));
+  log('');
+  log(`Ratio = Berth / reference. MB = 10^6 bytes. Load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${cpus().length} CPUs.`);
+  if (Math.max(loadBefore, loadAfter) > cpus().length) log('The machine was busy with other work: treat small differences as noise.');
+  writeJson(RESULTS, {
+    ranAt: new Date().toISOString(),
+    quick,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadBefore, loadAfter },
+    startSamplesMs: { berth: berth.startTimes, reference: reference.startTimes },
+    metrics: verdicts.map((v) => ({ ...v, ratio: Number.isFinite(v.ratio) ? v.ratio : null })),
+  });
+  log(`written to ${RESULTS}`);
+}
+
+function rssText(subject: Subject): string {
+  return `${(peakRssBytes(subject.registry!.pid) / 1e6).toFixed(0)} MB`;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});
