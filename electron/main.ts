@@ -3,7 +3,7 @@
  * no navigation, no new windows), the app:// protocol serving the built renderer, the IPC transport,
  * and the same core the browser host uses. Composition root: it wires, it doesn't implement.
  */
-import { app, BrowserWindow, Menu, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, Menu, net, Notification, protocol, session, shell } from 'electron';
 import Store from 'electron-store';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -75,6 +75,22 @@ function createWindow(): BrowserWindow {
   return window;
 }
 
+/** A system notification when a push or pull ends, with the digest, so the user can look away meanwhile. */
+function notifyWhenTransfersFinish(running: Core): void {
+  const announced = new Set<string>();
+  running.bus.subscribe((event, payload) => {
+    if (event !== 'transfers.progress' || !Notification.isSupported()) return;
+    const transfer = payload as { id: string; kind: string; reference: string; state: string; digest?: string; error?: { message: string } };
+    if (!['succeeded', 'failed'].includes(transfer.state) || announced.has(transfer.id)) return;
+    announced.add(transfer.id);
+    const verb = transfer.kind === 'push' ? 'Pushed' : 'Pulled';
+    new Notification({
+      title: transfer.state === 'succeeded' ? `${verb} ${transfer.reference}` : `${transfer.kind === 'push' ? 'Push' : 'Pull'} of ${transfer.reference} failed`,
+      body: transfer.state === 'succeeded' ? (transfer.digest ?? '') : (transfer.error?.message ?? ''),
+    }).show();
+  });
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
@@ -94,6 +110,7 @@ async function start(): Promise<void> {
     elevator: createSudoPromptElevator(),
   });
   attachIpcTransport(core.router, core.bus, isTrustedUrl);
+  notifyWhenTransfersFinish(core);
   Menu.setApplicationMenu(Menu.buildFromTemplate([{ role: process.platform === 'darwin' ? 'appMenu' : 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]));
   createWindow();
   await core.start();

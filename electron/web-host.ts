@@ -104,9 +104,10 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : requestedPort;
   guardHolder.current = new AccessGuard(token, port);
-  await core.start();
-  // The one line other tools read: the URL with the token, on a line of its own.
+  // The one line other tools read: the URL with the token, on a line of its own. Printed before
+  // Docker answers: the page shows "Connecting…" and follows the connection live.
   process.stdout.write(`http://127.0.0.1:${port}/?token=${token}\n`);
+  await core.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
