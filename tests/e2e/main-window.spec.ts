@@ -51,3 +51,20 @@ test('a tag or rmi made with the docker CLI shows up without reloading', async (
   await expect(mainWindow.imagesTable).not.toContainText(retagged, { timeout: 2_000 });
   await expect(mainWindow.imageRow(image.reference)).toBeVisible();
 });
+
+test('a damaged settings file is moved aside, defaults are used, and the window says so', async ({ page }) => {
+  const { mkdtempSync, readdirSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { startWebHost } = await import('../helpers/web-host');
+  const userDataDir = mkdtempSync(join(tmpdir(), 'berth-e2e-corrupt-'));
+  writeFileSync(join(userDataDir, 'config.json'), '{"registry": {"port": 5001,,');
+  const host = await startWebHost({ userDataDir });
+  try {
+    await page.goto(host.url);
+    await expect(page.getByRole('status').filter({ hasText: 'settings file was damaged' })).toBeVisible();
+    expect(readdirSync(userDataDir).some((name) => name.startsWith('config.json.corrupt-'))).toBe(true);
+  } finally {
+    await host.stop();
+  }
+});
