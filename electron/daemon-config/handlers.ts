@@ -39,6 +39,7 @@ export function createDaemonConfigHandlers(deps: DaemonConfigHandlerDeps): Handl
   return {
     'daemonConfig.locate': () => service.locate(),
     'daemonConfig.read': () => service.read(),
+    'daemonConfig.readRaw': () => service.readRaw(),
     'daemonConfig.preview': (input) => service.preview(input),
     'daemonConfig.update': async ({ confirm: _confirm, ...changes }) => announce(await service.update(changes)),
     'daemonConfig.writeRaw': async ({ text, baseVersion }) => announce(await service.writeRaw(text, baseVersion)),

@@ -103,6 +103,14 @@ function stringList(root: Node, key: string, text: string, path: string): string
   });
 }
 
+/** Where and why a DAEMON_CONFIG_INVALID error says the text is broken, for the raw editor's marker. */
+export function problemOf(error: unknown): { line: number; column: number; message: string } | undefined {
+  if (!(error instanceof AppError) || error.code !== 'DAEMON_CONFIG_INVALID') return undefined;
+  const issue = error.issues?.[0];
+  const match = issue ? /^line (\d+), column (\d+)$/.exec(issue.path) : null;
+  return issue && match ? { line: Number(match[1]), column: Number(match[2]), message: issue.message } : undefined;
+}
+
 /** 1-based line and column of an offset, as editors show them. */
 export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);

@@ -3,6 +3,7 @@
  * daemon Berth is connected to. It holds no state between calls; every write is checked against the
  * version the caller read, so two windows (or the user's editor) cannot overwrite each other.
  */
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { AppError } from '../api/app-error';
 import type {
@@ -10,6 +11,7 @@ import type {
   DaemonConfigChanges,
   DaemonConfigLocation,
   DaemonConfigPreview,
+  DaemonConfigRaw,
   DaemonConfigSnapshot,
   DaemonConfigVerifyResult,
   DaemonConfigWriteResult,
@@ -22,7 +24,7 @@ import { editDaemonConfigText } from './edit';
 import type { Elevator } from './elevator';
 import { certsDirectory, removeHostsToml, writeHostsToml } from './hosts-toml';
 import { locateDaemonConfig, type DaemonConnection, type LocateEnvironment } from './locate';
-import { parseDaemonConfigText, readDaemonConfig } from './read';
+import { contentVersion, parseDaemonConfigText, problemOf, readDaemonConfig } from './read';
 import { adviseHost } from './teach';
 import { checkInsecureRegistry, checkMirror, sameRegistryEntry } from './validate';
 import { verifyDaemonConfig, type VerifyExpectation } from './verify';
@@ -41,6 +43,8 @@ export interface DaemonConfigServiceDeps {
   /** Defaults to process.kill. */
   kill?: Signaller;
   now?: () => Date;
+  /** Docker's certs.d for hosts.toml files; detected from the daemon's kind when left out. */
+  certsDir?: string;
 }
 
 /** This machine, for production. */
@@ -84,12 +88,34 @@ export class DaemonConfigService {
     };
   }
 
+  /** For the raw editor: the text and its version even when it does not parse. */
+  async readRaw(): Promise<DaemonConfigRaw> {
+    const { location } = await this.context();
+    let bytes: Buffer | null;
+    try {
+      bytes = await readFile(location.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw AppError.from(error);
+      bytes = null;
+    }
+    const text = bytes?.toString('utf8') ?? '';
+    const raw: DaemonConfigRaw = { location, exists: bytes !== null, text, version: contentVersion(bytes) };
+    try {
+      parseDaemonConfigText(text, location.path);
+    } catch (error) {
+      const problem = problemOf(error);
+      if (!problem) throw error;
+      raw.problem = problem;
+    }
+    return raw;
+  }
+
   async preview(changes: DaemonConfigChanges): Promise<DaemonConfigPreview> {
     const { location } = await this.context();
     const file = await readDaemonConfig(location.path);
     if (file.version !== changes.baseVersion) throw changedSince(location.path);
     const after = editDaemonConfigText(file.text, location.path, changes);
-    const certsDir = certsDirectory(location.source, this.deps.environment);
+    const certsDir = this.certsDir(location);
     return {
       path: location.path,
       before: file.text,
@@ -144,19 +170,36 @@ export class DaemonConfigService {
       elevator: this.deps.elevator,
       ...(this.deps.now ? { now: this.deps.now } : {}),
     });
-    const hostsToml = { written: [] as string[], removed: [] as string[] };
+    const hostsToml = { written: [] as string[], removed: [] as string[], problems: [] as string[] };
     if (detectImageStore(info) === 'containerd') {
-      const certsDir = certsDirectory(location.source, this.deps.environment);
+      // The daemon.json change is already saved; a hosts.toml that fails is reported, not fatal.
+      const certsDir = this.certsDir(location);
       const insecureAfter = parseDaemonConfigText(text, location.path).insecureRegistries;
       const hostsOnly = (entries: string[]): string[] => entries.filter((entry) => !entry.includes('/'));
-      for (const host of hostsOnly(insecureAfter).filter((entry) => !insecureBefore.some((old) => sameRegistryEntry(old, entry)))) {
-        if ((await writeHostsToml(certsDir, host, this.deps.elevator)) === 'written') hostsToml.written.push(host);
+      const added = hostsOnly(insecureAfter).filter((entry) => !insecureBefore.some((old) => sameRegistryEntry(old, entry)));
+      const removed = hostsOnly(insecureBefore).filter((entry) => !insecureAfter.some((now) => sameRegistryEntry(now, entry)));
+      for (const host of added) {
+        try {
+          const outcome = await writeHostsToml(certsDir, host, this.deps.elevator);
+          if (outcome === 'written') hostsToml.written.push(host);
+          if (outcome === 'kept-users-file') hostsToml.problems.push(`${certsDir}/${host}/hosts.toml is your own file, so Berth left it as it is.`);
+        } catch (error) {
+          hostsToml.problems.push(`Berth could not write ${certsDir}/${host}/hosts.toml: ${AppError.from(error).raw ?? AppError.from(error).message}`);
+        }
       }
-      for (const host of hostsOnly(insecureBefore).filter((entry) => !insecureAfter.some((now) => sameRegistryEntry(now, entry)))) {
-        if ((await removeHostsToml(certsDir, host)) === 'removed') hostsToml.removed.push(host);
+      for (const host of removed) {
+        try {
+          if ((await removeHostsToml(certsDir, host)) === 'removed') hostsToml.removed.push(host);
+        } catch (error) {
+          hostsToml.problems.push(`Berth could not remove ${certsDir}/${host}/hosts.toml (${AppError.from(error).raw ?? ''}); remove it yourself.`);
+        }
       }
     }
     return { ...outcome, hostsToml };
+  }
+
+  private certsDir(location: DaemonConfigLocation): string {
+    return this.deps.certsDir ?? certsDirectory(location.source, this.deps.environment);
   }
 
   private async context(): Promise<{ location: DaemonConfigLocation; info: DaemonInfo }> {

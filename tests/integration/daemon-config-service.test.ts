@@ -169,6 +169,14 @@ describe('daemon.json service against a private dockerd', () => {
       const rawError = await expectAppError(service.writeRaw(withComment, 'anything'), 'DAEMON_CONFIG_INVALID');
       expect(rawError.message).toContain('comment');
       expect(await readFile(configFile, 'utf8')).toBe(broken);
+
+      // The raw editor's way out: readRaw never fails on syntax, and its version lets the fix be saved.
+      const raw = await service.readRaw();
+      expect(raw).toMatchObject({ exists: true, text: broken, problem: { line: 2, column: 25 } });
+      const fixed = await service.writeRaw(good, raw.version);
+      expect(fixed.backupPath).not.toBeNull();
+      expect(await readFile(fixed.backupPath!, 'utf8')).toBe(broken);
+      expect((await service.readRaw()).problem).toBeUndefined();
     } finally {
       await writeFile(configFile, good);
     }

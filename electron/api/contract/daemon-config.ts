@@ -56,6 +56,16 @@ const registryEntry = z.string().min(1).max(300);
 const mirrorUrl = z.string().min(1).max(2048);
 
 /** The edits one preview or update asks for; every list may be left out. */
+/** The file as text for the raw editor, even when it does not parse (then `problem` says where and why). */
+export const daemonConfigRawSchema = z.object({
+  location: daemonConfigLocationSchema,
+  exists: z.boolean(),
+  text: z.string(),
+  version: z.string(),
+  problem: z.object({ line: z.number().int(), column: z.number().int(), message: z.string() }).optional(),
+});
+export type DaemonConfigRaw = z.infer<typeof daemonConfigRawSchema>;
+
 export const daemonConfigChangesSchema = z.object({
   addInsecureRegistries: z.array(registryEntry).max(50).default([]),
   removeInsecureRegistries: z.array(registryEntry).max(50).default([]),
@@ -87,8 +97,8 @@ export const daemonConfigWriteResultSchema = z.object({
   version: z.string(),
   /** True when the OS elevation prompt was used for the copy into place. */
   elevated: z.boolean(),
-  /** containerd image store only: hosts.toml files written or removed for HTTP registries. */
-  hostsToml: z.object({ written: z.array(z.string()), removed: z.array(z.string()) }),
+  /** containerd image store only: hosts for which hosts.toml was written or removed, and what could not be done. */
+  hostsToml: z.object({ written: z.array(z.string()), removed: z.array(z.string()), problems: z.array(z.string()) }),
 });
 export type DaemonConfigWriteResult = z.infer<typeof daemonConfigWriteResultSchema>;
 
@@ -125,6 +135,11 @@ export const daemonConfigCommands = {
     z.object({}),
     daemonConfigSnapshotSchema,
     'Read daemon.json (missing = {}); invalid JSON fails with DAEMON_CONFIG_INVALID, line, column and the raw text.',
+  ),
+  'daemonConfig.readRaw': command(
+    z.object({}),
+    daemonConfigRawSchema,
+    'The raw text and version for the raw editor; never fails on invalid JSON (see `problem`).',
   ),
   'daemonConfig.preview': command(
     daemonConfigChangesSchema,
