@@ -27,6 +27,8 @@ export function berthLauncher(entry: string): RegistryLauncher {
     const start = performance.now();
     const child = fork(entry, ['--port', String(port), '--host', BENCH_HOST, '--data', dataDir], {
       serialization: 'json',
+      // Not the bench's own flags: under tsx those would load its TypeScript loader into the registry.
+      execArgv: [],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     return whenServing(child, port, start, () => {

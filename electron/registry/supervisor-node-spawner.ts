@@ -19,6 +19,9 @@ export function createNodeRegistrySpawner(entryPath: string, output?: OutputSink
   return (launch) => {
     const child = fork(entryPath, registryArguments(launch), {
       serialization: 'json',
+      // fork would pass on the host's own Node flags (a TypeScript loader under tsx/vitest, --inspect's
+      // port); the registry is a plain bundle and needs none of them.
+      execArgv: [],
       // Piped rather than inherited so the host decides where the registry's log lines end up.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
