@@ -49,7 +49,11 @@ function manualStep(location: DaemonConfigLocation, platform: NodeJS.Platform): 
     return {
       method: 'manual',
       message: 'The Docker service must restart to read the new settings.',
-      steps: ['Open PowerShell as Administrator.', 'Run the command below.', 'Berth watches for Docker to come back and then checks the change.'],
+      steps: [
+        'Open PowerShell as Administrator.',
+        'Run the command below.',
+        'Berth watches for Docker to come back and then checks the change.',
+      ],
       command: 'Restart-Service docker',
     };
   }
@@ -57,7 +61,10 @@ function manualStep(location: DaemonConfigLocation, platform: NodeJS.Platform): 
     return {
       method: 'manual',
       message: 'Rootless Docker must reload to read the new settings.',
-      steps: ['Run the command below in a terminal.', 'Berth watches for Docker to come back and then checks the change.'],
+      steps: [
+        'Run the command below in a terminal.',
+        'Berth watches for Docker to come back and then checks the change.',
+      ],
       command: 'systemctl --user restart docker',
     };
   }
@@ -65,7 +72,10 @@ function manualStep(location: DaemonConfigLocation, platform: NodeJS.Platform): 
     method: 'manual',
     message:
       'Docker must reload to read the new settings. `sudo kill -HUP $(pidof dockerd)` reloads without stopping containers; a restart also works but stops containers that are not set to restart.',
-    steps: ['Run the command below in a terminal (it asks for your password).', 'Berth watches for Docker to come back and then checks the change.'],
+    steps: [
+      'Run the command below in a terminal (it asks for your password).',
+      'Berth watches for Docker to come back and then checks the change.',
+    ],
     command: 'sudo systemctl restart docker',
   };
 }

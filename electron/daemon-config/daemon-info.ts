@@ -23,15 +23,18 @@ export interface InfoSource {
   info(): Promise<unknown>;
 }
 
+/** `/info`, as an object even if the daemon answered something odd. */
 export async function fetchDaemonInfo(docker: InfoSource): Promise<DaemonInfo> {
   const info = await docker.info();
   return typeof info === 'object' && info !== null ? info : {};
 }
 
+/** Docker Desktop names itself in OperatingSystem, on every platform. */
 export function isDockerDesktop(info: DaemonInfo): boolean {
   return (info.OperatingSystem ?? '').toLowerCase().includes('docker desktop');
 }
 
+/** A rootless daemon lists `name=rootless` among its SecurityOptions. */
 export function isRootless(info: DaemonInfo): boolean {
   return (info.SecurityOptions ?? []).some((option) => option.split(',').includes('name=rootless'));
 }

@@ -6,7 +6,12 @@
 type Line = { kind: ' ' | '-' | '+'; text: string; oldNumber: number; newNumber: number };
 
 /** `diff -u` style text of before → after with `context` lines around each change; '' when equal. */
-export function unifiedDiff(before: string, after: string, labels = { before: 'before', after: 'after' }, context = 3): string {
+export function unifiedDiff(
+  before: string,
+  after: string,
+  labels = { before: 'before', after: 'after' },
+  context = 3,
+): string {
   if (before === after) return '';
   const lines = diffLines(splitLines(before), splitLines(after));
   const hunks: string[] = [];
@@ -28,7 +33,10 @@ export function unifiedDiff(before: string, after: string, labels = { before: 'b
     const first = hunk[0];
     const oldStart = first ? first.oldNumber + (oldCount === 0 ? 0 : 1) : 0;
     const newStart = first ? first.newNumber + (newCount === 0 ? 0 : 1) : 0;
-    hunks.push(`@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`, ...hunk.map((line) => `${line.kind}${line.text}`));
+    hunks.push(
+      `@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`,
+      ...hunk.map((line) => `${line.kind}${line.text}`),
+    );
     index = finish;
   }
   return [`--- ${labels.before}`, `+++ ${labels.after}`, ...hunks].join('\n') + '\n';
@@ -46,7 +54,12 @@ function diffLines(a: string[], b: string[]): Line[] {
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  )
+    tail++;
   const middleA = a.slice(head, a.length - tail);
   const middleB = b.slice(head, b.length - tail);
   // lcs[i][j]: length of the longest common subsequence of middleA[i..] and middleB[j..].
@@ -73,7 +86,10 @@ function diffLines(a: string[], b: string[]): Line[] {
     if (i < middleA.length && j < middleB.length && middleA[i] === middleB[j]) {
       push(' ', middleA[i++] ?? '');
       j++;
-    } else if (i < middleA.length && (j >= middleB.length || (lcs[i + 1]?.[j] ?? 0) >= (lcs[i]?.[j + 1] ?? 0))) {
+    } else if (
+      i < middleA.length &&
+      (j >= middleB.length || (lcs[i + 1]?.[j] ?? 0) >= (lcs[i]?.[j + 1] ?? 0))
+    ) {
       push('-', middleA[i++] ?? '');
     } else {
       push('+', middleB[j++] ?? '');

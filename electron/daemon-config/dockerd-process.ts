@@ -40,7 +40,11 @@ export function defaultDockerdSockets(env: Record<string, string | undefined>): 
  * The dockerd serving `socketPath`: first by its `--host`/`-H` flags (cheap, no root needed), then by who
  * holds the socket open (covers systemd's `-H fd://` socket activation). Undefined when none matches.
  */
-export function findDockerd(socketPath: string, proc: ProcReader, defaultSockets: string[]): DockerdProcess | undefined {
+export function findDockerd(
+  socketPath: string,
+  proc: ProcReader,
+  defaultSockets: string[],
+): DockerdProcess | undefined {
   const candidates: { pid: number; args: string[] }[] = [];
   for (const pid of proc.pids()) {
     const args = proc.cmdline(pid);
@@ -48,14 +52,18 @@ export function findDockerd(socketPath: string, proc: ProcReader, defaultSockets
   }
   const wanted = normaliseSocket(socketPath);
   for (const { pid, args } of candidates) {
-    const hosts = flagValues(args, ['--host', '-H']).map((host) => (host.startsWith('unix://') ? normaliseSocket(host.slice(7)) : host));
+    const hosts = flagValues(args, ['--host', '-H']).map((host) =>
+      host.startsWith('unix://') ? normaliseSocket(host.slice(7)) : host,
+    );
     if (hosts.includes(wanted)) return describe(pid, args, 'host-flag');
-    if (hosts.length === 0 && defaultSockets.map(normaliseSocket).includes(wanted)) return describe(pid, args, 'default-socket');
+    if (hosts.length === 0 && defaultSockets.map(normaliseSocket).includes(wanted))
+      return describe(pid, args, 'default-socket');
   }
   const inodes = new Set(proc.unixSocketInodes(socketPath));
   if (inodes.size > 0) {
     for (const { pid, args } of candidates) {
-      if (proc.socketInodesOf(pid).some((inode) => inodes.has(inode))) return describe(pid, args, 'socket-owner');
+      if (proc.socketInodesOf(pid).some((inode) => inodes.has(inode)))
+        return describe(pid, args, 'socket-owner');
     }
   }
   return undefined;

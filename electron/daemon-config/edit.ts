@@ -30,22 +30,56 @@ export function editDaemonConfigText(text: string, path: string, edits: Registry
   const current = parseDaemonConfigText(text, path);
   checkEdits(current, edits);
   let result = text;
-  for (const entry of edits.removeInsecureRegistries) result = removeItem(result, path, INSECURE_REGISTRIES_KEY, (v) => sameRegistryEntry(v, entry));
-  for (const url of edits.removeRegistryMirrors) result = removeItem(result, path, REGISTRY_MIRRORS_KEY, (v) => sameMirror(v, url));
-  for (const entry of edits.addInsecureRegistries) result = appendItem(result, path, INSECURE_REGISTRIES_KEY, entry);
+  for (const entry of edits.removeInsecureRegistries)
+    result = removeItem(result, path, INSECURE_REGISTRIES_KEY, (v) => sameRegistryEntry(v, entry));
+  for (const url of edits.removeRegistryMirrors)
+    result = removeItem(result, path, REGISTRY_MIRRORS_KEY, (v) => sameMirror(v, url));
+  for (const entry of edits.addInsecureRegistries)
+    result = appendItem(result, path, INSECURE_REGISTRIES_KEY, entry);
   for (const url of edits.addRegistryMirrors) result = appendItem(result, path, REGISTRY_MIRRORS_KEY, url);
   // A wrong edit here would break someone's Docker; prove the result parses and says what was asked.
   parseDaemonConfigText(result, path);
   return result;
 }
 
-function checkEdits(current: { insecureRegistries: string[]; registryMirrors: string[] }, edits: RegistryEdits): void {
+function checkEdits(
+  current: { insecureRegistries: string[]; registryMirrors: string[] },
+  edits: RegistryEdits,
+): void {
   const issues: { path: string; message: string }[] = [];
   const lists = [
-    { field: 'addInsecureRegistries', add: true, items: edits.addInsecureRegistries, key: INSECURE_REGISTRIES_KEY, have: current.insecureRegistries, same: sameRegistryEntry },
-    { field: 'removeInsecureRegistries', add: false, items: edits.removeInsecureRegistries, key: INSECURE_REGISTRIES_KEY, have: current.insecureRegistries, same: sameRegistryEntry },
-    { field: 'addRegistryMirrors', add: true, items: edits.addRegistryMirrors, key: REGISTRY_MIRRORS_KEY, have: current.registryMirrors, same: sameMirror },
-    { field: 'removeRegistryMirrors', add: false, items: edits.removeRegistryMirrors, key: REGISTRY_MIRRORS_KEY, have: current.registryMirrors, same: sameMirror },
+    {
+      field: 'addInsecureRegistries',
+      add: true,
+      items: edits.addInsecureRegistries,
+      key: INSECURE_REGISTRIES_KEY,
+      have: current.insecureRegistries,
+      same: sameRegistryEntry,
+    },
+    {
+      field: 'removeInsecureRegistries',
+      add: false,
+      items: edits.removeInsecureRegistries,
+      key: INSECURE_REGISTRIES_KEY,
+      have: current.insecureRegistries,
+      same: sameRegistryEntry,
+    },
+    {
+      field: 'addRegistryMirrors',
+      add: true,
+      items: edits.addRegistryMirrors,
+      key: REGISTRY_MIRRORS_KEY,
+      have: current.registryMirrors,
+      same: sameMirror,
+    },
+    {
+      field: 'removeRegistryMirrors',
+      add: false,
+      items: edits.removeRegistryMirrors,
+      key: REGISTRY_MIRRORS_KEY,
+      have: current.registryMirrors,
+      same: sameMirror,
+    },
   ];
   for (const { field, add, items, key, have, same } of lists) {
     items.forEach((item, index) => {
@@ -53,8 +87,10 @@ function checkEdits(current: { insecureRegistries: string[]; registryMirrors: st
       if (add) {
         const check = key === INSECURE_REGISTRIES_KEY ? checkInsecureRegistry(item) : checkMirror(item);
         if (!check.ok) issues.push({ path: where, message: check.reason });
-        else if (have.some((existing) => same(existing, item))) issues.push({ path: where, message: `"${item}" is already in ${key}.` });
-        else if (items.slice(0, index).some((earlier) => same(earlier, item))) issues.push({ path: where, message: `"${item}" is listed twice.` });
+        else if (have.some((existing) => same(existing, item)))
+          issues.push({ path: where, message: `"${item}" is already in ${key}.` });
+        else if (items.slice(0, index).some((earlier) => same(earlier, item)))
+          issues.push({ path: where, message: `"${item}" is listed twice.` });
       } else if (!have.some((existing) => same(existing, item))) {
         issues.push({ path: where, message: `"${item}" is not in ${key}, so there is nothing to remove.` });
       }
@@ -72,6 +108,7 @@ export interface Layout {
   colon: string;
 }
 
+/** Read the layout from the text itself; two-space indentation and `: ` when it has none yet. */
 export function detectLayout(text: string, root: Node | undefined): Layout {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const indentMatch = /\n([ \t]+)\S/.exec(text);
@@ -88,7 +125,8 @@ function appendItem(text: string, path: string, key: string, item: string): stri
   const layout = detectLayout(text, root);
   const itemText = JSON.stringify(item);
   const array = root ? valueOf(root, key) : undefined;
-  if (!root || !array) return addProperty(text, root, `${JSON.stringify(key)}${layout.colon}[${itemText}]`, layout);
+  if (!root || !array)
+    return addProperty(text, root, `${JSON.stringify(key)}${layout.colon}[${itemText}]`, layout);
   const items = array.children ?? [];
   const last = items.at(-1);
   let edit: Edit;
@@ -109,9 +147,17 @@ function addProperty(text: string, root: Node | undefined, property: string, lay
   const properties = root.children ?? [];
   const last = properties.at(-1);
   if (!last) {
-    return applyEdits(text, [{ offset: root.offset + 1, length: root.length - 2, content: `${layout.eol}${layout.indent}${property}${layout.eol}` }]);
+    return applyEdits(text, [
+      {
+        offset: root.offset + 1,
+        length: root.length - 2,
+        content: `${layout.eol}${layout.indent}${property}${layout.eol}`,
+      },
+    ]);
   }
-  return applyEdits(text, [{ offset: end(last), length: 0, content: itemSeparator(text, root.offset, properties) + property }]);
+  return applyEdits(text, [
+    { offset: end(last), length: 0, content: itemSeparator(text, root.offset, properties) + property },
+  ]);
 }
 
 /**

@@ -34,12 +34,21 @@ const PERMISSION_DENIED = 'User did not grant permission.';
 export function createSudoPromptElevator(platform: NodeJS.Platform = process.platform): Elevator {
   return {
     copyIntoPlace(tempFile, target, options) {
-      const command = platform === 'win32' ? windowsCommand(tempFile, target, options) : posixCommand(tempFile, target, options);
+      const command =
+        platform === 'win32'
+          ? windowsCommand(tempFile, target, options)
+          : posixCommand(tempFile, target, options);
       return new Promise<void>((resolve, reject) => {
         exec(command, { name: 'Berth' }, (error, _stdout, stderr) => {
           if (!error) return resolve();
           if (error.message === PERMISSION_DENIED || /not authorized|dismissed|cancel/i.test(error.message)) {
-            return reject(new AppError('ELEVATION_REFUSED', 'The administrator prompt was refused, so daemon.json was not changed.', { raw: error.message, cause: error }));
+            return reject(
+              new AppError(
+                'ELEVATION_REFUSED',
+                'The administrator prompt was refused, so daemon.json was not changed.',
+                { raw: error.message, cause: error },
+              ),
+            );
           }
           reject(
             new AppError('DAEMON_CONFIG_NOT_WRITABLE', `Copying the new daemon.json into ${target} failed.`, {
@@ -59,10 +68,13 @@ export function createSudoPromptElevator(platform: NodeJS.Platform = process.pla
  */
 export function posixCommand(tempFile: string, target: string, options: ElevatedCopyOptions): string {
   const staged = `${target}.berth-new`;
-  const owner = options.uid !== undefined && options.gid !== undefined ? ` -o ${options.uid} -g ${options.gid}` : '';
+  const owner =
+    options.uid !== undefined && options.gid !== undefined ? ` -o ${options.uid} -g ${options.gid}` : '';
   const steps = ['set -e', `mkdir -p -- ${quote(dirname(target))}`];
   if (options.backupPath) steps.push(`cp -p -- ${quote(target)} ${quote(options.backupPath)}`);
-  steps.push(`install -m ${(options.mode & 0o7777).toString(8)}${owner} -- ${quote(tempFile)} ${quote(staged)}`);
+  steps.push(
+    `install -m ${(options.mode & 0o7777).toString(8)}${owner} -- ${quote(tempFile)} ${quote(staged)}`,
+  );
   steps.push(`mv -f -- ${quote(staged)} ${quote(target)}`);
   return `/bin/sh -c ${quote(steps.join('; '))}`;
 }

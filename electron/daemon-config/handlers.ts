@@ -10,6 +10,7 @@ import type { Elevator } from './elevator';
 import type { LocateEnvironment } from './locate';
 import { DaemonConfigService } from './service';
 
+/** What the composition root passes in. */
 export interface DaemonConfigHandlerDeps {
   docker: Dockerode;
   settings: { daemonConfigPath(): string | null };
@@ -33,7 +34,11 @@ export function createDaemonConfigHandlers(deps: DaemonConfigHandlerDeps): Handl
     ...(deps.now ? { now: deps.now } : {}),
   });
   const announce = <T extends { path: string; version: string; backupPath: string | null }>(result: T): T => {
-    deps.emit?.('daemonConfig.changed', { path: result.path, version: result.version, backupPath: result.backupPath });
+    deps.emit?.('daemonConfig.changed', {
+      path: result.path,
+      version: result.version,
+      backupPath: result.backupPath,
+    });
     return result;
   };
   return {
@@ -41,11 +46,17 @@ export function createDaemonConfigHandlers(deps: DaemonConfigHandlerDeps): Handl
     'daemonConfig.read': () => service.read(),
     'daemonConfig.readRaw': () => service.readRaw(),
     'daemonConfig.preview': (input) => service.preview(input),
-    'daemonConfig.update': async ({ confirm: _confirm, ...changes }) => announce(await service.update(changes)),
-    'daemonConfig.writeRaw': async ({ text, baseVersion }) => announce(await service.writeRaw(text, baseVersion)),
+    'daemonConfig.update': async ({ confirm: _confirm, ...changes }) =>
+      announce(await service.update(changes)),
+    'daemonConfig.writeRaw': async ({ text, baseVersion }) =>
+      announce(await service.writeRaw(text, baseVersion)),
     'daemonConfig.apply': () => service.apply(),
     'daemonConfig.verify': ({ host, mirror, expect, timeoutMs }) => {
-      const expectation = { expect, ...(host !== undefined ? { host } : {}), ...(mirror !== undefined ? { mirror } : {}) };
+      const expectation = {
+        expect,
+        ...(host !== undefined ? { host } : {}),
+        ...(mirror !== undefined ? { mirror } : {}),
+      };
       return service.verify(expectation, timeoutMs);
     },
   };

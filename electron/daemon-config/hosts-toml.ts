@@ -16,7 +16,8 @@ import type { DaemonConfigSource } from '../api/contract/daemon-config';
 import type { Elevator } from './elevator';
 
 /** The first line of every hosts.toml Berth writes; how we recognise ours. */
-export const BERTH_HOSTS_TOML_MARKER = '# Written by Berth for an insecure (plain HTTP) registry; Berth removes it when the entry is removed.';
+export const BERTH_HOSTS_TOML_MARKER =
+  '# Written by Berth for an insecure (plain HTTP) registry; Berth removes it when the entry is removed.';
 
 /** Docker's certs.d for the daemon whose daemon.json came from `source`. */
 export function certsDirectory(
@@ -25,8 +26,10 @@ export function certsDirectory(
 ): string {
   const { platform, env, homeDir } = environment;
   if (source === 'desktop') return (platform === 'win32' ? win32 : posix).join(homeDir, '.docker', 'certs.d');
-  if (source === 'rootless') return posix.join(env.XDG_CONFIG_HOME || posix.join(homeDir, '.config'), 'docker', 'certs.d');
-  if (source === 'windows-engine') return win32.join(env.ProgramData ?? env.PROGRAMDATA ?? 'C:\\ProgramData', 'docker', 'certs.d');
+  if (source === 'rootless')
+    return posix.join(env.XDG_CONFIG_HOME || posix.join(homeDir, '.config'), 'docker', 'certs.d');
+  if (source === 'windows-engine')
+    return win32.join(env.ProgramData ?? env.PROGRAMDATA ?? 'C:\\ProgramData', 'docker', 'certs.d');
   return '/etc/docker/certs.d';
 }
 
@@ -44,6 +47,7 @@ export function hostsTomlText(hostPort: string): string {
   ].join('\n');
 }
 
+/** `<certs.d>/<host:port>/hosts.toml`. */
 export function hostsTomlPath(certsDir: string, hostPort: string): string {
   return join(certsDir, hostPort, 'hosts.toml');
 }
@@ -55,7 +59,11 @@ export type HostsTomlOutcome = 'written' | 'removed' | 'kept-users-file' | 'unch
  * Write the file for `hostPort`. A hosts.toml the user wrote is left alone ('kept-users-file'). When the
  * folder is not writable, the Elevator copies it into place.
  */
-export async function writeHostsToml(certsDir: string, hostPort: string, elevator: Elevator): Promise<HostsTomlOutcome> {
+export async function writeHostsToml(
+  certsDir: string,
+  hostPort: string,
+  elevator: Elevator,
+): Promise<HostsTomlOutcome> {
   const target = hostsTomlPath(certsDir, hostPort);
   const existing = await readIfExists(target);
   const text = hostsTomlText(hostPort);

@@ -26,6 +26,7 @@ export interface DaemonConnection {
   host?: string;
 }
 
+/** Everything the decision depends on. */
 export interface LocateInput {
   info: DaemonInfo;
   connection: DaemonConnection;
@@ -35,7 +36,12 @@ export interface LocateInput {
 }
 
 /** The daemon.json the daemon uses, why we think so, and whether Berth can make it reload. */
-export function locateDaemonConfig({ info, connection, overridePath, environment }: LocateInput): DaemonConfigLocation {
+export function locateDaemonConfig({
+  info,
+  connection,
+  overridePath,
+  environment,
+}: LocateInput): DaemonConfigLocation {
   const { platform, env, homeDir } = environment;
   const dockerd = findLocalDockerd(connection, environment);
   const signal = signalInfo(dockerd, environment);
@@ -43,7 +49,12 @@ export function locateDaemonConfig({ info, connection, overridePath, environment
   const extra = { ...signal, ...(warning ? { warning } : {}) };
 
   if (overridePath) {
-    return { path: overridePath, source: 'override', reason: 'You chose this file in Settings, so Berth uses it instead of detecting one.', ...extra };
+    return {
+      path: overridePath,
+      source: 'override',
+      reason: 'You chose this file in Settings, so Berth uses it instead of detecting one.',
+      ...extra,
+    };
   }
   if (dockerd?.configFile) {
     return {
@@ -57,7 +68,8 @@ export function locateDaemonConfig({ info, connection, overridePath, environment
     return {
       path: (platform === 'win32' ? win32 : posix).join(homeDir, '.docker', 'daemon.json'),
       source: 'desktop',
-      reason: 'Docker Desktop keeps its engine settings in ~/.docker/daemon.json (the file Settings → Docker Engine edits).',
+      reason:
+        'Docker Desktop keeps its engine settings in ~/.docker/daemon.json (the file Settings → Docker Engine edits).',
       ...extra,
     };
   }
@@ -75,7 +87,8 @@ export function locateDaemonConfig({ info, connection, overridePath, environment
     return {
       path: posix.join(configHome, 'docker', 'daemon.json'),
       source: 'rootless',
-      reason: 'Docker runs rootless, so it reads daemon.json from your own config folder ($XDG_CONFIG_HOME/docker, ~/.config/docker by default).',
+      reason:
+        'Docker runs rootless, so it reads daemon.json from your own config folder ($XDG_CONFIG_HOME/docker, ~/.config/docker by default).',
       ...extra,
     };
   }
@@ -87,12 +100,18 @@ export function locateDaemonConfig({ info, connection, overridePath, environment
   };
 }
 
-function findLocalDockerd(connection: DaemonConnection, environment: LocateEnvironment): DockerdProcess | undefined {
+function findLocalDockerd(
+  connection: DaemonConnection,
+  environment: LocateEnvironment,
+): DockerdProcess | undefined {
   if (environment.platform !== 'linux' || !environment.proc || !connection.socketPath) return undefined;
   return findDockerd(connection.socketPath, environment.proc, defaultDockerdSockets(environment.env));
 }
 
-function signalInfo(dockerd: DockerdProcess | undefined, environment: LocateEnvironment): { canSignal: boolean; pid?: number } {
+function signalInfo(
+  dockerd: DockerdProcess | undefined,
+  environment: LocateEnvironment,
+): { canSignal: boolean; pid?: number } {
   if (!dockerd) return { canSignal: false };
   // The kernel lets root signal anyone, and a user their own processes (a rootless dockerd is the user's).
   const owner = environment.proc?.ownerUid(dockerd.pid);
@@ -101,11 +120,19 @@ function signalInfo(dockerd: DockerdProcess | undefined, environment: LocateEnvi
 }
 
 /** A daemon reached over TCP/SSH on another host, or inside a VM we don't know, reads a file that is not here. */
-function remoteWarning(info: DaemonInfo, connection: DaemonConnection, environment: LocateEnvironment): string | undefined {
+function remoteWarning(
+  info: DaemonInfo,
+  connection: DaemonConnection,
+  environment: LocateEnvironment,
+): string | undefined {
   if (connection.host && !['127.0.0.1', 'localhost', '::1'].includes(connection.host)) {
     return `Docker is reached at ${connection.host}, another machine: its daemon.json lives there, not on this computer.`;
   }
-  if (environment.platform !== 'linux' && !isDockerDesktop(info) && (info.OSType ?? '').toLowerCase() !== 'windows') {
+  if (
+    environment.platform !== 'linux' &&
+    !isDockerDesktop(info) &&
+    (info.OSType ?? '').toLowerCase() !== 'windows'
+  ) {
     return `This Docker (${info.OperatingSystem ?? 'unknown system'}) is not Docker Desktop; it may run in a VM whose daemon.json is not on this computer.`;
   }
   return undefined;

@@ -40,7 +40,14 @@ export async function readDaemonConfig(path: string): Promise<DaemonConfigFile> 
     bytes = await readFile(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { path, exists: false, text: '', version: ABSENT_VERSION, insecureRegistries: [], registryMirrors: [] };
+      return {
+        path,
+        exists: false,
+        text: '',
+        version: ABSENT_VERSION,
+        insecureRegistries: [],
+        registryMirrors: [],
+      };
     }
     throw new AppError('DAEMON_CONFIG_NOT_WRITABLE', `Berth cannot read ${path}.`, {
       hint: 'Check that the file is readable by your user, or choose another file in Settings.',
@@ -54,7 +61,10 @@ export async function readDaemonConfig(path: string): Promise<DaemonConfigFile> 
 }
 
 /** The registry lists of a daemon.json text; throws DAEMON_CONFIG_INVALID with line and column. */
-export function parseDaemonConfigText(text: string, path: string): { insecureRegistries: string[]; registryMirrors: string[] } {
+export function parseDaemonConfigText(
+  text: string,
+  path: string,
+): { insecureRegistries: string[]; registryMirrors: string[] } {
   const root = parseStrict(text, path);
   if (!root) return { insecureRegistries: [], registryMirrors: [] };
   return {
@@ -70,14 +80,20 @@ export function parseDaemonConfigText(text: string, path: string): { insecureReg
 export function parseStrict(text: string, path: string): Node | undefined {
   if (text.trim() === '') return undefined;
   if (text.charCodeAt(0) === 0xfeff) {
-    throw invalid(path, text, 0, 'the file starts with a byte order mark (BOM), which is not JSON; save it as UTF-8 without BOM');
+    throw invalid(
+      path,
+      text,
+      0,
+      'the file starts with a byte order mark (BOM), which is not JSON; save it as UTF-8 without BOM',
+    );
   }
   const errors: ParseError[] = [];
   const options = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
   const root = parseTree(text, errors, options);
   const first = errors[0];
   if (first) throw invalid(path, text, first.offset, describeError(first, text));
-  if (!root || root.type !== 'object') throw invalid(path, text, root?.offset ?? 0, 'daemon.json must be one JSON object, { … }');
+  if (!root || root.type !== 'object')
+    throw invalid(path, text, root?.offset ?? 0, 'daemon.json must be one JSON object, { … }');
   // Belt and braces: whatever the tolerant parser let through, the platform's strict parser must accept too.
   try {
     JSON.parse(text);
@@ -87,7 +103,8 @@ export function parseStrict(text: string, path: string): Node | undefined {
   // A repeated key is legal JSON, but which copy Docker honours is not obvious to a person; refuse the ones we edit.
   for (const key of [INSECURE_REGISTRIES_KEY, REGISTRY_MIRRORS_KEY]) {
     const copies = (root.children ?? []).filter((property) => property.children?.[0]?.value === key);
-    if (copies.length > 1) throw invalid(path, text, copies[1]?.offset ?? 0, `"${key}" appears more than once; keep one`);
+    if (copies.length > 1)
+      throw invalid(path, text, copies[1]?.offset ?? 0, `"${key}" appears more than once; keep one`);
   }
   return root;
 }
@@ -96,9 +113,11 @@ function stringList(root: Node, key: string, text: string, path: string): string
   const property = (root.children ?? []).find((child) => child.children?.[0]?.value === key);
   const value = property?.children?.[1];
   if (!value) return [];
-  if (value.type !== 'array') throw invalid(path, text, value.offset, `"${key}" must be a list, like ["host:port"]`);
+  if (value.type !== 'array')
+    throw invalid(path, text, value.offset, `"${key}" must be a list, like ["host:port"]`);
   return (value.children ?? []).map((item) => {
-    if (item.type !== 'string') throw invalid(path, text, item.offset, `every entry of "${key}" must be a string in quotes`);
+    if (item.type !== 'string')
+      throw invalid(path, text, item.offset, `every entry of "${key}" must be a string in quotes`);
     return item.value as string;
   });
 }
@@ -108,7 +127,9 @@ export function problemOf(error: unknown): { line: number; column: number; messa
   if (!(error instanceof AppError) || error.code !== 'DAEMON_CONFIG_INVALID') return undefined;
   const issue = error.issues?.[0];
   const match = issue ? /^line (\d+), column (\d+)$/.exec(issue.path) : null;
-  return issue && match ? { line: Number(match[1]), column: Number(match[2]), message: issue.message } : undefined;
+  return issue && match
+    ? { line: Number(match[1]), column: Number(match[2]), message: issue.message }
+    : undefined;
 }
 
 /** 1-based line and column of an offset, as editors show them. */
@@ -121,18 +142,23 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
 
 function invalid(path: string, text: string, offset: number, why: string): AppError {
   const { line, column } = lineAndColumn(text, offset);
-  return new AppError('DAEMON_CONFIG_INVALID', `${path} is not valid for Docker: line ${line}, column ${column}: ${why}.`, {
-    hint: 'Berth will not overwrite it. Fix it in the raw editor (Docker reads strict JSON: no comments, no trailing commas), then save.',
-    fix: { kind: 'openDaemonConfig' },
-    raw: text,
-    issues: [{ path: `line ${line}, column ${column}`, message: why }],
-  });
+  return new AppError(
+    'DAEMON_CONFIG_INVALID',
+    `${path} is not valid for Docker: line ${line}, column ${column}: ${why}.`,
+    {
+      hint: 'Berth will not overwrite it. Fix it in the raw editor (Docker reads strict JSON: no comments, no trailing commas), then save.',
+      fix: { kind: 'openDaemonConfig' },
+      raw: text,
+      issues: [{ path: `line ${line}, column ${column}`, message: why }],
+    },
+  );
 }
 
 function describeError(error: ParseError, text: string): string {
   const previous = text.slice(0, error.offset).trimEnd().at(-1);
   const here = text.slice(error.offset).trimStart()[0];
-  if (previous === ',' && (here === '}' || here === ']')) return `a trailing comma before "${here}" (JSON allows none)`;
+  if (previous === ',' && (here === '}' || here === ']'))
+    return `a trailing comma before "${here}" (JSON allows none)`;
   const code = printParseErrorCode(error.error);
   switch (code) {
     case 'InvalidCommentToken':
@@ -156,7 +182,7 @@ function describeError(error: ParseError, text: string): string {
     case 'InvalidCharacter':
       return 'a control character (like a tab or line break) inside a string';
     case 'InvalidSymbol':
-      return `unexpected ${here === "'" ? "single quote (JSON strings use double quotes)" : `"${here ?? ''}"`}`;
+      return `unexpected ${here === "'" ? 'single quote (JSON strings use double quotes)' : `"${here ?? ''}"`}`;
     default:
       return code;
   }

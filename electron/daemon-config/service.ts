@@ -35,6 +35,7 @@ export interface DockerClient extends InfoSource {
   modem?: unknown;
 }
 
+/** Real parts in production; tests pass a private dockerd, temp folders and a fake Elevator. */
 export interface DaemonConfigServiceDeps {
   docker: DockerClient;
   settings: { daemonConfigPath(): string | null };
@@ -67,6 +68,7 @@ export function connectionOf(docker: DockerClient): DaemonConnection {
   return connection;
 }
 
+/** One method per `daemonConfig.*` command; see the file comment for the flow. */
 export class DaemonConfigService {
   constructor(private readonly deps: DaemonConfigServiceDeps) {}
 
@@ -120,7 +122,10 @@ export class DaemonConfigService {
       path: location.path,
       before: file.text,
       after,
-      diff: unifiedDiff(file.text, after, { before: `${location.path} (now)`, after: `${location.path} (after saving)` }),
+      diff: unifiedDiff(file.text, after, {
+        before: `${location.path} (now)`,
+        after: `${location.path} (after saving)`,
+      }),
       changed: after !== file.text,
       baseVersion: file.version,
       advice: changes.addInsecureRegistries.map((host) => adviseHost(host, certsDir)),
@@ -141,10 +146,21 @@ export class DaemonConfigService {
     const { location, info } = await this.context();
     const lists = parseDaemonConfigText(text, location.path);
     const issues = [
-      ...lists.insecureRegistries.map((entry, index) => ({ path: `insecure-registries.${index}`, check: checkInsecureRegistry(entry) })),
-      ...lists.registryMirrors.map((url, index) => ({ path: `registry-mirrors.${index}`, check: checkMirror(url) })),
+      ...lists.insecureRegistries.map((entry, index) => ({
+        path: `insecure-registries.${index}`,
+        check: checkInsecureRegistry(entry),
+      })),
+      ...lists.registryMirrors.map((url, index) => ({
+        path: `registry-mirrors.${index}`,
+        check: checkMirror(url),
+      })),
     ].flatMap(({ path, check }) => (check.ok ? [] : [{ path, message: check.reason }]));
-    if (issues.length > 0) throw new AppError('INVALID_INPUT', issues.map((issue) => `${issue.path}: ${issue.message}`).join(' '), { issues });
+    if (issues.length > 0)
+      throw new AppError(
+        'INVALID_INPUT',
+        issues.map((issue) => `${issue.path}: ${issue.message}`).join(' '),
+        { issues },
+      );
     // The old file may be the broken one the raw editor exists for; then it had no entries we know of.
     const before = await readDaemonConfig(location.path).then(
       (file) => file.insecureRegistries,
@@ -158,11 +174,21 @@ export class DaemonConfigService {
     return applyDaemonConfig(location, this.deps.environment.platform, this.deps.kill);
   }
 
-  async verify(expectation: VerifyExpectation, timeoutMs: number, signal?: AbortSignal): Promise<DaemonConfigVerifyResult> {
+  async verify(
+    expectation: VerifyExpectation,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<DaemonConfigVerifyResult> {
     return verifyDaemonConfig(this.deps.docker, expectation, signal ? { timeoutMs, signal } : { timeoutMs });
   }
 
-  private async write(location: DaemonConfigLocation, info: DaemonInfo, insecureBefore: string[], text: string, baseVersion: string): Promise<DaemonConfigWriteResult> {
+  private async write(
+    location: DaemonConfigLocation,
+    info: DaemonInfo,
+    insecureBefore: string[],
+    text: string,
+    baseVersion: string,
+  ): Promise<DaemonConfigWriteResult> {
     const outcome = await writeDaemonConfigFile({
       path: location.path,
       text,
@@ -176,22 +202,33 @@ export class DaemonConfigService {
       const certsDir = this.certsDir(location);
       const insecureAfter = parseDaemonConfigText(text, location.path).insecureRegistries;
       const hostsOnly = (entries: string[]): string[] => entries.filter((entry) => !entry.includes('/'));
-      const added = hostsOnly(insecureAfter).filter((entry) => !insecureBefore.some((old) => sameRegistryEntry(old, entry)));
-      const removed = hostsOnly(insecureBefore).filter((entry) => !insecureAfter.some((now) => sameRegistryEntry(now, entry)));
+      const added = hostsOnly(insecureAfter).filter(
+        (entry) => !insecureBefore.some((old) => sameRegistryEntry(old, entry)),
+      );
+      const removed = hostsOnly(insecureBefore).filter(
+        (entry) => !insecureAfter.some((now) => sameRegistryEntry(now, entry)),
+      );
       for (const host of added) {
         try {
           const outcome = await writeHostsToml(certsDir, host, this.deps.elevator);
           if (outcome === 'written') hostsToml.written.push(host);
-          if (outcome === 'kept-users-file') hostsToml.problems.push(`${certsDir}/${host}/hosts.toml is your own file, so Berth left it as it is.`);
+          if (outcome === 'kept-users-file')
+            hostsToml.problems.push(
+              `${certsDir}/${host}/hosts.toml is your own file, so Berth left it as it is.`,
+            );
         } catch (error) {
-          hostsToml.problems.push(`Berth could not write ${certsDir}/${host}/hosts.toml: ${AppError.from(error).raw ?? AppError.from(error).message}`);
+          hostsToml.problems.push(
+            `Berth could not write ${certsDir}/${host}/hosts.toml: ${AppError.from(error).raw ?? AppError.from(error).message}`,
+          );
         }
       }
       for (const host of removed) {
         try {
           if ((await removeHostsToml(certsDir, host)) === 'removed') hostsToml.removed.push(host);
         } catch (error) {
-          hostsToml.problems.push(`Berth could not remove ${certsDir}/${host}/hosts.toml (${AppError.from(error).raw ?? ''}); remove it yourself.`);
+          hostsToml.problems.push(
+            `Berth could not remove ${certsDir}/${host}/hosts.toml (${AppError.from(error).raw ?? ''}); remove it yourself.`,
+          );
         }
       }
     }
@@ -207,12 +244,16 @@ export class DaemonConfigService {
     try {
       info = await fetchDaemonInfo(this.deps.docker);
     } catch (error) {
-      throw new AppError('DOCKER_UNAVAILABLE', 'Berth cannot reach Docker, so it cannot tell which daemon.json it uses.', {
-        hint: 'Start Docker, or choose the daemon.json path yourself in Settings.',
-        fix: { kind: 'retry' },
-        raw: error instanceof Error ? error.message : String(error),
-        cause: error,
-      });
+      throw new AppError(
+        'DOCKER_UNAVAILABLE',
+        'Berth cannot reach Docker, so it cannot tell which daemon.json it uses.',
+        {
+          hint: 'Start Docker, or choose the daemon.json path yourself in Settings.',
+          fix: { kind: 'retry' },
+          raw: error instanceof Error ? error.message : String(error),
+          cause: error,
+        },
+      );
     }
     const location = locateDaemonConfig({
       info,

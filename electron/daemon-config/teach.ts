@@ -9,7 +9,8 @@ import type { HostAdvice } from '../api/contract/daemon-config';
 /** Split `host[:port]` or `[ipv6]:port` into its host (without brackets) and port. */
 export function splitHostPort(entry: string): { host: string; port?: string } {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-  if (bracketed) return bracketed[2] ? { host: bracketed[1] ?? '', port: bracketed[2] } : { host: bracketed[1] ?? '' };
+  if (bracketed)
+    return bracketed[2] ? { host: bracketed[1] ?? '', port: bracketed[2] } : { host: bracketed[1] ?? '' };
   const [host = '', port] = entry.split(':');
   return entry.split(':').length === 2 && port ? { host, port } : { host: entry };
 }

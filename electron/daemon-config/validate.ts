@@ -6,6 +6,7 @@ import { isIPv6 as isIpv6 } from 'node:net';
 
 /** The verdict on one entry: the entry as Docker will see it, or a sentence saying what is wrong. */
 export type EntryCheck = { ok: true; value: string; kind: 'host' | 'cidr' } | { ok: false; reason: string };
+/** The verdict on one mirror URL. */
 export type MirrorCheck = { ok: true; value: string } | { ok: false; reason: string };
 
 const hostLabel = /^(?:[a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])$/i;
@@ -13,15 +14,22 @@ const hostLabel = /^(?:[a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])$/i;
 /** An `insecure-registries` entry: `host`, `host:port`, `[ipv6]:port`, or a CIDR such as `10.0.0.0/8`. */
 export function checkInsecureRegistry(entry: string): EntryCheck {
   if (entry.trim() === '') return { ok: false, reason: 'The entry is empty.' };
-  if (entry !== entry.trim() || /\s/.test(entry)) return { ok: false, reason: `"${entry}" contains spaces; write just host:port.` };
+  if (entry !== entry.trim() || /\s/.test(entry))
+    return { ok: false, reason: `"${entry}" contains spaces; write just host:port.` };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(entry);
   if (scheme) {
     const rest = entry.slice(scheme[0].length).replace(/\/+$/, '');
-    return { ok: false, reason: `Leave out "${scheme[0]}": Docker wants ${rest || 'host:port'}, without a scheme.` };
+    return {
+      ok: false,
+      reason: `Leave out "${scheme[0]}": Docker wants ${rest || 'host:port'}, without a scheme.`,
+    };
   }
   if (entry.includes('/')) return checkCidr(entry);
   if (entry.includes('*')) {
-    return { ok: false, reason: `Docker does not understand wildcards like "${entry}"; list each host, or use a CIDR such as 192.168.1.0/24.` };
+    return {
+      ok: false,
+      reason: `Docker does not understand wildcards like "${entry}"; list each host, or use a CIDR such as 192.168.1.0/24.`,
+    };
   }
   return checkHostPort(entry);
 }
@@ -31,8 +39,13 @@ function checkHostPort(entry: string): EntryCheck {
   let port: string | undefined;
   if (entry.startsWith('[')) {
     const match = /^\[([^\]]+)\](?::(.*))?$/.exec(entry);
-    if (!match) return { ok: false, reason: `"${entry}" looks like an IPv6 address but its brackets don't close; write [address]:port.` };
-    if (!isIpv6(match[1] ?? '')) return { ok: false, reason: `"${match[1] ?? ''}" is not a valid IPv6 address.` };
+    if (!match)
+      return {
+        ok: false,
+        reason: `"${entry}" looks like an IPv6 address but its brackets don't close; write [address]:port.`,
+      };
+    if (!isIpv6(match[1] ?? ''))
+      return { ok: false, reason: `"${match[1] ?? ''}" is not a valid IPv6 address.` };
     host = match[1] ?? '';
     port = match[2];
   } else {
@@ -47,7 +60,8 @@ function checkHostPort(entry: string): EntryCheck {
   if (port !== undefined) {
     if (!/^\d{1,5}$/.test(port)) return { ok: false, reason: `The port "${port}" is not a number.` };
     const number = Number(port);
-    if (number < 1 || number > 65535) return { ok: false, reason: `The port ${number} is out of range; ports go from 1 to 65535.` };
+    if (number < 1 || number > 65535)
+      return { ok: false, reason: `The port ${number} is out of range; ports go from 1 to 65535.` };
   }
   if (entry.startsWith('[')) return { ok: true, value: entry, kind: 'host' };
   if (host === '') return { ok: false, reason: `"${entry}" has no host name before the port.` };
@@ -58,7 +72,11 @@ function checkHostPort(entry: string): EntryCheck {
   if (host.length > 253) return { ok: false, reason: 'The host name is longer than 253 characters.' };
   for (const label of host.split('.')) {
     if (label === '') return { ok: false, reason: `"${host}" has an empty part between dots.` };
-    if (label.length > 63) return { ok: false, reason: `"${label}" is longer than 63 characters, the most a part of a host name may have.` };
+    if (label.length > 63)
+      return {
+        ok: false,
+        reason: `"${label}" is longer than 63 characters, the most a part of a host name may have.`,
+      };
     if (!hostLabel.test(label)) {
       const bad = [...label].find((char) => !/[a-z0-9-]/i.test(char));
       return {
@@ -80,19 +98,25 @@ function checkCidr(entry: string): EntryCheck {
   const bits = Number(prefix);
   if (address.includes(':')) {
     if (!isIpv6(address)) return { ok: false, reason: `"${address}" is not a valid IPv6 address.` };
-    return bits <= 128 ? { ok: true, value: entry, kind: 'cidr' } : { ok: false, reason: `An IPv6 prefix is at most /128, not /${bits}.` };
+    return bits <= 128
+      ? { ok: true, value: entry, kind: 'cidr' }
+      : { ok: false, reason: `An IPv6 prefix is at most /128, not /${bits}.` };
   }
   const why = ipv4Problem(address);
   if (why) return { ok: false, reason: `${why} (in the CIDR "${entry}")` };
-  return bits <= 32 ? { ok: true, value: entry, kind: 'cidr' } : { ok: false, reason: `An IPv4 prefix is at most /32, not /${bits}.` };
+  return bits <= 32
+    ? { ok: true, value: entry, kind: 'cidr' }
+    : { ok: false, reason: `An IPv4 prefix is at most /32, not /${bits}.` };
 }
 
 function ipv4Problem(address: string): string | undefined {
   const parts = address.split('.');
-  if (parts.length !== 4) return `"${address}" is not a complete IPv4 address (it needs four numbers, like 192.168.1.20).`;
+  if (parts.length !== 4)
+    return `"${address}" is not a complete IPv4 address (it needs four numbers, like 192.168.1.20).`;
   for (const part of parts) {
     if (!/^\d{1,3}$/.test(part)) return `"${address}" is not a valid IPv4 address.`;
-    if (Number(part) > 255) return `${part} is not a valid part of an IPv4 address (each goes from 0 to 255).`;
+    if (Number(part) > 255)
+      return `${part} is not a valid part of an IPv4 address (each goes from 0 to 255).`;
   }
   return undefined;
 }
@@ -109,10 +133,17 @@ export function checkMirror(url: string): MirrorCheck {
     return { ok: false, reason: `A mirror must start with https:// or http://, not ${parsed.protocol}//.` };
   }
   if (parsed.username || parsed.password) {
-    return { ok: false, reason: 'Docker does not accept a user name or password in a mirror URL; use `docker login` for the mirror instead.' };
+    return {
+      ok: false,
+      reason:
+        'Docker does not accept a user name or password in a mirror URL; use `docker login` for the mirror instead.',
+    };
   }
   if ((parsed.pathname !== '/' && parsed.pathname !== '') || parsed.search || parsed.hash) {
-    return { ok: false, reason: `Docker refuses a path, query or #fragment in a mirror URL; use ${parsed.origin}.` };
+    return {
+      ok: false,
+      reason: `Docker refuses a path, query or #fragment in a mirror URL; use ${parsed.origin}.`,
+    };
   }
   return { ok: true, value: url };
 }

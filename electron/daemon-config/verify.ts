@@ -12,6 +12,7 @@ import { fetchDaemonInfo, registryConfigReport, type InfoSource } from './daemon
 import { splitHostPort } from './teach';
 import { sameMirror, sameRegistryEntry } from './validate';
 
+/** What should (or should no longer) show in the daemon's RegistryConfig. */
 export interface VerifyExpectation {
   /** host[:port] or a CIDR. */
   host?: string;
@@ -19,6 +20,7 @@ export interface VerifyExpectation {
   expect: 'present' | 'absent';
 }
 
+/** How long to wait, how often to ask, and a way to stop early. */
 export interface VerifyOptions {
   timeoutMs: number;
   /** Between two questions to the daemon. */
@@ -27,7 +29,11 @@ export interface VerifyOptions {
 }
 
 /** Poll `/info` until the expectation holds or `timeoutMs` passes. */
-export async function verifyDaemonConfig(docker: InfoSource, expectation: VerifyExpectation, options: VerifyOptions): Promise<DaemonConfigVerifyResult> {
+export async function verifyDaemonConfig(
+  docker: InfoSource,
+  expectation: VerifyExpectation,
+  options: VerifyOptions,
+): Promise<DaemonConfigVerifyResult> {
   const deadline = Date.now() + options.timeoutMs;
   const interval = options.intervalMs ?? 200;
   let report: RegistryConfigReport | undefined;
@@ -36,20 +42,29 @@ export async function verifyDaemonConfig(docker: InfoSource, expectation: Verify
     options.signal?.throwIfAborted();
     try {
       report = registryConfigReport(await fetchDaemonInfo(docker));
-      if (holds(report, expectation)) return { ok: true, message: success(expectation, report), reported: report };
+      if (holds(report, expectation))
+        return { ok: true, message: success(expectation, report), reported: report };
     } catch (error) {
       // The daemon may be restarting; keep asking until the deadline.
       lastError = error;
     }
     if (Date.now() >= deadline) break;
-    await delay(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, options.signal ? { signal: options.signal } : {});
+    await delay(
+      Math.min(interval, Math.max(0, deadline - Date.now())),
+      undefined,
+      options.signal ? { signal: options.signal } : {},
+    );
   }
   if (!report) {
-    throw new AppError('VERIFY_FAILED', `Docker did not answer within ${Math.round(options.timeoutMs / 1000)} s, so Berth could not check the change.`, {
-      hint: 'If Docker is restarting, give it a moment and check again. If it does not come back, the new daemon.json may be refused: see the Docker log, or restore the backup.',
-      fix: { kind: 'retry' },
-      raw: lastError instanceof Error ? lastError.message : String(lastError),
-    });
+    throw new AppError(
+      'VERIFY_FAILED',
+      `Docker did not answer within ${Math.round(options.timeoutMs / 1000)} s, so Berth could not check the change.`,
+      {
+        hint: 'If Docker is restarting, give it a moment and check again. If it does not come back, the new daemon.json may be refused: see the Docker log, or restore the backup.',
+        fix: { kind: 'retry' },
+        raw: lastError instanceof Error ? lastError.message : String(lastError),
+      },
+    );
   }
   return { ok: false, message: failure(expectation, report), reported: report };
 }
@@ -58,7 +73,11 @@ export async function verifyDaemonConfig(docker: InfoSource, expectation: Verify
 export function holds(report: RegistryConfigReport, expectation: VerifyExpectation): boolean {
   const want = expectation.expect === 'present';
   if (expectation.host !== undefined && isInsecure(report, expectation.host) !== want) return false;
-  if (expectation.mirror !== undefined && report.mirrors.some((m) => sameMirror(m, expectation.mirror ?? '')) !== want) return false;
+  if (
+    expectation.mirror !== undefined &&
+    report.mirrors.some((m) => sameMirror(m, expectation.mirror ?? '')) !== want
+  )
+    return false;
   return true;
 }
 
@@ -86,7 +105,7 @@ function ipv4InCidr(address: string, cidr: string): boolean {
   if (!isIPv4(network)) return false;
   const bits = Number(bitsText);
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return ((toNumber(address) & mask) >>> 0) === ((toNumber(network) & mask) >>> 0);
+  return (toNumber(address) & mask) >>> 0 === (toNumber(network) & mask) >>> 0;
 }
 
 function toNumber(address: string): number {
@@ -96,15 +115,31 @@ function toNumber(address: string): number {
 function success(expectation: VerifyExpectation, report: RegistryConfigReport): string {
   const parts: string[] = [];
   const present = expectation.expect === 'present';
-  if (expectation.host) parts.push(present ? `Docker now accepts ${expectation.host} over HTTP.` : `Docker no longer treats ${expectation.host} as insecure.`);
-  if (expectation.mirror) parts.push(present ? `Docker now uses the mirror ${expectation.mirror}.` : `Docker no longer uses the mirror ${expectation.mirror}.`);
+  if (expectation.host)
+    parts.push(
+      present
+        ? `Docker now accepts ${expectation.host} over HTTP.`
+        : `Docker no longer treats ${expectation.host} as insecure.`,
+    );
+  if (expectation.mirror)
+    parts.push(
+      present
+        ? `Docker now uses the mirror ${expectation.mirror}.`
+        : `Docker no longer uses the mirror ${expectation.mirror}.`,
+    );
   return parts.length > 0 ? parts.join(' ') : `Docker reports: ${describe(report)}.`;
 }
 
 function failure(expectation: VerifyExpectation, report: RegistryConfigReport): string {
   const what = [
-    expectation.host && (expectation.expect === 'present' ? `does not accept ${expectation.host} over HTTP` : `still treats ${expectation.host} as insecure`),
-    expectation.mirror && (expectation.expect === 'present' ? `does not use the mirror ${expectation.mirror}` : `still uses the mirror ${expectation.mirror}`),
+    expectation.host &&
+      (expectation.expect === 'present'
+        ? `does not accept ${expectation.host} over HTTP`
+        : `still treats ${expectation.host} as insecure`),
+    expectation.mirror &&
+      (expectation.expect === 'present'
+        ? `does not use the mirror ${expectation.mirror}`
+        : `still uses the mirror ${expectation.mirror}`),
   ]
     .filter(Boolean)
     .join(' and ');

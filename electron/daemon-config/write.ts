@@ -9,13 +9,26 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, chown, copyFile, mkdir, mkdtemp, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  open,
+  readFile,
+  rename,
+  rm,
+  stat,
+  unlink,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../api/app-error';
 import type { Elevator } from './elevator';
 import { contentVersion } from './read';
 
+/** One write: the new text and the version it was made from. */
 export interface WriteRequest {
   path: string;
   text: string;
@@ -26,6 +39,7 @@ export interface WriteRequest {
   now?: () => Date;
 }
 
+/** Where the backup went, the new version, and whether the OS prompt was used. */
 export interface WriteOutcome {
   path: string;
   backupPath: string | null;
@@ -44,10 +58,14 @@ async function readCurrent(path: string): Promise<Buffer | null> {
 }
 
 function changedSinceRead(path: string): AppError {
-  return new AppError('DAEMON_CONFIG_CHANGED', `${path} changed on disk after Berth read it, so Berth did not write it.`, {
-    hint: 'Someone or something else edited the file. Reload it, check their change, and make yours again.',
-    fix: { kind: 'retry' },
-  });
+  return new AppError(
+    'DAEMON_CONFIG_CHANGED',
+    `${path} changed on disk after Berth read it, so Berth did not write it.`,
+    {
+      hint: 'Someone or something else edited the file. Reload it, check their change, and make yours again.',
+      fix: { kind: 'retry' },
+    },
+  );
 }
 
 /** Replace daemon.json with `text` safely; see the file comment for the steps. */
@@ -56,12 +74,14 @@ export async function writeDaemonConfigFile(request: WriteRequest): Promise<Writ
   const current = await readCurrent(path);
   if (contentVersion(current) !== baseVersion) throw changedSinceRead(path);
   const version = contentVersion(Buffer.from(text, 'utf8'));
-  if (current !== null && current.toString('utf8') === text) return { path, backupPath: null, version, elevated: false };
+  if (current !== null && current.toString('utf8') === text)
+    return { path, backupPath: null, version, elevated: false };
 
   const previous = current === null ? undefined : await stat(path);
   const mode = previous ? previous.mode & 0o7777 : 0o644;
   const owner = previous ? { uid: previous.uid, gid: previous.gid } : undefined;
-  const backupPath = current === null ? null : await freeBackupName(path, (request.now ?? (() => new Date()))());
+  const backupPath =
+    current === null ? null : await freeBackupName(path, (request.now ?? (() => new Date()))());
 
   try {
     await writeInPlace(path, text, baseVersion, { mode, owner, backupPath });
@@ -126,14 +146,22 @@ async function writeElevated(request: WriteRequest, keep: Keep): Promise<void> {
     }
     if (contentVersion(await readCurrent(path)) !== baseVersion) throw changedSinceRead(path);
     try {
-      await elevator.copyIntoPlace(temp, path, { backupPath: keep.backupPath, mode: keep.mode, ...(keep.owner ?? {}) });
+      await elevator.copyIntoPlace(temp, path, {
+        backupPath: keep.backupPath,
+        mode: keep.mode,
+        ...(keep.owner ?? {}),
+      });
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw new AppError('ELEVATION_REFUSED', 'Administrator rights were not granted, so daemon.json was not changed.', {
-        hint: `Berth needs them once to replace ${path}. Try again, or edit the file yourself.`,
-        raw: error instanceof Error ? error.message : String(error),
-        cause: error,
-      });
+      throw new AppError(
+        'ELEVATION_REFUSED',
+        'Administrator rights were not granted, so daemon.json was not changed.',
+        {
+          hint: `Berth needs them once to replace ${path}. Try again, or edit the file yourself.`,
+          raw: error instanceof Error ? error.message : String(error),
+          cause: error,
+        },
+      );
     }
     const landed = await readCurrent(path);
     if (landed === null || landed.toString('utf8') !== text) {

@@ -13,6 +13,7 @@ import Dockerode from 'dockerode';
 const run = promisify(execFile);
 const script = resolve(import.meta.dirname, '../../scripts/dockerd-private.sh');
 
+/** A running private daemon and how to reach and stop it. */
 export interface PrivateDockerd {
   /** The daemon's folder (data, exec root, socket, log, pid file). */
   dir: string;
@@ -30,7 +31,9 @@ export async function startPrivateDockerd(configFile: string): Promise<PrivateDo
   const dir = await mkdtemp('/tmp/bd-');
   const daemonDir = join(dir, 'd');
   try {
-    const { stdout } = await run(script, ['start', daemonDir, '--config-file', configFile], { timeout: 60_000 });
+    const { stdout } = await run(script, ['start', daemonDir, '--config-file', configFile], {
+      timeout: 60_000,
+    });
     const dockerHost = stdout.trim();
     const socketPath = dockerHost.replace(/^unix:\/\//, '');
     const pid = Number((await readFile(join(daemonDir, 'dockerd.pid'), 'utf8')).trim());

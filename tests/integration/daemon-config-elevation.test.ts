@@ -41,104 +41,114 @@ async function canBindMount(): Promise<string | undefined> {
 const cannotMount = await canBindMount();
 if (cannotMount) console.warn(`Skipping the read-only daemon.json tests: ${cannotMount}.`);
 
-describe.skipIf(cannotMount !== undefined)('daemon.json in a read-only folder goes through the Elevator', () => {
-  let base: string;
-  let writable: string;
-  let readOnly: string;
-  let dockerd: PrivateDockerd;
-  const calls: { tempFile: string; target: string; options: ElevatedCopyOptions }[] = [];
-  let answer: 'refuse' | 'accept' = 'refuse';
+describe.skipIf(cannotMount !== undefined)(
+  'daemon.json in a read-only folder goes through the Elevator',
+  () => {
+    let base: string;
+    let writable: string;
+    let readOnly: string;
+    let dockerd: PrivateDockerd;
+    const calls: { tempFile: string; target: string; options: ElevatedCopyOptions }[] = [];
+    let answer: 'refuse' | 'accept' = 'refuse';
 
-  /** Maps the read-only path to the writable folder beneath the mount, where "administrator rights" write. */
-  const underlying = (path: string): string => path.replace(readOnly, writable);
-  const elevator: Elevator = {
-    async copyIntoPlace(tempFile, target, options) {
-      calls.push({ tempFile, target, options });
-      // What the staged file holds is what the prompt would install; check it exists while we are called.
-      expect(await readFile(tempFile, 'utf8')).toContain('"insecure-registries"');
-      if (answer === 'refuse') throw new Error('User did not grant permission.');
-      const command = posixCommand(tempFile, underlying(target), { ...options, backupPath: options.backupPath && underlying(options.backupPath) });
-      await run('/bin/sh', ['-c', command]);
-    },
-  };
+    /** Maps the read-only path to the writable folder beneath the mount, where "administrator rights" write. */
+    const underlying = (path: string): string => path.replace(readOnly, writable);
+    const elevator: Elevator = {
+      async copyIntoPlace(tempFile, target, options) {
+        calls.push({ tempFile, target, options });
+        // What the staged file holds is what the prompt would install; check it exists while we are called.
+        expect(await readFile(tempFile, 'utf8')).toContain('"insecure-registries"');
+        if (answer === 'refuse') throw new Error('User did not grant permission.');
+        const command = posixCommand(tempFile, underlying(target), {
+          ...options,
+          backupPath: options.backupPath && underlying(options.backupPath),
+        });
+        await run('/bin/sh', ['-c', command]);
+      },
+    };
 
-  let service: DaemonConfigService;
-  beforeAll(async () => {
-    base = await mkdtemp('/tmp/bdr-');
-    writable = join(base, 'rw');
-    readOnly = join(base, 'ro');
-    await mkdir(writable);
-    await mkdir(readOnly);
-    await writeFile(join(writable, 'daemon.json'), ORIGINAL, { mode: 0o640 });
-    await run('mount', ['--bind', writable, readOnly]);
-    await run('mount', ['-o', 'remount,bind,ro', readOnly]);
-    dockerd = await startPrivateDockerd(join(readOnly, 'daemon.json'));
-    service = new DaemonConfigService({
-      docker: dockerd.docker,
-      settings: { daemonConfigPath: () => null },
-      elevator,
-      environment: systemLocateEnvironment(),
+    let service: DaemonConfigService;
+    beforeAll(async () => {
+      base = await mkdtemp('/tmp/bdr-');
+      writable = join(base, 'rw');
+      readOnly = join(base, 'ro');
+      await mkdir(writable);
+      await mkdir(readOnly);
+      await writeFile(join(writable, 'daemon.json'), ORIGINAL, { mode: 0o640 });
+      await run('mount', ['--bind', writable, readOnly]);
+      await run('mount', ['-o', 'remount,bind,ro', readOnly]);
+      dockerd = await startPrivateDockerd(join(readOnly, 'daemon.json'));
+      service = new DaemonConfigService({
+        docker: dockerd.docker,
+        settings: { daemonConfigPath: () => null },
+        elevator,
+        environment: systemLocateEnvironment(),
+      });
     });
-  });
 
-  afterAll(async () => {
-    await dockerd?.stop();
-    if (readOnly) await run('umount', [readOnly]).catch(() => undefined);
-    if (base) await rm(base, { recursive: true, force: true });
-  });
-
-  async function stagingFolders(): Promise<string[]> {
-    return (await readdir(tmpdir())).filter((name) => name.startsWith('berth-daemon-json-'));
-  }
-
-  it('really is read-only for us', async () => {
-    await expect(writeFile(join(readOnly, 'probe'), 'x')).rejects.toMatchObject({ code: 'EROFS' });
-  });
-
-  it('a refused prompt is ELEVATION_REFUSED and changes nothing', async () => {
-    const snapshot = await service.read();
-    expect(snapshot.location).toMatchObject({ path: join(readOnly, 'daemon.json'), source: 'cmdline' });
-    const stagingBefore = await stagingFolders();
-    answer = 'refuse';
-    const attempt = service.update({
-      addInsecureRegistries: ['192.168.77.10:5000'],
-      removeInsecureRegistries: [],
-      addRegistryMirrors: [],
-      removeRegistryMirrors: [],
-      baseVersion: snapshot.version,
+    afterAll(async () => {
+      await dockerd?.stop();
+      if (readOnly) await run('umount', [readOnly]).catch(() => undefined);
+      if (base) await rm(base, { recursive: true, force: true });
     });
-    await expect(attempt).rejects.toBeInstanceOf(AppError);
-    await expect(attempt).rejects.toMatchObject({ code: 'ELEVATION_REFUSED' });
-    expect(calls).toHaveLength(1);
-    expect(calls[0]?.target).toBe(join(readOnly, 'daemon.json'));
-    expect(calls[0]?.options).toMatchObject({ mode: 0o640, uid: 0, gid: 0 });
-    expect(calls[0]?.options.backupPath).toMatch(/daemon\.json\.berth-backup-\d{8}-\d{6}$/);
-    expect(await readFile(join(readOnly, 'daemon.json'), 'utf8')).toBe(ORIGINAL);
-    expect(await readdir(writable)).toEqual(['daemon.json']); // no backup, no temp file
-    expect(await stagingFolders()).toEqual(stagingBefore); // the staged copy was cleaned up
-  });
 
-  it('an accepted prompt writes the file with a backup, and the daemon takes it after SIGHUP', async () => {
-    const snapshot = await service.read();
-    answer = 'accept';
-    const written = await service.update({
-      addInsecureRegistries: ['192.168.77.10:5000'],
-      removeInsecureRegistries: [],
-      addRegistryMirrors: [],
-      removeRegistryMirrors: [],
-      baseVersion: snapshot.version,
+    async function stagingFolders(): Promise<string[]> {
+      return (await readdir(tmpdir())).filter((name) => name.startsWith('berth-daemon-json-'));
+    }
+
+    it('really is read-only for us', async () => {
+      await expect(writeFile(join(readOnly, 'probe'), 'x')).rejects.toMatchObject({ code: 'EROFS' });
     });
-    expect(written.elevated).toBe(true);
-    expect(calls).toHaveLength(2);
-    const after = await readFile(join(readOnly, 'daemon.json'), 'utf8');
-    expect(after).toBe('{\n  "log-level": "info",\n  "labels": ["keep=me"],\n  "insecure-registries": ["192.168.77.10:5000"]\n}\n');
-    expect(await readFile(written.backupPath!, 'utf8')).toBe(ORIGINAL);
-    const { stdout } = await run('stat', ['-c', '%a', join(readOnly, 'daemon.json')]);
-    expect(stdout.trim()).toBe('640');
-    expect((await readdir(writable)).sort()).toEqual(['daemon.json', written.backupPath!.split('/').pop()!].sort());
 
-    expect((await service.apply()).method).toBe('signal');
-    const verified = await service.verify({ host: '192.168.77.10:5000', expect: 'present' }, 10_000);
-    expect(verified.ok, verified.message).toBe(true);
-  });
-});
+    it('a refused prompt is ELEVATION_REFUSED and changes nothing', async () => {
+      const snapshot = await service.read();
+      expect(snapshot.location).toMatchObject({ path: join(readOnly, 'daemon.json'), source: 'cmdline' });
+      const stagingBefore = await stagingFolders();
+      answer = 'refuse';
+      const attempt = service.update({
+        addInsecureRegistries: ['192.168.77.10:5000'],
+        removeInsecureRegistries: [],
+        addRegistryMirrors: [],
+        removeRegistryMirrors: [],
+        baseVersion: snapshot.version,
+      });
+      await expect(attempt).rejects.toBeInstanceOf(AppError);
+      await expect(attempt).rejects.toMatchObject({ code: 'ELEVATION_REFUSED' });
+      expect(calls).toHaveLength(1);
+      expect(calls[0]?.target).toBe(join(readOnly, 'daemon.json'));
+      expect(calls[0]?.options).toMatchObject({ mode: 0o640, uid: 0, gid: 0 });
+      expect(calls[0]?.options.backupPath).toMatch(/daemon\.json\.berth-backup-\d{8}-\d{6}$/);
+      expect(await readFile(join(readOnly, 'daemon.json'), 'utf8')).toBe(ORIGINAL);
+      expect(await readdir(writable)).toEqual(['daemon.json']); // no backup, no temp file
+      expect(await stagingFolders()).toEqual(stagingBefore); // the staged copy was cleaned up
+    });
+
+    it('an accepted prompt writes the file with a backup, and the daemon takes it after SIGHUP', async () => {
+      const snapshot = await service.read();
+      answer = 'accept';
+      const written = await service.update({
+        addInsecureRegistries: ['192.168.77.10:5000'],
+        removeInsecureRegistries: [],
+        addRegistryMirrors: [],
+        removeRegistryMirrors: [],
+        baseVersion: snapshot.version,
+      });
+      expect(written.elevated).toBe(true);
+      expect(calls).toHaveLength(2);
+      const after = await readFile(join(readOnly, 'daemon.json'), 'utf8');
+      expect(after).toBe(
+        '{\n  "log-level": "info",\n  "labels": ["keep=me"],\n  "insecure-registries": ["192.168.77.10:5000"]\n}\n',
+      );
+      expect(await readFile(written.backupPath!, 'utf8')).toBe(ORIGINAL);
+      const { stdout } = await run('stat', ['-c', '%a', join(readOnly, 'daemon.json')]);
+      expect(stdout.trim()).toBe('640');
+      expect((await readdir(writable)).sort()).toEqual(
+        ['daemon.json', written.backupPath!.split('/').pop()!].sort(),
+      );
+
+      expect((await service.apply()).method).toBe('signal');
+      const verified = await service.verify({ host: '192.168.77.10:5000', expect: 'present' }, 10_000);
+      expect(verified.ok, verified.message).toBe(true);
+    });
+  },
+);

@@ -68,13 +68,24 @@ describe('daemon.json service against a private dockerd', () => {
 
   it('locates the --config-file from dockerd’s own command line, with its pid', async () => {
     const location = await service.locate();
-    expect(location).toMatchObject({ path: configFile, source: 'cmdline', canSignal: true, pid: dockerd.pid });
+    expect(location).toMatchObject({
+      path: configFile,
+      source: 'cmdline',
+      canSignal: true,
+      pid: dockerd.pid,
+    });
     expect(location.reason).toContain('--config-file');
   });
 
   it('adds entries, keeps every other byte, reloads with SIGHUP and /info shows them', async () => {
     const snapshot = await service.read();
-    expect(snapshot).toMatchObject({ exists: true, text: ORIGINAL, insecureRegistries: ['10.1.2.3:5000'], registryMirrors: [], imageStore: 'classic' });
+    expect(snapshot).toMatchObject({
+      exists: true,
+      text: ORIGINAL,
+      insecureRegistries: ['10.1.2.3:5000'],
+      registryMirrors: [],
+      imageStore: 'classic',
+    });
 
     const changes = {
       addInsecureRegistries: ['registry.lan:5000', '10.99.0.0/16'],
@@ -85,7 +96,9 @@ describe('daemon.json service against a private dockerd', () => {
     };
     const preview = await service.preview(changes);
     expect(preview.changed).toBe(true);
-    expect(preview.diff).toContain('+    "insecure-registries": ["10.1.2.3:5000", "registry.lan:5000", "10.99.0.0/16"],');
+    expect(preview.diff).toContain(
+      '+    "insecure-registries": ["10.1.2.3:5000", "registry.lan:5000", "10.99.0.0/16"],',
+    );
     expect(preview.diff).toContain('+    "registry-mirrors": ["https://mirror.example.com"]');
     expect(await readFile(configFile, 'utf8')).toBe(ORIGINAL); // a preview writes nothing
 
@@ -100,7 +113,13 @@ describe('daemon.json service against a private dockerd', () => {
       ),
     );
     expect(Object.keys(JSON.parse(after) as object)).toEqual([
-      'log-level', 'labels', 'max-concurrent-downloads', 'log-opts', 'max-concurrent-uploads', 'insecure-registries', 'registry-mirrors',
+      'log-level',
+      'labels',
+      'max-concurrent-downloads',
+      'log-opts',
+      'max-concurrent-uploads',
+      'insecure-registries',
+      'registry-mirrors',
     ]);
     expect(written.backupPath).toMatch(/daemon\.json\.berth-backup-\d{8}-\d{6}$/);
     expect(await readFile(written.backupPath!, 'utf8')).toBe(ORIGINAL);
@@ -113,10 +132,18 @@ describe('daemon.json service against a private dockerd', () => {
     expect(host.message).toBe('Docker now accepts registry.lan:5000 over HTTP.');
     expect((await service.verify({ host: '10.99.0.0/16', expect: 'present' }, 10_000)).ok).toBe(true);
     expect((await service.verify({ host: '10.99.7.7:5000', expect: 'present' }, 1_000)).ok).toBe(true); // inside the CIDR
-    expect((await service.verify({ mirror: 'https://mirror.example.com', expect: 'present' }, 10_000)).ok).toBe(true);
+    expect(
+      (await service.verify({ mirror: 'https://mirror.example.com', expect: 'present' }, 10_000)).ok,
+    ).toBe(true);
 
     // And straight from the daemon, in its own words.
-    const info = (await dockerd.docker.info()) as { RegistryConfig: { IndexConfigs: Record<string, { Secure: boolean }>; InsecureRegistryCIDRs: string[]; Mirrors: string[] } };
+    const info = (await dockerd.docker.info()) as {
+      RegistryConfig: {
+        IndexConfigs: Record<string, { Secure: boolean }>;
+        InsecureRegistryCIDRs: string[];
+        Mirrors: string[];
+      };
+    };
     expect(info.RegistryConfig.IndexConfigs['registry.lan:5000']?.Secure).toBe(false);
     expect(info.RegistryConfig.InsecureRegistryCIDRs).toContain('10.99.0.0/16');
     expect(info.RegistryConfig.Mirrors).toEqual(['https://mirror.example.com/']);
@@ -132,13 +159,20 @@ describe('daemon.json service against a private dockerd', () => {
       baseVersion: snapshot.version,
     });
     const after = await readFile(configFile, 'utf8');
-    expect(after).toBe(ORIGINAL.replace('"insecure-registries": ["10.1.2.3:5000"]', '"insecure-registries": ["10.1.2.3:5000"],\n    "registry-mirrors": []'));
+    expect(after).toBe(
+      ORIGINAL.replace(
+        '"insecure-registries": ["10.1.2.3:5000"]',
+        '"insecure-registries": ["10.1.2.3:5000"],\n    "registry-mirrors": []',
+      ),
+    );
     expect(written.version).not.toBe(snapshot.version);
 
     expect((await service.apply()).method).toBe('signal');
     const gone = await service.verify({ host: 'registry.lan:5000', expect: 'absent' }, 10_000);
     expect(gone.ok, gone.message).toBe(true);
-    expect((await service.verify({ mirror: 'https://mirror.example.com', expect: 'absent' }, 10_000)).ok).toBe(true);
+    expect(
+      (await service.verify({ mirror: 'https://mirror.example.com', expect: 'absent' }, 10_000)).ok,
+    ).toBe(true);
     const stillThere = await service.verify({ host: '10.1.2.3:5000', expect: 'present' }, 1_000);
     expect(stillThere.reported.insecureRegistries).toContain('10.1.2.3:5000');
     expect(stillThere.reported.insecureRegistryCidrs).toEqual(['127.0.0.0/8']);
@@ -161,12 +195,21 @@ describe('daemon.json service against a private dockerd', () => {
       expect(error.message).toContain('line 2, column 25');
       expect(error.raw).toBe(broken);
       await expectAppError(
-        service.update({ addInsecureRegistries: ['x.lan:5000'], removeInsecureRegistries: [], addRegistryMirrors: [], removeRegistryMirrors: [], baseVersion: 'anything' }),
+        service.update({
+          addInsecureRegistries: ['x.lan:5000'],
+          removeInsecureRegistries: [],
+          addRegistryMirrors: [],
+          removeRegistryMirrors: [],
+          baseVersion: 'anything',
+        }),
         'DAEMON_CONFIG_INVALID',
       );
       // The raw editor refuses strict-JSON violations in what it is asked to save, too.
       const withComment = `// mine\n${good}`;
-      const rawError = await expectAppError(service.writeRaw(withComment, 'anything'), 'DAEMON_CONFIG_INVALID');
+      const rawError = await expectAppError(
+        service.writeRaw(withComment, 'anything'),
+        'DAEMON_CONFIG_INVALID',
+      );
       expect(rawError.message).toContain('comment');
       expect(await readFile(configFile, 'utf8')).toBe(broken);
 
@@ -188,7 +231,13 @@ describe('daemon.json service against a private dockerd', () => {
     await writeFile(configFile, theirs);
     const backupsBefore = (await readdir(folder)).filter((name) => name.includes('berth-backup'));
     const error = await expectAppError(
-      service.update({ addInsecureRegistries: ['other.lan:5000'], removeInsecureRegistries: [], addRegistryMirrors: [], removeRegistryMirrors: [], baseVersion: snapshot.version }),
+      service.update({
+        addInsecureRegistries: ['other.lan:5000'],
+        removeInsecureRegistries: [],
+        addRegistryMirrors: [],
+        removeRegistryMirrors: [],
+        baseVersion: snapshot.version,
+      }),
       'DAEMON_CONFIG_CHANGED',
     );
     expect(error.fix).toEqual({ kind: 'retry' });
@@ -223,16 +272,30 @@ describe('daemon.json service against a private dockerd', () => {
     });
     const context = { clientId: 'test' };
     const read = commands['daemonConfig.read'].output.parse(await handlers['daemonConfig.read']({}, context));
-    const input = commands['daemonConfig.update'].input.parse({ addInsecureRegistries: ['handler.lan:5000'], baseVersion: read.version, confirm: true });
-    const updated = commands['daemonConfig.update'].output.parse(await handlers['daemonConfig.update'](input, context));
+    const input = commands['daemonConfig.update'].input.parse({
+      addInsecureRegistries: ['handler.lan:5000'],
+      baseVersion: read.version,
+      confirm: true,
+    });
+    const updated = commands['daemonConfig.update'].output.parse(
+      await handlers['daemonConfig.update'](input, context),
+    );
     expect(events).toEqual([{ path: configFile, version: updated.version, backupPath: updated.backupPath }]);
     commands['daemonConfig.apply'].output.parse(await handlers['daemonConfig.apply']({}, context));
     const verified = commands['daemonConfig.verify'].output.parse(
-      await handlers['daemonConfig.verify'](commands['daemonConfig.verify'].input.parse({ host: 'handler.lan:5000' }), context),
+      await handlers['daemonConfig.verify'](
+        commands['daemonConfig.verify'].input.parse({ host: 'handler.lan:5000' }),
+        context,
+      ),
     );
     expect(verified.ok, verified.message).toBe(true);
-    const previewInput = commands['daemonConfig.preview'].input.parse({ addInsecureRegistries: ['localhost:5000'], baseVersion: updated.version });
-    const preview = commands['daemonConfig.preview'].output.parse(await handlers['daemonConfig.preview'](previewInput, context));
+    const previewInput = commands['daemonConfig.preview'].input.parse({
+      addInsecureRegistries: ['localhost:5000'],
+      baseVersion: updated.version,
+    });
+    const preview = commands['daemonConfig.preview'].output.parse(
+      await handlers['daemonConfig.preview'](previewInput, context),
+    );
     expect(preview.advice[0]).toMatchObject({ kind: 'loopback', needsEntry: false });
   });
 });

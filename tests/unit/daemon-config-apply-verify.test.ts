@@ -19,7 +19,9 @@ const location = (overrides: Partial<DaemonConfigLocation>): DaemonConfigLocatio
 describe('applyDaemonConfig', () => {
   it('sends SIGHUP to a dockerd we may signal', () => {
     const sent: [number, string][] = [];
-    const result = applyDaemonConfig(location({ canSignal: true, pid: 812 }), 'linux', (pid, signal) => sent.push([pid, signal]));
+    const result = applyDaemonConfig(location({ canSignal: true, pid: 812 }), 'linux', (pid, signal) =>
+      sent.push([pid, signal]),
+    );
     expect(sent).toEqual([[812, 'SIGHUP']]);
     expect(result).toMatchObject({ method: 'signal', pid: 812, steps: [] });
   });
@@ -64,7 +66,11 @@ describe('reading what the daemon reports', () => {
   });
 
   it('lists what is insecure and the mirrors, in Docker’s words', () => {
-    expect(report).toEqual({ insecureRegistries: ['reg.lan:5000'], insecureRegistryCidrs: ['10.9.0.0/16', '127.0.0.0/8'], mirrors: ['https://m.example.com/'] });
+    expect(report).toEqual({
+      insecureRegistries: ['reg.lan:5000'],
+      insecureRegistryCidrs: ['10.9.0.0/16', '127.0.0.0/8'],
+      mirrors: ['https://m.example.com/'],
+    });
   });
 
   it.each([
@@ -82,7 +88,9 @@ describe('reading what the daemon reports', () => {
   });
 
   it('checks presence and absence of hosts and mirrors', () => {
-    expect(holds(report, { host: 'reg.lan:5000', mirror: 'https://m.example.com', expect: 'present' })).toBe(true);
+    expect(holds(report, { host: 'reg.lan:5000', mirror: 'https://m.example.com', expect: 'present' })).toBe(
+      true,
+    );
     expect(holds(report, { mirror: 'https://other.example.com', expect: 'present' })).toBe(false);
     expect(holds(report, { host: 'gone.lan:5000', expect: 'absent' })).toBe(true);
     expect(holds(report, { host: 'reg.lan:5000', expect: 'absent' })).toBe(false);

@@ -51,7 +51,9 @@ describe('containerd image store: hosts.toml follows insecure-registries', () =>
       baseVersion: snapshot.version,
     });
     expect(written.hostsToml).toEqual({ written: ['192.168.1.20:5000'], removed: [], problems: [] });
-    expect(await readFile(join(folder, 'certs.d', '192.168.1.20:5000', 'hosts.toml'), 'utf8')).toBe(hostsTomlText('192.168.1.20:5000'));
+    expect(await readFile(join(folder, 'certs.d', '192.168.1.20:5000', 'hosts.toml'), 'utf8')).toBe(
+      hostsTomlText('192.168.1.20:5000'),
+    );
 
     const again = await service.read();
     const removed = await service.update({

@@ -45,9 +45,54 @@ interface Style {
   comma: string; // separator after a comma on one-line layouts
 }
 
-const WORDS = ['log-level', 'debug', 'labels', 'features', 'builder', 'dns', 'mtu', 'data', 'exec-opts', 'default-runtime', 'ключ', '名前', 'ümlaut', 'emoji😀', 'a"quote', 'back\\slash', 'tab\tin', ''];
-const STRINGS = ['info', 'ünï çødé', '日本語', '😀🚀', 'line\nbreak', 'quote " inside', 'back \\ slash', '', 'http://x', '\u0001ctl', '/etc/docker'];
-const NUMBER_TEXTS = ['0', '-0', '1', '-1', '42', '3.14', '-2.5', '1e5', '1E+5', '-1.5e-7', '6.02E23', '1.0', '123456789012'];
+const WORDS = [
+  'log-level',
+  'debug',
+  'labels',
+  'features',
+  'builder',
+  'dns',
+  'mtu',
+  'data',
+  'exec-opts',
+  'default-runtime',
+  'ключ',
+  '名前',
+  'ümlaut',
+  'emoji😀',
+  'a"quote',
+  'back\\slash',
+  'tab\tin',
+  '',
+];
+const STRINGS = [
+  'info',
+  'ünï çødé',
+  '日本語',
+  '😀🚀',
+  'line\nbreak',
+  'quote " inside',
+  'back \\ slash',
+  '',
+  'http://x',
+  '\u0001ctl',
+  '/etc/docker',
+];
+const NUMBER_TEXTS = [
+  '0',
+  '-0',
+  '1',
+  '-1',
+  '42',
+  '3.14',
+  '-2.5',
+  '1e5',
+  '1E+5',
+  '-1.5e-7',
+  '6.02E23',
+  '1.0',
+  '123456789012',
+];
 
 /** A string literal, sometimes with \u escapes for non-ASCII so both spellings are covered. */
 function stringText(gen: Gen, value: string): string {
@@ -78,7 +123,8 @@ function valueText(gen: Gen, style: Style, depth: number, level: number): string
 function layout(gen: Gen, style: Style, items: string[], open: string, close: string, level: number): string {
   if (items.length === 0) return gen.pick([`${open}${close}`, `${open} ${close}`]);
   // Nested containers are sometimes inline even in pretty files, as people write them.
-  if (style.indent === '' || (level > 0 && gen.chance(0.4))) return `${open}${items.join(`,${style.comma}`)}${close}`;
+  if (style.indent === '' || (level > 0 && gen.chance(0.4)))
+    return `${open}${items.join(`,${style.comma}`)}${close}`;
   const inner = style.indent.repeat(level + 1);
   return `${open}${style.eol}${items.map((item) => inner + item).join(`,${style.eol}`)}${style.eol}${style.indent.repeat(level)}${close}`;
 }
@@ -125,16 +171,43 @@ function documentText(gen: Gen): { text: string; insecure: string[]; mirrors: st
     colon: gen.pick([': ', ':', ' : ']),
     comma: gen.pick([' ', '']),
   };
-  const insecure = gen.chance(0.6) ? unique(Array.from({ length: gen.int(4) }, () => hostEntry(gen))) : undefined;
-  const mirrors = gen.chance(0.4) ? unique(Array.from({ length: gen.int(3) }, () => mirrorEntry(gen)), true) : undefined;
+  const insecure = gen.chance(0.6)
+    ? unique(Array.from({ length: gen.int(4) }, () => hostEntry(gen)))
+    : undefined;
+  const mirrors = gen.chance(0.4)
+    ? unique(
+        Array.from({ length: gen.int(3) }, () => mirrorEntry(gen)),
+        true,
+      )
+    : undefined;
   const others = objectText(gen, style, 1, 0, gen.int(7));
   // Splice the lists into the object text as real properties at random positions.
   const root = parseTree(others) as Node;
   const properties = root.children ?? [];
-  const pieces: string[] = properties.map((property) => others.slice(property.offset, property.offset + property.length));
-  const listText = (values: string[]): string => layout(gen, style, values.map((value) => stringText(gen, value)), '[', ']', 1);
-  if (insecure) pieces.splice(gen.int(pieces.length + 1), 0, `"${INSECURE_REGISTRIES_KEY}"${style.colon}${listText(insecure)}`);
-  if (mirrors) pieces.splice(gen.int(pieces.length + 1), 0, `"${REGISTRY_MIRRORS_KEY}"${style.colon}${listText(mirrors)}`);
+  const pieces: string[] = properties.map((property) =>
+    others.slice(property.offset, property.offset + property.length),
+  );
+  const listText = (values: string[]): string =>
+    layout(
+      gen,
+      style,
+      values.map((value) => stringText(gen, value)),
+      '[',
+      ']',
+      1,
+    );
+  if (insecure)
+    pieces.splice(
+      gen.int(pieces.length + 1),
+      0,
+      `"${INSECURE_REGISTRIES_KEY}"${style.colon}${listText(insecure)}`,
+    );
+  if (mirrors)
+    pieces.splice(
+      gen.int(pieces.length + 1),
+      0,
+      `"${REGISTRY_MIRRORS_KEY}"${style.colon}${listText(mirrors)}`,
+    );
   const body = layout(gen, style, pieces, '{', '}', 0);
   const text = (gen.chance(0.2) ? style.eol : '') + body + (gen.chance(0.7) ? style.eol : '');
   return { text, insecure: insecure ?? [], mirrors: mirrors ?? [] };
@@ -150,21 +223,35 @@ function unique(values: string[], mirror = false): string[] {
   });
 }
 
-const NO_EDITS: RegistryEdits = { addInsecureRegistries: [], removeInsecureRegistries: [], addRegistryMirrors: [], removeRegistryMirrors: [] };
+const NO_EDITS: RegistryEdits = {
+  addInsecureRegistries: [],
+  removeInsecureRegistries: [],
+  addRegistryMirrors: [],
+  removeRegistryMirrors: [],
+};
 
 /** Spans of the top-level properties other than `edited`, in the text. */
 function otherPropertySpans(text: string, edited: string): { key: string; start: number; end: number }[] {
   const root = parseTree(text) as Node;
   return (root.children ?? [])
     .filter((property) => property.children?.[0]?.value !== edited)
-    .map((property) => ({ key: String(property.children?.[0]?.value), start: property.offset, end: property.offset + property.length }));
+    .map((property) => ({
+      key: String(property.children?.[0]?.value),
+      start: property.offset,
+      end: property.offset + property.length,
+    }));
 }
 
 function changedRegion(before: string, after: string): { start: number; end: number } {
   let start = 0;
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
   let tail = 0;
-  while (tail < before.length - start && tail < after.length - start && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  while (
+    tail < before.length - start &&
+    tail < after.length - start &&
+    before[before.length - 1 - tail] === after[after.length - 1 - tail]
+  )
+    tail++;
   return { start, end: before.length - tail };
 }
 
@@ -179,7 +266,10 @@ describe('format-preserving editor, fuzzed', () => {
       const gen = new Gen(prng(seed));
       const doc = documentText(gen);
       let text = doc.text;
-      const lists = { [INSECURE_REGISTRIES_KEY]: [...doc.insecure], [REGISTRY_MIRRORS_KEY]: [...doc.mirrors] };
+      const lists = {
+        [INSECURE_REGISTRIES_KEY]: [...doc.insecure],
+        [REGISTRY_MIRRORS_KEY]: [...doc.mirrors],
+      };
       const steps = 1 + gen.int(5);
       for (let step = 0; step < steps; step++) {
         const key = gen.chance(0.6) ? INSECURE_REGISTRIES_KEY : REGISTRY_MIRRORS_KEY;
@@ -190,12 +280,18 @@ describe('format-preserving editor, fuzzed', () => {
         if (remove) {
           const victim = gen.pick(list);
           expected = list.filter((item) => item !== victim);
-          edits = key === INSECURE_REGISTRIES_KEY ? { ...NO_EDITS, removeInsecureRegistries: [victim] } : { ...NO_EDITS, removeRegistryMirrors: [victim] };
+          edits =
+            key === INSECURE_REGISTRIES_KEY
+              ? { ...NO_EDITS, removeInsecureRegistries: [victim] }
+              : { ...NO_EDITS, removeRegistryMirrors: [victim] };
         } else {
           const item = key === INSECURE_REGISTRIES_KEY ? hostEntry(gen) : mirrorEntry(gen);
           if (unique([...list, item], key === REGISTRY_MIRRORS_KEY).length === list.length) continue; // a duplicate; refusal is tested elsewhere
           expected = [...list, item];
-          edits = key === INSECURE_REGISTRIES_KEY ? { ...NO_EDITS, addInsecureRegistries: [item] } : { ...NO_EDITS, addRegistryMirrors: [item] };
+          edits =
+            key === INSECURE_REGISTRIES_KEY
+              ? { ...NO_EDITS, addInsecureRegistries: [item] }
+              : { ...NO_EDITS, addRegistryMirrors: [item] };
         }
         const context = `seed ${seed}, step ${step}, ${remove ? 'remove from' : 'add to'} ${key}\n--- before:\n${text}`;
         const after = editDaemonConfigText(text, 'fuzz.json', edits);
@@ -209,7 +305,10 @@ describe('format-preserving editor, fuzzed', () => {
           const region = changedRegion(text, after);
           for (const span of otherPropertySpans(text, key)) {
             const overlaps = region.start < span.end && region.end > span.start;
-            expect(overlaps, `${context}\nchanged [${region.start}, ${region.end}) overlaps "${span.key}" [${span.start}, ${span.end})\n--- after:\n${after}`).toBe(false);
+            expect(
+              overlaps,
+              `${context}\nchanged [${region.start}, ${region.end}) overlaps "${span.key}" [${span.start}, ${span.end})\n--- after:\n${after}`,
+            ).toBe(false);
           }
           // Line endings stay the file's own: no bare \n slips into a CRLF file.
           if (text.includes('\r\n')) expect(after.replace(/\r\n/g, '').includes('\n'), context).toBe(false);
@@ -226,15 +325,32 @@ describe('format-preserving editor, fuzzed', () => {
       const doc = documentText(gen);
       const removeInsecure = doc.insecure.filter(() => gen.chance(0.5));
       const removeMirrors = doc.mirrors.filter(() => gen.chance(0.5));
-      const addInsecure = unique([...doc.insecure, hostEntry(gen), hostEntry(gen)]).slice(doc.insecure.length);
+      const addInsecure = unique([...doc.insecure, hostEntry(gen), hostEntry(gen)]).slice(
+        doc.insecure.length,
+      );
       const addMirrors = unique([...doc.mirrors, mirrorEntry(gen)], true).slice(doc.mirrors.length);
-      const all = { addInsecureRegistries: addInsecure, removeInsecureRegistries: removeInsecure, addRegistryMirrors: addMirrors, removeRegistryMirrors: removeMirrors };
+      const all = {
+        addInsecureRegistries: addInsecure,
+        removeInsecureRegistries: removeInsecure,
+        addRegistryMirrors: addMirrors,
+        removeRegistryMirrors: removeMirrors,
+      };
       const together = editDaemonConfigText(doc.text, 'fuzz.json', all);
       let oneByOne = doc.text;
-      for (const entry of removeInsecure) oneByOne = editDaemonConfigText(oneByOne, 'fuzz.json', { ...NO_EDITS, removeInsecureRegistries: [entry] });
-      for (const url of removeMirrors) oneByOne = editDaemonConfigText(oneByOne, 'fuzz.json', { ...NO_EDITS, removeRegistryMirrors: [url] });
-      for (const entry of addInsecure) oneByOne = editDaemonConfigText(oneByOne, 'fuzz.json', { ...NO_EDITS, addInsecureRegistries: [entry] });
-      for (const url of addMirrors) oneByOne = editDaemonConfigText(oneByOne, 'fuzz.json', { ...NO_EDITS, addRegistryMirrors: [url] });
+      for (const entry of removeInsecure)
+        oneByOne = editDaemonConfigText(oneByOne, 'fuzz.json', {
+          ...NO_EDITS,
+          removeInsecureRegistries: [entry],
+        });
+      for (const url of removeMirrors)
+        oneByOne = editDaemonConfigText(oneByOne, 'fuzz.json', { ...NO_EDITS, removeRegistryMirrors: [url] });
+      for (const entry of addInsecure)
+        oneByOne = editDaemonConfigText(oneByOne, 'fuzz.json', {
+          ...NO_EDITS,
+          addInsecureRegistries: [entry],
+        });
+      for (const url of addMirrors)
+        oneByOne = editDaemonConfigText(oneByOne, 'fuzz.json', { ...NO_EDITS, addRegistryMirrors: [url] });
       expect(together, `seed ${seed}`).toBe(oneByOne);
     }
   });

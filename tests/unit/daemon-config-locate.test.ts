@@ -15,7 +15,10 @@ interface FakeProcess {
   sockets?: number[];
 }
 
-function procTable(processes: Record<number, FakeProcess>, unixSockets: Record<string, number[]> = {}): ProcReader {
+function procTable(
+  processes: Record<number, FakeProcess>,
+  unixSockets: Record<string, number[]> = {},
+): ProcReader {
   return {
     pids: () => Object.keys(processes).map(Number),
     cmdline: (pid) => processes[pid]?.args,
@@ -34,13 +37,25 @@ const linux = (proc: ProcReader, overrides: Partial<LocateEnvironment> = {}): Lo
   ...overrides,
 });
 
-const engineInfo: DaemonInfo = { OperatingSystem: 'Debian GNU/Linux 12 (bookworm)', OSType: 'linux', SecurityOptions: ['name=seccomp,profile=default'] };
+const engineInfo: DaemonInfo = {
+  OperatingSystem: 'Debian GNU/Linux 12 (bookworm)',
+  OSType: 'linux',
+  SecurityOptions: ['name=seccomp,profile=default'],
+};
 const noProcesses = procTable({});
 
 describe('locateDaemonConfig', () => {
   it('Linux Engine: /etc/docker/daemon.json, signalable when dockerd is found on the default socket', () => {
-    const proc = procTable({ 1: { args: ['/sbin/init'] }, 812: { args: ['/usr/bin/dockerd', '--containerd=/run/containerd/containerd.sock'] } });
-    const location = locateDaemonConfig({ info: engineInfo, connection: { socketPath: '/var/run/docker.sock' }, overridePath: null, environment: linux(proc) });
+    const proc = procTable({
+      1: { args: ['/sbin/init'] },
+      812: { args: ['/usr/bin/dockerd', '--containerd=/run/containerd/containerd.sock'] },
+    });
+    const location = locateDaemonConfig({
+      info: engineInfo,
+      connection: { socketPath: '/var/run/docker.sock' },
+      overridePath: null,
+      environment: linux(proc),
+    });
     expect(location).toEqual({
       path: '/etc/docker/daemon.json',
       source: 'engine',
@@ -55,69 +70,177 @@ describe('locateDaemonConfig', () => {
       700: { args: ['dockerd', '-H', 'unix:///other.sock', '--config-file', '/wrong.json'] },
       701: { args: ['dockerd', '--host=unix:///tmp/x/docker.sock', '--config-file=/srv/docker.json'] },
     });
-    const location = locateDaemonConfig({ info: engineInfo, connection: { socketPath: '/tmp/x/docker.sock' }, overridePath: null, environment: linux(proc) });
-    expect(location).toMatchObject({ path: '/srv/docker.json', source: 'cmdline', pid: 701, canSignal: true });
-    expect(location.reason).toBe('dockerd (pid 701) was started with --config-file /srv/docker.json, so that file is the one it reads.');
+    const location = locateDaemonConfig({
+      info: engineInfo,
+      connection: { socketPath: '/tmp/x/docker.sock' },
+      overridePath: null,
+      environment: linux(proc),
+    });
+    expect(location).toMatchObject({
+      path: '/srv/docker.json',
+      source: 'cmdline',
+      pid: 701,
+      canSignal: true,
+    });
+    expect(location.reason).toBe(
+      'dockerd (pid 701) was started with --config-file /srv/docker.json, so that file is the one it reads.',
+    );
   });
 
   it('finds a socket-activated dockerd (-H fd://) by who holds the socket', () => {
     const proc = procTable(
-      { 1: { args: ['/lib/systemd/systemd'], sockets: [99] }, 900: { args: ['/usr/bin/dockerd', '-H', 'fd://', '--config-file', '/etc/docker/custom.json'], sockets: [5, 99] } },
+      {
+        1: { args: ['/lib/systemd/systemd'], sockets: [99] },
+        900: {
+          args: ['/usr/bin/dockerd', '-H', 'fd://', '--config-file', '/etc/docker/custom.json'],
+          sockets: [5, 99],
+        },
+      },
       { '/run/docker.sock': [99] },
     );
     const found = findDockerd('/run/docker.sock', proc, []);
-    expect(found).toMatchObject({ pid: 900, matchedBy: 'socket-owner', configFile: '/etc/docker/custom.json' });
+    expect(found).toMatchObject({
+      pid: 900,
+      matchedBy: 'socket-owner',
+      configFile: '/etc/docker/custom.json',
+    });
   });
 
   it('the user’s override wins over everything, and signalling still works', () => {
     const proc = procTable({ 5: { args: ['dockerd', '--config-file', '/srv/docker.json'] } });
-    const location = locateDaemonConfig({ info: engineInfo, connection: { socketPath: '/run/docker.sock' }, overridePath: '/mine/daemon.json', environment: linux(proc) });
-    expect(location).toMatchObject({ path: '/mine/daemon.json', source: 'override', pid: 5, canSignal: true });
+    const location = locateDaemonConfig({
+      info: engineInfo,
+      connection: { socketPath: '/run/docker.sock' },
+      overridePath: '/mine/daemon.json',
+      environment: linux(proc),
+    });
+    expect(location).toMatchObject({
+      path: '/mine/daemon.json',
+      source: 'override',
+      pid: 5,
+      canSignal: true,
+    });
   });
 
   it('rootless: $XDG_CONFIG_HOME/docker/daemon.json, or ~/.config; signalable by its own user', () => {
-    const info: DaemonInfo = { ...engineInfo, SecurityOptions: ['name=seccomp,profile=default', 'name=rootless', 'name=cgroupns'] };
+    const info: DaemonInfo = {
+      ...engineInfo,
+      SecurityOptions: ['name=seccomp,profile=default', 'name=rootless', 'name=cgroupns'],
+    };
     const proc = procTable({ 4242: { args: ['dockerd'], uid: 1000 } });
     const env = { XDG_RUNTIME_DIR: '/run/user/1000' };
     const socketPath = '/run/user/1000/docker.sock';
-    const withXdg = locateDaemonConfig({ info, connection: { socketPath }, overridePath: null, environment: linux(proc, { uid: 1000, env: { ...env, XDG_CONFIG_HOME: '/cfg' } }) });
-    expect(withXdg).toMatchObject({ path: '/cfg/docker/daemon.json', source: 'rootless', pid: 4242, canSignal: true });
-    const byDefault = locateDaemonConfig({ info, connection: { socketPath }, overridePath: null, environment: linux(proc, { uid: 1000, env }) });
+    const withXdg = locateDaemonConfig({
+      info,
+      connection: { socketPath },
+      overridePath: null,
+      environment: linux(proc, { uid: 1000, env: { ...env, XDG_CONFIG_HOME: '/cfg' } }),
+    });
+    expect(withXdg).toMatchObject({
+      path: '/cfg/docker/daemon.json',
+      source: 'rootless',
+      pid: 4242,
+      canSignal: true,
+    });
+    const byDefault = locateDaemonConfig({
+      info,
+      connection: { socketPath },
+      overridePath: null,
+      environment: linux(proc, { uid: 1000, env }),
+    });
     expect(byDefault.path).toBe('/home/ada/.config/docker/daemon.json');
-    const someoneElse = locateDaemonConfig({ info, connection: { socketPath }, overridePath: null, environment: linux(proc, { uid: 1001, env }) });
+    const someoneElse = locateDaemonConfig({
+      info,
+      connection: { socketPath },
+      overridePath: null,
+      environment: linux(proc, { uid: 1001, env }),
+    });
     expect(someoneElse.canSignal).toBe(false);
   });
 
   it('Docker Desktop on macOS and Windows: ~/.docker/daemon.json, restart by hand', () => {
     const info: DaemonInfo = { OperatingSystem: 'Docker Desktop', OSType: 'linux' };
-    const mac = locateDaemonConfig({ info, connection: { socketPath: '/Users/ada/.docker/run/docker.sock' }, overridePath: null, environment: { platform: 'darwin', env: {}, homeDir: '/Users/ada', uid: 501, proc: undefined } });
-    expect(mac).toMatchObject({ path: '/Users/ada/.docker/daemon.json', source: 'desktop', canSignal: false });
+    const mac = locateDaemonConfig({
+      info,
+      connection: { socketPath: '/Users/ada/.docker/run/docker.sock' },
+      overridePath: null,
+      environment: { platform: 'darwin', env: {}, homeDir: '/Users/ada', uid: 501, proc: undefined },
+    });
+    expect(mac).toMatchObject({
+      path: '/Users/ada/.docker/daemon.json',
+      source: 'desktop',
+      canSignal: false,
+    });
     expect(mac.warning).toBeUndefined();
-    const windows = locateDaemonConfig({ info, connection: { socketPath: '//./pipe/docker_engine' }, overridePath: null, environment: { platform: 'win32', env: {}, homeDir: 'C:\\Users\\ada', uid: undefined, proc: undefined } });
-    expect(windows).toMatchObject({ path: 'C:\\Users\\ada\\.docker\\daemon.json', source: 'desktop', canSignal: false });
+    const windows = locateDaemonConfig({
+      info,
+      connection: { socketPath: '//./pipe/docker_engine' },
+      overridePath: null,
+      environment: { platform: 'win32', env: {}, homeDir: 'C:\\Users\\ada', uid: undefined, proc: undefined },
+    });
+    expect(windows).toMatchObject({
+      path: 'C:\\Users\\ada\\.docker\\daemon.json',
+      source: 'desktop',
+      canSignal: false,
+    });
   });
 
   it('Windows Server Engine: %ProgramData%\\docker\\config\\daemon.json', () => {
     const info: DaemonInfo = { OperatingSystem: 'Windows Server 2022 Datacenter', OSType: 'windows' };
-    const environment: LocateEnvironment = { platform: 'win32', env: { ProgramData: 'D:\\Data' }, homeDir: 'C:\\Users\\ada', uid: undefined, proc: undefined };
-    const location = locateDaemonConfig({ info, connection: { socketPath: '//./pipe/docker_engine' }, overridePath: null, environment });
-    expect(location).toMatchObject({ path: 'D:\\Data\\docker\\config\\daemon.json', source: 'windows-engine', canSignal: false });
-    const byDefault = locateDaemonConfig({ info, connection: {}, overridePath: null, environment: { ...environment, env: {} } });
+    const environment: LocateEnvironment = {
+      platform: 'win32',
+      env: { ProgramData: 'D:\\Data' },
+      homeDir: 'C:\\Users\\ada',
+      uid: undefined,
+      proc: undefined,
+    };
+    const location = locateDaemonConfig({
+      info,
+      connection: { socketPath: '//./pipe/docker_engine' },
+      overridePath: null,
+      environment,
+    });
+    expect(location).toMatchObject({
+      path: 'D:\\Data\\docker\\config\\daemon.json',
+      source: 'windows-engine',
+      canSignal: false,
+    });
+    const byDefault = locateDaemonConfig({
+      info,
+      connection: {},
+      overridePath: null,
+      environment: { ...environment, env: {} },
+    });
     expect(byDefault.path).toBe('C:\\ProgramData\\docker\\config\\daemon.json');
   });
 
   it('warns when the daemon is on another machine', () => {
-    const location = locateDaemonConfig({ info: engineInfo, connection: { host: '192.168.1.9' }, overridePath: null, environment: linux(noProcesses) });
+    const location = locateDaemonConfig({
+      info: engineInfo,
+      connection: { host: '192.168.1.9' },
+      overridePath: null,
+      environment: linux(noProcesses),
+    });
     expect(location.canSignal).toBe(false);
     expect(location.warning).toContain('192.168.1.9');
   });
 
   it('cannot signal a dockerd it did not find, or one owned by someone else while not root', () => {
-    const missing = locateDaemonConfig({ info: engineInfo, connection: { socketPath: '/run/docker.sock' }, overridePath: null, environment: linux(noProcesses) });
+    const missing = locateDaemonConfig({
+      info: engineInfo,
+      connection: { socketPath: '/run/docker.sock' },
+      overridePath: null,
+      environment: linux(noProcesses),
+    });
     expect(missing).toMatchObject({ canSignal: false });
     expect(missing.pid).toBeUndefined();
     const proc = procTable({ 10: { args: ['dockerd'], uid: 0 } });
-    const asUser = locateDaemonConfig({ info: engineInfo, connection: { socketPath: '/var/run/docker.sock' }, overridePath: null, environment: linux(proc, { uid: 1000 }) });
+    const asUser = locateDaemonConfig({
+      info: engineInfo,
+      connection: { socketPath: '/var/run/docker.sock' },
+      overridePath: null,
+      environment: linux(proc, { uid: 1000 }),
+    });
     expect(asUser).toMatchObject({ pid: 10, canSignal: false });
   });
 });
@@ -127,7 +250,10 @@ describe('flagValues reads flags as Go’s pflag does', () => {
     [['dockerd', '-H', 'unix:///a.sock'], ['unix:///a.sock']],
     [['dockerd', '-Hunix:///a.sock'], ['unix:///a.sock']],
     [['dockerd', '-H=unix:///a.sock'], ['unix:///a.sock']],
-    [['dockerd', '--host', 'unix:///a.sock', '--host=tcp://127.0.0.1:2375'], ['unix:///a.sock', 'tcp://127.0.0.1:2375']],
+    [
+      ['dockerd', '--host', 'unix:///a.sock', '--host=tcp://127.0.0.1:2375'],
+      ['unix:///a.sock', 'tcp://127.0.0.1:2375'],
+    ],
     [['dockerd', '--hosts', 'x'], []],
   ])('%j', (args, expected) => {
     expect(flagValues(args, ['--host', '-H'])).toEqual(expected);
@@ -139,7 +265,7 @@ describe('detectImageStore', () => {
     [{ Driver: 'overlay2', DriverStatus: [['Backing Filesystem', 'extfs']] }, 'classic'],
     [{ Driver: 'vfs' }, 'classic'],
     [{ Driver: 'overlayfs', DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']] }, 'containerd'],
-    [{ Driver: 'stargz' , DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']] }, 'containerd'],
+    [{ Driver: 'stargz', DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']] }, 'containerd'],
     [{ Driver: 'overlayfs' }, 'containerd'],
   ] as [DaemonInfo, string][])('%j → %s', (info, store) => {
     expect(detectImageStore(info)).toBe(store);

@@ -6,9 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../../electron/api/app-error';
 import { unifiedDiff } from '../../electron/daemon-config/diff';
 import { editDaemonConfigText, type RegistryEdits } from '../../electron/daemon-config/edit';
-import { ABSENT_VERSION, contentVersion, parseDaemonConfigText, readDaemonConfig } from '../../electron/daemon-config/read';
+import {
+  ABSENT_VERSION,
+  contentVersion,
+  parseDaemonConfigText,
+  readDaemonConfig,
+} from '../../electron/daemon-config/read';
 
-const NONE: RegistryEdits = { addInsecureRegistries: [], removeInsecureRegistries: [], addRegistryMirrors: [], removeRegistryMirrors: [] };
+const NONE: RegistryEdits = {
+  addInsecureRegistries: [],
+  removeInsecureRegistries: [],
+  addRegistryMirrors: [],
+  removeRegistryMirrors: [],
+};
 
 function failure(run: () => unknown): AppError {
   try {
@@ -44,7 +54,12 @@ describe('reading daemon.json', () => {
     const text = '{"insecure-registries": ["a.lan:5000"], "registry-mirrors": ["https://m.example.com"]}';
     await writeFile(path, text);
     const file = await readDaemonConfig(path);
-    expect(file).toMatchObject({ exists: true, text, insecureRegistries: ['a.lan:5000'], registryMirrors: ['https://m.example.com'] });
+    expect(file).toMatchObject({
+      exists: true,
+      text,
+      insecureRegistries: ['a.lan:5000'],
+      registryMirrors: ['https://m.example.com'],
+    });
     expect(file.version).toBe(contentVersion(Buffer.from(text)));
     expect(file.version).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
@@ -59,14 +74,26 @@ describe('reading daemon.json', () => {
     ['{\n  "debug": true\n', 3, 1, 'a closing } is missing'],
     ['{"debug": true} {}', 1, 17, 'there is text after the closing }'],
     ['["a"]', 1, 1, 'daemon.json must be one JSON object, { … }'],
-    ['\uFEFF{}', 1, 1, 'the file starts with a byte order mark (BOM), which is not JSON; save it as UTF-8 without BOM'],
+    [
+      '\uFEFF{}',
+      1,
+      1,
+      'the file starts with a byte order mark (BOM), which is not JSON; save it as UTF-8 without BOM',
+    ],
     ['{"insecure-registries": "a.lan"}', 1, 25, '"insecure-registries" must be a list, like ["host:port"]'],
     ['{"registry-mirrors": [1]}', 1, 23, 'every entry of "registry-mirrors" must be a string in quotes'],
-    ['{"insecure-registries": [], "insecure-registries": ["x"]}', 1, 29, '"insecure-registries" appears more than once; keep one'],
+    [
+      '{"insecure-registries": [], "insecure-registries": ["x"]}',
+      1,
+      29,
+      '"insecure-registries" appears more than once; keep one',
+    ],
   ])('%j → line %i, column %i', (text, line, column, why) => {
     const error = failure(() => parseDaemonConfigText(text, '/etc/docker/daemon.json'));
     expect(error.code).toBe('DAEMON_CONFIG_INVALID');
-    expect(error.message).toBe(`/etc/docker/daemon.json is not valid for Docker: line ${line}, column ${column}: ${why}.`);
+    expect(error.message).toBe(
+      `/etc/docker/daemon.json is not valid for Docker: line ${line}, column ${column}: ${why}.`,
+    );
     expect(error.issues).toEqual([{ path: `line ${line}, column ${column}`, message: why }]);
     expect(error.raw).toBe(text);
     expect(error.fix).toEqual({ kind: 'openDaemonConfig' });
@@ -79,11 +106,23 @@ describe('reading daemon.json', () => {
 
 describe('editing keeps the file’s own layout', () => {
   it.each([
-    ['one line, no spaces', '{"debug":true,"mtu":1500}', '{"debug":true,"mtu":1500,"insecure-registries":["a.lan:5000"]}'],
-    ['tabs and CRLF', '{\r\n\t"debug": true\r\n}\r\n', '{\r\n\t"debug": true,\r\n\t"insecure-registries": ["a.lan:5000"]\r\n}\r\n'],
+    [
+      'one line, no spaces',
+      '{"debug":true,"mtu":1500}',
+      '{"debug":true,"mtu":1500,"insecure-registries":["a.lan:5000"]}',
+    ],
+    [
+      'tabs and CRLF',
+      '{\r\n\t"debug": true\r\n}\r\n',
+      '{\r\n\t"debug": true,\r\n\t"insecure-registries": ["a.lan:5000"]\r\n}\r\n',
+    ],
     ['empty object', '{}', '{\n  "insecure-registries": ["a.lan:5000"]\n}'],
     ['missing file', '', '{\n  "insecure-registries": ["a.lan:5000"]\n}\n'],
-    ['empty list', '{\n    "insecure-registries": []\n}\n', '{\n    "insecure-registries": ["a.lan:5000"]\n}\n'],
+    [
+      'empty list',
+      '{\n    "insecure-registries": []\n}\n',
+      '{\n    "insecure-registries": ["a.lan:5000"]\n}\n',
+    ],
     [
       'multi-line list',
       '{\n  "insecure-registries": [\n    "b.lan"\n  ],\n  "debug": true\n}\n',
@@ -101,12 +140,16 @@ describe('editing keeps the file’s own layout', () => {
     ['case-insensitively', '["A.lan", "b"]', 'a.LAN', '["b"]'],
   ])('removes %s', (_name, list, entry, expected) => {
     const text = `{"debug": true, "insecure-registries": ${list}, "mtu": 1}`;
-    expect(editDaemonConfigText(text, 'x', { ...NONE, removeInsecureRegistries: [entry] })).toBe(`{"debug": true, "insecure-registries": ${expected}, "mtu": 1}`);
+    expect(editDaemonConfigText(text, 'x', { ...NONE, removeInsecureRegistries: [entry] })).toBe(
+      `{"debug": true, "insecure-registries": ${expected}, "mtu": 1}`,
+    );
   });
 
   it('removes a mirror whatever its trailing slash', () => {
     const text = '{"registry-mirrors": ["https://m.example.com/"]}';
-    expect(editDaemonConfigText(text, 'x', { ...NONE, removeRegistryMirrors: ['https://m.example.com'] })).toBe('{"registry-mirrors": []}');
+    expect(
+      editDaemonConfigText(text, 'x', { ...NONE, removeRegistryMirrors: ['https://m.example.com'] }),
+    ).toBe('{"registry-mirrors": []}');
   });
 
   it('refuses duplicates, repeats and removals of what is not there, saying which and why', () => {
@@ -123,7 +166,10 @@ describe('editing keeps the file’s own layout', () => {
     expect(error.issues).toEqual([
       { path: 'addInsecureRegistries.0', message: '"A.lan:5000" is already in insecure-registries.' },
       { path: 'addInsecureRegistries.2', message: '"b.lan" is listed twice.' },
-      { path: 'removeInsecureRegistries.0', message: '"c.lan" is not in insecure-registries, so there is nothing to remove.' },
+      {
+        path: 'removeInsecureRegistries.0',
+        message: '"c.lan" is not in insecure-registries, so there is nothing to remove.',
+      },
       { path: 'addRegistryMirrors.0', message: '"https://m.example.com" is already in registry-mirrors.' },
     ]);
   });
@@ -134,10 +180,35 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff('{}\n', '{}\n')).toBe('');
   });
   it('shows removed then added lines with context and hunk numbers', () => {
-    const before = ['{', '  "a": 1,', '  "b": 2,', '  "c": 3,', '  "d": 4,', '  "e": 5,', '  "f": 6', '}', ''].join('\n');
+    const before = [
+      '{',
+      '  "a": 1,',
+      '  "b": 2,',
+      '  "c": 3,',
+      '  "d": 4,',
+      '  "e": 5,',
+      '  "f": 6',
+      '}',
+      '',
+    ].join('\n');
     const after = before.replace('"c": 3', '"c": 30').replace('}', '  ,"g": 7\n}');
     expect(unifiedDiff(before, after)).toBe(
-      ['--- before', '+++ after', '@@ -1,8 +1,9 @@', ' {', '   "a": 1,', '   "b": 2,', '-  "c": 3,', '+  "c": 30,', '   "d": 4,', '   "e": 5,', '   "f": 6', '+  ,"g": 7', ' }', ''].join('\n'),
+      [
+        '--- before',
+        '+++ after',
+        '@@ -1,8 +1,9 @@',
+        ' {',
+        '   "a": 1,',
+        '   "b": 2,',
+        '-  "c": 3,',
+        '+  "c": 30,',
+        '   "d": 4,',
+        '   "e": 5,',
+        '   "f": 6',
+        '+  ,"g": 7',
+        ' }',
+        '',
+      ].join('\n'),
     );
   });
   it('splits far-apart changes into separate hunks', () => {

@@ -37,7 +37,13 @@ describe('writeDaemonConfigFile', () => {
     const path = join(folder, 'daemon.json');
     await writeFile(path, '{}\n');
     await chmod(path, 0o600);
-    const outcome = await writeDaemonConfigFile({ path, text: '{"debug": true}\n', baseVersion: contentVersion(Buffer.from('{}\n')), elevator: neverElevate, now: () => at });
+    const outcome = await writeDaemonConfigFile({
+      path,
+      text: '{"debug": true}\n',
+      baseVersion: contentVersion(Buffer.from('{}\n')),
+      elevator: neverElevate,
+      now: () => at,
+    });
     expect(outcome).toEqual({
       path,
       backupPath: `${path}.berth-backup-20261127-053509`,
@@ -48,14 +54,29 @@ describe('writeDaemonConfigFile', () => {
     expect(await readFile(outcome.backupPath!, 'utf8')).toBe('{}\n');
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     expect((await stat(outcome.backupPath!)).mode & 0o777).toBe(0o600);
-    expect((await readdir(folder)).sort()).toEqual(['daemon.json', 'daemon.json.berth-backup-20261127-053509']); // no temp left
+    expect((await readdir(folder)).sort()).toEqual([
+      'daemon.json',
+      'daemon.json.berth-backup-20261127-053509',
+    ]); // no temp left
   });
 
   it('never overwrites an earlier backup from the same second', async () => {
     const path = join(folder, 'daemon.json');
     await writeFile(path, '{}');
-    const first = await writeDaemonConfigFile({ path, text: '{"a": 1}', baseVersion: contentVersion(Buffer.from('{}')), elevator: neverElevate, now: () => at });
-    const second = await writeDaemonConfigFile({ path, text: '{"a": 2}', baseVersion: first.version, elevator: neverElevate, now: () => at });
+    const first = await writeDaemonConfigFile({
+      path,
+      text: '{"a": 1}',
+      baseVersion: contentVersion(Buffer.from('{}')),
+      elevator: neverElevate,
+      now: () => at,
+    });
+    const second = await writeDaemonConfigFile({
+      path,
+      text: '{"a": 2}',
+      baseVersion: first.version,
+      elevator: neverElevate,
+      now: () => at,
+    });
     expect(second.backupPath).toBe(`${first.backupPath}-2`);
     expect(await readFile(first.backupPath!, 'utf8')).toBe('{}');
     expect(await readFile(second.backupPath!, 'utf8')).toBe('{"a": 1}');
@@ -63,7 +84,12 @@ describe('writeDaemonConfigFile', () => {
 
   it('creates a missing file (and folder) without a backup', async () => {
     const path = join(folder, 'docker', 'daemon.json');
-    const outcome = await writeDaemonConfigFile({ path, text: '{}\n', baseVersion: ABSENT_VERSION, elevator: neverElevate });
+    const outcome = await writeDaemonConfigFile({
+      path,
+      text: '{}\n',
+      baseVersion: ABSENT_VERSION,
+      elevator: neverElevate,
+    });
     expect(outcome.backupPath).toBeNull();
     expect(await readFile(path, 'utf8')).toBe('{}\n');
     expect((await stat(path)).mode & 0o777).toBe(0o644);
@@ -72,7 +98,12 @@ describe('writeDaemonConfigFile', () => {
   it('writes nothing when the text is what is there already', async () => {
     const path = join(folder, 'daemon.json');
     await writeFile(path, '{}');
-    const outcome = await writeDaemonConfigFile({ path, text: '{}', baseVersion: contentVersion(Buffer.from('{}')), elevator: neverElevate });
+    const outcome = await writeDaemonConfigFile({
+      path,
+      text: '{}',
+      baseVersion: contentVersion(Buffer.from('{}')),
+      elevator: neverElevate,
+    });
     expect(outcome.backupPath).toBeNull();
     expect(await readdir(folder)).toEqual(['daemon.json']);
   });
@@ -80,10 +111,24 @@ describe('writeDaemonConfigFile', () => {
   it('refuses with DAEMON_CONFIG_CHANGED when the file is not the version the edit was based on', async () => {
     const path = join(folder, 'daemon.json');
     await writeFile(path, '{"theirs": true}');
-    await expect(writeDaemonConfigFile({ path, text: '{"mine": true}', baseVersion: contentVersion(Buffer.from('{}')), elevator: neverElevate })).rejects.toMatchObject({
+    await expect(
+      writeDaemonConfigFile({
+        path,
+        text: '{"mine": true}',
+        baseVersion: contentVersion(Buffer.from('{}')),
+        elevator: neverElevate,
+      }),
+    ).rejects.toMatchObject({
       code: 'DAEMON_CONFIG_CHANGED',
     });
-    await expect(writeDaemonConfigFile({ path, text: '{"mine": true}', baseVersion: ABSENT_VERSION, elevator: neverElevate })).rejects.toMatchObject({
+    await expect(
+      writeDaemonConfigFile({
+        path,
+        text: '{"mine": true}',
+        baseVersion: ABSENT_VERSION,
+        elevator: neverElevate,
+      }),
+    ).rejects.toMatchObject({
       code: 'DAEMON_CONFIG_CHANGED',
     });
     expect(await readFile(path, 'utf8')).toBe('{"theirs": true}');
@@ -91,7 +136,9 @@ describe('writeDaemonConfigFile', () => {
   });
 
   it('names backups in local time, YYYYMMDD-HHMMSS', () => {
-    expect(backupName('/etc/docker/daemon.json', new Date(2026, 0, 2, 3, 4, 5))).toBe('/etc/docker/daemon.json.berth-backup-20260102-030405');
+    expect(backupName('/etc/docker/daemon.json', new Date(2026, 0, 2, 3, 4, 5))).toBe(
+      '/etc/docker/daemon.json.berth-backup-20260102-030405',
+    );
   });
 });
 
@@ -104,7 +151,10 @@ describe('the production elevator’s command', () => {
     await writeFile(temp, 'new');
     const uid = process.getuid?.() ?? 0;
     const gid = process.getgid?.() ?? 0;
-    await run('/bin/sh', ['-c', posixCommand(temp, target, { backupPath: `${target}.bak`, mode: 0o640, uid, gid })]);
+    await run('/bin/sh', [
+      '-c',
+      posixCommand(temp, target, { backupPath: `${target}.bak`, mode: 0o640, uid, gid }),
+    ]);
     expect(await readFile(target, 'utf8')).toBe('new');
     expect(await readFile(`${target}.bak`, 'utf8')).toBe('old');
     expect((await stat(target)).mode & 0o777).toBe(0o640);
@@ -114,7 +164,12 @@ describe('the production elevator’s command', () => {
   it('stops at the first failure and leaves the target alone', async () => {
     const target = join(folder, 'daemon.json');
     await writeFile(target, 'old');
-    await expect(run('/bin/sh', ['-c', posixCommand(join(folder, 'missing'), target, { backupPath: null, mode: 0o644 })])).rejects.toThrow();
+    await expect(
+      run('/bin/sh', [
+        '-c',
+        posixCommand(join(folder, 'missing'), target, { backupPath: null, mode: 0o644 }),
+      ]),
+    ).rejects.toThrow();
     expect(await readFile(target, 'utf8')).toBe('old');
   });
 });
@@ -137,7 +192,9 @@ describe('hosts.toml for the containerd image store', () => {
   it('is written under certs.d/<host:port>/ and removed again, leaving nothing behind', async () => {
     const certs = join(folder, 'certs.d');
     expect(await writeHostsToml(certs, 'reg.lan:5000', neverElevate)).toBe('written');
-    expect(await readFile(join(certs, 'reg.lan:5000', 'hosts.toml'), 'utf8')).toBe(hostsTomlText('reg.lan:5000'));
+    expect(await readFile(join(certs, 'reg.lan:5000', 'hosts.toml'), 'utf8')).toBe(
+      hostsTomlText('reg.lan:5000'),
+    );
     expect(await writeHostsToml(certs, 'reg.lan:5000', neverElevate)).toBe('unchanged');
     expect(await removeHostsToml(certs, 'reg.lan:5000')).toBe('removed');
     expect(await readdir(certs)).toEqual([]);
@@ -150,7 +207,9 @@ describe('hosts.toml for the containerd image store', () => {
     await writeFile(join(certs, 'theirs.lan:5000', 'hosts.toml'), 'server = "https://theirs.lan:5000"\n');
     expect(await writeHostsToml(certs, 'theirs.lan:5000', neverElevate)).toBe('kept-users-file');
     expect(await removeHostsToml(certs, 'theirs.lan:5000')).toBe('kept-users-file');
-    expect(await readFile(join(certs, 'theirs.lan:5000', 'hosts.toml'), 'utf8')).toBe('server = "https://theirs.lan:5000"\n');
+    expect(await readFile(join(certs, 'theirs.lan:5000', 'hosts.toml'), 'utf8')).toBe(
+      'server = "https://theirs.lan:5000"\n',
+    );
 
     await writeHostsToml(certs, 'mixed.lan:5000', neverElevate);
     await writeFile(join(certs, 'mixed.lan:5000', 'ca.crt'), 'CA');
@@ -163,8 +222,14 @@ describe('hosts.toml for the containerd image store', () => {
     expect(certsDirectory('engine', environment)).toBe('/etc/docker/certs.d');
     expect(certsDirectory('cmdline', environment)).toBe('/etc/docker/certs.d');
     expect(certsDirectory('rootless', environment)).toBe('/home/ada/.config/docker/certs.d');
-    expect(certsDirectory('rootless', { ...environment, env: { XDG_CONFIG_HOME: '/cfg' } })).toBe('/cfg/docker/certs.d');
-    expect(certsDirectory('desktop', { ...environment, platform: 'darwin', homeDir: '/Users/ada' })).toBe('/Users/ada/.docker/certs.d');
-    expect(certsDirectory('desktop', { platform: 'win32', env: {}, homeDir: 'C:\\Users\\ada' })).toBe('C:\\Users\\ada\\.docker\\certs.d');
+    expect(certsDirectory('rootless', { ...environment, env: { XDG_CONFIG_HOME: '/cfg' } })).toBe(
+      '/cfg/docker/certs.d',
+    );
+    expect(certsDirectory('desktop', { ...environment, platform: 'darwin', homeDir: '/Users/ada' })).toBe(
+      '/Users/ada/.docker/certs.d',
+    );
+    expect(certsDirectory('desktop', { platform: 'win32', env: {}, homeDir: 'C:\\Users\\ada' })).toBe(
+      'C:\\Users\\ada\\.docker\\certs.d',
+    );
   });
 });

@@ -10,7 +10,14 @@
 import { z } from 'zod';
 import { command, event } from './define';
 
-export const daemonConfigSourceSchema = z.enum(['override', 'cmdline', 'desktop', 'rootless', 'engine', 'windows-engine']);
+export const daemonConfigSourceSchema = z.enum([
+  'override',
+  'cmdline',
+  'desktop',
+  'rootless',
+  'engine',
+  'windows-engine',
+]);
 export type DaemonConfigSource = z.infer<typeof daemonConfigSourceSchema>;
 
 export const daemonConfigLocationSchema = z.object({
@@ -98,7 +105,11 @@ export const daemonConfigWriteResultSchema = z.object({
   /** True when the OS elevation prompt was used for the copy into place. */
   elevated: z.boolean(),
   /** containerd image store only: hosts for which hosts.toml was written or removed, and what could not be done. */
-  hostsToml: z.object({ written: z.array(z.string()), removed: z.array(z.string()), problems: z.array(z.string()) }),
+  hostsToml: z.object({
+    written: z.array(z.string()),
+    removed: z.array(z.string()),
+    problems: z.array(z.string()),
+  }),
 });
 export type DaemonConfigWriteResult = z.infer<typeof daemonConfigWriteResultSchema>;
 
@@ -130,7 +141,11 @@ export const daemonConfigVerifyResultSchema = z.object({
 export type DaemonConfigVerifyResult = z.infer<typeof daemonConfigVerifyResultSchema>;
 
 export const daemonConfigCommands = {
-  'daemonConfig.locate': command(z.object({}), daemonConfigLocationSchema, 'Which daemon.json the daemon uses, and why.'),
+  'daemonConfig.locate': command(
+    z.object({}),
+    daemonConfigLocationSchema,
+    'Which daemon.json the daemon uses, and why.',
+  ),
   'daemonConfig.read': command(
     z.object({}),
     daemonConfigSnapshotSchema,
@@ -152,7 +167,11 @@ export const daemonConfigCommands = {
     'Write the edits: backup, atomic replace, elevation prompt if needed. Refused if the file changed since baseVersion.',
   ),
   'daemonConfig.writeRaw': command(
-    z.object({ text: z.string().max(200_000), baseVersion: z.string().min(1).max(200), confirm: z.literal(true) }),
+    z.object({
+      text: z.string().max(200_000),
+      baseVersion: z.string().min(1).max(200),
+      confirm: z.literal(true),
+    }),
     daemonConfigWriteResultSchema,
     'Save text from the raw editor, validated as strict JSON with valid registry entries first.',
   ),
