@@ -37,6 +37,7 @@ interface Subject {
   launch: RegistryLauncher;
   figures: Record<string, number>;
   startTimes: number[];
+  startCpuTimes: number[];
   registry?: RegistryUnderTest;
   dataDir?: string;
 }
@@ -74,8 +75,8 @@ async function main(): Promise<void> {
   const imageId = dockerProblem ? undefined : await ensureE2eImage(log);
   if (dockerProblem) log(`skipping docker push/pull: ${dockerProblem}`);
 
-  const berth: Subject = { name: 'Berth', launch: berthLauncher(BERTH_ENTRY), figures: {}, startTimes: [] };
-  const reference: Subject = { name: 'reference', launch: referenceLauncher(REFERENCE_BINARY), figures: {}, startTimes: [] };
+  const berth: Subject = { name: 'Berth', launch: berthLauncher(BERTH_ENTRY), figures: {}, startTimes: [], startCpuTimes: [] };
+  const reference: Subject = { name: 'reference', launch: referenceLauncher(REFERENCE_BINARY), figures: {}, startTimes: [], startCpuTimes: [] };
   const subjects = [berth, reference];
 
   log('start-to-ready…');
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
       try {
         const registry = await subject.launch(dataDir, await anyFreePort(BENCH_HOST));
         subject.startTimes.push(registry.startToReadyMs);
+        subject.startCpuTimes.push(registry.startCpuMs);
         await registry.stop();
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
@@ -93,7 +95,8 @@ async function main(): Promise<void> {
   }
   for (const subject of subjects) {
     subject.figures.startToReadyMs = median(subject.startTimes);
-    log(`  ${subject.name}: median ${subject.figures.startToReadyMs.toFixed(0)} ms (${subject.startTimes.map((t) => t.toFixed(0)).join(', ')})`);
+    subject.figures.startCpuMs = median(subject.startCpuTimes);
+    log(`  ${subject.name}: median ${subject.figures.startToReadyMs.toFixed(0)} ms (${subject.startTimes.map((t) => t.toFixed(0)).join(', ')}), CPU ${subject.figures.startCpuMs} ms`);
   }
 
   try {
@@ -101,8 +104,9 @@ async function main(): Promise<void> {
       subject.dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-registry-'));
       subject.registry = await subject.launch(subject.dataDir, await anyFreePort(BENCH_HOST));
     }
-    for (const phase of WORKLOAD_PHASES) {
-      for (const subject of subjects) {
+    for (const [index, phase] of WORKLOAD_PHASES.entries()) {
+      // Who goes first alternates, so neither always meets a cold (or warm) page cache first.
+      for (const subject of index % 2 === 0 ? subjects : [...subjects].reverse()) {
         const client = new HttpClient(subject.registry!.url, Math.max(plan.smallConcurrency, plan.largeConcurrency));
         try {
           const figures = await phase.run(client, plan);
@@ -149,6 +153,7 @@ async function main(): Promise<void> {
     row(`manifest GET p99, c=${plan.manifestConcurrency}`, 'ms', 'manifestGetP99Ms', { kind: 'lower' }),
     row('peak RSS (VmHWM)', 'MB', 'peakRssMB', { kind: 'below', limit: 150 }),
     row(`start-to-ready, median of ${START_SAMPLES}`, 'ms', 'startToReadyMs', { kind: 'below', limit: 300 }),
+    row('CPU time used until ready (median)', 'ms', 'startCpuMs', { kind: 'info' }),
     row('docker push, 256 MiB image', 's', 'pushSeconds', { kind: 'lower' }, e2eNote),
     row('docker pull, 256 MiB image', 's', 'pullSeconds', { kind: 'lower' }, e2eNote),
   ];

@@ -5,7 +5,7 @@
  * way for both so neither's own notion of "ready" is trusted.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { elapsedMs } from './measure';
@@ -16,6 +16,8 @@ export interface RegistryUnderTest {
   url: string;
   pid: number;
   startToReadyMs: number;
+  /** CPU time the process used until it served: unlike wall time, barely affected by other load. */
+  startCpuMs: number;
   stop(): Promise<void>;
 }
 
@@ -87,13 +89,24 @@ async function whenServing(child: ChildProcess, port: number, start: number, ask
   for (let attempt = 0; attempt < 5000; attempt++) {
     if (exited) throw failure(`registry on port ${port} exited before serving`);
     if (await answersV2(url)) {
-      return { url, pid: child.pid!, startToReadyMs: elapsedMs(start), stop: () => stopChild(child, exit, askToStop) };
+      const startToReadyMs = elapsedMs(start);
+      return { url, pid: child.pid!, startToReadyMs, startCpuMs: cpuTimeMs(child.pid!), stop: () => stopChild(child, exit, askToStop) };
     }
     if (performance.now() - start > 10_000) break;
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   child.kill('SIGKILL');
   throw failure(`registry on port ${port} did not answer GET /v2/ within 10 s`);
+}
+
+/** User + system CPU time of a process, from /proc (Linux; clock ticks are 100 Hz there). NaN elsewhere. */
+function cpuTimeMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function answersV2(url: string): Promise<boolean> {

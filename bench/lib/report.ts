@@ -11,7 +11,9 @@ export type Target =
   /** Berth must take at most as long as the reference (ratio ≤ 1). */
   | { kind: 'lower' }
   /** Berth's figure must stay under a fixed bound. */
-  | { kind: 'below'; limit: number };
+  | { kind: 'below'; limit: number }
+  /** Shown to explain other figures; no target. */
+  | { kind: 'info' };
 
 export interface Metric {
   name: string;
@@ -31,7 +33,7 @@ export interface MetricVerdict extends Metric {
 export function judge(metric: Metric): MetricVerdict {
   const ratio = metric.berth / metric.reference;
   let met: boolean | null;
-  if (!Number.isFinite(metric.berth)) met = null;
+  if (!Number.isFinite(metric.berth) || metric.target.kind === 'info') met = null;
   else if (metric.target.kind === 'below') met = metric.berth < metric.target.limit;
   else if (!Number.isFinite(ratio)) met = null;
   else met = metric.target.kind === 'higher' ? ratio >= 1 : ratio <= 1;
@@ -46,6 +48,8 @@ function targetText(metric: Metric): string {
       return '≤ 1.0×';
     case 'below':
       return `< ${metric.target.limit} ${metric.unit}`;
+    case 'info':
+      return '(diagnostic)';
   }
 }
 
@@ -58,7 +62,7 @@ function figure(value: number): string {
 
 export function markdownTable(verdicts: MetricVerdict[]): string {
   const rows = verdicts.map((v) => {
-    const met = v.met === null ? `n/a${v.note ? ` (${v.note})` : ''}` : v.met ? 'yes' : '**no**';
+    const met = v.met === null ? (v.note ? `n/a (${v.note})` : '—') : v.met ? 'yes' : '**no**';
     const ratio = Number.isFinite(v.ratio) ? `${v.ratio.toFixed(2)}×` : '—';
     return `| ${v.name} (${v.unit}) | ${figure(v.berth)} | ${figure(v.reference)} | ${ratio} | ${targetText(v)} | ${met} |`;
   });
