@@ -134,7 +134,7 @@ async function writeInPlace(path: string, text: string, baseVersion: string, kee
 async function writeElevated(request: WriteRequest, keep: Keep): Promise<void> {
   const { path, text, baseVersion, elevator } = request;
   // The target folder is not writable by us, so the staged copy waits in our own temp folder.
-  const staging = await mkdtemp(join(tmpdir(), 'berth-daemon-json-'));
+  const staging = await mkdtemp(join(tmpdir(), 'berth-elevate-daemon-json-'));
   const temp = join(staging, 'daemon.json');
   try {
     const handle = await open(temp, 'wx', 0o600);

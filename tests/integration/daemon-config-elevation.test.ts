@@ -93,7 +93,7 @@ describe.skipIf(cannotMount !== undefined)(
     });
 
     async function stagingFolders(): Promise<string[]> {
-      return (await readdir(tmpdir())).filter((name) => name.startsWith('berth-daemon-json-'));
+      return (await readdir(tmpdir())).filter((name) => name.startsWith('berth-elevate-daemon-json-'));
     }
 
     it('really is read-only for us', async () => {
