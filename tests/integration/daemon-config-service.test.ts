@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../../electron/api/app-error';
 import { commands } from '../../electron/api/contract';
+import { findDockerd, systemProcReader, type ProcReader } from '../../electron/daemon-config/dockerd-process';
 import type { Elevator } from '../../electron/daemon-config/elevator';
 import { createDaemonConfigHandlers } from '../../electron/daemon-config/handlers';
 import { DaemonConfigService, systemLocateEnvironment } from '../../electron/daemon-config/service';
@@ -75,6 +76,21 @@ describe('daemon.json service against a private dockerd', () => {
       pid: dockerd.pid,
     });
     expect(location.reason).toContain('--config-file');
+  });
+
+  it('also finds dockerd by who holds its socket, as for systemd’s -H fd://, from the real /proc', () => {
+    // Hide the --host flag so only /proc/net/unix and /proc/<pid>/fd can lead to the daemon.
+    const withoutHostFlags: ProcReader = {
+      ...systemProcReader,
+      cmdline: (pid) =>
+        systemProcReader.cmdline(pid)?.filter((arg) => !arg.startsWith('unix://') && arg !== '--host'),
+    };
+    expect(systemProcReader.unixSocketInodes(dockerd.socketPath).length).toBeGreaterThan(0);
+    expect(findDockerd(dockerd.socketPath, withoutHostFlags, [])).toMatchObject({
+      pid: dockerd.pid,
+      matchedBy: 'socket-owner',
+      configFile,
+    });
   });
 
   it('adds entries, keeps every other byte, reloads with SIGHUP and /info shows them', async () => {
