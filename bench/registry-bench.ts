@@ -20,7 +20,7 @@ import { WORKLOAD_PHASES, type WorkloadPlan } from './lib/blob-workloads';
 import { dockerUnavailable, ensureE2eImage, pushAndPull } from './lib/docker-e2e';
 import { HttpClient } from './lib/http-client';
 import { median, peakRssBytes } from './lib/measure';
-import { BENCH_HOST, berthLauncher, referenceLauncher, type RegistryLauncher, type RegistryUnderTest } from './lib/registries';
+import { BENCH_HOST, berthLauncher, nodeStartFloorMs, referenceLauncher, type RegistryLauncher, type RegistryUnderTest } from './lib/registries';
 import { judge, markdownTable, writeJson, type Metric } from './lib/report';
 
 const root = resolve(import.meta.dirname, '..');
@@ -93,6 +93,10 @@ async function main(): Promise<void> {
       }
     }
   }
+  const floorSamples: number[] = [];
+  for (let sample = 0; sample < START_SAMPLES; sample++) floorSamples.push(await nodeStartFloorMs());
+  berth.figures.nodeFloorMs = median(floorSamples);
+  log(`  Node alone (fork + IPC, empty script): median ${berth.figures.nodeFloorMs.toFixed(0)} ms`);
   for (const subject of subjects) {
     subject.figures.startToReadyMs = median(subject.startTimes);
     subject.figures.startCpuMs = median(subject.startCpuTimes);
@@ -154,6 +158,7 @@ async function main(): Promise<void> {
     row('peak RSS (VmHWM)', 'MB', 'peakRssMB', { kind: 'below', limit: 150 }),
     row(`start-to-ready, median of ${START_SAMPLES}`, 'ms', 'startToReadyMs', { kind: 'below', limit: 300 }),
     row('CPU time used until ready (median)', 'ms', 'startCpuMs', { kind: 'info' }),
+    row('Node alone: spawn to first IPC message (median)', 'ms', 'nodeFloorMs', { kind: 'info' }),
     row('docker push, 256 MiB image', 's', 'pushSeconds', { kind: 'lower' }, e2eNote),
     row('docker pull, 256 MiB image', 's', 'pullSeconds', { kind: 'lower' }, e2eNote),
   ];

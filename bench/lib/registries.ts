@@ -99,6 +99,23 @@ async function whenServing(child: ChildProcess, port: number, start: number, ask
   throw failure(`registry on port ${port} did not answer GET /v2/ within 10 s`);
 }
 
+/**
+ * What Node alone costs: spawn → first IPC message of an empty script started the same way as the
+ * registry (with an IPC channel). Berth's start-to-ready can't go below this; it separates the
+ * registry's own start-up from the runtime's on the machine at hand.
+ */
+export async function nodeStartFloorMs(): Promise<number> {
+  const start = performance.now();
+  const child = spawn(process.execPath, ['-e', 'process.send("up"); process.disconnect()'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', () => reject(new Error('node exited without a message')));
+  });
+  const ms = elapsedMs(start);
+  if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+  return ms;
+}
+
 /** User + system CPU time of a process, from /proc (Linux; clock ticks are 100 Hz there). NaN elsewhere. */
 function cpuTimeMs(pid: number): number {
   try {
