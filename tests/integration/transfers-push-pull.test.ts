@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
 import { EventBus } from '../../electron/api/event-bus';
-import type { TransferSnapshot } from '../../electron/api/contract/transfers';
+import { transferSnapshotSchema, type TransferSnapshot } from '../../electron/api/contract/transfers';
 import { MemoryRegistryAuth } from '../../electron/docker/registry-auth';
 import { TransferService } from '../../electron/docker/transfers';
 import { createTransfersHandlers } from '../../electron/docker/transfers-handlers';
@@ -178,6 +178,14 @@ describe('TransferService against dockerd and docker-registry', () => {
     const final = await service.waitFor(service.push(`${registry.host}/${uniqueRepository('missing')}:1`).id);
     expect(final.state).toBe('failed');
     expect(final.error?.code).toBe('NOT_FOUND');
+  });
+
+  it('every event and every listed snapshot matches the contract schema', () => {
+    expect(events.length).toBeGreaterThan(10);
+    for (const { snapshot } of events)
+      expect(transferSnapshotSchema.safeParse(snapshot).error).toBeUndefined();
+    for (const snapshot of service.list())
+      expect(transferSnapshotSchema.safeParse(snapshot).error).toBeUndefined();
   });
 
   it('refuses a bad name before starting anything, through the handlers', () => {
