@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +17,7 @@ import { registryCommands, type RegistryStatus } from '../../electron/api/contra
 import { EventBus } from '../../electron/api/event-bus';
 import { createRegistryHandlers } from '../../electron/registry/handlers';
 import { anyFreePort, isPortFree } from '../../electron/registry/port-finder';
-import { RegistrySupervisor, type RegistrySettings } from '../../electron/registry/supervisor';
+import { RegistrySupervisor, type RegistrySettings, type SupervisorTimings } from '../../electron/registry/supervisor';
 import type { RegistryChild } from '../../electron/registry/supervisor-child';
 import { createNodeRegistrySpawner } from '../../electron/registry/supervisor-node-spawner';
 
@@ -50,7 +50,26 @@ interface Harness {
   logs: string[];
 }
 
-async function harness(): Promise<Harness> {
+/**
+ * A registry process that misbehaves on purpose: it says `ready` (or, with neverReady, never does)
+ * and then ignores both the `shutdown` message and SIGTERM, so only SIGKILL ends it.
+ */
+function stubbornRegistry(options: { neverReady: boolean }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-stubborn-'));
+  tempDirs.push(dir);
+  const script = join(dir, 'stubborn-registry.cjs');
+  writeFileSync(
+    script,
+    `process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
+process.on('message', (message) => console.log('ignoring', message.type));
+${options.neverReady ? '' : "process.send({ type: 'ready', url: 'http://127.0.0.1:1', port: 1, host: '127.0.0.1', dataDir: '', startedInMs: 1 });"}
+setInterval(() => undefined, 1000);
+`,
+  );
+  return script;
+}
+
+async function harness(entryPath = entry, timings: Partial<SupervisorTimings> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-supervisor-'));
   tempDirs.push(dataDir);
   const settings: RegistrySettings = { port: await anyFreePort(HOST), dataDir, exposeOnNetwork: false };
@@ -61,7 +80,7 @@ async function harness(): Promise<Harness> {
   });
   const logs: string[] = [];
   const children: RegistryChild[] = [];
-  const spawnNode = createNodeRegistrySpawner(entry, (line, stream) => logs.push(`[${stream}] ${line}`));
+  const spawnNode = createNodeRegistrySpawner(entryPath, (line, stream) => logs.push(`[${stream}] ${line}`));
   const supervisor = new RegistrySupervisor({
     spawnRegistry: (launch) => {
       const child = spawnNode(launch);
@@ -71,7 +90,7 @@ async function harness(): Promise<Harness> {
     readSettings: () => settings,
     events: bus,
     logger: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
-    timings: { shutdownGraceMs: 3_000, backoff: { initialMs: 200, maxMs: 2_000, stableAfterMs: 60_000 } },
+    timings: { shutdownGraceMs: 3_000, backoff: { initialMs: 200, maxMs: 2_000, stableAfterMs: 60_000 }, ...timings },
   });
   supervisors.push(supervisor);
   return { supervisor, bus, settings, children, statuses, logs };
@@ -252,6 +271,39 @@ describe('RegistrySupervisor with the real registry process', () => {
     expect(supervisor.status().state).toBe('stopped');
     // A running start would have spawned a second child by now if the restart timer had survived.
     expect(children).toHaveLength(1);
+  });
+
+  it('escalates to SIGTERM and then SIGKILL when the process ignores shutdown', async () => {
+    const { supervisor, children, logs } = await harness(stubbornRegistry({ neverReady: false }), {
+      shutdownGraceMs: 300,
+      terminateGraceMs: 300,
+    });
+    expect((await supervisor.start()).state).toBe('running');
+    const pid = children[0]!.pid!;
+
+    expect((await supervisor.stop()).state).toBe('stopped');
+    expect(processAlive(pid)).toBe(false);
+    // The child's stdout may still be in the pipe when its exit is reported: wait for the lines.
+    await expect.poll(() => logs).toEqual(
+      expect.arrayContaining([
+        '[stdout] ignoring shutdown',
+        'registry: did not shut down when asked; sending SIGTERM',
+        '[stdout] ignoring SIGTERM',
+        'registry: did not exit on SIGTERM; sending SIGKILL',
+      ]),
+    );
+  });
+
+  it('gives up on a process that never becomes ready, and leaves none behind', async () => {
+    const { supervisor, children } = await harness(stubbornRegistry({ neverReady: true }), {
+      readyTimeoutMs: 500,
+      shutdownGraceMs: 200,
+      terminateGraceMs: 200,
+    });
+    await expect(supervisor.start()).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('did not start within') });
+    expect(supervisor.status()).toMatchObject({ state: 'stopped', lastError: { fix: { kind: 'retry' } } });
+    expect(children).toHaveLength(1);
+    expect(processAlive(children[0]!.pid!)).toBe(false);
   });
 
   describe('a port that is taken', () => {
