@@ -147,7 +147,10 @@ export class TransferService {
     this.transfers.set(id, transfer);
     this.forgetOldFinished();
     this.emitNow(transfer);
-    void this.run(transfer).then(() => resolveDone(this.snapshot(transfer)));
+    void this.run(transfer)
+      // run() diagnoses every failure it expects; anything else still ends the transfer, never leaves it hanging.
+      .catch((error: unknown) => this.finish(transfer, 'failed', AppError.from(error), 'Failed'))
+      .then(() => resolveDone(this.snapshot(transfer)));
     return { id };
   }
 
@@ -165,14 +168,15 @@ export class TransferService {
       });
       if (model.error !== undefined) {
         this.finish(transfer, 'failed', diagnoseDaemonMessage(model.error, context), 'Failed');
-      } else if (transfer.cancelRequested) {
-        this.finishCancelled(transfer);
-      } else if (!model.daemonSaidDone) {
-        // A push always ends with "<tag>: digest: …", a pull with "Status: …"; without it the stream was cut off.
-        await this.finishCutOff(transfer, `The daemon ended the ${kind} before it said it was done.`);
-      } else {
+      } else if (model.daemonSaidDone) {
+        // Done wins over a cancel that came too late to stop anything.
         model.complete();
         this.finish(transfer, 'succeeded');
+      } else if (transfer.cancelRequested) {
+        this.finishCancelled(transfer);
+      } else {
+        // A push always ends with "<tag>: digest: …", a pull with "Status: …"; without it the stream was cut off.
+        await this.finishCutOff(transfer, `The daemon ended the ${kind} before it said it was done.`);
       }
     } catch (error) {
       if (transfer.cancelRequested) return this.finishCancelled(transfer);
