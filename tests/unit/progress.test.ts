@@ -137,10 +137,12 @@ describe('progress model on recorded pull streams', () => {
 });
 
 describe('progress model: containerd image store', () => {
-  // Hand-made after moby daemon/containerd/progress.go (extractProgress.UpdateProgress, read at commit
-  // 03f6700f93c9): with the containerd image store (Docker 28/29) "Extracting" carries elapsed seconds as
-  // `progressDetail: {current: 1 + seconds, units: "s"}` and no total; not recorded here (our daemon is
-  // 20.10 with vfs, which has no containerd store).
+  // Hand-made, not recorded (our daemon is 20.10 with vfs: no containerd image store). With the containerd
+  // image store, "Extracting" carries elapsed seconds, `progressDetail: {current: 1 + seconds, units: "s"}`,
+  // and no total: moby daemon/containerd/progress.go extractProgress (read at commit 03f6700f93c9), added by
+  // moby PR #49064 (early 2025, Docker 28 and later); reported from Docker 29.5.2 as
+  // {"status":"Extracting","progressDetail":{"current":3,"units":"s"},"id":"9cb31e2e37ea"} (dstackai/dstack#3921).
+  // Docker 29 sends no preformatted `progress` string, so the sample has none.
   const sample: DaemonMessage[] = [
     { status: 'Pulling from team/app', id: '1' },
     { status: 'Waiting', progressDetail: {}, id: 'aaaaaaaaaaaa' },
