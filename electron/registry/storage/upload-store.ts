@@ -8,7 +8,7 @@
  */
 import { createHash, type Hash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, readFile, stat, truncate } from 'node:fs/promises';
+import { mkdir, open, readFile, rmdir, stat, truncate, writeFile } from 'node:fs/promises';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from './blob-store';
@@ -46,7 +46,7 @@ interface Session extends PersistedState {
 class HashingTransform extends Transform {
   bytes = 0;
   constructor(private readonly hash: Hash) {
-    super({ highWaterMark: WRITE_HIGH_WATER_MARK });
+    super();
   }
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.hash.update(chunk);
@@ -80,9 +80,11 @@ export class UploadStore {
   async create(name: string): Promise<UploadStatus> {
     const uuid = randomUUID();
     const session: Session = { uuid, name, offset: 0, startedAt: Date.now(), hash: createHash('sha256'), hashedOffset: 0 };
-    await this.dirs.ensure(this.paths.upload(uuid));
-    await (await open(this.paths.uploadData(uuid), 'w')).close();
-    await this.saveState(session);
+    // mkdir without the cache: the folder is new, and forgetting it later keeps the cache small.
+    await mkdir(this.paths.upload(uuid), { recursive: true });
+    // A fresh file in a fresh folder needs no temp+rename: torn, it fails to parse and is swept.
+    // The data file is created by the first chunk.
+    await writeFile(this.paths.uploadState(uuid), JSON.stringify({ name, offset: 0, startedAt: session.startedAt } satisfies PersistedState));
     this.sessions.set(uuid, session);
     return { uuid, offset: 0 };
   }
@@ -109,19 +111,16 @@ export class UploadStore {
   async complete(name: string, uuid: string, digest: Digest, body: Readable | undefined, options: ChunkOptions = {}): Promise<{ size: number }> {
     return this.locks.run(uuid, async () => {
       const session = await this.load(name, uuid);
-      if (body) await this.writeChunk(session, body, options);
+      // The last chunk is fsynced by its stream and needs no state update: it is committed next.
+      const flushed = body !== undefined;
+      if (body) await this.writeChunk(session, body, options, true);
       const data = this.paths.uploadData(uuid);
       const actual = digest.algorithm === 'sha256' ? (await this.runningHash(session)).copy().digest('hex') : await hashFile(data, digest.algorithm, session.offset);
       if (actual !== digest.hex) {
         await this.discard(session);
         throw registryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { detail: { expected: digest.value, received: `${digest.algorithm}:${actual}` } });
       }
-      const handle = await open(data, 'r+');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      if (!flushed) await syncFile(data, session.offset);
       await this.blobs.commit(digest, data, session.offset);
       await this.repositories.linkLayer(name, digest);
       await this.discard(session);
@@ -183,7 +182,7 @@ export class UploadStore {
     return session;
   }
 
-  private async writeChunk(session: Session, body: Readable, options: ChunkOptions): Promise<void> {
+  private async writeChunk(session: Session, body: Readable, options: ChunkOptions, last = false): Promise<void> {
     if (options.start !== undefined && options.start !== session.offset) {
       throw registryError('RANGE_INVALID', `chunk starts at ${options.start} but the upload has ${session.offset} bytes`, {
         headers: { Range: rangeHeader(session.offset) },
@@ -191,9 +190,18 @@ export class UploadStore {
     }
     const hash = await this.runningHash(session);
     const hasher = new HashingTransform(hash);
-    const out = createWriteStream(this.paths.uploadData(session.uuid), { flags: 'r+', start: session.offset, highWaterMark: WRITE_HIGH_WATER_MARK });
+    const out = createWriteStream(this.paths.uploadData(session.uuid), {
+      // The first chunk creates the file (or empties a stale one); later chunks write at the offset.
+      flags: session.offset === 0 ? 'w' : 'r+',
+      start: session.offset,
+      highWaterMark: WRITE_HIGH_WATER_MARK,
+      // fsync before close: the bytes of a last chunk must be on disk before they are committed.
+      flush: last,
+    });
     try {
-      await pipeline(body, hasher, out, options.signal ? { signal: options.signal } : {});
+      // The request is iterated, not piped: a failure (disk full, bad range) must not destroy it, so
+      // node:http can drain the rest of the body and the client reads the error on a live connection.
+      await pipeline(body.iterator({ destroyOnReturn: false }), hasher, out, options.signal ? { signal: options.signal } : {});
       if (options.length !== undefined && hasher.bytes !== options.length) {
         throw registryError('SIZE_INVALID', `received ${hasher.bytes} bytes, expected ${options.length}`);
       }
@@ -205,21 +213,25 @@ export class UploadStore {
     }
     session.offset += hasher.bytes;
     session.hashedOffset = session.offset;
-    await this.saveState(session);
+    if (!last) await this.saveState(session);
   }
 
   /** The running hash, rebuilt from data[0, offset) when missing (after a restart or failure). */
   private async runningHash(session: Session): Promise<Hash> {
     if (session.hash && session.hashedOffset === session.offset) return session.hash;
     const data = this.paths.uploadData(session.uuid);
-    let size: number;
+    let size = 0;
     try {
       size = (await stat(data)).size;
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      // Killed after the bytes were committed but before the upload folder was removed.
-      await this.discard(session);
-      throw registryError('BLOB_UPLOAD_UNKNOWN', 'upload unknown');
+      if (session.offset > 0) {
+        // Killed after the bytes were committed but before the upload folder was removed.
+        await this.discard(session);
+        throw registryError('BLOB_UPLOAD_UNKNOWN', 'upload unknown');
+      }
+      // No chunk yet: the data file doesn't exist until the first one.
+      await writeFile(data, '');
     }
     if (size < session.offset) {
       await this.discard(session);
@@ -243,14 +255,30 @@ export class UploadStore {
 
   private async discard(session: Session): Promise<void> {
     this.sessions.delete(session.uuid);
-    await removeQuietly(this.paths.upload(session.uuid), true);
-    this.dirs.forget(this.paths.upload(session.uuid));
+    // Three syscalls instead of a recursive rm: this runs once per blob pushed.
+    await Promise.all([removeQuietly(this.paths.uploadData(session.uuid)), removeQuietly(this.paths.uploadState(session.uuid))]);
+    try {
+      await rmdir(this.paths.upload(session.uuid));
+    } catch (error) {
+      if (!isNotFound(error)) await removeQuietly(this.paths.upload(session.uuid), true);
+    }
   }
 }
 
 /** The `Range` header value for an upload holding `offset` bytes (distribution's convention). */
 export function rangeHeader(offset: number): string {
   return `0-${Math.max(offset - 1, 0)}`;
+}
+
+/** fsyncs a file (data only: its size is already right, its name is about to change). */
+async function syncFile(path: string, size: number): Promise<void> {
+  if (size === 0) await writeFile(path, '', { flag: 'a' });
+  const handle = await open(path, 'r+');
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
 }
 
 async function hashFile(path: string, algorithm: string, length: number): Promise<string> {
