@@ -6,9 +6,9 @@
  * with line and column in a raw editor and saved only once valid.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect, test } from './fixtures';
 import { DockerEnginePage } from './pages/docker-engine';
 import { createNetnsHost, startRegistryIn, type NetnsHost, type NetnsRegistry } from '../helpers/netns-host';
@@ -44,6 +44,7 @@ test.afterAll(async () => {
   await registry?.stop();
   testHost?.destroy();
   await dockerd?.stop();
+  if (configFile) rmSync(dirname(configFile), { recursive: true, force: true });
 });
 
 function dockerCli(args: string[]): { ok: boolean; output: string } {

@@ -7,6 +7,7 @@ import type { AppErrorData } from '../../../electron/api/contract';
 import type {
   DaemonConfigApplyResult,
   DaemonConfigPreview,
+  DaemonConfigRaw,
   DaemonConfigSnapshot,
   DaemonConfigVerifyResult,
   DaemonConfigWriteResult,
@@ -26,6 +27,8 @@ interface DaemonConfigState {
   snapshot: DaemonConfigSnapshot | undefined;
   /** Set when the file could not be read (DAEMON_CONFIG_INVALID carries the raw text in `raw`). */
   readError: AppErrorData | undefined;
+  /** The file's text and version when it does not parse, for the raw editor. */
+  raw: DaemonConfigRaw | undefined;
   preview: DaemonConfigPreview | undefined;
   pending: PendingChange | undefined;
   phase: SavePhase;
@@ -52,6 +55,7 @@ function expectation(change: PendingChange): { host?: string; mirror?: string; e
 export const useDaemonConfigStore = create<DaemonConfigState>((set, get) => ({
   snapshot: undefined,
   readError: undefined,
+  raw: undefined,
   preview: undefined,
   pending: undefined,
   phase: 'idle',
@@ -61,9 +65,11 @@ export const useDaemonConfigStore = create<DaemonConfigState>((set, get) => ({
   verified: undefined,
   async load() {
     try {
-      set({ snapshot: await api.call('daemonConfig.read', {}), readError: undefined });
+      set({ snapshot: await api.call('daemonConfig.read', {}), readError: undefined, raw: undefined });
     } catch (error) {
-      set({ snapshot: undefined, readError: errorData(error) });
+      const readError = errorData(error);
+      const raw = readError.code === 'DAEMON_CONFIG_INVALID' ? await api.call('daemonConfig.readRaw', {}).catch(() => undefined) : undefined;
+      set({ snapshot: undefined, readError, raw });
     }
   },
   async propose(change) {

@@ -13,7 +13,7 @@ import { SaveOutcome } from './SaveOutcome';
 import './docker-engine.css';
 
 export function DockerEngineView() {
-  const { snapshot, readError, error, load, propose } = useDaemonConfigStore();
+  const { snapshot, readError, raw, error, load, propose } = useDaemonConfigStore();
   const engine = useAppStore((state) => state.docker?.engine);
   useEffect(() => {
     void load();
@@ -47,8 +47,8 @@ export function DockerEngineView() {
         </div>
       )}
 
-      {readError && readError.code === 'DAEMON_CONFIG_INVALID' && <RawEditor error={readError} />}
-      {readError && readError.code !== 'DAEMON_CONFIG_INVALID' && (
+      {readError && raw && <RawEditor key={raw.version} error={readError} raw={raw} />}
+      {readError && !raw && (
         <div className="error-box" role="alert">
           <strong>{readError.message}</strong>
           {readError.hint && <div>{readError.hint}</div>}

@@ -4,13 +4,8 @@
  */
 import { useState } from 'react';
 import type { AppErrorData } from '../../../../electron/api/contract';
+import type { DaemonConfigRaw } from '../../../../electron/api/contract/daemon-config';
 import { useDaemonConfigStore } from '../../stores/daemon-config-store';
-
-/** The version token of a text, computed as the host does (SHA-256 of its UTF-8 bytes). */
-async function versionOf(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return `sha256:${[...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
-}
 
 function strictProblem(text: string): string | undefined {
   try {
@@ -22,9 +17,8 @@ function strictProblem(text: string): string | undefined {
   }
 }
 
-export function RawEditor({ error }: { error: AppErrorData }) {
-  const original = error.raw ?? '';
-  const [text, setText] = useState(original);
+export function RawEditor({ error, raw }: { error: AppErrorData; raw: DaemonConfigRaw }) {
+  const [text, setText] = useState(raw.text);
   const saveRaw = useDaemonConfigStore((state) => state.saveRaw);
   const phase = useDaemonConfigStore((state) => state.phase);
   const problem = strictProblem(text);
@@ -35,13 +29,14 @@ export function RawEditor({ error }: { error: AppErrorData }) {
       <label className="raw-label" htmlFor="daemon-json-raw">
         daemon.json as it is on disk
       </label>
+      <div className="muted mono">{raw.location.path}</div>
       <textarea id="daemon-json-raw" className="raw-text mono" spellCheck={false} value={text} onChange={(event) => setText(event.target.value)} rows={14} />
       <div className="review-actions">
         <button
           type="button"
           className="button primary"
           disabled={problem !== undefined || phase !== 'idle'}
-          onClick={() => void versionOf(original).then((baseVersion) => saveRaw(text, baseVersion))}
+          onClick={() => void saveRaw(text, raw.version)}
         >
           Save fixed file
         </button>
