@@ -107,7 +107,7 @@ export class RegistrySupervisor {
     const running = this.state === 'running' ? this.run : undefined;
     return {
       state: this.state,
-      url: running?.url,
+      url: running?.url === undefined ? undefined : localUrl(running.url),
       port: launch.port,
       host: launch.host,
       dataDir: launch.dataDir,
@@ -125,9 +125,18 @@ export class RegistrySupervisor {
    * as the fix.
    */
   async start(options: { port?: number } = {}): Promise<RegistryStatus> {
-    if (this.stopping) await this.stopping;
-    if (this.starting) return this.starting;
-    if (this.state === 'running') return this.status();
+    // Settle what is in flight first; each pass waits for a change, and the launch below starts
+    // without awaiting anything in between, so two callers can never spawn two processes.
+    for (;;) {
+      const samePort = options.port === undefined || options.port === this.launch?.port;
+      if (this.stopping) await this.stopping;
+      else if (this.starting && samePort) return this.starting; // a double click shares one start
+      else if (this.starting) await this.starting.catch(() => undefined);
+      else if (this.state === 'running' && samePort) return this.status();
+      // Asked for another port than the one it runs on: move it there rather than answer "running" elsewhere.
+      else if (this.state === 'running') await this.stop();
+      else break;
+    }
     this.cancelRestart();
     this.wanted = true;
     this.restarts = 0;
@@ -426,6 +435,14 @@ function exitsWithin(run: Run, ms: number): Promise<boolean> {
     run.exited.then(() => true),
     new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
   ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The URL to show and to push to. A registry bound to every interface reports `http://0.0.0.0:P`,
+ * which is not an address a client can use; on this machine it is reached on loopback.
+ */
+function localUrl(url: string): string {
+  return url.replace(/^http:\/\/(?:0\.0\.0\.0|\[::\])(?=:\d+$)/, 'http://127.0.0.1');
 }
 
 function exitDescription(code: number | null, signal: string | null): string {

@@ -273,6 +273,20 @@ describe('RegistrySupervisor with the real registry process', () => {
     expect(children).toHaveLength(1);
   });
 
+  it('moves a running registry when started on another port, and shares one start between double clicks', async () => {
+    const { supervisor, children } = await harness();
+    const [first, second] = await Promise.all([supervisor.start(), supervisor.start()]);
+    expect(second.startedAt).toBe(first.startedAt);
+    expect(children).toHaveLength(1);
+
+    const otherPort = await anyFreePort(HOST);
+    const moved = await supervisor.start({ port: otherPort });
+    expect(moved).toMatchObject({ state: 'running', port: otherPort, url: `http://${HOST}:${otherPort}` });
+    expect(children).toHaveLength(2);
+    expect(processAlive(children[0]!.pid!)).toBe(false);
+    expect(await apiVersion(moved.url!)).toBe('registry/2.0');
+  });
+
   it('escalates to SIGTERM and then SIGKILL when the process ignores shutdown', async () => {
     const { supervisor, children, logs } = await harness(stubbornRegistry({ neverReady: false }), {
       shutdownGraceMs: 300,
