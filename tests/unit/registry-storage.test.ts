@@ -1,0 +1,132 @@
+/**
+ * The storage layer in-process over real temp folders: concurrent commits of one blob, an upload
+ * resumed by a fresh storage instance (as after a restart), the sweep, tags replaced atomically, and
+ * garbage collection's protection of blobs a push relies on.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GarbageCollector } from '../../electron/registry/gc';
+import { type Digest, parseDigest } from '../../electron/registry/names';
+import { RegistryStorage } from '../../electron/registry/storage/registry-storage';
+
+const roots: string[] = [];
+afterEach(async () => {
+  for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
+});
+
+async function newStorage(options: ConstructorParameters<typeof RegistryStorage>[1] = {}, root?: string): Promise<RegistryStorage> {
+  const dir = root ?? (await mkdtemp(join(tmpdir(), 'berth-registry-unit-')));
+  if (!root) roots.push(dir);
+  const storage = new RegistryStorage(dir, options);
+  await storage.prepare();
+  return storage;
+}
+
+function digestOf(bytes: Buffer): Digest {
+  return parseDigest(`sha256:${createHash('sha256').update(bytes).digest('hex')}`);
+}
+
+async function upload(storage: RegistryStorage, name: string, bytes: Buffer): Promise<Digest> {
+  const { uuid } = await storage.uploads.create(name);
+  const digest = digestOf(bytes);
+  await storage.uploads.complete(name, uuid, digest, Readable.from([bytes]));
+  return digest;
+}
+
+describe('blobs and uploads', () => {
+  it('commits the same blob from many uploads at once, keeping one copy', async () => {
+    const storage = await newStorage();
+    const bytes = randomBytes(512 * 1024);
+    const digests = await Promise.all(Array.from({ length: 8 }, (_, i) => upload(storage, `repo${i % 3}`, bytes)));
+    expect(new Set(digests.map((d) => d.value)).size).toBe(1);
+    const digest = digests[0]!;
+    expect(await readdir(join(storage.paths.blobsRoot, 'sha256', digest.hex.slice(0, 2)))).toEqual([digest.hex]);
+    expect((await readFile(storage.paths.blob(digest))).equals(bytes)).toBe(true);
+    expect(await readdir(storage.paths.uploadsRoot)).toEqual([]);
+    expect(await storage.blobs.getTotals()).toEqual({ blobs: 1, bytes: bytes.length });
+  });
+
+  it('resumes an upload in a fresh instance by re-hashing the partial file, and truncates an unacknowledged tail', async () => {
+    const first = await newStorage();
+    const bytes = randomBytes(300_000);
+    const { uuid } = await first.uploads.create('resume/me');
+    await first.uploads.append('resume/me', uuid, Readable.from([bytes.subarray(0, 100_000)]), { start: 0 });
+
+    const second = await newStorage({}, first.paths.root);
+    expect(await second.uploads.status('resume/me', uuid)).toEqual({ uuid, offset: 100_000 });
+    await expect(second.uploads.append('resume/me', uuid, Readable.from([bytes.subarray(200_000)]), { start: 200_000 })).rejects.toMatchObject({ code: 'RANGE_INVALID' });
+    await expect(second.uploads.status('other/repo', uuid)).rejects.toMatchObject({ code: 'BLOB_UPLOAD_UNKNOWN' });
+    await second.uploads.append('resume/me', uuid, Readable.from([bytes.subarray(100_000, 200_000)]), { start: 100_000 });
+    await second.uploads.complete('resume/me', uuid, digestOf(bytes), Readable.from([bytes.subarray(200_000)]));
+    expect((await readFile(second.paths.blob(digestOf(bytes)))).equals(bytes)).toBe(true);
+  });
+
+  it('refuses a wrong digest, cancels the upload and keeps nothing', async () => {
+    const storage = await newStorage();
+    const { uuid } = await storage.uploads.create('wrong');
+    await expect(storage.uploads.complete('wrong', uuid, digestOf(Buffer.from('other')), Readable.from([Buffer.from('bytes')]))).rejects.toMatchObject({ code: 'DIGEST_INVALID' });
+    await expect(storage.uploads.status('wrong', uuid)).rejects.toMatchObject({ code: 'BLOB_UPLOAD_UNKNOWN' });
+    expect(await storage.blobs.getTotals()).toEqual({ blobs: 0, bytes: 0 });
+  });
+
+  it('verifies sha512 digests too', async () => {
+    const storage = await newStorage();
+    const bytes = randomBytes(1000);
+    const digest = parseDigest(`sha512:${createHash('sha512').update(bytes).digest('hex')}`);
+    const { uuid } = await storage.uploads.create('five/twelve');
+    await storage.uploads.complete('five/twelve', uuid, digest, Readable.from([bytes]));
+    expect(await storage.blobs.size(digest)).toBe(1000);
+  });
+
+  it('sweeps idle uploads', async () => {
+    const storage = await newStorage({ uploadMaxIdleMs: 0 });
+    await storage.uploads.create('idle');
+    expect(await storage.sweepUploads()).toBe(1);
+    expect(await readdir(storage.paths.uploadsRoot)).toEqual([]);
+  });
+});
+
+describe('tags', () => {
+  it('replaces a tag atomically under concurrent writers', async () => {
+    const storage = await newStorage();
+    const digests = Array.from({ length: 20 }, () => digestOf(randomBytes(8)));
+    await Promise.all(digests.map((digest) => storage.tags.set('t', 'latest', digest)));
+    const onDisk = (await readFile(storage.paths.tag('t', 'latest'), 'utf8')).trim();
+    expect(digests.map((d) => d.value)).toContain(onDisk);
+    expect((await storage.tags.get('t', 'latest'))?.value).toBe(onDisk);
+    expect(await readdir(storage.paths.tmpRoot)).toEqual([]);
+  });
+});
+
+describe('garbage collection', () => {
+  it('keeps blobs a push relies on within the grace period, frees them after', async () => {
+    const protectedStorage = await newStorage();
+    const pending = await upload(protectedStorage, 'gc/push', randomBytes(1000));
+    expect((await new GarbageCollector(protectedStorage).run(false)).digests).toEqual([]);
+    expect(await protectedStorage.blobs.size(pending)).toBe(1000);
+
+    const noGrace = await newStorage({ pendingGraceMs: 0 });
+    const abandoned = await upload(noGrace, 'gc/push', randomBytes(1000));
+    // GC never removes files newer than its start; make sure the blob is older.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const result = await new GarbageCollector(noGrace).run(false);
+    expect(result.digests).toEqual([abandoned.value]);
+    expect(await noGrace.blobs.size(abandoned)).toBeUndefined();
+    expect(await noGrace.repositories.hasLayer('gc/push', abandoned)).toBe(false);
+  });
+
+  it('keeps a blob touched while the collection runs', async () => {
+    const storage = await newStorage({ pendingGraceMs: 0 });
+    const blob = await upload(storage, 'gc/race', randomBytes(1000));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    storage.guard.beginCollection();
+    storage.guard.touch(blob.value);
+    expect(await storage.blobs.remove(blob)).toBeUndefined();
+    storage.guard.endCollection();
+    expect(await storage.blobs.size(blob)).toBe(1000);
+  });
+});
