@@ -1,19 +1,38 @@
-/** The main window: sidebar, the open view, the status bar and notices. */
+/** The main window: sidebar, the open view, the docked transfers panel, dialogs, the status bar and notices. */
 import { useMemo } from 'react';
+import { DOCKER_HUB_DOMAIN } from '../../electron/common/reference';
+import { DialogHost } from './components/dialogs/DialogHost';
+import { useDialogStore } from './components/dialogs/dialog-store';
 import { Notices } from './components/Notices';
 import { Sidebar, type SidebarRegistry } from './components/Sidebar';
 import { StatusBar } from './components/StatusBar';
 import { useAppStore } from './stores/app-store';
+import { connectRegistriesStore, useRegistriesStore } from './stores/registries-store';
 import { useRegistryStore } from './stores/registry-store';
+import { connectTransfersStore } from './stores/transfers-store';
 import { ImagesView } from './views/images/ImagesView';
 import { DockerEngineView } from './views/docker-engine/DockerEngineView';
 import { LocalRegistryView } from './views/local-registry/LocalRegistryView';
 import { RemoteRegistryView } from './views/registry/RemoteRegistryView';
+import { TransfersPanel } from './views/transfers/TransfersPanel';
+
+// The stores this window's views share; wired once, before the first render.
+connectTransfersStore();
+connectRegistriesStore();
+
+/** The Tag dialog's picker value for a sidebar registry. */
+function pickerValue(registry: SidebarRegistry): string {
+  if (registry.id === 'local') return 'local';
+  if (registry.id === DOCKER_HUB_DOMAIN) return DOCKER_HUB_DOMAIN;
+  return `saved:${registry.id}`;
+}
 
 export function App() {
   const view = useAppStore((state) => state.view);
   const localState = useRegistryStore((state) => state.status?.state);
   const localPort = useRegistryStore((state) => state.status?.port);
+  const saved = useRegistriesStore((state) => state.saved);
+  const showDialog = useDialogStore((state) => state.show);
   const registries = useMemo<SidebarRegistry[]>(
     () => [
       {
@@ -23,9 +42,12 @@ export function App() {
         state: localState === 'running' ? 'on' : 'off',
         ...(localState === 'running' && localPort ? { detail: `:${localPort}` } : {}),
       },
-      { id: 'docker.io', label: 'Docker Hub', view: { kind: 'registry', host: 'docker.io' } },
+      { id: DOCKER_HUB_DOMAIN, label: 'Docker Hub', view: { kind: 'registry', host: DOCKER_HUB_DOMAIN } },
+      ...saved
+        .filter((entry) => entry.host !== DOCKER_HUB_DOMAIN)
+        .map((entry) => ({ id: entry.host, label: entry.name, view: { kind: 'registry' as const, host: entry.host }, ...(entry.name !== entry.host ? { detail: entry.host } : {}) })),
     ],
-    [localState, localPort],
+    [localState, localPort, saved],
   );
 
   let content;
@@ -46,10 +68,17 @@ export function App() {
 
   return (
     <div className="app">
-      <Sidebar registries={registries} />
-      <main className="main">{content}</main>
+      <Sidebar
+        registries={registries}
+        onDropImage={(registry, image) => showDialog({ kind: 'tag', request: { source: image, registry: pickerValue(registry), intent: 'push' } })}
+      />
+      <main className="main">
+        <div className="main-content">{content}</div>
+        <TransfersPanel />
+      </main>
       <StatusBar />
       <Notices />
+      <DialogHost />
     </div>
   );
 }

@@ -1,5 +1,9 @@
-/** The sidebar: local images, the registries the user works with, and Docker Engine settings. */
+/**
+ * The sidebar: local images, the registries the user works with, and Docker Engine settings. A
+ * registry item is a drop target: dropping an image row on it opens the Tag dialog for that registry.
+ */
 import { useAppStore, type ViewId } from '../stores/app-store';
+import { useDialogStore } from './dialogs/dialog-store';
 
 export interface SidebarRegistry {
   id: string;
@@ -17,6 +21,7 @@ function sameView(a: ViewId, b: ViewId): boolean {
 export function Sidebar({ registries, onDropImage }: { registries: SidebarRegistry[]; onDropImage?: (registry: SidebarRegistry, image: string) => void }) {
   const view = useAppStore((state) => state.view);
   const setView = useAppStore((state) => state.setView);
+  const showDialog = useDialogStore((state) => state.show);
 
   const item = (id: string, label: string, target: ViewId, extra?: { detail?: string; state?: 'on' | 'off'; registry?: SidebarRegistry }) => (
     <li key={id}>
@@ -25,6 +30,7 @@ export function Sidebar({ registries, onDropImage }: { registries: SidebarRegist
         className={`nav-item${sameView(view, target) ? ' active' : ''}`}
         aria-current={sameView(view, target) ? 'page' : undefined}
         onClick={() => setView(target)}
+        title={extra?.registry && onDropImage ? 'Drop an image here to push it' : undefined}
         onDragOver={
           extra?.registry && onDropImage
             ? (event) => {
@@ -72,6 +78,12 @@ export function Sidebar({ registries, onDropImage }: { registries: SidebarRegist
             registry,
           }),
         )}
+        <li>
+          <button type="button" className="nav-item nav-add" onClick={() => showDialog({ kind: 'add-registry' })}>
+            <span aria-hidden="true">＋</span>
+            <span className="nav-label">Add registry…</span>
+          </button>
+        </li>
       </ul>
       <div className="nav-spacer" />
       <ul className="nav-list">{item('docker-engine', 'Docker Engine settings', { kind: 'docker-engine' })}</ul>

@@ -1,21 +1,61 @@
 /**
  * The local images, one row per image ID with all its names, filterable, virtualized so that 2,000
- * images scroll smoothly. Rows can be dragged onto a registry in the sidebar to push them.
+ * images scroll smoothly. Rows can be dragged onto a registry in the sidebar to push them; the
+ * keyboard equivalent is the row's "Push to…" action. Names that point at a registry get a Push button.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, type ReactNode } from 'react';
-import { registryHostOf } from '../../../../electron/common/reference';
+import { useMemo, useRef } from 'react';
+import { DOCKER_HUB_DOMAIN, registryHostOf } from '../../../../electron/common/reference';
+import { useDialogStore } from '../../components/dialogs/dialog-store';
 import { formatAge, formatBytes } from '../../format';
 import { groupImages, useImagesStore, type ImageGroup } from '../../stores/images-store';
+import { pushImage } from '../../stores/transfers-store';
+import '../../transfers.css';
 
 const ROW_HEIGHT = 56;
+const NAME_LINE_HEIGHT = 22;
+
+/** Rows grow with the number of names, so every tag (and its Push button) stays visible. */
+function rowHeight(group: ImageGroup | undefined): number {
+  return Math.max(ROW_HEIGHT, 14 + (group?.names.length ?? 1) * NAME_LINE_HEIGHT);
+}
 
 function registryLabel(name: string): string {
   const host = registryHostOf(name);
-  return host === undefined || host === 'docker.io' ? 'Docker Hub' : host;
+  return host === undefined || host === DOCKER_HUB_DOMAIN ? 'Docker Hub' : host;
 }
 
-export function ImagesView({ actions }: { actions?: (group: ImageGroup) => ReactNode }) {
+/** A name written with a registry host (`127.0.0.1:5000/app:1`) can be pushed as it is. */
+function namesARegistry(name: string): boolean {
+  const host = registryHostOf(name);
+  return host !== undefined && host !== DOCKER_HUB_DOMAIN;
+}
+
+function RowActions({ group }: { group: ImageGroup }) {
+  const show = useDialogStore((state) => state.show);
+  const source = group.names[0] ?? group.id;
+  const label = group.names[0] ?? group.shortId;
+  return (
+    <>
+      <button type="button" className="button small" aria-label={`Tag ${label}`} onClick={() => show({ kind: 'tag', request: { source, intent: 'tag' } })}>
+        Tag…
+      </button>
+      <button
+        type="button"
+        className="button small"
+        aria-label={`Push ${label} to…`}
+        onClick={() => show({ kind: 'tag', request: { source, intent: 'push' } })}
+      >
+        Push to…
+      </button>
+      <button type="button" className="button small danger" aria-label={`Remove ${label}`} onClick={() => show({ kind: 'remove', group })}>
+        Remove
+      </button>
+    </>
+  );
+}
+
+export function ImagesView() {
   const { images, loaded, error, filter, setFilter } = useImagesStore();
   const groups = useMemo(() => groupImages(images, filter), [images, filter]);
   const scroller = useRef<HTMLDivElement>(null);
@@ -23,7 +63,7 @@ export function ImagesView({ actions }: { actions?: (group: ImageGroup) => React
   const virtualizer = useVirtualizer({
     count: groups.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: (index) => rowHeight(groups[index]),
     overscan: 8,
   });
 
@@ -39,7 +79,7 @@ export function ImagesView({ actions }: { actions?: (group: ImageGroup) => React
         <input
           type="search"
           className="search"
-          placeholder="Filter by name or ID"
+          placeholder="Filter by name, registry or ID"
           aria-label="Filter images"
           value={filter}
           onChange={(event) => setFilter(event.target.value)}
@@ -82,7 +122,7 @@ export function ImagesView({ actions }: { actions?: (group: ImageGroup) => React
                     event.dataTransfer.setData('text/plain', primary);
                     event.dataTransfer.effectAllowed = 'copy';
                   }}
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}
                 >
                   <span role="cell" className="col-name">
                     {group.names.length === 0 ? (
@@ -90,8 +130,15 @@ export function ImagesView({ actions }: { actions?: (group: ImageGroup) => React
                     ) : (
                       group.names.map((name) => (
                         <span key={name} className="image-name">
-                          {name}
+                          <span className="image-name-text" title={name}>
+                            {name}
+                          </span>
                           <span className="registry-badge">{registryLabel(name)}</span>
+                          {namesARegistry(name) && (
+                            <button type="button" className="inline-push" aria-label={`Push ${name}`} onClick={() => void pushImage(name)}>
+                              Push
+                            </button>
+                          )}
                         </span>
                       ))
                     )}
@@ -99,7 +146,9 @@ export function ImagesView({ actions }: { actions?: (group: ImageGroup) => React
                   <span role="cell" className="col-id mono">{group.shortId}</span>
                   <span role="cell" className="col-size">{formatBytes(group.size)}</span>
                   <span role="cell" className="col-created">{formatAge(group.created)}</span>
-                  <span role="cell" className="col-actions">{actions?.(group)}</span>
+                  <span role="cell" className="col-actions">
+                    <RowActions group={group} />
+                  </span>
                 </div>
               );
             })}

@@ -1,6 +1,115 @@
-/** A registry other than the local one (Docker Hub, a company registry): log in, pull by name. */
-import { PlaceholderView } from '../PlaceholderView';
+/**
+ * A registry other than the local one (Docker Hub, a company registry): log in, and pull an image by
+ * name. A name typed without a registry host is taken to mean this registry; the full name Docker
+ * will use is shown before pulling.
+ */
+import { useState, type FormEvent } from 'react';
+import { DOCKER_HUB_DOMAIN, normalizeRegistryHost, parseReference } from '../../../../electron/common/reference';
+import { useDialogStore } from '../../components/dialogs/dialog-store';
+import { useAppStore } from '../../stores/app-store';
+import { loggedInUser, useRegistriesStore } from '../../stores/registries-store';
+import { pullImage } from '../../stores/transfers-store';
+import '../../transfers.css';
+
+/** The reference to pull: the typed name, on this registry unless it names a registry itself. */
+export function pullReference(host: string, typed: string): ReturnType<typeof parseReference> {
+  const text = typed.trim();
+  if (host === DOCKER_HUB_DOMAIN) return parseReference(text);
+  const first = text.split('/')[0] ?? '';
+  const namesRegistry = text.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  return parseReference(namesRegistry ? text : `${host}/${text}`);
+}
 
 export function RemoteRegistryView({ host }: { host: string }) {
-  return <PlaceholderView title={host === 'docker.io' ? 'Docker Hub' : host} text="Log in, and pull images by name." />;
+  const logins = useRegistriesStore((state) => state.logins);
+  const saved = useRegistriesStore((state) => state.saved);
+  const removeRegistry = useRegistriesStore((state) => state.remove);
+  const showDialog = useDialogStore((state) => state.show);
+  const setView = useAppStore((state) => state.setView);
+  const [name, setName] = useState('');
+  const [starting, setStarting] = useState(false);
+  const user = loggedInUser(logins, host);
+  const normalizedHost = normalizeRegistryHost(host);
+  const title = normalizedHost === DOCKER_HUB_DOMAIN ? 'Docker Hub' : (saved.find((entry) => entry.host === normalizedHost)?.name ?? host);
+  const parsed = name.trim() === '' ? undefined : pullReference(normalizedHost, name);
+  const isSaved = saved.some((entry) => entry.host === normalizedHost);
+
+  const pull = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!parsed?.ok) return;
+    setStarting(true);
+    const id = await pullImage(parsed.ref.normalized);
+    setStarting(false);
+    if (id !== undefined) setName('');
+  };
+
+  return (
+    <section className="view registry-view" aria-labelledby="registry-title">
+      <header className="view-header">
+        <div>
+          <h1 id="registry-title">{title}</h1>
+          <p className="view-subtitle mono">{normalizedHost}</p>
+        </div>
+        {isSaved && (
+          <button
+            type="button"
+            className="button small"
+            onClick={() => {
+              void removeRegistry(normalizedHost).then(() => setView({ kind: 'images' }));
+            }}
+          >
+            Remove from sidebar
+          </button>
+        )}
+      </header>
+      <div className="cards">
+        <section className="card" aria-labelledby="registry-login-title">
+          <h2 id="registry-login-title">Account</h2>
+          {user ? (
+            <p>
+              Logged in as <strong>{user}</strong> for this session. Pushes and pulls to {title} use this login.
+            </p>
+          ) : (
+            <p className="muted">Not logged in. Public images can be pulled without a login; pushing needs one.</p>
+          )}
+          <button type="button" className="button" onClick={() => showDialog({ kind: 'login', registry: normalizedHost })}>
+            {user ? 'Log in as someone else…' : 'Log in…'}
+          </button>
+        </section>
+        <section className="card" aria-labelledby="registry-pull-title">
+          <h2 id="registry-pull-title">Pull an image</h2>
+          <form className="pull-form" onSubmit={(event) => void pull(event)}>
+            <label htmlFor="pull-name">Image name</label>
+            <div className="pull-row">
+              <input
+                id="pull-name"
+                className="text-input"
+                placeholder={normalizedHost === DOCKER_HUB_DOMAIN ? 'nginx, or user/app:1.0' : 'team/app:1.0'}
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+                aria-invalid={parsed && !parsed.ok ? true : undefined}
+                aria-describedby="pull-name-help"
+                spellCheck={false}
+              />
+              <button type="submit" className="button primary" disabled={!parsed?.ok || starting}>
+                {starting ? 'Starting…' : 'Pull'}
+              </button>
+            </div>
+            <p id="pull-name-help" className="field-help">
+              {parsed === undefined
+                ? 'A repository and optional :tag or @digest. Without a tag Docker pulls :latest.'
+                : parsed.ok
+                  ? `Docker pulls ${parsed.ref.normalized}`
+                  : ''}
+            </p>
+            {parsed && !parsed.ok && (
+              <p className="field-error" role="alert">
+                {parsed.reason}
+              </p>
+            )}
+          </form>
+        </section>
+      </div>
+    </section>
+  );
 }

@@ -1,0 +1,223 @@
+/**
+ * An error a beginner can act on: Docker's (or the registry's) raw message stays visible, under it
+ * what happened in plain words, and the fix as one button — add the registry to Docker's insecure
+ * registries (write daemon.json, reload, verify) and retry; log in and retry; where to put a CA
+ * certificate; start the local registry; or simply retry.
+ */
+import { useState } from 'react';
+import type { AppErrorData, FixAction } from '../../../electron/api/contract';
+import type { DaemonConfigApplyResult } from '../../../electron/api/contract/daemon-config';
+import { api, errorData } from '../api/client';
+import { useAppStore } from '../stores/app-store';
+import { useRegistryStore } from '../stores/registry-store';
+import { useDialogStore } from './dialogs/dialog-store';
+import './../transfers.css';
+
+type Step = { text: string; state: 'running' | 'done' | 'failed' };
+
+/** Add a host to insecure registries, make Docker reload, and check Docker now accepts it. */
+async function addInsecureRegistry(host: string, report: (steps: Step[]) => void): Promise<DaemonConfigApplyResult | undefined> {
+  const steps: Step[] = [];
+  const step = async <T,>(text: string, work: () => Promise<T>): Promise<T> => {
+    steps.push({ text, state: 'running' });
+    report([...steps]);
+    try {
+      const result = await work();
+      steps[steps.length - 1] = { text, state: 'done' };
+      report([...steps]);
+      return result;
+    } catch (error) {
+      steps[steps.length - 1] = { text, state: 'failed' };
+      report([...steps]);
+      throw error;
+    }
+  };
+  const current = await step("Reading Docker's daemon.json", () => api.call('daemonConfig.read', {}));
+  if (!current.insecureRegistries.includes(host)) {
+    await step(`Adding ${host} to insecure-registries`, () =>
+      api.call('daemonConfig.update', { addInsecureRegistries: [host], baseVersion: current.version, confirm: true }),
+    );
+  }
+  const applied = await step('Asking Docker to reload its settings', () => api.call('daemonConfig.apply', {}));
+  if (applied.method === 'manual') return applied;
+  const verified = await step(`Checking that Docker now accepts ${host}`, () =>
+    api.call('daemonConfig.verify', { host, expect: 'present', timeoutMs: 15_000 }),
+  );
+  if (!verified.ok) throw new Error(verified.message);
+  return undefined;
+}
+
+function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
+  const [steps, setSteps] = useState<Step[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<AppErrorData | undefined>(undefined);
+  const [manual, setManual] = useState<DaemonConfigApplyResult | undefined>(undefined);
+  const [showCerts, setShowCerts] = useState(false);
+  const showDialog = useDialogStore((state) => state.show);
+  const startRegistry = useRegistryStore((state) => state.start);
+  const setView = useAppStore((state) => state.setView);
+
+  switch (fix.kind) {
+    case 'addInsecureRegistry':
+      return (
+        <div className="fix">
+          <button
+            type="button"
+            className="button primary"
+            disabled={busy}
+            onClick={() => {
+              setBusy(true);
+              setProblem(undefined);
+              setManual(undefined);
+              addInsecureRegistry(fix.host, setSteps)
+                .then((needsManual) => {
+                  if (needsManual) setManual(needsManual);
+                  else onRetry?.();
+                })
+                .catch((error: unknown) => setProblem(errorData(error)))
+                .finally(() => setBusy(false));
+            }}
+          >
+            {onRetry ? `Add ${fix.host} to insecure registries and retry` : `Add ${fix.host} to insecure registries`}
+          </button>
+          {steps.length > 0 && (
+            <ol className="fix-steps" aria-label="What Berth is doing">
+              {steps.map((entry) => (
+                <li key={entry.text} className={entry.state}>
+                  {entry.state === 'done' ? '✓ ' : entry.state === 'failed' ? '✗ ' : '… '}
+                  {entry.text}
+                </li>
+              ))}
+            </ol>
+          )}
+          {manual && (
+            <div className="fix-manual">
+              <p>{manual.message}</p>
+              <ol>
+                {manual.steps.map((text) => (
+                  <li key={text}>{text}</li>
+                ))}
+              </ol>
+              {manual.command && <pre className="raw">{manual.command}</pre>}
+              {onRetry && (
+                <button type="button" className="button" onClick={onRetry}>
+                  Docker restarted — retry
+                </button>
+              )}
+            </div>
+          )}
+          {problem && <ErrorWithFix error={problem} />}
+        </div>
+      );
+    case 'login':
+      return (
+        <div className="fix">
+          <button
+            type="button"
+            className="button primary"
+            onClick={() => showDialog({ kind: 'login', registry: fix.registry, ...(onRetry ? { onLoggedIn: onRetry } : {}) })}
+          >
+            Log in to {fix.registry}
+            {onRetry ? ' and retry' : ''}
+          </button>
+        </div>
+      );
+    case 'showCertsHelp':
+      return (
+        <div className="fix">
+          <button type="button" className="button" aria-expanded={showCerts} onClick={() => setShowCerts(!showCerts)}>
+            Where Docker looks for the certificate
+          </button>
+          {showCerts && (
+            <div className="fix-manual">
+              <p>
+                Docker trusts a registry&apos;s certificate when the certificate of the authority that signed it (the CA) is saved as{' '}
+                <span className="mono">ca.crt</span> in a folder named after the registry:
+              </p>
+              <pre className="raw">{`${fix.certsDir.replace(/\/$/, '')}/ca.crt`}</pre>
+              <p>
+                The folder is <span className="mono">certs.d/{fix.host}</span> — host and port exactly as in the image name. Ask the
+                registry&apos;s owner for the CA file; no restart is needed, Docker reads it on the next push or pull.
+              </p>
+              {onRetry && (
+                <button type="button" className="button" onClick={onRetry}>
+                  Retry
+                </button>
+              )}
+            </div>
+          )}
+        </div>
+      );
+    case 'startRegistry':
+      return (
+        <div className="fix">
+          <button
+            type="button"
+            className="button primary"
+            disabled={busy}
+            onClick={() => {
+              setBusy(true);
+              void startRegistry()
+                .then(() => {
+                  if (useRegistryStore.getState().status?.state === 'running') onRetry?.();
+                })
+                .finally(() => setBusy(false));
+            }}
+          >
+            Start the local registry{onRetry ? ' and retry' : ''}
+          </button>
+        </div>
+      );
+    case 'openDaemonConfig':
+      return (
+        <div className="fix">
+          <button type="button" className="button" onClick={() => setView({ kind: 'docker-engine' })}>
+            Open Docker Engine settings
+          </button>
+        </div>
+      );
+    case 'retry':
+      return onRetry ? (
+        <div className="fix">
+          <button type="button" className="button primary" onClick={onRetry}>
+            Retry
+          </button>
+        </div>
+      ) : null;
+    case 'useNextFreePort':
+      return null;
+  }
+}
+
+/** The error box; `onRetry` runs the failed work again after a fix (or on "Retry"). */
+export function ErrorWithFix({ error, onRetry, title }: { error: AppErrorData; onRetry?: () => void; title?: string }) {
+  return (
+    <div className="error-box error-with-fix" role="alert" aria-label={title ?? 'Error'}>
+      {title && <strong className="error-title">{title}</strong>}
+      {error.raw && error.raw !== error.message ? (
+        <>
+          <p className="raw-label">Docker said:</p>
+          <pre className="raw raw-first" aria-label="Docker's message">
+            {error.raw}
+          </pre>
+          <p className="error-plain">{error.message}</p>
+        </>
+      ) : (
+        <p className="error-plain">
+          <strong>{error.message}</strong>
+        </p>
+      )}
+      {error.hint && <p className="error-hint">{error.hint}</p>}
+      {error.issues && error.issues.length > 0 && (
+        <ul className="error-issues">
+          {error.issues.map((issue) => (
+            <li key={`${issue.path}:${issue.message}`}>
+              {issue.path ? <span className="mono">{issue.path}</span> : null} {issue.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {error.fix ? <FixButton fix={error.fix} {...(onRetry ? { onRetry } : {})} /> : onRetry && error.code !== 'NAME_INVALID' ? <FixButton fix={{ kind: 'retry' }} onRetry={onRetry} /> : null}
+    </div>
+  );
+}

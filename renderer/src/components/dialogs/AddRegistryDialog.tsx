@@ -1,0 +1,79 @@
+/** Save another registry (a company's, a friend's) so it shows in the sidebar and the Tag dialog. */
+import { useState } from 'react';
+import type { AppErrorData } from '../../../../electron/api/contract';
+import { parseReference } from '../../../../electron/common/reference';
+import { useRegistriesStore } from '../../stores/registries-store';
+import { useAppStore } from '../../stores/app-store';
+import { ErrorWithFix } from '../ErrorWithFix';
+import { Dialog } from './Dialog';
+
+/** Why `host` is not a registry host Docker accepts, or undefined when it is. */
+export function registryHostProblem(host: string): string | undefined {
+  const trimmed = host.trim();
+  if (trimmed === '') return 'type the registry host, e.g. registry.example.com or 192.168.1.20:5000';
+  const parsed = parseReference(`${trimmed}/x`);
+  if (!parsed.ok) return parsed.reason;
+  if (parsed.ref.domain !== trimmed.toLowerCase() && parsed.ref.domain !== trimmed) {
+    return `'${trimmed}' is not a host name: a registry host has a '.', a ':port', or is localhost`;
+  }
+  return undefined;
+}
+
+export function AddRegistryDialog({ onClose }: { onClose: () => void }) {
+  const add = useRegistriesStore((state) => state.add);
+  const setView = useAppStore((state) => state.setView);
+  const [host, setHost] = useState('');
+  const [name, setName] = useState('');
+  const [failure, setFailure] = useState<AppErrorData | undefined>(undefined);
+  const problem = host === '' ? undefined : registryHostProblem(host);
+  const save = async () => {
+    if (registryHostProblem(host)) return;
+    const error = await add(host.trim(), name);
+    if (error) {
+      setFailure(error);
+      return;
+    }
+    onClose();
+    setView({ kind: 'registry', host: host.trim().toLowerCase() });
+  };
+  return (
+    <Dialog
+      title="Add a registry"
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" className="button primary" disabled={host === '' || problem !== undefined} onClick={() => void save()}>
+            Add
+          </button>
+        </>
+      }
+    >
+      <div className="field">
+        <label htmlFor="registry-host">Registry host</label>
+        <input
+          id="registry-host"
+          className="text-input"
+          placeholder="registry.example.com:5000"
+          value={host}
+          onChange={(event) => setHost(event.target.value)}
+          aria-invalid={problem ? true : undefined}
+          spellCheck={false}
+        />
+        <p className="field-help">The part before the first / of an image name on that registry, with its port if it has one.</p>
+        {problem && (
+          <p className="field-error" role="alert">
+            {problem}
+          </p>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor="registry-name">Name in the sidebar</label>
+        <input id="registry-name" className="text-input" placeholder="optional, e.g. Work" value={name} onChange={(event) => setName(event.target.value)} />
+      </div>
+      {failure && <ErrorWithFix error={failure} />}
+    </Dialog>
+  );
+}

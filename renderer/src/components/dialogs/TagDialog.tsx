@@ -1,0 +1,261 @@
+/**
+ * The Tag dialog: builds `[registry]/[namespace]/[repository]:[tag]` from labelled parts, each with a
+ * one-line explanation, shows the full name live and how Docker normalises it, and puts Docker's
+ * grammar's exact reason under the field it is about. "Tag and push" tags, then starts the push.
+ */
+import { useMemo, useState, type FormEvent } from 'react';
+import type { AppErrorData } from '../../../../electron/api/contract';
+import { buildReference, DEFAULT_TAG, DOCKER_HUB_DOMAIN, parseReference } from '../../../../electron/common/reference';
+import { api, errorData } from '../../api/client';
+import { useAppStore } from '../../stores/app-store';
+import { useRegistriesStore } from '../../stores/registries-store';
+import { useRegistryStore } from '../../stores/registry-store';
+import { pushImage } from '../../stores/transfers-store';
+import { ErrorWithFix } from '../ErrorWithFix';
+import { Dialog } from './Dialog';
+import type { TagDialogRequest } from './dialog-store';
+import { choiceForHost, OTHER_REGISTRY, registryChoices } from './registry-choices';
+
+type Field = 'registry' | 'namespace' | 'repository' | 'tag';
+
+interface Prefill {
+  registry: string;
+  otherHost: string;
+  namespace: string;
+  repository: string;
+  tag: string;
+}
+
+/** Split the source name into the dialog's fields (an image ID gives empty fields). */
+function prefillFrom(source: string): Omit<Prefill, 'registry' | 'otherHost'> & { host: string | undefined } {
+  const parsed = parseReference(source);
+  if (!parsed.ok) return { host: undefined, namespace: '', repository: '', tag: DEFAULT_TAG };
+  const components = parsed.ref.path.split('/');
+  const repository = components.pop() ?? '';
+  let namespace = components.join('/');
+  if (parsed.ref.domain === DOCKER_HUB_DOMAIN && namespace === 'library') namespace = '';
+  return { host: parsed.ref.domain, namespace, repository, tag: parsed.ref.tag ?? DEFAULT_TAG };
+}
+
+export function TagDialog({ request, onClose }: { request: TagDialogRequest; onClose: () => void }) {
+  const localStatus = useRegistryStore((state) => state.status);
+  const saved = useRegistriesStore((state) => state.saved);
+  const logins = useRegistriesStore((state) => state.logins);
+  const notify = useAppStore((state) => state.notify);
+  const choices = useMemo(
+    () =>
+      registryChoices({
+        localPort: localStatus?.port,
+        localRunning: localStatus?.state === 'running',
+        saved,
+        logins,
+      }),
+    [localStatus?.port, localStatus?.state, saved, logins],
+  );
+
+  const [fields, setFields] = useState<Prefill>(() => {
+    const from = prefillFrom(request.source);
+    let registry = request.registry ?? (from.host !== undefined && from.host !== DOCKER_HUB_DOMAIN ? choiceForHost(choices, from.host) : 'local');
+    if (!choices.some((choice) => choice.value === registry)) registry = choices[0]?.value ?? OTHER_REGISTRY;
+    const choice = choices.find((entry) => entry.value === registry);
+    const otherHost = registry === OTHER_REGISTRY && from.host !== undefined && from.host !== DOCKER_HUB_DOMAIN ? from.host : '';
+    return { registry, otherHost, namespace: choice?.namespace ?? from.namespace, repository: from.repository, tag: from.tag };
+  });
+  const [busy, setBusy] = useState<'tag' | 'push' | undefined>(undefined);
+  const [failure, setFailure] = useState<AppErrorData | undefined>(undefined);
+
+  const choice = choices.find((entry) => entry.value === fields.registry) ?? choices[choices.length - 1]!;
+  const host = choice.value === OTHER_REGISTRY ? fields.otherHost.trim() : choice.host;
+
+  const validation = useMemo(() => {
+    const errors: Partial<Record<Field, string>> = {};
+    if (choice.value === OTHER_REGISTRY && host === '') errors.registry = 'type the registry host, e.g. registry.example.com:5000';
+    const result = buildReference({ registry: host || DOCKER_HUB_DOMAIN, namespace: fields.namespace, repository: fields.repository, tag: fields.tag });
+    if (!result.ok) {
+      let field: Field = result.part === 'domain' ? 'registry' : result.part === 'tag' ? 'tag' : 'repository';
+      if (result.part === 'path' && fields.namespace.trim() !== '') {
+        const namespaceOnly = buildReference({ registry: host || DOCKER_HUB_DOMAIN, namespace: fields.namespace, repository: 'x' });
+        if (!namespaceOnly.ok && namespaceOnly.part === 'path') field = 'namespace';
+      }
+      errors[field] ??= result.reason;
+    }
+    return { errors, reference: result.ok && Object.keys(errors).length === 0 ? result.ref : undefined };
+  }, [choice.value, host, fields.namespace, fields.repository, fields.tag]);
+
+  const set = (field: keyof Prefill, value: string) => {
+    setFailure(undefined);
+    setFields((previous) => {
+      const next = { ...previous, [field]: value };
+      if (field === 'registry') {
+        const picked = choices.find((entry) => entry.value === value);
+        if (picked?.namespace) next.namespace = picked.namespace;
+      }
+      return next;
+    });
+  };
+
+  const submit = async (intent: 'tag' | 'push') => {
+    const reference = validation.reference;
+    if (!reference) return;
+    setBusy(intent);
+    setFailure(undefined);
+    try {
+      const { target } = await api.call('images.tag', { source: request.source, target: reference.normalized });
+      if (intent === 'push') {
+        await pushImage(target);
+      } else {
+        notify({ level: 'success', title: `Tagged ${reference.familiar}`, detail: `Docker calls it ${reference.normalized}.` });
+      }
+      onClose();
+    } catch (error) {
+      setFailure(errorData(error));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const primary = request.intent;
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void submit(primary);
+  };
+  const reference = validation.reference;
+  const hubOfficial = reference?.domain === DOCKER_HUB_DOMAIN && reference.path.startsWith('library/');
+  const fieldProps = (field: Field) => ({
+    'aria-invalid': validation.errors[field] ? true : undefined,
+    'aria-describedby': `tag-${field}-help${validation.errors[field] ? ` tag-${field}-error` : ''}`,
+  });
+  const fieldError = (field: Field) =>
+    validation.errors[field] && (
+      <p id={`tag-${field}-error`} className="field-error" role="alert">
+        {validation.errors[field]}
+      </p>
+    );
+
+  return (
+    <Dialog
+      title={primary === 'push' ? 'Push to a registry' : 'Tag image'}
+      onClose={onClose}
+      wide
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className={`button${primary === 'tag' ? ' primary' : ''}`}
+            disabled={!reference || busy !== undefined}
+            onClick={() => void submit('tag')}
+          >
+            {busy === 'tag' ? 'Tagging…' : 'Tag'}
+          </button>
+          <button
+            type="button"
+            className={`button${primary === 'push' ? ' primary' : ''}`}
+            disabled={!reference || busy !== undefined}
+            onClick={() => void submit('push')}
+          >
+            {busy === 'push' ? 'Starting push…' : 'Tag and push'}
+          </button>
+        </>
+      }
+    >
+      <form className="tag-form" onSubmit={onSubmit} aria-label="New name">
+        <p className="dialog-intro">
+          Give <strong className="mono">{request.source}</strong> a name that says where it goes. A name is{' '}
+          <span className="mono">registry/namespace/repository:tag</span>.
+        </p>
+        <div className="field">
+          <label htmlFor="tag-registry">Registry</label>
+          <select id="tag-registry" value={fields.registry} onChange={(event) => set('registry', event.target.value)} {...fieldProps('registry')}>
+            {choices.map((entry) => (
+              <option key={entry.value} value={entry.value}>
+                {entry.label}
+              </option>
+            ))}
+          </select>
+          {choice.value === OTHER_REGISTRY && (
+            <input
+              aria-label="Registry host"
+              className="text-input"
+              placeholder="registry.example.com:5000"
+              value={fields.otherHost}
+              onChange={(event) => set('otherHost', event.target.value)}
+              spellCheck={false}
+            />
+          )}
+          <p id="tag-registry-help" className="field-help">
+            {choice.explanation}
+          </p>
+          {fieldError('registry')}
+        </div>
+        <div className="field">
+          <label htmlFor="tag-namespace">Namespace</label>
+          <input
+            id="tag-namespace"
+            className="text-input"
+            value={fields.namespace}
+            placeholder={choice.host === DOCKER_HUB_DOMAIN ? 'your Docker ID' : 'optional, e.g. team'}
+            onChange={(event) => set('namespace', event.target.value)}
+            spellCheck={false}
+            {...fieldProps('namespace')}
+          />
+          <p id="tag-namespace-help" className="field-help">
+            Optional folder for your images: a user or team name. Lowercase, parts separated by /.
+          </p>
+          {fieldError('namespace')}
+        </div>
+        <div className="field-row">
+          <div className="field grow">
+            <label htmlFor="tag-repository">Repository</label>
+            <input
+              id="tag-repository"
+              className="text-input"
+              value={fields.repository}
+              placeholder="myapp"
+              onChange={(event) => set('repository', event.target.value)}
+              spellCheck={false}
+              {...fieldProps('repository')}
+            />
+            <p id="tag-repository-help" className="field-help">
+              The image&apos;s name: lowercase letters, digits, and . _ - between them.
+            </p>
+            {fieldError('repository')}
+          </div>
+          <div className="field tag-field">
+            <label htmlFor="tag-tag">Tag</label>
+            <input
+              id="tag-tag"
+              className="text-input"
+              value={fields.tag}
+              placeholder={DEFAULT_TAG}
+              onChange={(event) => set('tag', event.target.value)}
+              spellCheck={false}
+              {...fieldProps('tag')}
+            />
+            <p id="tag-tag-help" className="field-help">
+              Which version, e.g. 1.0 or latest; up to 128 of A–Z a–z 0–9 _ . -
+            </p>
+            {fieldError('tag')}
+          </div>
+        </div>
+        <div className="full-name" aria-live="polite">
+          <span className="full-name-label">Full name</span>
+          <output aria-label="Full name" className="mono full-name-value">
+            {reference ? reference.familiar : '—'}
+          </output>
+          {reference && (
+            <p className="field-help">
+              Docker stores it as <span className="mono">{reference.normalized}</span>
+              {reference.tag === undefined ? ` (no tag means :${DEFAULT_TAG})` : ''}.
+              {hubOfficial && ' Without a namespace Docker Hub means library/, where only official images live; add your Docker ID to push.'}
+            </p>
+          )}
+        </div>
+        {failure && <ErrorWithFix error={failure} />}
+        <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,34 @@
+/**
+ * Which dialog is open, so any view (a row action, a drop on the sidebar, an error's fix button) can
+ * open one and the App renders it once, above everything.
+ */
+import { create } from 'zustand';
+import type { ImageGroup } from '../../stores/images-store';
+
+/** What the Tag dialog starts with. `registry` is a picker value (see registry-choices.ts). */
+export interface TagDialogRequest {
+  /** The local image to tag: one of its names, or its ID. */
+  source: string;
+  /** Preselected registry picker value, e.g. 'local' or 'docker.io'. */
+  registry?: string;
+  /** 'push' makes "Tag and push" the primary button (Push to…, drag and drop). */
+  intent: 'tag' | 'push';
+}
+
+export type OpenDialog =
+  | { kind: 'tag'; request: TagDialogRequest }
+  | { kind: 'remove'; group: ImageGroup }
+  | { kind: 'login'; registry: string; onLoggedIn?: () => void }
+  | { kind: 'add-registry' };
+
+interface DialogState {
+  open: OpenDialog | undefined;
+  show: (dialog: OpenDialog) => void;
+  close: () => void;
+}
+
+export const useDialogStore = create<DialogState>((set) => ({
+  open: undefined,
+  show: (dialog) => set({ open: dialog }),
+  close: () => set({ open: undefined }),
+}));

@@ -1,0 +1,145 @@
+/**
+ * Pushes and pulls as the UI sees them: whole snapshots by transfer id (so a view that remounts shows
+ * exactly what it showed), loaded from `transfers.list` at start and kept live by `transfers.progress`
+ * events, coalesced to one store update per animation frame however many events arrive.
+ */
+import { create } from 'zustand';
+import type { AppErrorData } from '../../../electron/api/contract';
+import type { TransferKind, TransferSnapshot } from '../../../electron/api/contract/transfers';
+import { shortDigest } from '../format';
+import { api, errorData } from '../api/client';
+import { useAppStore } from './app-store';
+import {
+  applySnapshots,
+  emptyTransfers,
+  isFinished,
+  removeTransfer,
+  SnapshotBatcher,
+  type TransfersData,
+} from '../views/transfers/transfer-updates';
+
+interface TransfersState extends TransfersData {
+  /** Whether the docked panel shows its transfers or only its header. */
+  expanded: boolean;
+  /** A push or pull that could not even start (bad name, Docker gone). */
+  startError: { kind: TransferKind; reference: string; error: AppErrorData } | undefined;
+  setExpanded: (expanded: boolean) => void;
+  /** Start a push; answers the transfer id, or undefined when it could not start (see startError). */
+  push: (reference: string) => Promise<string | undefined>;
+  /** Start a pull; answers the transfer id, or undefined when it could not start. */
+  pull: (reference: string) => Promise<string | undefined>;
+  cancel: (id: string) => Promise<void>;
+  dismiss: (id: string) => Promise<void>;
+  /** Run the same push or pull again (after a fix), replacing the failed one in the list. */
+  retry: (id: string) => Promise<string | undefined>;
+  clearStartError: () => void;
+}
+
+/** Ids the user dismissed: late events for them are ignored. */
+const forgotten = new Set<string>();
+
+export const useTransfersStore = create<TransfersState>((set, get) => {
+  const start = async (kind: TransferKind, reference: string): Promise<string | undefined> => {
+    set({ startError: undefined, expanded: true });
+    try {
+      const { id } = await api.call(kind === 'push' ? 'transfers.push' : 'transfers.pull', { reference });
+      return id;
+    } catch (error) {
+      set({ startError: { kind, reference, error: errorData(error) } });
+      return undefined;
+    }
+  };
+  return {
+    ...emptyTransfers,
+    expanded: true,
+    startError: undefined,
+    setExpanded: (expanded) => set({ expanded }),
+    push: (reference) => start('push', reference),
+    pull: (reference) => start('pull', reference),
+    async cancel(id) {
+      try {
+        await api.call('transfers.cancel', { id });
+      } catch (error) {
+        useAppStore.getState().notify({ level: 'error', title: 'Could not cancel', detail: errorData(error).message });
+      }
+    },
+    async dismiss(id) {
+      forgotten.add(id);
+      set((state) => removeTransfer(state, id));
+      try {
+        await api.call('transfers.dismiss', { id });
+      } catch {
+        // Already gone on the host (it keeps a bounded history); nothing to tell the user.
+      }
+    },
+    async retry(id) {
+      const previous = get().byId[id];
+      if (previous === undefined) return undefined;
+      const next = await start(previous.kind, previous.reference);
+      if (next !== undefined && isFinished(previous)) await get().dismiss(id);
+      return next;
+    },
+    clearStartError: () => set({ startError: undefined }),
+  };
+});
+
+/**
+ * Pull an image by reference and show it in the transfers panel; for other views (the local
+ * registry's repository list). Answers the transfer id, or undefined if it could not start.
+ */
+export function pullImage(reference: string): Promise<string | undefined> {
+  return useTransfersStore.getState().pull(reference);
+}
+
+/** Push a local image to the registry its name points at. */
+export function pushImage(reference: string): Promise<string | undefined> {
+  return useTransfersStore.getState().push(reference);
+}
+
+function announce(snapshot: TransferSnapshot): void {
+  const verb = snapshot.kind === 'push' ? 'Pushed' : 'Pulled';
+  const notify = useAppStore.getState().notify;
+  if (snapshot.state === 'succeeded') {
+    notify({
+      level: 'success',
+      title: `${verb} ${snapshot.reference}`,
+      ...(snapshot.digest ? { detail: `Digest ${snapshot.digest}` } : {}),
+    });
+  } else if (snapshot.state === 'failed') {
+    notify({
+      level: 'error',
+      title: `${snapshot.kind === 'push' ? 'Push' : 'Pull'} of ${snapshot.reference} failed`,
+      detail: snapshot.error?.message ?? 'See the transfers panel.',
+    });
+  }
+}
+
+function applyBatch(snapshots: Iterable<TransferSnapshot>): void {
+  const state = useTransfersStore.getState();
+  const { data, finished } = applySnapshots(state, snapshots, { forgotten, live: true });
+  if (data !== state) useTransfersStore.setState({ byId: data.byId, order: data.order });
+  for (const snapshot of finished) announce(snapshot);
+}
+
+/** Wire the store to the host once, at start-up. */
+export function connectTransfersStore(schedule: (callback: () => void) => void = (callback) => requestAnimationFrame(callback)): void {
+  const batcher = new SnapshotBatcher(schedule, applyBatch);
+  api.on('transfers.progress', (snapshot) => batcher.add(snapshot));
+  const load = async () => {
+    const list = await api.call('transfers.list', {});
+    batcher.flushNow();
+    // Finished ones from the list were never seen running here: no notices for them.
+    const state = useTransfersStore.getState();
+    const { data } = applySnapshots(state, list, { forgotten });
+    if (data !== state) useTransfersStore.setState({ byId: data.byId, order: data.order });
+  };
+  api.onConnection((link) => {
+    if (link === 'open') void load().catch(() => undefined);
+  });
+  void load().catch(() => undefined);
+}
+
+/** `sha256:abcdef…` shortened for a title; the full digest stays copyable in the panel. */
+export function digestLabel(digest: string | undefined): string {
+  return digest ? shortDigest(digest) : '';
+}

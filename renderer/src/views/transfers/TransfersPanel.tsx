@@ -1,0 +1,238 @@
+/**
+ * The docked transfers panel: every push and pull of this session, newest first. Each shows its
+ * reference, an overall bar weighted by bytes with %, speed and time left, one row per layer with the
+ * daemon's own words, Cancel while it runs, Dismiss when done, and the digest once finished. Each
+ * card subscribes to its own transfer and each layer row is memoised, so a frame's update re-renders
+ * only what changed.
+ */
+import { memo, useState } from 'react';
+import type { TransferRow, TransferSnapshot } from '../../../../electron/api/contract/transfers';
+import { ErrorWithFix } from '../../components/ErrorWithFix';
+import { formatBytes, formatDuration } from '../../format';
+import { useTransfersStore } from '../../stores/transfers-store';
+import { isFinished, percent } from './transfer-updates';
+import '../../transfers.css';
+
+const STATE_WORDS: Record<TransferSnapshot['state'], { push: string; pull: string }> = {
+  queued: { push: 'Waiting to push', pull: 'Waiting to pull' },
+  running: { push: 'Pushing', pull: 'Pulling' },
+  succeeded: { push: 'Pushed', pull: 'Pulled' },
+  failed: { push: 'Push failed', pull: 'Pull failed' },
+  cancelled: { push: 'Cancelled', pull: 'Cancelled' },
+};
+
+function shortLayerId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
+/** "12.3 MB / 40 MB", or the elapsed time for rows that count seconds. */
+function rowAmount(row: TransferRow): string {
+  if (row.unit === 'seconds') return `${Math.round(row.current)} s`;
+  if (row.unit !== 'bytes') return '';
+  if (row.total > 0) return `${formatBytes(row.current)} / ${formatBytes(row.total)}`;
+  return row.current > 0 ? formatBytes(row.current) : '';
+}
+
+const LayerRowView = memo(
+  function LayerRowView({ row, transferState }: { row: TransferRow; transferState: TransferSnapshot['state'] }) {
+    const showBar = row.unit === 'bytes' && row.total > 0;
+    const value = row.done ? 100 : showBar ? percent(row.current / row.total) : 0;
+    // A layer still in flight when the transfer was cancelled says so, not its last daemon word.
+    const status = transferState === 'cancelled' && !row.done ? 'Cancelled' : row.status;
+    const id = shortLayerId(row.id);
+    return (
+      <li className={`layer-row${row.done ? ' done' : ''}`} data-layer={id}>
+        <span className="layer-id mono">{id}</span>
+        <span className="layer-status" data-layer-status>
+          {status}
+        </span>
+        {showBar || row.done ? (
+          <span
+            className="bar small"
+            role="progressbar"
+            aria-label={`Layer ${id}`}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={value}
+          >
+            <span className="bar-fill" style={{ transform: `scaleX(${value / 100})` }} />
+          </span>
+        ) : (
+          <span className="bar-placeholder" />
+        )}
+        <span className="layer-amount">{rowAmount(row)}</span>
+      </li>
+    );
+  },
+  (before, after) =>
+    before.transferState === after.transferState &&
+    before.row.status === after.row.status &&
+    before.row.current === after.row.current &&
+    before.row.total === after.row.total &&
+    before.row.done === after.row.done &&
+    before.row.unit === after.row.unit,
+);
+
+function CopyDigest({ digest }: { digest: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <span className="digest">
+      <span className="digest-label">Digest</span>
+      <code className="mono digest-value" aria-label="Digest">
+        {digest}
+      </code>
+      <button
+        type="button"
+        className="button small"
+        onClick={() => {
+          void navigator.clipboard
+            ?.writeText(digest)
+            .then(() => setCopied(true))
+            .catch(() => setCopied(false));
+        }}
+      >
+        {copied ? 'Copied' : 'Copy'}
+      </button>
+    </span>
+  );
+}
+
+function TransferCard({ id }: { id: string }) {
+  const transfer = useTransfersStore((state) => state.byId[id]);
+  const cancel = useTransfersStore((state) => state.cancel);
+  const dismiss = useTransfersStore((state) => state.dismiss);
+  const retry = useTransfersStore((state) => state.retry);
+  const [showLayers, setShowLayers] = useState(true);
+  const [cancelling, setCancelling] = useState(false);
+  if (!transfer) return null;
+  const finished = isFinished(transfer);
+  const verb = transfer.kind === 'push' ? 'Push' : 'Pull';
+  const overall = percent(transfer.overall);
+  const stateText = STATE_WORDS[transfer.state][transfer.kind];
+  const details: string[] = [];
+  if (transfer.bytesTotal > 0) details.push(`${formatBytes(transfer.bytesDone)} of ${formatBytes(transfer.bytesTotal)}`);
+  if (!finished && transfer.speed > 0) details.push(`${formatBytes(transfer.speed)}/s`);
+  if (!finished && transfer.etaSeconds !== null) details.push(`${formatDuration(transfer.etaSeconds)} left`);
+  if (finished && transfer.finishedAt) details.push(`took ${formatDuration((transfer.finishedAt - transfer.startedAt) / 1000)}`);
+  const messages = transfer.messages.filter((message) => !message.startsWith('The push refers to'));
+  return (
+    <article className={`transfer ${transfer.state}`} aria-label={`${verb} ${transfer.reference}`} data-transfer-id={transfer.id}>
+      <header className="transfer-header">
+        <span className={`transfer-kind ${transfer.kind}`} aria-hidden="true">
+          {transfer.kind === 'push' ? '↑' : '↓'}
+        </span>
+        <span className="transfer-reference mono" title={transfer.reference}>
+          {transfer.reference}
+        </span>
+        <span className="transfer-state" role="status" aria-label={`State of ${verb.toLowerCase()} ${transfer.reference}`}>
+          {stateText}
+        </span>
+        <span className="transfer-actions">
+          {!finished && (
+            <button
+              type="button"
+              className="button small"
+              disabled={cancelling}
+              onClick={() => {
+                setCancelling(true);
+                void cancel(transfer.id);
+              }}
+            >
+              {cancelling ? 'Cancelling…' : 'Cancel'}
+            </button>
+          )}
+          {finished && (
+            <button type="button" className="button small" onClick={() => void dismiss(transfer.id)}>
+              Dismiss
+            </button>
+          )}
+        </span>
+      </header>
+      <div className="transfer-overall">
+        <span
+          className="bar"
+          role="progressbar"
+          aria-label={`Overall progress of ${verb.toLowerCase()} ${transfer.reference}`}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={overall}
+        >
+          <span className="bar-fill" style={{ transform: `scaleX(${overall / 100})` }} />
+        </span>
+        <span className="transfer-percent">{overall} %</span>
+        <span className="transfer-details">{details.join(' · ')}</span>
+      </div>
+      {transfer.digest && transfer.state === 'succeeded' && <CopyDigest digest={transfer.digest} />}
+      {transfer.error && transfer.state === 'failed' && (
+        <ErrorWithFix error={transfer.error} title={`${verb} failed`} onRetry={() => void retry(transfer.id)} />
+      )}
+      {transfer.rows.length > 0 && (
+        <>
+          <button type="button" className="link-button" aria-expanded={showLayers} onClick={() => setShowLayers(!showLayers)}>
+            {showLayers ? 'Hide' : 'Show'} {transfer.rows.length} layer{transfer.rows.length === 1 ? '' : 's'}
+          </button>
+          {showLayers && (
+            <ul className="layers" aria-label={`Layers of ${transfer.reference}`}>
+              {transfer.rows.map((row) => (
+                <LayerRowView key={row.id} row={row} transferState={transfer.state} />
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+      {messages.length > 0 && showLayers && (
+        <ul className="transfer-messages">
+          {messages.slice(-3).map((message, index) => (
+            <li key={`${index}:${message}`}>{message}</li>
+          ))}
+        </ul>
+      )}
+    </article>
+  );
+}
+
+export function TransfersPanel() {
+  const order = useTransfersStore((state) => state.order);
+  const expanded = useTransfersStore((state) => state.expanded);
+  const setExpanded = useTransfersStore((state) => state.setExpanded);
+  const running = useTransfersStore((state) => state.order.filter((id) => !isFinished(state.byId[id] ?? { state: 'succeeded' })).length);
+  const startError = useTransfersStore((state) => state.startError);
+  const clearStartError = useTransfersStore((state) => state.clearStartError);
+  if (order.length === 0 && !startError) return null;
+  return (
+    <section className={`transfers-panel${expanded ? ' expanded' : ''}`} aria-label="Transfers">
+      <header className="transfers-panel-header">
+        <button type="button" className="transfers-toggle" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
+          <span aria-hidden="true">{expanded ? '▾' : '▸'}</span> Transfers
+          <span className="transfers-count">
+            {running > 0 ? `${running} running` : ''}
+            {running > 0 && order.length > running ? ' · ' : ''}
+            {order.length > running ? `${order.length - running} done` : ''}
+          </span>
+        </button>
+      </header>
+      {expanded && (
+        <div className="transfers-list">
+          {startError && (
+            <div className="transfer-start-error">
+              <ErrorWithFix
+                error={startError.error}
+                title={`Could not start the ${startError.kind} of ${startError.reference}`}
+                onRetry={() => {
+                  clearStartError();
+                  void (startError.kind === 'push' ? useTransfersStore.getState().push(startError.reference) : useTransfersStore.getState().pull(startError.reference));
+                }}
+              />
+              <button type="button" className="button small" onClick={clearStartError}>
+                Dismiss
+              </button>
+            </div>
+          )}
+          {order.map((id) => (
+            <TransferCard key={id} id={id} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

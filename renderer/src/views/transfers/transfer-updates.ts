@@ -1,0 +1,143 @@
+/**
+ * The pure part of the transfers store: how whole-transfer snapshots are merged into what the UI
+ * holds, and how bursts of them are coalesced into one update per frame. No DOM, no zustand, no API:
+ * the store wires these to `requestAnimationFrame` and the host's events, and unit tests drive them
+ * directly.
+ */
+import type { TransferSnapshot, TransferState } from '../../../../electron/api/contract/transfers';
+
+/** What the UI keeps about transfers: snapshots by id, and the ids newest first. */
+export interface TransfersData {
+  byId: Readonly<Record<string, TransferSnapshot>>;
+  /** Newest first (by `startedAt`, then by arrival). */
+  order: readonly string[];
+}
+
+export const emptyTransfers: TransfersData = { byId: {}, order: [] };
+
+const TERMINAL: ReadonlySet<TransferState> = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** True once a transfer can no longer change (succeeded, failed or cancelled). */
+export function isFinished(snapshot: Pick<TransferSnapshot, 'state'>): boolean {
+  return TERMINAL.has(snapshot.state);
+}
+
+/**
+ * Whether `incoming` may replace `current`. Snapshots are whole, so the newest simply wins — except
+ * that a finished transfer never goes back to running (a `transfers.list` answer computed before the
+ * final event can arrive after it), and between two running snapshots the one that moved fewer
+ * bytes is older.
+ */
+export function supersedes(incoming: TransferSnapshot, current: TransferSnapshot | undefined): boolean {
+  if (current === undefined) return true;
+  if (isFinished(current)) return false;
+  if (isFinished(incoming)) return true;
+  return incoming.bytesDone >= current.bytesDone;
+}
+
+/** What one batch changed: the new data, and the transfers that finished while we watched. */
+export interface BatchResult {
+  data: TransfersData;
+  /** Transfers seen running before and finished in this batch (each once): for notices. */
+  finished: TransferSnapshot[];
+}
+
+export interface ApplyOptions {
+  /** Ids dismissed by the user: snapshots for them are ignored. */
+  forgotten?: ReadonlySet<string>;
+  /**
+   * True for live events: a transfer first seen already finished (it ran and ended between two
+   * frames) counts as finished. False for `transfers.list`, whose finished transfers are history.
+   */
+  live?: boolean;
+}
+
+/**
+ * Merge snapshots (in arrival order) into `data`. Returns the same `data` object when nothing
+ * changed, so subscribers don't re-render.
+ */
+export function applySnapshots(data: TransfersData, snapshots: Iterable<TransferSnapshot>, options: ApplyOptions = {}): BatchResult {
+  const forgotten = options.forgotten ?? new Set<string>();
+  let byId: Record<string, TransferSnapshot> | undefined;
+  let added: TransferSnapshot[] | undefined;
+  const finished: TransferSnapshot[] = [];
+  for (const snapshot of snapshots) {
+    if (forgotten.has(snapshot.id)) continue;
+    const current = (byId ?? data.byId)[snapshot.id];
+    if (!supersedes(snapshot, current)) continue;
+    byId ??= { ...data.byId };
+    byId[snapshot.id] = snapshot;
+    if (current === undefined) (added ??= []).push(snapshot);
+    if (isFinished(snapshot) && (current === undefined ? options.live === true : !isFinished(current))) finished.push(snapshot);
+  }
+  if (byId === undefined) return { data, finished };
+  const order = added === undefined ? data.order : sortNewestFirst([...added.map((snapshot) => snapshot.id), ...data.order], byId);
+  return { data: { byId, order }, finished };
+}
+
+/** Forget one transfer (dismissed). */
+export function removeTransfer(data: TransfersData, id: string): TransfersData {
+  if (!(id in data.byId)) return data;
+  const byId = { ...data.byId };
+  delete byId[id];
+  return { byId, order: data.order.filter((other) => other !== id) };
+}
+
+function sortNewestFirst(ids: string[], byId: Record<string, TransferSnapshot>): string[] {
+  const unique = [...new Set(ids)];
+  // Stable sort: equal start times keep arrival order (newest arrivals were put first).
+  return unique.sort((a, b) => (byId[b]?.startedAt ?? 0) - (byId[a]?.startedAt ?? 0));
+}
+
+/** Schedules one callback before the next paint; `requestAnimationFrame` in the window. */
+export type FrameScheduler = (callback: () => void) => void;
+
+/**
+ * Coalesces progress snapshots: any number arriving between two frames become one `flush` with the
+ * latest snapshot per transfer (in first-arrival order). A transfer's final snapshot is never
+ * dropped, because it is always the latest one of that transfer.
+ */
+export class SnapshotBatcher {
+  private pending = new Map<string, TransferSnapshot>();
+  private scheduled = false;
+
+  constructor(
+    private readonly schedule: FrameScheduler,
+    private readonly flush: (snapshots: TransferSnapshot[]) => void,
+  ) {}
+
+  /** Queue one snapshot; the flush comes at the next frame. */
+  add(snapshot: TransferSnapshot): void {
+    const queued = this.pending.get(snapshot.id);
+    // Keep a finished snapshot even if an older running one arrives after it.
+    if (queued !== undefined && !supersedes(snapshot, queued)) return;
+    this.pending.set(snapshot.id, snapshot);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => this.run());
+  }
+
+  /** Apply what is queued now (e.g. before a list answer is merged). */
+  flushNow(): void {
+    if (this.pending.size > 0) this.run();
+  }
+
+  /** Snapshots waiting for the next frame. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  private run(): void {
+    this.scheduled = false;
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    this.flush(batch);
+  }
+}
+
+/** Formatters the panel and tests share. */
+export function percent(fraction: number): number {
+  if (!Number.isFinite(fraction)) return 0;
+  return Math.max(0, Math.min(100, Math.round(fraction * 100)));
+}
