@@ -20,7 +20,7 @@ import { WORKLOAD_PHASES, type WorkloadPlan } from './lib/blob-workloads';
 import { dockerUnavailable, ensureE2eImage, pushAndPull } from './lib/docker-e2e';
 import { HttpClient } from './lib/http-client';
 import { median, peakRssBytes } from './lib/measure';
-import { BENCH_HOST, berthLauncher, nodeStartFloorMs, referenceLauncher, type RegistryLauncher, type RegistryUnderTest } from './lib/registries';
+import { BENCH_HOST, berthLauncher, cpuTimeMs, nodeStartFloorMs, referenceLauncher, type RegistryLauncher, type RegistryUnderTest } from './lib/registries';
 import { judge, markdownTable, writeJson, type Metric } from './lib/report';
 
 const root = resolve(import.meta.dirname, '..');
@@ -38,6 +38,8 @@ interface Subject {
   figures: Record<string, number>;
   startTimes: number[];
   startCpuTimes: number[];
+  /** Server CPU time per phase: unlike throughput, hardly moved by other load on the machine. */
+  phaseCpuMs: Record<string, number>;
   registry?: RegistryUnderTest;
   dataDir?: string;
 }
@@ -75,8 +77,8 @@ async function main(): Promise<void> {
   const imageId = dockerProblem ? undefined : await ensureE2eImage(log);
   if (dockerProblem) log(`skipping docker push/pull: ${dockerProblem}`);
 
-  const berth: Subject = { name: 'Berth', launch: berthLauncher(BERTH_ENTRY), figures: {}, startTimes: [], startCpuTimes: [] };
-  const reference: Subject = { name: 'reference', launch: referenceLauncher(REFERENCE_BINARY), figures: {}, startTimes: [], startCpuTimes: [] };
+  const berth: Subject = { name: 'Berth', launch: berthLauncher(BERTH_ENTRY), figures: {}, startTimes: [], startCpuTimes: [], phaseCpuMs: {} };
+  const reference: Subject = { name: 'reference', launch: referenceLauncher(REFERENCE_BINARY), figures: {}, startTimes: [], startCpuTimes: [], phaseCpuMs: {} };
   const subjects = [berth, reference];
 
   log('start-to-ready…');
@@ -113,10 +115,14 @@ async function main(): Promise<void> {
       for (const subject of index % 2 === 0 ? subjects : [...subjects].reverse()) {
         const client = new HttpClient(subject.registry!.url, Math.max(plan.smallConcurrency, plan.largeConcurrency));
         try {
+          const cpuBefore = cpuTimeMs(subject.registry!.pid);
           const figures = await phase.run(client, plan);
+          const cpuMs = cpuTimeMs(subject.registry!.pid) - cpuBefore;
           Object.assign(subject.figures, figures);
+          subject.phaseCpuMs[phase.name] = cpuMs;
+          if (phase.name !== 'warm-up') subject.figures.workloadCpuSeconds = (subject.figures.workloadCpuSeconds ?? 0) + cpuMs / 1000;
           const shown = Object.entries(figures).map(([key, value]) => `${key} ${value.toFixed(2)}`);
-          log(`  ${phase.name} · ${subject.name}: ${shown.join(', ') || 'done'} (peak RSS so far ${rssText(subject)})`);
+          log(`  ${phase.name} · ${subject.name}: ${shown.join(', ') || 'done'} (server CPU ${cpuMs} ms, peak RSS so far ${rssText(subject)})`);
         } finally {
           client.close();
         }
@@ -155,6 +161,7 @@ async function main(): Promise<void> {
     row(`blob HEAD p99, c=${plan.smallConcurrency}`, 'ms', 'headP99Ms', { kind: 'lower' }),
     row(`manifest PUT p99, c=${plan.manifestConcurrency}`, 'ms', 'manifestPutP99Ms', { kind: 'lower' }),
     row(`manifest GET p99, c=${plan.manifestConcurrency}`, 'ms', 'manifestGetP99Ms', { kind: 'lower' }),
+    row('server CPU time for the workload above', 's', 'workloadCpuSeconds', { kind: 'info' }),
     row('peak RSS (VmHWM)', 'MB', 'peakRssMB', { kind: 'below', limit: 150 }),
     row(`start-to-ready, median of ${START_SAMPLES}`, 'ms', 'startToReadyMs', { kind: 'below', limit: 300 }),
     row('CPU time used until ready (median)', 'ms', 'startCpuMs', { kind: 'info' }),
@@ -175,6 +182,7 @@ async function main(): Promise<void> {
     quick,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadBefore, loadAfter },
     startSamplesMs: { berth: berth.startTimes, reference: reference.startTimes },
+    serverCpuMsPerPhase: { berth: berth.phaseCpuMs, reference: reference.phaseCpuMs },
     metrics: verdicts.map((v) => ({ ...v, ratio: Number.isFinite(v.ratio) ? v.ratio : null })),
   });
   log(`written to ${RESULTS}`);

@@ -117,7 +117,7 @@ export async function nodeStartFloorMs(): Promise<number> {
 }
 
 /** User + system CPU time of a process, from /proc (Linux; clock ticks are 100 Hz there). NaN elsewhere. */
-function cpuTimeMs(pid: number): number {
+export function cpuTimeMs(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
