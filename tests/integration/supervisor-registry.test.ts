@@ -287,6 +287,21 @@ describe('RegistrySupervisor with the real registry process', () => {
     expect(await apiVersion(moved.url!)).toBe('registry/2.0');
   });
 
+  it('explains a storage folder it cannot use, without restarting', async () => {
+    const { supervisor, settings, children } = await harness();
+    const notAFolder = join(settings.dataDir, 'a-file');
+    writeFileSync(notAFolder, 'not a folder');
+    settings.dataDir = notAFolder;
+
+    await expect(supervisor.start()).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: `The registry cannot use its storage folder ${notAFolder}.`,
+      raw: expect.stringContaining(notAFolder),
+    });
+    expect(supervisor.status()).toMatchObject({ state: 'stopped', dataDir: notAFolder, restarts: 0 });
+    expect(children).toHaveLength(1);
+  });
+
   it('escalates to SIGTERM and then SIGKILL when the process ignores shutdown', async () => {
     const { supervisor, children, logs } = await harness(stubbornRegistry({ neverReady: false }), {
       shutdownGraceMs: 300,
