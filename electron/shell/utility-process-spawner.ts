@@ -26,7 +26,7 @@ export function createUtilityProcessSpawner(entryPath: string, output: (line: st
       },
       on(event: 'message' | 'exit', listener: never) {
         if (event === 'message') child.on('message', listener as (message: unknown) => void);
-        else exitListeners.push(listener as (code: number | null, signal: string | null) => void);
+        else exitListeners.push(listener);
       },
       kill(signal) {
         // utilityProcess.kill() sends SIGTERM; a SIGKILL goes to the pid directly.

@@ -3,9 +3,12 @@
  * images, and watch the list follow `docker tag` / `docker rmi` typed in a terminal — no reload.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { buildTestImage, removeImages, type TestImage } from '../helpers/test-images';
+import { startWebHost } from '../helpers/web-host';
 
 let image: TestImage;
 
@@ -53,10 +56,6 @@ test('a tag or rmi made with the docker CLI shows up without reloading', async (
 });
 
 test('a damaged settings file is moved aside, defaults are used, and the window says so', async ({ page }) => {
-  const { mkdtempSync, readdirSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const { startWebHost } = await import('../helpers/web-host');
   const userDataDir = mkdtempSync(join(tmpdir(), 'berth-e2e-corrupt-'));
   writeFileSync(join(userDataDir, 'config.json'), '{"registry": {"port": 5001,,');
   const host = await startWebHost({ userDataDir });
