@@ -42,9 +42,10 @@ export class TagDialogPage {
     if (parts.tag !== undefined) await this.tag.fill(parts.tag);
   }
 
-  /** The reason shown under a field (its accessible description includes it). */
+  /** The reason shown under a field: its accessible description (help line, then the reason) contains it. */
   async expectFieldError(field: Locator, reason: string | RegExp): Promise<void> {
     await expect(field).toHaveAttribute('aria-invalid', 'true');
-    await expect(field).toHaveAccessibleDescription(reason);
+    const pattern = typeof reason === 'string' ? new RegExp(reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : reason;
+    await expect(field).toHaveAccessibleDescription(pattern);
   }
 }

@@ -69,14 +69,18 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
 
   const validation = useMemo(() => {
     const errors: Partial<Record<Field, string>> = {};
+    const registry = host || DOCKER_HUB_DOMAIN;
     if (choice.value === OTHER_REGISTRY && host === '') errors.registry = 'type the registry host, e.g. registry.example.com:5000';
-    const result = buildReference({ registry: host || DOCKER_HUB_DOMAIN, namespace: fields.namespace, repository: fields.repository, tag: fields.tag });
+    // Check the namespace and the repository each on its own first, so a reason lands under its field.
+    if (fields.namespace.trim() !== '') {
+      const namespaceOnly = buildReference({ registry, namespace: fields.namespace, repository: 'x' });
+      if (!namespaceOnly.ok && namespaceOnly.part !== 'domain') errors.namespace = namespaceOnly.reason;
+    }
+    const repositoryOnly = buildReference({ registry, repository: fields.repository });
+    if (!repositoryOnly.ok && repositoryOnly.part !== 'domain') errors.repository = repositoryOnly.reason;
+    const result = buildReference({ registry, namespace: fields.namespace, repository: fields.repository, tag: fields.tag });
     if (!result.ok) {
-      let field: Field = result.part === 'domain' ? 'registry' : result.part === 'tag' ? 'tag' : 'repository';
-      if (result.part === 'path' && fields.namespace.trim() !== '') {
-        const namespaceOnly = buildReference({ registry: host || DOCKER_HUB_DOMAIN, namespace: fields.namespace, repository: 'x' });
-        if (!namespaceOnly.ok && namespaceOnly.part === 'path') field = 'namespace';
-      }
+      const field: Field = result.part === 'domain' ? 'registry' : result.part === 'tag' ? 'tag' : errors.namespace ? 'namespace' : 'repository';
       errors[field] ??= result.reason;
     }
     return { errors, reference: result.ok && Object.keys(errors).length === 0 ? result.ref : undefined };
@@ -120,6 +124,10 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
     void submit(primary);
   };
   const reference = validation.reference;
+  // What the parts spell while they are not valid yet, so the user sees what Docker would read.
+  const typedName =
+    [host === DOCKER_HUB_DOMAIN ? '' : host, fields.namespace.trim(), fields.repository.trim()].filter((part) => part !== '').join('/') +
+    (fields.tag.trim() ? `:${fields.tag.trim()}` : '');
   const hubOfficial = reference?.domain === DOCKER_HUB_DOMAIN && reference.path.startsWith('library/');
   const fieldProps = (field: Field) => ({
     'aria-invalid': validation.errors[field] ? true : undefined,
@@ -168,7 +176,12 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
         </p>
         <div className="field">
           <label htmlFor="tag-registry">Registry</label>
-          <select id="tag-registry" value={fields.registry} onChange={(event) => set('registry', event.target.value)} {...fieldProps('registry')}>
+          <select
+            id="tag-registry"
+            value={fields.registry}
+            onChange={(event) => set('registry', event.target.value)}
+            {...(choice.value === OTHER_REGISTRY ? { 'aria-describedby': 'tag-registry-help' } : fieldProps('registry'))}
+          >
             {choices.map((entry) => (
               <option key={entry.value} value={entry.value}>
                 {entry.label}
@@ -183,6 +196,7 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
               value={fields.otherHost}
               onChange={(event) => set('otherHost', event.target.value)}
               spellCheck={false}
+              {...fieldProps('registry')}
             />
           )}
           <p id="tag-registry-help" className="field-help">
@@ -235,16 +249,17 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
               {...fieldProps('tag')}
             />
             <p id="tag-tag-help" className="field-help">
-              Which version, e.g. 1.0 or latest; up to 128 of A–Z a–z 0–9 _ . -
+              Which version, e.g. 1.0 or latest: letters, digits, _ . - (up to 128).
             </p>
             {fieldError('tag')}
           </div>
         </div>
         <div className="full-name" aria-live="polite">
           <span className="full-name-label">Full name</span>
-          <output aria-label="Full name" className="mono full-name-value">
-            {reference ? reference.familiar : '—'}
+          <output aria-label="Full name" className={`mono full-name-value${reference ? '' : ' invalid'}`}>
+            {reference ? reference.familiar : typedName || '—'}
           </output>
+          {!reference && typedName && <p className="field-help">Not a valid name yet: fix the field marked in red.</p>}
           {reference && (
             <p className="field-help">
               Docker stores it as <span className="mono">{reference.normalized}</span>

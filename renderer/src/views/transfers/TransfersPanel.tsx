@@ -114,7 +114,8 @@ function TransferCard({ id }: { id: string }) {
   if (!finished && transfer.speed > 0) details.push(`${formatBytes(transfer.speed)}/s`);
   if (!finished && transfer.etaSeconds !== null) details.push(`${formatDuration(transfer.etaSeconds)} left`);
   if (finished && transfer.finishedAt) details.push(`took ${formatDuration((transfer.finishedAt - transfer.startedAt) / 1000)}`);
-  const messages = transfer.messages.filter((message) => !message.startsWith('The push refers to'));
+  // The digest line is shown as the Digest row; the repository line repeats the reference.
+  const messages = transfer.messages.filter((message) => !message.startsWith('The push refers to') && !/digest: sha256:/i.test(message));
   return (
     <article className={`transfer ${transfer.state}`} aria-label={`${verb} ${transfer.reference}`} data-transfer-id={transfer.id}>
       <header className="transfer-header">
