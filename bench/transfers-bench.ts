@@ -1,15 +1,16 @@
 /**
  * `npm run bench:transfers`: does the app's service layer add overhead to push and pull?
  * A 256 MiB, 8-layer image is pushed and pulled through TransferService and through the docker CLI,
- * against docker-registry on 127.0.0.1, alternating who goes first, 3 rounds each. Every run gets a
- * fresh registry (new data dir) and starts with the image present locally and absent from the
- * registry; the pull starts with the image removed (`docker rmi`), so both sides do the same work.
+ * against docker-registry on 127.0.0.1, 3 rounds, alternating who goes first. In a round each side
+ * pushes to a fresh registry of its own (new data dir), back to back; then, with the image removed
+ * (`docker rmi`), each pulls it back, back to back, so both do the same work at nearly the same time.
  * Also times the progress model applying 10,000 recorded daemon events. Prints a Markdown table and
  * writes bench/results/transfers.json. Target: ratio ≤ 1.05; events < 100 ms.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
@@ -39,7 +40,7 @@ interface Run {
   pullMs: number;
 }
 
-/** Where the image currently lives locally (its one tag), carried from run to run. */
+/** Where the image currently lives locally (its one tag), carried from round to round. */
 let localReference = '';
 
 async function main(): Promise<void> {
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   // Like a transport would: every event is serialised once.
   bus.subscribe((_name, payload) => void JSON.stringify(payload));
   const service = new TransferService(docker, bus, new MemoryRegistryAuth());
+  const loadBefore = loadavg()[0]!;
 
   console.log(`Building a ${IMAGE_BYTES / MiB} MiB, ${LAYERS}-layer test image…`);
   const image = await buildTestImage(
@@ -59,54 +61,83 @@ async function main(): Promise<void> {
 
   try {
     // Warm-up (not timed): afterwards the image is always "pulled from a registry before", for both sides.
-    await cycle(docker, service, 'cli');
+    await round(docker, service, 0, ['cli', 'app']);
     const runs: Run[] = [];
-    for (let round = 1; round <= ROUNDS; round += 1) {
-      const order: Contender[] = round % 2 === 1 ? ['app', 'cli'] : ['cli', 'app'];
-      for (const contender of order) {
-        const { pushMs, pullMs } = await cycle(docker, service, contender);
-        runs.push({ round, contender, pushMs, pullMs });
-        console.log(
-          `round ${round} ${contender}: push ${pushMs.toFixed(0)} ms, pull ${pullMs.toFixed(0)} ms`,
-        );
-      }
+    for (let index = 1; index <= ROUNDS; index += 1) {
+      runs.push(...(await round(docker, service, index, index % 2 === 1 ? ['app', 'cli'] : ['cli', 'app'])));
     }
     const progress = await progressModelCost();
-    await report(runs, progress);
+    await report(runs, progress, [loadBefore, loadavg()[0]!]);
   } finally {
     await removeImages(docker, [localReference, image.reference]);
   }
 }
 
-/** One push and one pull by `contender`, against a fresh registry. */
-async function cycle(
+/**
+ * One round: each contender pushes to a fresh registry of its own, back to back; then, with the
+ * image removed locally, each pulls it back from its registry, back to back (the first pull is
+ * removed again before the second, so both download and extract everything).
+ */
+async function round(
   docker: Docker,
   service: TransferService,
-  contender: Contender,
-): Promise<{ pushMs: number; pullMs: number }> {
-  const registry = await startTestRegistry();
+  index: number,
+  order: Contender[],
+): Promise<Run[]> {
+  const registries = { app: await startTestRegistry(), cli: await startTestRegistry() };
   try {
-    const target = `${registry.host}/bench/app:1`;
-    await docker.getImage(localReference).tag({ repo: `${registry.host}/bench/app`, tag: '1' });
+    const targets = { app: `${registries.app.host}/bench/app:1`, cli: `${registries.cli.host}/bench/app:1` };
+    for (const contender of order) {
+      await docker
+        .getImage(localReference)
+        .tag({ repo: `${registries[contender].host}/bench/app`, tag: '1' });
+    }
     await removeImages(docker, [localReference]);
-    localReference = target;
-
-    settleDisk();
-    const pushStarted = performance.now();
-    if (contender === 'app') await expectSucceeded(service, service.push(target).id);
-    else await dockerCli(['push', target]);
-    const pushMs = performance.now() - pushStarted;
-
-    await removeImages(docker, [target]);
-    settleDisk();
-    const pullStarted = performance.now();
-    if (contender === 'app') await expectSucceeded(service, service.pull(target).id);
-    else await dockerCli(['pull', target]);
-    const pullMs = performance.now() - pullStarted;
-    return { pushMs, pullMs };
+    const pushMs = { app: 0, cli: 0 };
+    for (const contender of order)
+      pushMs[contender] = await timed(() => transfer(service, contender, 'push', targets[contender]));
+    await removeImages(docker, [targets.app, targets.cli]);
+    const pullMs = { app: 0, cli: 0 };
+    for (const [position, contender] of order.entries()) {
+      pullMs[contender] = await timed(() => transfer(service, contender, 'pull', targets[contender]));
+      if (position === 0) await removeImages(docker, [targets[contender]]);
+    }
+    localReference = targets[order[1]!];
+    if (index === 0) return [];
+    const runs = order.map((contender) => ({
+      round: index,
+      contender,
+      pushMs: pushMs[contender],
+      pullMs: pullMs[contender],
+    }));
+    for (const run of runs)
+      console.log(
+        `round ${index} ${run.contender}: push ${run.pushMs.toFixed(0)} ms, pull ${run.pullMs.toFixed(0)} ms`,
+      );
+    return runs;
   } finally {
-    await registry.stop();
+    await registries.app.stop();
+    await registries.cli.stop();
   }
+}
+
+async function transfer(
+  service: TransferService,
+  contender: Contender,
+  kind: 'push' | 'pull',
+  target: string,
+): Promise<void> {
+  if (contender === 'cli') return dockerCli([kind, target]);
+  const final = await service.waitFor(kind === 'push' ? service.push(target).id : service.pull(target).id);
+  if (final.state !== 'succeeded')
+    throw new Error(`${kind} ${final.state}: ${final.error?.raw ?? final.error?.message}`);
+}
+
+async function timed(work: () => Promise<void>): Promise<number> {
+  settleDisk();
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
 }
 
 /**
@@ -115,12 +146,6 @@ async function cycle(
  */
 function settleDisk(): void {
   spawnSync('sync');
-}
-
-async function expectSucceeded(service: TransferService, id: string): Promise<void> {
-  const final = await service.waitFor(id);
-  if (final.state !== 'succeeded')
-    throw new Error(`${final.kind} ${final.state}: ${final.error?.raw ?? final.error?.message}`);
 }
 
 async function dockerCli(args: string[]): Promise<void> {
@@ -171,7 +196,7 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-async function report(runs: Run[], progressMs: number): Promise<void> {
+async function report(runs: Run[], progressMs: number, load: [number, number]): Promise<void> {
   const of = (contender: Contender, key: 'pushMs' | 'pullMs') =>
     runs.filter((run) => run.contender === contender).map((run) => run[key]);
   const summary = {
@@ -183,25 +208,37 @@ async function report(runs: Run[], progressMs: number): Promise<void> {
     pull: summary.pullMs.app / summary.pullMs.cli,
     total: (summary.pushMs.app + summary.pullMs.app) / (summary.pushMs.cli + summary.pullMs.cli),
   };
-  // Each round's app/CLI pair ran back to back, so its ratio is less exposed to load from other processes.
-  const pairedRatios = Array.from({ length: ROUNDS }, (_, index) => {
-    const inRound = runs.filter((run) => run.round === index + 1);
-    const app = inRound.find((run) => run.contender === 'app')!;
-    const cli = inRound.find((run) => run.contender === 'cli')!;
-    return (app.pushMs + app.pullMs) / (cli.pushMs + cli.pullMs);
-  });
+  // Within a round the app's and the CLI's runs of a phase were back to back, so their ratio is the
+  // least exposed to load from other processes on the machine.
+  const paired = (pick: (run: Run) => number) =>
+    Array.from({ length: ROUNDS }, (_, index) => {
+      const inRound = runs.filter((run) => run.round === index + 1);
+      return (
+        pick(inRound.find((run) => run.contender === 'app')!) /
+        pick(inRound.find((run) => run.contender === 'cli')!)
+      );
+    });
+  const pairedRatios = {
+    push: paired((run) => run.pushMs),
+    pull: paired((run) => run.pullMs),
+    total: paired((run) => run.pushMs + run.pullMs),
+  };
+  const ms = (value: number) => `${value.toFixed(0)} ms`;
+  const list = (values: number[]) => values.map((value) => value.toFixed(3)).join(', ');
   const lines = [
-    `## Transfers: ${IMAGE_BYTES / MiB} MiB, ${LAYERS} layers, docker-registry on 127.0.0.1, ${ROUNDS} rounds (medians)`,
+    `## Transfers: ${IMAGE_BYTES / MiB} MiB, ${LAYERS} layers, docker-registry on 127.0.0.1, ${ROUNDS} rounds`,
     '',
-    '| | TransferService | docker CLI | ratio (target ≤ 1.05) |',
-    '|---|---:|---:|---:|',
-    `| push | ${summary.pushMs.app.toFixed(0)} ms | ${summary.pushMs.cli.toFixed(0)} ms | ${ratio.push.toFixed(3)} |`,
-    `| pull | ${summary.pullMs.app.toFixed(0)} ms | ${summary.pullMs.cli.toFixed(0)} ms | ${ratio.pull.toFixed(3)} |`,
-    `| push + pull | ${(summary.pushMs.app + summary.pullMs.app).toFixed(0)} ms | ${(summary.pushMs.cli + summary.pullMs.cli).toFixed(0)} ms | ${ratio.total.toFixed(3)} |`,
-    `| per-round ratio (push + pull) | ${pairedRatios.map((value) => value.toFixed(3)).join(', ')} | median | ${median(pairedRatios).toFixed(3)} |`,
+    '| | TransferService (median) | docker CLI (median) | ratio of medians | per-round ratios | median per-round ratio (target ≤ 1.05) |',
+    '|---|---:|---:|---:|---:|---:|',
+    `| push | ${ms(summary.pushMs.app)} | ${ms(summary.pushMs.cli)} | ${ratio.push.toFixed(3)} | ${list(pairedRatios.push)} | ${median(pairedRatios.push).toFixed(3)} |`,
+    `| pull | ${ms(summary.pullMs.app)} | ${ms(summary.pullMs.cli)} | ${ratio.pull.toFixed(3)} | ${list(pairedRatios.pull)} | ${median(pairedRatios.pull).toFixed(3)} |`,
+    `| push + pull | ${ms(summary.pushMs.app + summary.pullMs.app)} | ${ms(summary.pushMs.cli + summary.pullMs.cli)} | ${ratio.total.toFixed(3)} | ${list(pairedRatios.total)} | ${median(pairedRatios.total).toFixed(3)} |`,
     '',
-    `| progress model | ${EVENTS.toLocaleString('en')} recorded events | ${progressMs.toFixed(2)} ms | target < 100 ms |`,
-    '|---|---|---:|---|',
+    `Machine load (1-minute average) ${load[0].toFixed(1)} before, ${load[1].toFixed(1)} after, on ${cpus().length} CPUs.`,
+    '',
+    '| progress model | events | time | target |',
+    '|---|---:|---:|---|',
+    `| apply recorded daemon events | ${EVENTS.toLocaleString('en')} | ${progressMs.toFixed(2)} ms | < 100 ms |`,
   ];
   console.log(`\n${lines.join('\n')}\n`);
   const resultsDir = join(here, 'results');
@@ -214,8 +251,13 @@ async function report(runs: Run[], progressMs: number): Promise<void> {
     medians: summary,
     ratio,
     pairedRatios,
-    medianPairedRatio: median(pairedRatios),
+    medianPairedRatio: {
+      push: median(pairedRatios.push),
+      pull: median(pairedRatios.pull),
+      total: median(pairedRatios.total),
+    },
     targetRatio: 1.05,
+    machine: { cpus: cpus().length, loadAverageBefore: load[0], loadAverageAfter: load[1] },
     progressModel: { events: EVENTS, ms: progressMs, targetMs: 100 },
   };
   await writeFile(join(resultsDir, 'transfers.json'), `${JSON.stringify(result, null, 2)}\n`);
