@@ -40,15 +40,21 @@ export const WORKLOAD_PHASES: WorkloadPhase[] = [
     name: 'monolithic upload',
     run: async (client, plan) => {
       const start = performance.now();
-      await runPool(plan.smallCount, plan.smallConcurrency, (i) => uploadWhole(client, 'bench/mono', plan.small, i));
-      return { monolithicUploadMBps: megabytesPerSecond(plan.smallCount * plan.small.size, elapsedMs(start)) };
+      await runPool(plan.smallCount, plan.smallConcurrency, (i) =>
+        uploadWhole(client, 'bench/mono', plan.small, i),
+      );
+      return {
+        monolithicUploadMBps: megabytesPerSecond(plan.smallCount * plan.small.size, elapsedMs(start)),
+      };
     },
   },
   {
     name: 'chunked upload',
     run: async (client, plan) => {
       const start = performance.now();
-      await runPool(plan.largeCount, plan.largeConcurrency, (i) => uploadChunked(client, 'bench/chunked', plan.large, i, plan.chunkBytes));
+      await runPool(plan.largeCount, plan.largeConcurrency, (i) =>
+        uploadChunked(client, 'bench/chunked', plan.large, i, plan.chunkBytes),
+      );
       return { chunkedUploadMBps: megabytesPerSecond(plan.largeCount * plan.large.size, elapsedMs(start)) };
     },
   },
@@ -58,9 +64,13 @@ export const WORKLOAD_PHASES: WorkloadPhase[] = [
       const start = performance.now();
       let downloaded = 0;
       await runPool(plan.largeCount * plan.downloadRounds, plan.largeConcurrency, async (i) => {
-        const result = await client.request('GET', `/v2/bench/chunked/blobs/${plan.large.digest(i % plan.largeCount)}`);
+        const result = await client.request(
+          'GET',
+          `/v2/bench/chunked/blobs/${plan.large.digest(i % plan.largeCount)}`,
+        );
         expectStatus(result, 200, 'blob GET');
-        if (result.bytes !== plan.large.size) throw new Error(`blob GET: ${result.bytes} bytes instead of ${plan.large.size}`);
+        if (result.bytes !== plan.large.size)
+          throw new Error(`blob GET: ${result.bytes} bytes instead of ${plan.large.size}`);
         downloaded += result.bytes;
       });
       return { downloadMBps: megabytesPerSecond(downloaded, elapsedMs(start)) };
@@ -73,11 +83,17 @@ export const WORKLOAD_PHASES: WorkloadPhase[] = [
       const start = performance.now();
       await runPool(plan.headCount, plan.smallConcurrency, async (i) => {
         const began = performance.now();
-        const result = await client.request('HEAD', `/v2/bench/mono/blobs/${plan.small.digest(i % plan.smallCount)}`);
+        const result = await client.request(
+          'HEAD',
+          `/v2/bench/mono/blobs/${plan.small.digest(i % plan.smallCount)}`,
+        );
         latencies.push(elapsedMs(began));
         expectStatus(result, 200, 'blob HEAD');
       });
-      return { headPerSecond: plan.headCount / (elapsedMs(start) / 1000), headP99Ms: percentile(latencies, 99) };
+      return {
+        headPerSecond: plan.headCount / (elapsedMs(start) / 1000),
+        headP99Ms: percentile(latencies, 99),
+      };
     },
   },
   { name: 'manifests', run: (client, plan) => manifestLatencies(client, plan) },
@@ -87,13 +103,26 @@ export const WORKLOAD_PHASES: WorkloadPhase[] = [
 async function warmUp(client: HttpClient, plan: WorkloadPlan): Promise<void> {
   await runPool(16, plan.smallConcurrency, async (i) => {
     await uploadWhole(client, 'bench/warmup', plan.small, 1_000_000 + i);
-    expectStatus(await client.request('HEAD', `/v2/bench/warmup/blobs/${plan.small.digest(1_000_000 + i)}`), 200, 'warm-up HEAD');
-    expectStatus(await client.request('GET', `/v2/bench/warmup/blobs/${plan.small.digest(1_000_000 + i)}`), 200, 'warm-up GET');
+    expectStatus(
+      await client.request('HEAD', `/v2/bench/warmup/blobs/${plan.small.digest(1_000_000 + i)}`),
+      200,
+      'warm-up HEAD',
+    );
+    expectStatus(
+      await client.request('GET', `/v2/bench/warmup/blobs/${plan.small.digest(1_000_000 + i)}`),
+      200,
+      'warm-up GET',
+    );
   });
 }
 
 /** POST for a session, then one PUT with the whole blob and its digest: what `docker push` does. */
-async function uploadWhole(client: HttpClient, repository: string, family: BlobFamily, index: number): Promise<void> {
+async function uploadWhole(
+  client: HttpClient,
+  repository: string,
+  family: BlobFamily,
+  index: number,
+): Promise<void> {
   const session = await client.request('POST', `/v2/${repository}/blobs/uploads/`);
   expectStatus(session, 202, 'upload POST');
   const target = withDigest(session.headers.location, family.digest(index));
@@ -105,7 +134,13 @@ async function uploadWhole(client: HttpClient, repository: string, family: BlobF
 }
 
 /** POST, then PATCH chunk by chunk following each new Location, then an empty PUT with the digest. */
-async function uploadChunked(client: HttpClient, repository: string, family: BlobFamily, index: number, chunkBytes: number): Promise<void> {
+async function uploadChunked(
+  client: HttpClient,
+  repository: string,
+  family: BlobFamily,
+  index: number,
+  chunkBytes: number,
+): Promise<void> {
   const session = await client.request('POST', `/v2/${repository}/blobs/uploads/`);
   expectStatus(session, 202, 'upload POST');
   let location = session.headers.location;
@@ -134,7 +169,9 @@ function withDigest(location: string | undefined, digest: string): string {
 /** PUT distinct manifests (tag per manifest) and GET them back by tag; p99 of each. */
 async function manifestLatencies(client: HttpClient, plan: WorkloadPlan): Promise<Record<string, number>> {
   const repository = 'bench/manifests';
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }),
+  );
   const configDigest = await uploadBytes(client, repository, config);
   await uploadWhole(client, repository, plan.small, 0);
   const manifestFor = (i: number): Buffer =>
@@ -142,8 +179,18 @@ async function manifestLatencies(client: HttpClient, plan: WorkloadPlan): Promis
       JSON.stringify({
         schemaVersion: 2,
         mediaType: OCI_MANIFEST,
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
-        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: plan.small.digest(0), size: plan.small.size }],
+        config: {
+          mediaType: 'application/vnd.oci.image.config.v1+json',
+          digest: configDigest,
+          size: config.length,
+        },
+        layers: [
+          {
+            mediaType: 'application/vnd.oci.image.layer.v1.tar',
+            digest: plan.small.digest(0),
+            size: plan.small.size,
+          },
+        ],
         annotations: { 'org.example.bench.index': String(i) },
       }),
     );
@@ -152,7 +199,10 @@ async function manifestLatencies(client: HttpClient, plan: WorkloadPlan): Promis
   await runPool(plan.manifestCount, plan.manifestConcurrency, async (i) => {
     const body = manifestFor(i);
     const began = performance.now();
-    const result = await client.request('PUT', `/v2/${repository}/manifests/m${i}`, { body, headers: { 'content-type': OCI_MANIFEST } });
+    const result = await client.request('PUT', `/v2/${repository}/manifests/m${i}`, {
+      body,
+      headers: { 'content-type': OCI_MANIFEST },
+    });
     putLatencies.push(elapsedMs(began));
     expectStatus(result, 201, 'manifest PUT');
   });
@@ -160,7 +210,9 @@ async function manifestLatencies(client: HttpClient, plan: WorkloadPlan): Promis
   const getLatencies: number[] = [];
   await runPool(plan.manifestCount, plan.manifestConcurrency, async (i) => {
     const began = performance.now();
-    const result = await client.request('GET', `/v2/${repository}/manifests/m${i}`, { headers: { accept: OCI_MANIFEST } });
+    const result = await client.request('GET', `/v2/${repository}/manifests/m${i}`, {
+      headers: { accept: OCI_MANIFEST },
+    });
     getLatencies.push(elapsedMs(began));
     expectStatus(result, 200, 'manifest GET');
   });

@@ -20,7 +20,10 @@ const LAYERS = 4;
 const LAYER_BYTES = 64 * 1024 * 1024;
 
 async function docker(...args: string[]): Promise<string> {
-  const { stdout } = await run('docker', args, { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+  const { stdout } = await run('docker', args, {
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, DOCKER_BUILDKIT: '0' },
+  });
   return stdout.trim();
 }
 

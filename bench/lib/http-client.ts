@@ -37,7 +37,14 @@ export class HttpClient {
     else if (method === 'PUT' || method === 'POST' || method === 'PATCH') headers['content-length'] = 0;
     return new Promise((resolve, reject) => {
       const req = httpRequest(
-        { agent: this.agent, host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method, headers },
+        {
+          agent: this.agent,
+          host: url.hostname,
+          port: url.port,
+          path: `${url.pathname}${url.search}`,
+          method,
+          headers,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           let bytes = 0;
@@ -45,7 +52,14 @@ export class HttpClient {
             bytes += chunk.length;
             if (options.keepBody) chunks.push(chunk);
           });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), bytes }));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks),
+              bytes,
+            }),
+          );
           res.on('error', reject);
         },
       );
@@ -62,6 +76,8 @@ export class HttpClient {
 /** Throws with the registry's own words when the status is not the expected one. */
 export function expectStatus(result: HttpResult, expected: number, what: string): void {
   if (result.status !== expected) {
-    throw new Error(`${what}: expected HTTP ${expected}, got ${result.status} ${result.body.toString('utf8').slice(0, 300)}`);
+    throw new Error(
+      `${what}: expected HTTP ${expected}, got ${result.status} ${result.body.toString('utf8').slice(0, 300)}`,
+    );
   }
 }

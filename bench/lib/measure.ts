@@ -2,7 +2,11 @@
 import { readFileSync } from 'node:fs';
 
 /** Runs `task(0…count-1)` with at most `concurrency` in flight; resolves when all are done. */
-export async function runPool(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
+export async function runPool(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count) {

@@ -68,7 +68,12 @@ export function referenceLauncher(binary: string): RegistryLauncher {
   };
 }
 
-async function whenServing(child: ChildProcess, port: number, start: number, askToStop: () => void): Promise<RegistryUnderTest> {
+async function whenServing(
+  child: ChildProcess,
+  port: number,
+  start: number,
+  askToStop: () => void,
+): Promise<RegistryUnderTest> {
   const url = `http://${BENCH_HOST}:${port}`;
   // The registries' logs (the reference logs every 404 HEAD as an error) would drown the figures; the
   // tail is kept and shown only if the registry fails.
@@ -90,7 +95,13 @@ async function whenServing(child: ChildProcess, port: number, start: number, ask
     if (exited) throw failure(`registry on port ${port} exited before serving`);
     if (await answersV2(url)) {
       const startToReadyMs = elapsedMs(start);
-      return { url, pid: child.pid!, startToReadyMs, startCpuMs: cpuTimeMs(child.pid!), stop: () => stopChild(child, exit, askToStop) };
+      return {
+        url,
+        pid: child.pid!,
+        startToReadyMs,
+        startCpuMs: cpuTimeMs(child.pid!),
+        stop: () => stopChild(child, exit, askToStop),
+      };
     }
     if (performance.now() - start > 10_000) break;
     await new Promise((resolve) => setTimeout(resolve, 2));
@@ -106,7 +117,9 @@ async function whenServing(child: ChildProcess, port: number, start: number, ask
  */
 export async function nodeStartFloorMs(): Promise<number> {
   const start = performance.now();
-  const child = spawn(process.execPath, ['-e', 'process.send("up"); process.disconnect()'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, ['-e', 'process.send("up"); process.disconnect()'], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', () => reject(new Error('node exited without a message')));
@@ -141,7 +154,10 @@ async function stopChild(child: ChildProcess, exit: Promise<void>, askToStop: ()
   if (child.exitCode !== null || child.signalCode !== null) return;
   askToStop();
   let timer: NodeJS.Timeout | undefined;
-  const stopped = await Promise.race([exit.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5000)))]);
+  const stopped = await Promise.race([
+    exit.then(() => true),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5000))),
+  ]);
   clearTimeout(timer);
   if (!stopped) {
     child.kill('SIGKILL');

@@ -66,7 +66,11 @@ export function markdownTable(verdicts: MetricVerdict[]): string {
     const ratio = Number.isFinite(v.ratio) ? `${v.ratio.toFixed(2)}×` : '—';
     return `| ${v.name} (${v.unit}) | ${figure(v.berth)} | ${figure(v.reference)} | ${ratio} | ${targetText(v)} | ${met} |`;
   });
-  return ['| metric | Berth | reference | ratio | target | met? |', '|---|---:|---:|---:|---|---|', ...rows].join('\n');
+  return [
+    '| metric | Berth | reference | ratio | target | met? |',
+    '|---|---:|---:|---:|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 export function writeJson(path: string, data: unknown): void {

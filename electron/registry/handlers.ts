@@ -13,7 +13,10 @@ export interface RegistryHandlerDependencies {
 }
 
 /** Handlers for every `registry.*` command of the contract. */
-export function createRegistryHandlers({ supervisor, saveRegistryPort }: RegistryHandlerDependencies): HandlersFor<'registry'> {
+export function createRegistryHandlers({
+  supervisor,
+  saveRegistryPort,
+}: RegistryHandlerDependencies): HandlersFor<'registry'> {
   return {
     'registry.status': () => supervisor.status(),
     'registry.start': async ({ port }) => {

@@ -10,7 +10,8 @@ export class ActivityLog {
   private count = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError('capacity must be a positive integer');
     this.entries = new Array<RegistryActivity | undefined>(capacity);
   }
 

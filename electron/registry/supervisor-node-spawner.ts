@@ -39,7 +39,8 @@ export function createNodeRegistrySpawner(entryPath: string, output?: OutputSink
     // A failed fork emits 'error' and maybe never 'exit'; the supervisor must still hear about it.
     child.on('error', (error) => {
       output?.(`registry process error: ${error.message}`, 'stderr');
-      if (child.exitCode === null && child.signalCode === null && child.pid === undefined) reportExit(null, null);
+      if (child.exitCode === null && child.signalCode === null && child.pid === undefined)
+        reportExit(null, null);
     });
 
     const handle: RegistryChild = {
@@ -65,7 +66,11 @@ export function createNodeRegistrySpawner(entryPath: string, output?: OutputSink
   };
 }
 
-function forwardLines(stream: Readable | null, name: 'stdout' | 'stderr', output: OutputSink | undefined): void {
+function forwardLines(
+  stream: Readable | null,
+  name: 'stdout' | 'stderr',
+  output: OutputSink | undefined,
+): void {
   if (!stream) return;
   if (!output) {
     // Still drained: a full pipe would block the registry on its next log line.

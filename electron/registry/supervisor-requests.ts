@@ -29,15 +29,23 @@ export class PendingRequests {
    * Numbers `request`, hands the numbered message to `send`, and resolves with the reply's result.
    * Rejects with an AppError on an error reply, a timeout, or `failAll`.
    */
-  start(request: RegistryRequest, timeoutMs: number, send: (message: HostToRegistryMessage) => void): Promise<unknown> {
+  start(
+    request: RegistryRequest,
+    timeoutMs: number,
+    send: (message: HostToRegistryMessage) => void,
+  ): Promise<unknown> {
     const requestId = this.nextId++;
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
         reject(
-          new AppError('INTERNAL', `The registry did not answer "${request.type}" within ${Math.round(timeoutMs / 1000)} s.`, {
-            fix: { kind: 'retry' },
-          }),
+          new AppError(
+            'INTERNAL',
+            `The registry did not answer "${request.type}" within ${Math.round(timeoutMs / 1000)} s.`,
+            {
+              fix: { kind: 'retry' },
+            },
+          ),
         );
       }, timeoutMs);
       this.pending.set(requestId, { resolve, reject, timer });
@@ -75,7 +83,8 @@ export class PendingRequests {
  */
 function registryReplyError(message: string): AppError {
   if (/NAME_UNKNOWN/.test(message)) return new AppError('REPOSITORY_NOT_FOUND', message, { raw: message });
-  if (/MANIFEST_UNKNOWN|not found|unknown tag/i.test(message)) return new AppError('MANIFEST_UNKNOWN', message, { raw: message });
+  if (/MANIFEST_UNKNOWN|not found|unknown tag/i.test(message))
+    return new AppError('MANIFEST_UNKNOWN', message, { raw: message });
   if (/NAME_INVALID/.test(message)) return new AppError('NAME_INVALID', message, { raw: message });
   if (/ENOSPC|no space/i.test(message)) return new AppError('NO_SPACE', message, { raw: message });
   return new AppError('INTERNAL', 'The registry could not do that.', { raw: message });

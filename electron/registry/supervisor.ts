@@ -9,7 +9,13 @@ import { AppError } from '../api/app-error';
 import type { AppErrorData } from '../api/contract';
 import { REGISTRY_ACTIVITY_LIMIT, type RegistryState, type RegistryStatus } from '../api/contract/registry';
 import type { EventBus } from '../api/event-bus';
-import type { GarbageCollectionResult, RegistryActivity, RegistryStats, RepositorySummary, RegistryToHostMessage } from './messages';
+import type {
+  GarbageCollectionResult,
+  RegistryActivity,
+  RegistryStats,
+  RepositorySummary,
+  RegistryToHostMessage,
+} from './messages';
 import { findNextFreePort, isPortFree } from './port-finder';
 import { ActivityLog } from './supervisor-activity-log';
 import { DEFAULT_BACKOFF, RestartBackoff, type BackoffOptions } from './supervisor-backoff';
@@ -130,7 +136,8 @@ export class RegistrySupervisor {
     for (;;) {
       const samePort = options.port === undefined || options.port === this.launch?.port;
       if (this.stopping) await this.stopping;
-      else if (this.starting && samePort) return this.starting; // a double click shares one start
+      else if (this.starting && samePort)
+        return this.starting; // a double click shares one start
       else if (this.starting) await this.starting.catch(() => undefined);
       else if (this.state === 'running' && samePort) return this.status();
       // Asked for another port than the one it runs on: move it there rather than answer "running" elsewhere.
@@ -187,17 +194,25 @@ export class RegistrySupervisor {
   }
 
   async repositories(): Promise<RepositorySummary[]> {
-    return (await this.request({ type: 'repositories' }, this.timings.requestTimeoutMs)) as RepositorySummary[];
+    return (await this.request(
+      { type: 'repositories' },
+      this.timings.requestTimeoutMs,
+    )) as RepositorySummary[];
   }
 
   /** Removes a tag; answers the digest it pointed at. A tag that is not there is MANIFEST_UNKNOWN. */
   async deleteTag(repository: string, tag: string): Promise<{ digest?: string }> {
-    const result = (await this.request({ type: 'deleteTag', repository, tag }, this.timings.requestTimeoutMs)) as {
+    const result = (await this.request(
+      { type: 'deleteTag', repository, tag },
+      this.timings.requestTimeoutMs,
+    )) as {
       deleted?: boolean;
       digest?: string;
     } | null;
     if (result?.deleted === false) {
-      throw new AppError('MANIFEST_UNKNOWN', `There is no tag ${tag} in ${repository}.`, { hint: 'It may have been deleted already; refresh the list.' });
+      throw new AppError('MANIFEST_UNKNOWN', `There is no tag ${tag} in ${repository}.`, {
+        hint: 'It may have been deleted already; refresh the list.',
+      });
     }
     return typeof result?.digest === 'string' ? { digest: result.digest } : {};
   }
@@ -216,7 +231,9 @@ export class RegistrySupervisor {
   private request(request: RegistryRequest, timeoutMs: number): Promise<unknown> {
     const run = this.run;
     if (this.state !== 'running' || !run) {
-      throw new AppError('REGISTRY_NOT_RUNNING', 'The local registry is not running.', { fix: { kind: 'startRegistry' } });
+      throw new AppError('REGISTRY_NOT_RUNNING', 'The local registry is not running.', {
+        fix: { kind: 'startRegistry' },
+      });
     }
     return run.requests.start(request, timeoutMs, (message) => run.child.send(message));
   }
@@ -236,7 +253,9 @@ export class RegistrySupervisor {
   private launchRun(launch: RegistryLaunch): Promise<void> {
     this.setState('starting');
     const spawnedAt = Date.now();
-    this.deps.logger.info(`registry: starting on ${launch.host}:${launch.port} with data in ${launch.dataDir}`);
+    this.deps.logger.info(
+      `registry: starting on ${launch.host}:${launch.port} with data in ${launch.dataDir}`,
+    );
     const child = this.deps.spawnRegistry(launch);
     let markExited!: () => void;
     const run: Run = {
@@ -266,9 +285,13 @@ export class RegistrySupervisor {
           run.readyAt = Date.now();
           run.url = message.url;
           this.lastError = undefined;
-          this.deps.logger.info(`registry: ready at ${message.url} after ${run.readyAt - spawnedAt} ms (pid ${child.pid ?? '?'})`);
+          this.deps.logger.info(
+            `registry: ready at ${message.url} after ${run.readyAt - spawnedAt} ms (pid ${child.pid ?? '?'})`,
+          );
           this.setState('running');
-          this.refreshStats().catch((error: unknown) => this.deps.logger.warn(`registry: no stats: ${AppError.from(error).raw ?? ''}`));
+          this.refreshStats().catch((error: unknown) =>
+            this.deps.logger.warn(`registry: no stats: ${AppError.from(error).raw ?? ''}`),
+          );
           resolve();
         } else if (message.type === 'error' && run.readyAt === undefined) {
           clearTimeout(readyTimer);
@@ -284,7 +307,11 @@ export class RegistrySupervisor {
         clearTimeout(readyTimer);
         run.hasExited = true;
         markExited();
-        run.requests.failAll(new AppError('REGISTRY_NOT_RUNNING', 'The local registry stopped before it answered.', { fix: { kind: 'startRegistry' } }));
+        run.requests.failAll(
+          new AppError('REGISTRY_NOT_RUNNING', 'The local registry stopped before it answered.', {
+            fix: { kind: 'startRegistry' },
+          }),
+        );
         if (run.readyAt === undefined) {
           if (this.run === run) this.run = undefined;
           this.failedBeforeReady(run, code, signal).then(reject, reject);
@@ -310,7 +337,10 @@ export class RegistrySupervisor {
       case 'error':
         // After ready, an error is something it survived (e.g. disk full on one upload): log and show it.
         this.deps.logger.warn(`registry: ${message.code}: ${message.message}`);
-        this.lastError = new AppError(message.code === 'PORT_IN_USE' ? 'PORT_IN_USE' : 'INTERNAL', message.message).toData();
+        this.lastError = new AppError(
+          message.code === 'PORT_IN_USE' ? 'PORT_IN_USE' : 'INTERNAL',
+          message.message,
+        ).toData();
         this.publish();
         break;
       case 'ready':
@@ -322,15 +352,23 @@ export class RegistrySupervisor {
   private async failedBeforeReady(run: Run, code: number | null, signal: string | null): Promise<AppError> {
     if (run.startFailure?.code === 'PORT_IN_USE') return this.portInUse(run.launch);
     if (run.startFailure) return run.startFailure;
-    if (run.stopRequested) return new AppError('CANCELLED', 'The local registry was stopped before it was ready.');
+    if (run.stopRequested)
+      return new AppError('CANCELLED', 'The local registry was stopped before it was ready.');
     // Exit code 3 is the registry process's "port in use" for when its IPC message did not make it out.
     if (code === 3) return this.portInUse(run.launch);
     // It died without saying why; a port someone else holds is the likeliest cause a user can fix.
     if (!(await isPortFree(run.launch.host, run.launch.port))) return this.portInUse(run.launch);
-    return new AppError('INTERNAL', 'The local registry exited while starting.', { raw: exitDescription(code, signal), fix: { kind: 'retry' } });
+    return new AppError('INTERNAL', 'The local registry exited while starting.', {
+      raw: exitDescription(code, signal),
+      fix: { kind: 'retry' },
+    });
   }
 
-  private startError(code: 'PORT_IN_USE' | 'DATA_DIR_UNUSABLE' | 'INTERNAL', message: string, launch: RegistryLaunch): AppError {
+  private startError(
+    code: 'PORT_IN_USE' | 'DATA_DIR_UNUSABLE' | 'INTERNAL',
+    message: string,
+    launch: RegistryLaunch,
+  ): AppError {
     if (code === 'PORT_IN_USE') return new AppError('PORT_IN_USE', message, { raw: message });
     if (code === 'DATA_DIR_UNUSABLE') {
       return new AppError('INTERNAL', `The registry cannot use its storage folder ${launch.dataDir}.`, {
@@ -338,13 +376,17 @@ export class RegistrySupervisor {
         raw: message,
       });
     }
-    return new AppError('INTERNAL', 'The local registry could not start.', { raw: message, fix: { kind: 'retry' } });
+    return new AppError('INTERNAL', 'The local registry could not start.', {
+      raw: message,
+      fix: { kind: 'retry' },
+    });
   }
 
   /** PORT_IN_USE with the next port that is free on the same address, found by binding it. */
   private async portInUse(launch: RegistryLaunch): Promise<AppError> {
     const next = await findNextFreePort(launch.host, launch.port);
-    const airPlay = launch.port === 5000 || launch.port === 7000 ? ' (on macOS AirPlay Receiver uses it)' : '';
+    const airPlay =
+      launch.port === 5000 || launch.port === 7000 ? ' (on macOS AirPlay Receiver uses it)' : '';
     return new AppError('PORT_IN_USE', `Port ${launch.port} is in use${airPlay}. Port ${next} is free.`, {
       hint: airPlay
         ? `Use port ${next}, or turn off AirPlay Receiver in System Settings → General → AirDrop & Handoff.`
@@ -358,7 +400,9 @@ export class RegistrySupervisor {
     this.run = undefined;
     if (run.stopRequested) return; // stop() publishes the new state once terminate() returns.
     const uptime = Date.now() - (run.readyAt ?? Date.now());
-    this.deps.logger.error(`registry: exited unexpectedly (${exitDescription(code, signal)}) after ${uptime} ms`);
+    this.deps.logger.error(
+      `registry: exited unexpectedly (${exitDescription(code, signal)}) after ${uptime} ms`,
+    );
     this.lastError = new AppError('INTERNAL', 'The local registry stopped unexpectedly; Berth restarts it.', {
       raw: exitDescription(code, signal),
     }).toData();
@@ -410,7 +454,8 @@ export class RegistrySupervisor {
     this.deps.logger.warn('registry: did not exit on SIGTERM; sending SIGKILL');
     run.child.kill('SIGKILL');
     // SIGKILL cannot be refused; the bound only guards against an exit event that never comes.
-    if (!(await exitsWithin(run, this.timings.terminateGraceMs))) this.deps.logger.error('registry: no exit reported after SIGKILL');
+    if (!(await exitsWithin(run, this.timings.terminateGraceMs)))
+      this.deps.logger.error('registry: no exit reported after SIGKILL');
   }
 
   private updateStats(stats: RegistryStats): void {
@@ -453,5 +498,9 @@ function exitDescription(code: number | null, signal: string | null): string {
 
 /** Only our own child sends on this channel, but a malformed message must not crash the host. */
 function isRegistryMessage(message: unknown): message is RegistryToHostMessage {
-  return typeof message === 'object' && message !== null && typeof (message as { type?: unknown }).type === 'string';
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    typeof (message as { type?: unknown }).type === 'string'
+  );
 }

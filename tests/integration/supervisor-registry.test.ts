@@ -17,7 +17,11 @@ import { registryCommands, type RegistryStatus } from '../../electron/api/contra
 import { EventBus } from '../../electron/api/event-bus';
 import { createRegistryHandlers } from '../../electron/registry/handlers';
 import { anyFreePort, isPortFree } from '../../electron/registry/port-finder';
-import { RegistrySupervisor, type RegistrySettings, type SupervisorTimings } from '../../electron/registry/supervisor';
+import {
+  RegistrySupervisor,
+  type RegistrySettings,
+  type SupervisorTimings,
+} from '../../electron/registry/supervisor';
 import type { RegistryChild } from '../../electron/registry/supervisor-child';
 import { createNodeRegistrySpawner } from '../../electron/registry/supervisor-node-spawner';
 
@@ -90,14 +94,23 @@ async function harness(entryPath = entry, timings: Partial<SupervisorTimings> = 
     readSettings: () => settings,
     events: bus,
     logger: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
-    timings: { shutdownGraceMs: 3_000, backoff: { initialMs: 200, maxMs: 2_000, stableAfterMs: 60_000 }, ...timings },
+    timings: {
+      shutdownGraceMs: 3_000,
+      backoff: { initialMs: 200, maxMs: 2_000, stableAfterMs: 60_000 },
+      ...timings,
+    },
   });
   supervisors.push(supervisor);
   return { supervisor, bus, settings, children, statuses, logs };
 }
 
 /** Resolves with the first event of `name` whose payload passes `predicate`. */
-function nextEvent<T>(bus: EventBus, name: EventName, predicate: (payload: T) => boolean, timeoutMs = 20_000): Promise<T> {
+function nextEvent<T>(
+  bus: EventBus,
+  name: EventName,
+  predicate: (payload: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       unsubscribe();
@@ -150,16 +163,28 @@ async function pushBlob(url: string, repository: string, data: Buffer): Promise<
 }
 
 /** A one-layer OCI image, tagged. Answers the manifest's digest and the bytes of its blobs. */
-async function pushImage(url: string, repository: string, tag: string): Promise<{ digest: string; blobBytes: number }> {
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
+async function pushImage(
+  url: string,
+  repository: string,
+  tag: string,
+): Promise<{ digest: string; blobBytes: number }> {
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }),
+  );
   const layer = Buffer.from(`layer of ${repository}:${tag} ${Date.now()} ${Math.random()}`);
   const configDigest = await pushBlob(url, repository, config);
   const layerDigest = await pushBlob(url, repository, layer);
   const manifest = JSON.stringify({
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layer.length }],
+    config: {
+      mediaType: 'application/vnd.oci.image.config.v1+json',
+      digest: configDigest,
+      size: config.length,
+    },
+    layers: [
+      { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layer.length },
+    ],
   });
   const response = await fetch(`${url}/v2/${repository}/manifests/${tag}`, {
     method: 'PUT',
@@ -187,7 +212,11 @@ describe('RegistrySupervisor with the real registry process', () => {
     expect(children).toHaveLength(1);
 
     expect(await supervisor.repositories()).toEqual([]);
-    expect(await supervisor.garbageCollect(true)).toMatchObject({ dryRun: true, blobsRemoved: 0, bytesFreed: 0 });
+    expect(await supervisor.garbageCollect(true)).toMatchObject({
+      dryRun: true,
+      blobsRemoved: 0,
+      bytesFreed: 0,
+    });
 
     const pid = children[0]!.pid!;
     const stopped = await supervisor.stop();
@@ -196,14 +225,25 @@ describe('RegistrySupervisor with the real registry process', () => {
     expect(statuses.map((s) => s.state)).toEqual(['starting', 'running', 'stopping', 'stopped']);
     expect(processAlive(pid)).toBe(false);
     expect(await isPortFree(HOST, status.port)).toBe(true);
-    await expect(supervisor.repositories()).rejects.toMatchObject({ code: 'REGISTRY_NOT_RUNNING', fix: { kind: 'startRegistry' } });
+    await expect(supervisor.repositories()).rejects.toMatchObject({
+      code: 'REGISTRY_NOT_RUNNING',
+      fix: { kind: 'startRegistry' },
+    });
   });
 
   it('relays pushes as activity, lists repositories, deletes tags and collects garbage', async () => {
     const { supervisor, bus } = await harness();
     const { url } = await supervisor.start();
-    const pushed = nextEvent<{ kind: string; repository: string }>(bus, 'registry.activity', (a) => a.kind === 'push');
-    const counted = nextEvent<{ tags: number; blobs: number }>(bus, 'registry.stats', (stats) => stats.tags === 2);
+    const pushed = nextEvent<{ kind: string; repository: string }>(
+      bus,
+      'registry.activity',
+      (a) => a.kind === 'push',
+    );
+    const counted = nextEvent<{ tags: number; blobs: number }>(
+      bus,
+      'registry.stats',
+      (stats) => stats.tags === 2,
+    );
 
     const image = await pushImage(url!, 'team/app', '1.0');
     await pushImage(url!, 'team/app', '2.0');
@@ -230,11 +270,15 @@ describe('RegistrySupervisor with the real registry process', () => {
     expect(collected.blobsRemoved).toBe(dryRun.blobsRemoved);
     expect((await supervisor.garbageCollect(true)).blobsRemoved).toBe(0);
     // The tag that is left still pulls.
-    const response = await fetch(`${url}/v2/team/app/manifests/2.0`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    const response = await fetch(`${url}/v2/team/app/manifests/2.0`, {
+      headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+    });
     await response.arrayBuffer();
     expect(response.status).toBe(200);
 
-    await expect(supervisor.deleteTag('team/app', 'no-such-tag')).rejects.toMatchObject({ code: 'MANIFEST_UNKNOWN' });
+    await expect(supervisor.deleteTag('team/app', 'no-such-tag')).rejects.toMatchObject({
+      code: 'MANIFEST_UNKNOWN',
+    });
   });
 
   it('restarts the registry after kill -9 and goes back to running', async () => {
@@ -242,7 +286,11 @@ describe('RegistrySupervisor with the real registry process', () => {
     const first = await supervisor.start();
     const firstPid = children[0]!.pid!;
 
-    const backRunning = nextEvent<RegistryStatus>(bus, 'registry.status', (s) => s.state === 'running' && s.restarts === 1);
+    const backRunning = nextEvent<RegistryStatus>(
+      bus,
+      'registry.status',
+      (s) => s.state === 'running' && s.restarts === 1,
+    );
     process.kill(firstPid, 'SIGKILL');
     const status = await backRunning;
 
@@ -313,14 +361,16 @@ describe('RegistrySupervisor with the real registry process', () => {
     expect((await supervisor.stop()).state).toBe('stopped');
     expect(processAlive(pid)).toBe(false);
     // The child's stdout may still be in the pipe when its exit is reported: wait for the lines.
-    await expect.poll(() => logs).toEqual(
-      expect.arrayContaining([
-        '[stdout] ignoring shutdown',
-        'registry: did not shut down when asked; sending SIGTERM',
-        '[stdout] ignoring SIGTERM',
-        'registry: did not exit on SIGTERM; sending SIGKILL',
-      ]),
-    );
+    await expect
+      .poll(() => logs)
+      .toEqual(
+        expect.arrayContaining([
+          '[stdout] ignoring shutdown',
+          'registry: did not shut down when asked; sending SIGTERM',
+          '[stdout] ignoring SIGTERM',
+          'registry: did not exit on SIGTERM; sending SIGKILL',
+        ]),
+      );
   });
 
   it('gives up on a process that never becomes ready, and leaves none behind', async () => {
@@ -329,7 +379,10 @@ describe('RegistrySupervisor with the real registry process', () => {
       shutdownGraceMs: 200,
       terminateGraceMs: 200,
     });
-    await expect(supervisor.start()).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('did not start within') });
+    await expect(supervisor.start()).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringContaining('did not start within'),
+    });
     expect(supervisor.status()).toMatchObject({ state: 'stopped', lastError: { fix: { kind: 'retry' } } });
     expect(children).toHaveLength(1);
     expect(processAlive(children[0]!.pid!)).toBe(false);
@@ -369,7 +422,9 @@ describe('RegistrySupervisor with the real registry process', () => {
         },
       });
       const input = registryCommands['registry.start'].input.parse({ port: nextPort });
-      const status = registryCommands['registry.start'].output.parse(await handlers['registry.start'](input, { clientId: 'test' }));
+      const status = registryCommands['registry.start'].output.parse(
+        await handlers['registry.start'](input, { clientId: 'test' }),
+      );
       expect(status).toMatchObject({ state: 'running', port: nextPort, url: `http://${HOST}:${nextPort}` });
       expect(status.lastError).toBeUndefined();
       expect(saved).toEqual([nextPort]);

@@ -3,16 +3,30 @@ import { describe, expect, it } from 'vitest';
 import { registryCommands, repositoryNameSchema, tagSchema } from '../../electron/api/contract/registry';
 
 describe('registry contract', () => {
-  it.each(['app', 'team/app', 'a.b_c__d---e/f0', 'library/ubuntu', `${'a'.repeat(255)}`])('accepts the name %s', (name) => {
-    expect(repositoryNameSchema.safeParse(name).success).toBe(true);
-  });
-
-  it.each(['', 'App', '../etc', 'team//app', '/app', 'app/', 'a..b', 'a___b', '-app', 'app-', 'a b', 'a:b', `${'a'.repeat(256)}`])(
-    'refuses the name %j',
+  it.each(['app', 'team/app', 'a.b_c__d---e/f0', 'library/ubuntu', `${'a'.repeat(255)}`])(
+    'accepts the name %s',
     (name) => {
-      expect(repositoryNameSchema.safeParse(name).success).toBe(false);
+      expect(repositoryNameSchema.safeParse(name).success).toBe(true);
     },
   );
+
+  it.each([
+    '',
+    'App',
+    '../etc',
+    'team//app',
+    '/app',
+    'app/',
+    'a..b',
+    'a___b',
+    '-app',
+    'app-',
+    'a b',
+    'a:b',
+    `${'a'.repeat(256)}`,
+  ])('refuses the name %j', (name) => {
+    expect(repositoryNameSchema.safeParse(name).success).toBe(false);
+  });
 
   it.each(['latest', '1.0', 'v1.2.3-rc.1', '_x', 'A_B', 'x'.repeat(128)])('accepts the tag %s', (tag) => {
     expect(tagSchema.safeParse(tag).success).toBe(true);

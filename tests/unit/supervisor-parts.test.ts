@@ -22,7 +22,12 @@ describe('RestartBackoff', () => {
 });
 
 describe('ActivityLog', () => {
-  const activity = (n: number): RegistryActivity => ({ kind: 'push', repository: 'app', reference: String(n), at: n });
+  const activity = (n: number): RegistryActivity => ({
+    kind: 'push',
+    repository: 'app',
+    reference: String(n),
+    at: n,
+  });
 
   it('keeps the newest entries, oldest first', () => {
     const log = new ActivityLog(3);
@@ -52,14 +57,20 @@ describe('PendingRequests', () => {
     requests.settle({ type: 'reply', requestId: 2, ok: true, result: 'gc done' });
     requests.settle({ type: 'reply', requestId: 1, ok: false, error: 'MANIFEST_UNKNOWN: no such tag' });
     await expect(second).resolves.toBe('gc done');
-    await expect(first).rejects.toMatchObject({ code: 'MANIFEST_UNKNOWN', raw: 'MANIFEST_UNKNOWN: no such tag' });
+    await expect(first).rejects.toMatchObject({
+      code: 'MANIFEST_UNKNOWN',
+      raw: 'MANIFEST_UNKNOWN: no such tag',
+    });
     expect(requests.size).toBe(0);
   });
 
   it('times out, and fails everything at once when the process goes', async () => {
     const requests = new PendingRequests();
     const slow = requests.start({ type: 'stats' }, 20, () => undefined);
-    await expect(slow).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('did not answer "stats"') });
+    await expect(slow).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringContaining('did not answer "stats"'),
+    });
     const waiting = requests.start({ type: 'repositories' }, 10_000, () => undefined);
     requests.failAll(new AppError('REGISTRY_NOT_RUNNING', 'gone'));
     await expect(waiting).rejects.toMatchObject({ code: 'REGISTRY_NOT_RUNNING' });

@@ -13,14 +13,18 @@ import { appErrorSchema } from './errors';
  * `__` or runs of `-`, separated by `/`. Whole names are capped at 255 characters, as distribution
  * does, because longer ones break on-disk paths and other registries refuse them anyway.
  */
-export const REPOSITORY_NAME_PATTERN = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+export const REPOSITORY_NAME_PATTERN =
+  /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 /** The OCI Distribution tag grammar (at most 128 characters). */
 export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
 export const repositoryNameSchema = z
   .string()
   .max(255, 'A repository name is at most 255 characters.')
-  .regex(REPOSITORY_NAME_PATTERN, 'Use lowercase letters, digits and . _ - separators, with / between parts.');
+  .regex(
+    REPOSITORY_NAME_PATTERN,
+    'Use lowercase letters, digits and . _ - separators, with / between parts.',
+  );
 export const tagSchema = z
   .string()
   .regex(TAG_PATTERN, 'A tag is 1–128 letters, digits, _ . or -, and cannot start with . or -.');
@@ -105,7 +109,11 @@ export const registryCommands = {
     registryStatusSchema,
     'Start the local registry (on `port`, which is then saved in the settings); answers once it serves.',
   ),
-  'registry.stop': command(z.object({}), registryStatusSchema, 'Stop the local registry; answers once it has exited.'),
+  'registry.stop': command(
+    z.object({}),
+    registryStatusSchema,
+    'Stop the local registry; answers once it has exited.',
+  ),
   'registry.repositories': command(
     z.object({}),
     z.array(repositorySummarySchema),
@@ -129,7 +137,10 @@ export const registryCommands = {
 } as const;
 
 export const registryEvents = {
-  'registry.status': event(registryStatusSchema, 'The local registry started, stopped, crashed or restarted.'),
+  'registry.status': event(
+    registryStatusSchema,
+    'The local registry started, stopped, crashed or restarted.',
+  ),
   'registry.activity': event(registryActivitySchema, 'A push, pull, upload or deletion just happened.'),
   'registry.stats': event(registryStatsSchema, 'New repository, tag and disk-use figures.'),
 } as const;
