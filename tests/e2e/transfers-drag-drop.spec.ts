@@ -1,0 +1,88 @@
+/**
+ * Drag an image row onto a registry in the sidebar: the Tag dialog opens prefilled for that registry
+ * ("Push to a registry"), and "Tag and push" pushes it for real. The keyboard equivalent, the row's
+ * "Push to…" action, opens the same dialog.
+ */
+import { buildTestImage, freePort, removeImages, type TestImage } from '../helpers/test-images';
+import { parseReference } from '../../electron/common/reference';
+import { expect, test } from './fixtures';
+import { TagDialogPage } from './pages/tag-dialog';
+import { ImageActions, RegistryNavigation } from './pages/transfers-images';
+import { callApi, TransfersPanelPage } from './pages/transfers-panel';
+
+let image: TestImage;
+const cleanup: string[] = [];
+
+test.beforeAll(async ({ docker }) => {
+  image = await buildTestImage(docker, 'dragdrop', [2 * 1024 * 1024]);
+  cleanup.push(image.reference);
+});
+
+test.afterAll(async ({ docker }) => {
+  await removeImages(docker, cleanup);
+});
+
+test('dropping an image on the local registry opens the Tag dialog for it, and Tag and push pushes', async ({ page, mainWindow, webHost }, testInfo) => {
+  test.setTimeout(240_000);
+  await mainWindow.open(webHost.url);
+  const port = await freePort();
+  await callApi(page, 'registry.start', { port });
+  const registryHost = `127.0.0.1:${port}`;
+  const navigation = new RegistryNavigation(page);
+  const localRegistry = navigation.item(/Local registry/);
+  await expect(localRegistry).toContainText(`:${port}`);
+
+  const images = new ImageActions(page);
+  const dialog = new TagDialogPage(page);
+  await images.showOnly(image.repository);
+  const row = images.row(image.reference);
+
+  await test.step('the keyboard equivalent: Push to… opens the same dialog', async () => {
+    await images.openPushTo(image.reference);
+    await expect(page.getByRole('dialog', { name: 'Push to a registry' })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(dialog.root).toBeHidden();
+  });
+
+  await test.step('drag the row onto "Local registry"', async () => {
+    await row.dragTo(localRegistry);
+    const native = await dialog.root.isVisible();
+    testInfo.annotations.push({ type: 'drag-and-drop', description: native ? 'native mouse drag (dragTo)' : 'dispatched DataTransfer events' });
+    console.log(`drag and drop: ${native ? 'native mouse drag (dragTo)' : 'dispatched DataTransfer events'}`);
+    if (!native) {
+      // Some Chromium builds don't run HTML5 drag and drop from synthetic mouse moves: dispatch the
+      // same events with one DataTransfer, as a real drag does.
+      const dataTransfer = await page.evaluateHandle('new DataTransfer()');
+      await row.dispatchEvent('dragstart', { dataTransfer });
+      await localRegistry.dispatchEvent('dragenter', { dataTransfer });
+      await localRegistry.dispatchEvent('dragover', { dataTransfer });
+      await localRegistry.dispatchEvent('drop', { dataTransfer });
+      await row.dispatchEvent('dragend', { dataTransfer });
+    }
+    await expect(page.getByRole('dialog', { name: 'Push to a registry' })).toBeVisible();
+  });
+
+  const target = `${registryHost}/${image.repository}:${image.tag}`;
+  cleanup.push(target);
+  await test.step('the dialog is prefilled for the local registry', async () => {
+    await expect(dialog.registry.locator('option:checked')).toHaveText(`Local registry (${registryHost})`);
+    await expect(dialog.fullName).toHaveText(target);
+    await expect(dialog.tagAndPushButton).toHaveClass(/primary/);
+  });
+
+  await test.step('Tag and push: it is pushed', async () => {
+    const panel = new TransfersPanelPage(page);
+    await dialog.tagAndPushButton.click();
+    const expected = parseReference(target);
+    if (!expected.ok) throw new Error(expected.reason);
+    const push = panel.transfer('Push', expected.ref.normalized);
+    await push.waitForState('Pushed');
+    await expect(push.overall).toHaveAttribute('aria-valuenow', '100');
+    const digest = await push.digest.textContent();
+    const response = await fetch(`http://${registryHost}/v2/${image.repository}/manifests/${image.tag}`, {
+      method: 'HEAD',
+      headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' },
+    });
+    expect(response.headers.get('docker-content-digest')).toBe(digest);
+  });
+});
