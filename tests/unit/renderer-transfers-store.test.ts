@@ -1,0 +1,181 @@
+/**
+ * The transfers store's pure core: merging whole snapshots (newest wins, finished never goes back),
+ * ordering (newest first), which transfers count as "just finished" for notices, and coalescing any
+ * number of events into one flush per frame with the latest snapshot of each transfer.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TransferSnapshot } from '../../electron/api/contract/transfers';
+import {
+  applySnapshots,
+  emptyTransfers,
+  percent,
+  removeTransfer,
+  SnapshotBatcher,
+  supersedes,
+} from '../../renderer/src/views/transfers/transfer-updates';
+
+function snapshot(id: string, patch: Partial<TransferSnapshot> = {}): TransferSnapshot {
+  return {
+    id,
+    kind: 'push',
+    reference: `127.0.0.1:5000/team/${id}:1`,
+    state: 'running',
+    rows: [],
+    overall: 0,
+    bytesDone: 0,
+    bytesTotal: 100,
+    speed: 0,
+    etaSeconds: null,
+    messages: [],
+    startedAt: 1_000,
+    ...patch,
+  };
+}
+
+/** A frame scheduler the test runs by hand. */
+function manualFrames() {
+  const queue: Array<() => void> = [];
+  return {
+    schedule: (callback: () => void) => queue.push(callback),
+    pending: () => queue.length,
+    runFrame: () => queue.splice(0).forEach((callback) => callback()),
+  };
+}
+
+describe('applySnapshots', () => {
+  it('adds transfers newest first by start time, whatever order they arrive in', () => {
+    const { data } = applySnapshots(emptyTransfers, [
+      snapshot('b', { startedAt: 2_000 }),
+      snapshot('a', { startedAt: 1_000 }),
+      snapshot('c', { startedAt: 3_000 }),
+    ]);
+    expect(data.order).toEqual(['c', 'b', 'a']);
+    const { data: next } = applySnapshots(data, [snapshot('d', { startedAt: 2_500 })]);
+    expect(next.order).toEqual(['c', 'd', 'b', 'a']);
+  });
+
+  it('replaces a transfer with its newer snapshot and keeps the order array when nobody is new', () => {
+    const { data } = applySnapshots(emptyTransfers, [snapshot('a'), snapshot('b', { startedAt: 2_000 })]);
+    const { data: next } = applySnapshots(data, [snapshot('a', { bytesDone: 40, overall: 0.4 })]);
+    expect(next.byId.a!.bytesDone).toBe(40);
+    expect(next.order).toBe(data.order);
+    expect(next.byId.b).toBe(data.byId.b);
+  });
+
+  it('returns the same object when nothing changed, so subscribers do not re-render', () => {
+    const { data } = applySnapshots(emptyTransfers, [snapshot('a', { bytesDone: 50 })]);
+    expect(applySnapshots(data, []).data).toBe(data);
+    // An older running snapshot (fewer bytes) arriving late is ignored.
+    expect(applySnapshots(data, [snapshot('a', { bytesDone: 10 })]).data).toBe(data);
+    // A dismissed transfer's late events are ignored.
+    expect(applySnapshots(data, [snapshot('x')], { forgotten: new Set(['x']) }).data).toBe(data);
+  });
+
+  it('never takes a finished transfer back to running', () => {
+    const done = snapshot('a', { state: 'succeeded', overall: 1, bytesDone: 100, digest: 'sha256:' + 'a'.repeat(64) });
+    const { data } = applySnapshots(emptyTransfers, [done]);
+    const { data: next } = applySnapshots(data, [snapshot('a', { bytesDone: 100 })]);
+    expect(next.byId.a!.state).toBe('succeeded');
+    expect(supersedes(snapshot('a', { state: 'cancelled' }), done)).toBe(false);
+  });
+
+  it('reports a transfer as finished once, when it was seen running', () => {
+    const { data } = applySnapshots(emptyTransfers, [snapshot('a')], { live: true });
+    const first = applySnapshots(data, [snapshot('a', { state: 'succeeded', bytesDone: 100 })], { live: true });
+    expect(first.finished.map((entry) => entry.id)).toEqual(['a']);
+    const again = applySnapshots(first.data, [snapshot('a', { state: 'succeeded', bytesDone: 100 })], { live: true });
+    expect(again.finished).toEqual([]);
+  });
+
+  it('counts a live transfer first seen finished, but not history from transfers.list', () => {
+    const finished = snapshot('quick', { state: 'failed' });
+    expect(applySnapshots(emptyTransfers, [finished], { live: true }).finished).toHaveLength(1);
+    expect(applySnapshots(emptyTransfers, [finished]).finished).toHaveLength(0);
+  });
+
+  it('removeTransfer forgets one transfer', () => {
+    const { data } = applySnapshots(emptyTransfers, [snapshot('a'), snapshot('b', { startedAt: 2_000 })]);
+    const next = removeTransfer(data, 'a');
+    expect(next.order).toEqual(['b']);
+    expect(next.byId.a).toBeUndefined();
+    expect(removeTransfer(next, 'a')).toBe(next);
+  });
+});
+
+describe('SnapshotBatcher', () => {
+  it('coalesces any number of events into one flush per frame with the latest snapshot of each transfer', () => {
+    const frames = manualFrames();
+    const flushed: TransferSnapshot[][] = [];
+    const batcher = new SnapshotBatcher(frames.schedule, (batch) => flushed.push(batch));
+    for (let index = 1; index <= 1_000; index += 1) {
+      for (const id of ['a', 'b', 'c']) batcher.add(snapshot(id, { bytesDone: index }));
+    }
+    expect(frames.pending()).toBe(1);
+    expect(batcher.size).toBe(3);
+    frames.runFrame();
+    expect(flushed).toHaveLength(1);
+    expect(flushed[0]!.map((entry) => [entry.id, entry.bytesDone])).toEqual([
+      ['a', 1_000],
+      ['b', 1_000],
+      ['c', 1_000],
+    ]);
+    // The next event schedules the next frame.
+    batcher.add(snapshot('a', { bytesDone: 1_001 }));
+    expect(frames.pending()).toBe(1);
+    frames.runFrame();
+    expect(flushed).toHaveLength(2);
+  });
+
+  it('keeps a final snapshot even if an older running one arrives after it in the same frame', () => {
+    const frames = manualFrames();
+    let last: TransferSnapshot[] = [];
+    const batcher = new SnapshotBatcher(frames.schedule, (batch) => (last = batch));
+    batcher.add(snapshot('a', { state: 'cancelled', bytesDone: 30 }));
+    batcher.add(snapshot('a', { state: 'running', bytesDone: 30 }));
+    frames.runFrame();
+    expect(last.map((entry) => entry.state)).toEqual(['cancelled']);
+  });
+
+  it('flushNow applies what is queued at once (before a transfers.list answer is merged)', () => {
+    const frames = manualFrames();
+    const flushed: TransferSnapshot[][] = [];
+    const batcher = new SnapshotBatcher(frames.schedule, (batch) => flushed.push(batch));
+    batcher.add(snapshot('a'));
+    batcher.flushNow();
+    expect(flushed).toHaveLength(1);
+    frames.runFrame();
+    expect(flushed).toHaveLength(1);
+  });
+
+  it('feeding the flushes through applySnapshots keeps order and ends in each final state', () => {
+    const frames = manualFrames();
+    let data = emptyTransfers;
+    const finishedIds: string[] = [];
+    const batcher = new SnapshotBatcher(frames.schedule, (batch) => {
+      const result = applySnapshots(data, batch, { live: true });
+      data = result.data;
+      finishedIds.push(...result.finished.map((entry) => entry.id));
+    });
+    for (let step = 0; step <= 100; step += 1) {
+      for (const [offset, id] of ['x', 'y'].entries()) {
+        const state = step === 100 ? 'succeeded' : 'running';
+        batcher.add(snapshot(id, { state, bytesDone: step, overall: step / 100, startedAt: 1_000 + offset }));
+      }
+      if (step % 7 === 0) frames.runFrame();
+    }
+    frames.runFrame();
+    expect(data.order).toEqual(['y', 'x']);
+    expect(Object.values(data.byId).map((entry) => entry.state)).toEqual(['succeeded', 'succeeded']);
+    expect(finishedIds.sort()).toEqual(['x', 'y']);
+    expect(percent(data.byId.x!.overall)).toBe(100);
+  });
+});
+
+describe('percent', () => {
+  it('rounds and clamps to 0…100', () => {
+    expect(percent(0.424)).toBe(42);
+    expect(percent(1.2)).toBe(100);
+    expect(percent(-1)).toBe(0);
+    expect(percent(Number.NaN)).toBe(0);
+  });
+});
