@@ -57,6 +57,9 @@ function send(message: RegistryToHostMessage): void {
 }
 
 async function main(): Promise<void> {
+  // libuv's pool (4 threads by default) runs every fs call; a few uploads waiting in fsync would
+  // stall all other file work. Takes effect because nothing has used the pool yet.
+  process.env.UV_THREADPOOL_SIZE ??= '16';
   const options = parseArguments(process.argv.slice(2));
   const storage = new RegistryStorage(options.dataDir, { uploadMaxIdleMs: options.uploadMaxIdleMs, pendingGraceMs: options.pendingGraceMs });
   try {

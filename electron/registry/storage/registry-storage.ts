@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { DirectoryCache, removeQuietly } from './atomic-file';
 import { BlobGuard } from './blob-guard';
 import { BlobStore } from './blob-store';
+import { HashPool } from './hash-pool';
 import { ManifestStore } from './manifest-store';
 import { StoragePaths } from './paths';
 import { RepositoryStore } from './repository-store';
@@ -30,6 +31,7 @@ export class RegistryStorage {
   readonly tags: TagStore;
   readonly uploads: UploadStore;
   readonly manifests: ManifestStore;
+  readonly hashes = new HashPool();
   readonly uploadMaxIdleMs: number;
 
   constructor(root: string, options: StorageOptions = {}) {
@@ -39,7 +41,7 @@ export class RegistryStorage {
     this.blobs = new BlobStore(this.paths, this.dirs, this.guard);
     this.repositories = new RepositoryStore(this.paths, this.dirs);
     this.tags = new TagStore(this.paths, this.dirs);
-    this.uploads = new UploadStore(this.paths, this.dirs, this.blobs, this.repositories);
+    this.uploads = new UploadStore(this.paths, this.dirs, this.blobs, this.repositories, this.hashes);
     this.manifests = new ManifestStore(this.blobs, this.repositories, this.tags);
   }
 

@@ -1,26 +1,27 @@
 /**
  * Blob uploads in progress (uploads/<uuid>/{data,state.json}). Bytes are streamed straight to the
- * data file while a running hash is updated, so a blob is never held in memory. Node's Hash can't be
- * serialised, so the running hash lives in memory per upload; after a restart (or a failed chunk)
- * the next request re-hashes the partial file once. state.json's offset counts acknowledged bytes
- * only: a chunk cut short is truncated away. Completing an upload verifies the digest, fsyncs and
- * hands the file to the blob store, which renames it into place.
+ * data file, never held whole in memory; after each chunk lands, the upload's running hash (kept in
+ * a worker thread, see hash-pool.ts) is fed the new range. Node's Hash can't be serialised, so after
+ * a restart (or a lost worker) the next request re-hashes the partial file once. state.json's offset
+ * counts acknowledged bytes only: a chunk cut short is truncated away. Completing an upload verifies
+ * the digest, fsyncs and hands the file to the blob store, which renames it into place.
  */
-import { createHash, type Hash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, rmdir, stat, truncate, writeFile } from 'node:fs/promises';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from './blob-store';
 import { readdirQuiet } from './blob-store';
 import { type DirectoryCache, isNotFound, removeQuietly, writeFileAtomic } from './atomic-file';
+import type { HashPool } from './hash-pool';
 import { KeyedLock } from './keyed-lock';
 import type { StoragePaths } from './paths';
 import type { RepositoryStore } from './repository-store';
 import { registryError } from '../errors';
 import type { Digest } from '../names';
 
-const WRITE_HIGH_WATER_MARK = 1024 * 1024;
+const WRITE_HIGH_WATER_MARK = 256 * 1024;
 const UUID_PATTERN = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 
 /** What a client learns about an upload: its id and how many bytes were received. */
@@ -37,22 +38,8 @@ interface PersistedState {
 
 interface Session extends PersistedState {
   uuid: string;
-  /** Running sha256 of data[0, hashedOffset); undefined until (re)built. */
-  hash: Hash | undefined;
-  hashedOffset: number;
-}
-
-/** Passes bytes through while hashing and counting them. */
-class HashingTransform extends Transform {
-  bytes = 0;
-  constructor(private readonly hash: Hash) {
-    super();
-  }
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    callback(null, chunk);
-  }
+  /** Bytes fed to the running hash in the pool; undefined when it must be rebuilt from the file. */
+  hashed: number | undefined;
 }
 
 /** Chunk-wise options for `append`/`complete`. */
@@ -74,12 +61,13 @@ export class UploadStore {
     private readonly dirs: DirectoryCache,
     private readonly blobs: BlobStore,
     private readonly repositories: RepositoryStore,
+    private readonly hashes: HashPool,
   ) {}
 
   /** Starts an upload into repository `name`. */
   async create(name: string): Promise<UploadStatus> {
     const uuid = randomUUID();
-    const session: Session = { uuid, name, offset: 0, startedAt: Date.now(), hash: createHash('sha256'), hashedOffset: 0 };
+    const session: Session = { uuid, name, offset: 0, startedAt: Date.now(), hashed: undefined };
     // mkdir without the cache: the folder is new, and forgetting it later keeps the cache small.
     await mkdir(this.paths.upload(uuid), { recursive: true });
     // A fresh file in a fresh folder needs no temp+rename: torn, it fails to parse and is swept.
@@ -115,7 +103,16 @@ export class UploadStore {
       const flushed = body !== undefined;
       if (body) await this.writeChunk(session, body, options, true);
       const data = this.paths.uploadData(uuid);
-      const actual = digest.algorithm === 'sha256' ? (await this.runningHash(session)).copy().digest('hex') : await hashFile(data, digest.algorithm, session.offset);
+      await this.ensureHash(session);
+      let actual = await this.hashes.digest(uuid);
+      if (digest.algorithm !== 'sha256') {
+        // Uploads are hashed with sha256 as they arrive; another algorithm means one more pass.
+        const key = `${uuid}:${digest.algorithm}`;
+        await this.hashes.reset(key, digest.algorithm);
+        await this.hashes.update(key, data, 0, session.offset);
+        actual = await this.hashes.digest(key);
+        this.hashes.drop(key);
+      }
       if (actual !== digest.hex) {
         await this.discard(session);
         throw registryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { detail: { expected: digest.value, received: `${digest.algorithm}:${actual}` } });
@@ -175,7 +172,7 @@ export class UploadStore {
       }
       if (typeof persisted.name !== 'string' || !Number.isSafeInteger(persisted.offset)) throw unknown();
       // Came back after a restart: the hash is rebuilt from the file on first use.
-      session = { uuid, name: persisted.name, offset: persisted.offset, startedAt: persisted.startedAt, hash: undefined, hashedOffset: 0 };
+      session = { uuid, name: persisted.name, offset: persisted.offset, startedAt: persisted.startedAt, hashed: undefined };
       this.sessions.set(uuid, session);
     }
     if (session.name !== name) throw unknown();
@@ -188,12 +185,12 @@ export class UploadStore {
         headers: { Range: rangeHeader(session.offset) },
       });
     }
-    const hash = await this.runningHash(session);
-    const hasher = new HashingTransform(hash);
+    await this.ensureHash(session);
+    const start = session.offset;
     const out = createWriteStream(this.paths.uploadData(session.uuid), {
       // The first chunk creates the file (or empties a stale one); later chunks write at the offset.
-      flags: session.offset === 0 ? 'w' : 'r+',
-      start: session.offset,
+      flags: start === 0 ? 'w' : 'r+',
+      start,
       highWaterMark: WRITE_HIGH_WATER_MARK,
       // fsync before close: the bytes of a last chunk must be on disk before they are committed.
       flush: last,
@@ -201,24 +198,30 @@ export class UploadStore {
     try {
       // The request is iterated, not piped: a failure (disk full, bad range) must not destroy it, so
       // node:http can drain the rest of the body and the client reads the error on a live connection.
-      await pipeline(body.iterator({ destroyOnReturn: false }), hasher, out, options.signal ? { signal: options.signal } : {});
-      if (options.length !== undefined && hasher.bytes !== options.length) {
-        throw registryError('SIZE_INVALID', `received ${hasher.bytes} bytes, expected ${options.length}`);
+      await pipeline(body.iterator({ destroyOnReturn: false }), out, options.signal ? { signal: options.signal } : {});
+      if (options.length !== undefined && out.bytesWritten !== options.length) {
+        throw registryError('SIZE_INVALID', `received ${out.bytesWritten} bytes, expected ${options.length}`);
       }
     } catch (error) {
-      // The hash has seen bytes we won't acknowledge: drop it and cut the file back.
-      session.hash = undefined;
-      await truncate(this.paths.uploadData(session.uuid), session.offset).catch(() => undefined);
+      // Nothing of this chunk is acknowledged (nor hashed): cut the file back.
+      await truncate(this.paths.uploadData(session.uuid), start).catch(() => (session.hashed = undefined));
       throw error;
     }
-    session.offset += hasher.bytes;
-    session.hashedOffset = session.offset;
+    const end = start + out.bytesWritten;
+    session.offset = end;
+    try {
+      await this.hashes.update(session.uuid, this.paths.uploadData(session.uuid), start, end);
+      session.hashed = end;
+    } catch {
+      // The bytes are safely written; the hash is rebuilt from the file when next needed.
+      session.hashed = undefined;
+    }
     if (!last) await this.saveState(session);
   }
 
-  /** The running hash, rebuilt from data[0, offset) when missing (after a restart or failure). */
-  private async runningHash(session: Session): Promise<Hash> {
-    if (session.hash && session.hashedOffset === session.offset) return session.hash;
+  /** Makes sure the pool's running hash covers data[0, offset), rebuilding it from the file if not. */
+  private async ensureHash(session: Session): Promise<void> {
+    if (session.hashed === session.offset) return;
     const data = this.paths.uploadData(session.uuid);
     let size = 0;
     try {
@@ -230,21 +233,15 @@ export class UploadStore {
         await this.discard(session);
         throw registryError('BLOB_UPLOAD_UNKNOWN', 'upload unknown');
       }
-      // No chunk yet: the data file doesn't exist until the first one.
-      await writeFile(data, '');
     }
     if (size < session.offset) {
       await this.discard(session);
       throw registryError('BLOB_UPLOAD_INVALID', 'upload data is shorter than acknowledged; start again');
     }
     if (size > session.offset) await truncate(data, session.offset);
-    const hash = createHash('sha256');
-    if (session.offset > 0) {
-      for await (const chunk of createReadStream(data, { end: session.offset - 1, highWaterMark: WRITE_HIGH_WATER_MARK })) hash.update(chunk as Buffer);
-    }
-    session.hash = hash;
-    session.hashedOffset = session.offset;
-    return hash;
+    await this.hashes.reset(session.uuid);
+    await this.hashes.update(session.uuid, data, 0, session.offset);
+    session.hashed = session.offset;
   }
 
   private async saveState(session: Session): Promise<void> {
@@ -255,6 +252,7 @@ export class UploadStore {
 
   private async discard(session: Session): Promise<void> {
     this.sessions.delete(session.uuid);
+    this.hashes.drop(session.uuid);
     // Three syscalls instead of a recursive rm: this runs once per blob pushed.
     await Promise.all([removeQuietly(this.paths.uploadData(session.uuid)), removeQuietly(this.paths.uploadState(session.uuid))]);
     try {
@@ -279,10 +277,4 @@ async function syncFile(path: string, size: number): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-async function hashFile(path: string, algorithm: string, length: number): Promise<string> {
-  const hash = createHash(algorithm);
-  if (length > 0) for await (const chunk of createReadStream(path, { end: length - 1, highWaterMark: WRITE_HIGH_WATER_MARK })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
