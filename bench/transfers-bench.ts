@@ -27,9 +27,10 @@ import {
 } from '../tests/helpers/test-images';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ROUNDS = 3;
+/** Overridable for a quick smoke run (e.g. BENCH_TRANSFERS_ROUNDS=1 BENCH_TRANSFERS_MIB=32); the defaults are the benchmark. */
+const ROUNDS = Number(process.env.BENCH_TRANSFERS_ROUNDS ?? 3);
 const LAYERS = 8;
-const IMAGE_BYTES = 256 * MiB;
+const IMAGE_BYTES = Number(process.env.BENCH_TRANSFERS_MIB ?? 256) * MiB;
 const EVENTS = 10_000;
 
 type Contender = 'app' | 'cli';
@@ -38,6 +39,9 @@ interface Run {
   contender: Contender;
   pushMs: number;
   pullMs: number;
+  /** CPU time of the client side (Berth's process, or the docker CLI process), load-independent. */
+  pushCpuMs: number;
+  pullCpuMs: number;
 }
 
 /** Where the image currently lives locally (its one tag), carried from round to round. */
@@ -93,13 +97,13 @@ async function round(
         .tag({ repo: `${registries[contender].host}/bench/app`, tag: '1' });
     }
     await removeImages(docker, [localReference]);
-    const pushMs = { app: 0, cli: 0 };
+    const push = { app: { ms: 0, cpuMs: 0 }, cli: { ms: 0, cpuMs: 0 } };
     for (const contender of order)
-      pushMs[contender] = await timed(() => transfer(service, contender, 'push', targets[contender]));
+      push[contender] = await timed(() => transfer(service, contender, 'push', targets[contender]));
     await removeImages(docker, [targets.app, targets.cli]);
-    const pullMs = { app: 0, cli: 0 };
+    const pull = { app: { ms: 0, cpuMs: 0 }, cli: { ms: 0, cpuMs: 0 } };
     for (const [position, contender] of order.entries()) {
-      pullMs[contender] = await timed(() => transfer(service, contender, 'pull', targets[contender]));
+      pull[contender] = await timed(() => transfer(service, contender, 'pull', targets[contender]));
       if (position === 0) await removeImages(docker, [targets[contender]]);
     }
     localReference = targets[order[1]!];
@@ -107,12 +111,14 @@ async function round(
     const runs = order.map((contender) => ({
       round: index,
       contender,
-      pushMs: pushMs[contender],
-      pullMs: pullMs[contender],
+      pushMs: push[contender].ms,
+      pullMs: pull[contender].ms,
+      pushCpuMs: push[contender].cpuMs,
+      pullCpuMs: pull[contender].cpuMs,
     }));
     for (const run of runs)
       console.log(
-        `round ${index} ${run.contender}: push ${run.pushMs.toFixed(0)} ms, pull ${run.pullMs.toFixed(0)} ms`,
+        `round ${index} ${run.contender}: push ${run.pushMs.toFixed(0)} ms (CPU ${run.pushCpuMs.toFixed(0)} ms), pull ${run.pullMs.toFixed(0)} ms (CPU ${run.pullCpuMs.toFixed(0)} ms)`,
       );
     return runs;
   } finally {
@@ -121,23 +127,27 @@ async function round(
   }
 }
 
+/** Run one push or pull; answers the client's CPU time in ms. */
 async function transfer(
   service: TransferService,
   contender: Contender,
   kind: 'push' | 'pull',
   target: string,
-): Promise<void> {
+): Promise<number> {
   if (contender === 'cli') return dockerCli([kind, target]);
+  const cpuBefore = process.cpuUsage();
   const final = await service.waitFor(kind === 'push' ? service.push(target).id : service.pull(target).id);
+  const cpu = process.cpuUsage(cpuBefore);
   if (final.state !== 'succeeded')
     throw new Error(`${kind} ${final.state}: ${final.error?.raw ?? final.error?.message}`);
+  return (cpu.user + cpu.system) / 1000;
 }
 
-async function timed(work: () => Promise<void>): Promise<number> {
+async function timed(work: () => Promise<number>): Promise<{ ms: number; cpuMs: number }> {
   settleDisk();
   const started = performance.now();
-  await work();
-  return performance.now() - started;
+  const cpuMs = await work();
+  return { ms: performance.now() - started, cpuMs };
 }
 
 /**
@@ -148,14 +158,17 @@ function settleDisk(): void {
   spawnSync('sync');
 }
 
-async function dockerCli(args: string[]): Promise<void> {
-  // Output is read and dropped, as a terminal would read it; a closed pipe could slow the CLI down.
-  const child = spawn('docker', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Run the docker CLI; answers its CPU time (user + system, from bash's `time`) in ms. */
+async function dockerCli(args: string[]): Promise<number> {
+  // The CLI's progress output goes to /dev/null, which never makes it wait.
+  const script = 'TIMEFORMAT="cpu %3U %3S"; time docker "$@" >/dev/null';
+  const child = spawn('bash', ['-c', script, 'bash', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let errors = '';
-  child.stdout.resume();
   child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`docker ${args.join(' ')} failed: ${errors}`);
+  const match = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(errors);
+  return match ? (Number(match[1]) + Number(match[2])) * 1000 : Number.NaN;
 }
 
 /** Median time (of 5) to apply 10,000 recorded events, one model per recorded stream. */
@@ -197,11 +210,13 @@ function median(values: number[]): number {
 }
 
 async function report(runs: Run[], progressMs: number, load: [number, number]): Promise<void> {
-  const of = (contender: Contender, key: 'pushMs' | 'pullMs') =>
+  const of = (contender: Contender, key: 'pushMs' | 'pullMs' | 'pushCpuMs' | 'pullCpuMs') =>
     runs.filter((run) => run.contender === contender).map((run) => run[key]);
   const summary = {
     pushMs: { app: median(of('app', 'pushMs')), cli: median(of('cli', 'pushMs')) },
     pullMs: { app: median(of('app', 'pullMs')), cli: median(of('cli', 'pullMs')) },
+    pushCpuMs: { app: median(of('app', 'pushCpuMs')), cli: median(of('cli', 'pushCpuMs')) },
+    pullCpuMs: { app: median(of('app', 'pullCpuMs')), cli: median(of('cli', 'pullCpuMs')) },
   };
   const ratio = {
     push: summary.pushMs.app / summary.pushMs.cli,
@@ -233,6 +248,13 @@ async function report(runs: Run[], progressMs: number, load: [number, number]): 
     `| push | ${ms(summary.pushMs.app)} | ${ms(summary.pushMs.cli)} | ${ratio.push.toFixed(3)} | ${list(pairedRatios.push)} | ${median(pairedRatios.push).toFixed(3)} |`,
     `| pull | ${ms(summary.pullMs.app)} | ${ms(summary.pullMs.cli)} | ${ratio.pull.toFixed(3)} | ${list(pairedRatios.pull)} | ${median(pairedRatios.pull).toFixed(3)} |`,
     `| push + pull | ${ms(summary.pushMs.app + summary.pullMs.app)} | ${ms(summary.pushMs.cli + summary.pullMs.cli)} | ${ratio.total.toFixed(3)} | ${list(pairedRatios.total)} | ${median(pairedRatios.total).toFixed(3)} |`,
+    '',
+    'Client CPU time (medians; independent of machine load): what each client itself spent while the daemon worked.',
+    '',
+    '| | TransferService (Berth host process) | docker CLI |',
+    '|---|---:|---:|',
+    `| push | ${ms(summary.pushCpuMs.app)} | ${ms(summary.pushCpuMs.cli)} |`,
+    `| pull | ${ms(summary.pullCpuMs.app)} | ${ms(summary.pullCpuMs.cli)} |`,
     '',
     `Machine load (1-minute average) ${load[0].toFixed(1)} before, ${load[1].toFixed(1)} after, on ${cpus().length} CPUs.`,
     '',
