@@ -5,6 +5,8 @@
  * speaks messages.ts: `ready`, `activity`, `stats` (when changed, at most once a second), `error`,
  * and a `reply` to each request. Exits cleanly on SIGTERM, SIGINT, `shutdown` or a lost parent.
  * Exit codes: 0 clean, 2 bad arguments, 3 port in use, 4 data folder unusable, 1 anything else.
+ * Start-up is kept light: only built-ins, no scan of the data folder before listening (the upload
+ * sweep and the first stats walk run after the URL is printed; hash workers start on first upload).
  */
 import type { AddressInfo } from 'node:net';
 import { GarbageCollector } from './gc';
@@ -23,12 +25,24 @@ interface Options {
 
 const USAGE = 'usage: registry-process --port P --data DIR [--host 127.0.0.1] [--upload-max-idle SECONDS] [--gc-grace SECONDS]';
 
-function fail(message: string, exitCode: number, code?: 'PORT_IN_USE' | 'DATA_DIR_UNUSABLE' | 'INTERNAL'): never {
+/** Bad command line: usage to stderr, exit 2. */
+function usageError(message: string): never {
+  process.stderr.write(`berth-registry: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+/** A fatal start-up failure: log it, tell the supervisor, exit once the message has left. */
+function exitWithError(message: string, exitCode: number, code: 'PORT_IN_USE' | 'DATA_DIR_UNUSABLE' | 'INTERNAL'): void {
   process.stderr.write(`berth-registry: ${message}\n`);
-  if (code) send({ type: 'error', code, message });
-  // Let the IPC message leave before exiting.
-  setImmediate(() => process.exit(exitCode));
-  throw new Error(message);
+  process.exitCode = exitCode;
+  if (parentPort) {
+    parentPort.postMessage({ type: 'error', code, message } satisfies RegistryToHostMessage);
+    setImmediate(() => process.exit(exitCode));
+  } else if (process.send && process.connected) {
+    process.send({ type: 'error', code, message } satisfies RegistryToHostMessage, () => process.exit(exitCode));
+  } else {
+    process.exit(exitCode);
+  }
 }
 
 function parseArguments(argv: string[]): Options {
@@ -38,11 +52,11 @@ function parseArguments(argv: string[]): Options {
     const eq = key.indexOf('=');
     if (key.startsWith('--') && eq > 0) values.set(key.slice(2, eq), key.slice(eq + 1));
     else if (key.startsWith('--') && i + 1 < argv.length) values.set(key.slice(2), argv[++i] ?? '');
-    else fail(`unexpected argument ${key}\n${USAGE}`, 2);
+    else usageError(`unexpected argument ${key}`);
   }
   const port = Number(values.get('port'));
   const dataDir = values.get('data');
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || !dataDir) fail(USAGE, 2);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || !dataDir) usageError('--port and --data are required');
   const seconds = (key: string) => (values.has(key) ? Number(values.get(key)) * 1000 : undefined);
   return { port, dataDir, host: values.get('host') ?? '127.0.0.1', uploadMaxIdleMs: seconds('upload-max-idle'), pendingGraceMs: seconds('gc-grace') };
 }
@@ -65,7 +79,8 @@ async function main(): Promise<void> {
   try {
     await storage.prepare();
   } catch (error) {
-    fail(`data folder ${options.dataDir} is unusable: ${(error as Error).message}`, 4, 'DATA_DIR_UNUSABLE');
+    exitWithError(`data folder ${options.dataDir} is unusable: ${(error as Error).message}`, 4, 'DATA_DIR_UNUSABLE');
+    return;
   }
   const inventory = new Inventory(storage);
   const collector = new GarbageCollector(storage);
@@ -77,8 +92,8 @@ async function main(): Promise<void> {
   const server = createRegistryServer({ storage, activity: onActivity });
 
   server.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') fail(`port ${options.port} on ${options.host} is already in use`, 3, 'PORT_IN_USE');
-    fail(`cannot listen on ${options.host}:${options.port}: ${error.message}`, 1, 'INTERNAL');
+    if (error.code === 'EADDRINUSE') exitWithError(`port ${options.port} on ${options.host} is already in use`, 3, 'PORT_IN_USE');
+    else exitWithError(`cannot listen on ${options.host}:${options.port}: ${error.message}`, 1, 'INTERNAL');
   });
 
   server.listen(options.port, options.host, () => {

@@ -22,6 +22,8 @@ import { registryError } from '../errors';
 import type { Digest } from '../names';
 
 const WRITE_HIGH_WATER_MARK = 256 * 1024;
+/** How far a chunk's bytes run ahead of the worker hashing them. */
+const HASH_STEP = 8 * 1024 * 1024;
 const UUID_PATTERN = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 
 /** What a client learns about an upload: its id and how many bytes were received. */
@@ -195,27 +197,43 @@ export class UploadStore {
       // fsync before close: the bytes of a last chunk must be on disk before they are committed.
       flush: last,
     });
+    // Hash while the chunk streams in: each time another HASH_STEP bytes reached the file, the
+    // worker hashes that range, so a big PATCH isn't followed by a long hash of everything.
+    const path = this.paths.uploadData(session.uuid);
+    let hashedTo = start;
+    let hashing: Promise<void> = Promise.resolve();
+    let hashFailed = false;
+    const feedHash = (to: number) => {
+      const from = hashedTo;
+      hashedTo = to;
+      hashing = hashing.then(() => this.hashes.update(session.uuid, path, from, to)).catch(() => void (hashFailed = true));
+    };
+    async function* counted(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+      for await (const chunk of source) {
+        if (start + out.bytesWritten - hashedTo >= HASH_STEP) feedHash(start + out.bytesWritten);
+        yield chunk;
+      }
+    }
     try {
       // The request is iterated, not piped: a failure (disk full, bad range) must not destroy it, so
       // node:http can drain the rest of the body and the client reads the error on a live connection.
-      await pipeline(body.iterator({ destroyOnReturn: false }), out, options.signal ? { signal: options.signal } : {});
+      await pipeline(counted(body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>), out, options.signal ? { signal: options.signal } : {});
       if (options.length !== undefined && out.bytesWritten !== options.length) {
         throw registryError('SIZE_INVALID', `received ${out.bytesWritten} bytes, expected ${options.length}`);
       }
     } catch (error) {
-      // Nothing of this chunk is acknowledged (nor hashed): cut the file back.
-      await truncate(this.paths.uploadData(session.uuid), start).catch(() => (session.hashed = undefined));
+      // Nothing of this chunk is acknowledged: cut the file back; the hash saw part of it, rebuild later.
+      await hashing;
+      session.hashed = hashedTo === start ? session.hashed : undefined;
+      await truncate(path, start).catch(() => (session.hashed = undefined));
       throw error;
     }
     const end = start + out.bytesWritten;
     session.offset = end;
-    try {
-      await this.hashes.update(session.uuid, this.paths.uploadData(session.uuid), start, end);
-      session.hashed = end;
-    } catch {
-      // The bytes are safely written; the hash is rebuilt from the file when next needed.
-      session.hashed = undefined;
-    }
+    feedHash(end);
+    await hashing;
+    // On a hash failure the bytes are still safely written; the hash is rebuilt when next needed.
+    session.hashed = hashFailed ? undefined : end;
     if (!last) await this.saveState(session);
   }
 

@@ -1,0 +1,94 @@
+/**
+ * The registry process itself: exactly one URL line on stdout, start-to-ready time, clean exit on
+ * SIGTERM (letting an in-flight request finish), PORT_IN_USE with exit code 3, bad arguments.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RegistryToHostMessage } from '../../electron/registry/messages';
+import { randomBlob, sha256 } from '../helpers/registry-http';
+import { registryBundle, startRegistry } from '../helpers/registry-process';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+function runToExit(args: string[], ipc = false): Promise<{ code: number | null; stdout: string; stderr: string; messages: RegistryToHostMessage[] }> {
+  return registryBundle().then(
+    (bundle) =>
+      new Promise((done) => {
+        const child = spawn(process.execPath, [bundle, ...args], { stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])] });
+        let stdout = '';
+        let stderr = '';
+        const messages: RegistryToHostMessage[] = [];
+        child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+        child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+        child.on('message', (message) => messages.push(message as RegistryToHostMessage));
+        child.on('exit', (code) => done({ code, stdout, stderr, messages }));
+      }),
+  );
+}
+
+describe('registry process', () => {
+  it('prints one URL line, is ready fast, and exits 0 on SIGTERM after finishing an in-flight upload', async () => {
+    const started = performance.now();
+    const registry = await startRegistry();
+    const startToReady = performance.now() - started;
+    console.log(`start-to-ready (spawn → URL printed): ${startToReady.toFixed(0)} ms`);
+    expect(registry.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    let stdout = '';
+    registry.child.stdout?.on('data', (text: string) => (stdout += text));
+
+    const bytes = randomBlob(2 * 1024 * 1024);
+    const inFlight = new Promise<number>((done, fail) => {
+      const req = request(
+        { host: registry.host, port: registry.port, method: 'POST', path: `/v2/slow/blob/blobs/uploads/?digest=${sha256(bytes)}`, headers: { 'Content-Length': bytes.length } },
+        (res) => {
+          res.resume();
+          done(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', fail);
+      req.write(bytes.subarray(0, 1024), () => {
+        // SIGTERM while the body is still arriving; the request may finish.
+        registry.child.kill('SIGTERM');
+        req.end(bytes.subarray(1024));
+      });
+    });
+    const exited = new Promise<number | null>((done) => registry.child.once('exit', (code) => done(code)));
+    expect(await inFlight).toBe(201);
+    expect(await exited).toBe(0);
+    expect(stdout).toBe('');
+    await registry.stop();
+  });
+
+  it('reports PORT_IN_USE and exits with code 3 when the port is taken', async () => {
+    const first = await startRegistry();
+    const dataDir = await mkdtemp(join(tmpdir(), 'berth-registry-port-'));
+    dirs.push(dataDir);
+    const second = await runToExit(['--port', String(first.port), '--data', dataDir], true);
+    expect(second.code).toBe(3);
+    expect(second.stdout).toBe('');
+    expect(second.stderr).toMatch(/already in use/);
+    expect(second.messages).toContainEqual(expect.objectContaining({ type: 'error', code: 'PORT_IN_USE' }));
+    await first.stop();
+  });
+
+  it('refuses bad arguments with exit code 2 and the usage', async () => {
+    const result = await runToExit(['--port', 'x']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/usage/);
+  });
+
+  it('answers a shutdown message by exiting 0', async () => {
+    const registry = await startRegistry({ ipc: true });
+    const exited = new Promise<number | null>((done) => registry.child.once('exit', (code) => done(code)));
+    registry.child.send({ type: 'shutdown' });
+    expect(await exited).toBe(0);
+    await registry.stop();
+  });
+});
