@@ -121,7 +121,8 @@ export class BlobStore {
     const handle = await open(temp, 'w');
     try {
       await handle.writeFile(bytes);
-      await handle.sync();
+      // datasync: a new file's size is flushed with its data; its times needn't be.
+      await handle.datasync();
     } finally {
       await handle.close();
     }
