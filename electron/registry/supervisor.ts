@@ -8,7 +8,6 @@
 import { AppError } from '../api/app-error';
 import type { AppErrorData } from '../api/contract';
 import { REGISTRY_ACTIVITY_LIMIT, type RegistryState, type RegistryStatus } from '../api/contract/registry';
-import type { EventBus } from '../api/event-bus';
 import type {
   GarbageCollectionResult,
   RegistryActivity,
@@ -16,59 +15,24 @@ import type {
   RepositorySummary,
   RegistryToHostMessage,
 } from './messages';
-import { findNextFreePort, isPortFree } from './port-finder';
 import { ActivityLog } from './supervisor-activity-log';
-import { DEFAULT_BACKOFF, RestartBackoff, type BackoffOptions } from './supervisor-backoff';
-import type { RegistryChild, RegistryLaunch, RegistrySpawner } from './supervisor-child';
+import { RestartBackoff } from './supervisor-backoff';
+import type { RegistryChild, RegistryLaunch } from './supervisor-child';
+import {
+  DEFAULT_TIMINGS,
+  type RegistrySupervisorDependencies,
+  type SupervisorTimings,
+} from './supervisor-options';
 import { PendingRequests, type RegistryRequest } from './supervisor-requests';
+import { exitDescription, failedStartError, reportedStartError } from './supervisor-start-errors';
 
-/** The settings the registry starts with, read afresh at every start the user asks for. */
-export interface RegistrySettings {
-  port: number;
-  /** Already resolved (the settings' null default becomes `<userData>/registry` in the host). */
-  dataDir: string;
-  /** false: bind 127.0.0.1 only; true: 0.0.0.0. */
-  exposeOnNetwork: boolean;
-}
-
-/** Where the supervisor reports what happened; the host's logger fits. */
-export interface RegistryLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-/** Time limits; the defaults suit the app, tests shorten some of them. */
-export interface SupervisorTimings {
-  /** Spawn to `ready`. */
-  readyTimeoutMs: number;
-  /** After the `shutdown` message, before SIGTERM. */
-  shutdownGraceMs: number;
-  /** After SIGTERM, before SIGKILL. */
-  terminateGraceMs: number;
-  /** For quick requests (repositories, deleteTag, stats). */
-  requestTimeoutMs: number;
-  /** Garbage collection walks every manifest and blob, so it gets far longer. */
-  gcTimeoutMs: number;
-  backoff: BackoffOptions;
-}
-
-export const DEFAULT_TIMINGS: SupervisorTimings = {
-  readyTimeoutMs: 15_000,
-  shutdownGraceMs: 5_000,
-  terminateGraceMs: 3_000,
-  requestTimeoutMs: 30_000,
-  gcTimeoutMs: 30 * 60_000,
-  backoff: DEFAULT_BACKOFF,
-};
-
-export interface RegistrySupervisorDependencies {
-  spawnRegistry: RegistrySpawner;
-  readSettings: () => RegistrySettings;
-  events: EventBus;
-  logger: RegistryLogger;
-  timings?: Partial<SupervisorTimings>;
-}
+export type {
+  RegistryLogger,
+  RegistrySettings,
+  RegistrySupervisorDependencies,
+  SupervisorTimings,
+} from './supervisor-options';
+export { DEFAULT_TIMINGS } from './supervisor-options';
 
 /** One registry process, from spawn to exit. */
 interface Run {
@@ -295,7 +259,7 @@ export class RegistrySupervisor {
           resolve();
         } else if (message.type === 'error' && run.readyAt === undefined) {
           clearTimeout(readyTimer);
-          run.startFailure = this.startError(message.code, message.message, launch);
+          run.startFailure = reportedStartError(message.code, message.message, launch);
           // It should exit by itself after reporting; make sure of it so the port is free again.
           void this.terminate(run);
         } else {
@@ -314,7 +278,11 @@ export class RegistrySupervisor {
         );
         if (run.readyAt === undefined) {
           if (this.run === run) this.run = undefined;
-          this.failedBeforeReady(run, code, signal).then(reject, reject);
+          failedStartError(
+            { launch: run.launch, reported: run.startFailure, stopRequested: run.stopRequested },
+            code,
+            signal,
+          ).then(reject, reject);
           return;
         }
         this.onExitAfterReady(run, code, signal);
@@ -346,53 +314,6 @@ export class RegistrySupervisor {
       case 'ready':
         break;
     }
-  }
-
-  /** The error a start that never became ready rejects with. */
-  private async failedBeforeReady(run: Run, code: number | null, signal: string | null): Promise<AppError> {
-    if (run.startFailure?.code === 'PORT_IN_USE') return this.portInUse(run.launch);
-    if (run.startFailure) return run.startFailure;
-    if (run.stopRequested)
-      return new AppError('CANCELLED', 'The local registry was stopped before it was ready.');
-    // Exit code 3 is the registry process's "port in use" for when its IPC message did not make it out.
-    if (code === 3) return this.portInUse(run.launch);
-    // It died without saying why; a port someone else holds is the likeliest cause a user can fix.
-    if (!(await isPortFree(run.launch.host, run.launch.port))) return this.portInUse(run.launch);
-    return new AppError('INTERNAL', 'The local registry exited while starting.', {
-      raw: exitDescription(code, signal),
-      fix: { kind: 'retry' },
-    });
-  }
-
-  private startError(
-    code: 'PORT_IN_USE' | 'DATA_DIR_UNUSABLE' | 'INTERNAL',
-    message: string,
-    launch: RegistryLaunch,
-  ): AppError {
-    if (code === 'PORT_IN_USE') return new AppError('PORT_IN_USE', message, { raw: message });
-    if (code === 'DATA_DIR_UNUSABLE') {
-      return new AppError('INTERNAL', `The registry cannot use its storage folder ${launch.dataDir}.`, {
-        hint: 'Choose another folder in the settings, or check that this one is writable.',
-        raw: message,
-      });
-    }
-    return new AppError('INTERNAL', 'The local registry could not start.', {
-      raw: message,
-      fix: { kind: 'retry' },
-    });
-  }
-
-  /** PORT_IN_USE with the next port that is free on the same address, found by binding it. */
-  private async portInUse(launch: RegistryLaunch): Promise<AppError> {
-    const next = await findNextFreePort(launch.host, launch.port);
-    const airPlay =
-      launch.port === 5000 || launch.port === 7000 ? ' (on macOS AirPlay Receiver uses it)' : '';
-    return new AppError('PORT_IN_USE', `Port ${launch.port} is in use${airPlay}. Port ${next} is free.`, {
-      hint: airPlay
-        ? `Use port ${next}, or turn off AirPlay Receiver in System Settings → General → AirDrop & Handoff.`
-        : `Use port ${next}, or stop the program that holds port ${launch.port}.`,
-      fix: { kind: 'useNextFreePort', port: next },
-    });
   }
 
   private onExitAfterReady(run: Run, code: number | null, signal: string | null): void {
@@ -488,12 +409,6 @@ function exitsWithin(run: Run, ms: number): Promise<boolean> {
  */
 function localUrl(url: string): string {
   return url.replace(/^http:\/\/(?:0\.0\.0\.0|\[::\])(?=:\d+$)/, 'http://127.0.0.1');
-}
-
-function exitDescription(code: number | null, signal: string | null): string {
-  if (signal) return `killed by ${signal}`;
-  if (code !== null) return `exit code ${code}`;
-  return 'could not be started';
 }
 
 /** Only our own child sends on this channel, but a malformed message must not crash the host. */
