@@ -25,8 +25,8 @@ function runToExit(args: string[], ipc = false): Promise<{ code: number | null; 
         let stdout = '';
         let stderr = '';
         const messages: RegistryToHostMessage[] = [];
-        child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-        child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+        child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+        child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
         child.on('message', (message) => messages.push(message as RegistryToHostMessage));
         child.on('exit', (code) => done({ code, stdout, stderr, messages }));
       }),
