@@ -179,3 +179,34 @@ describe('percent', () => {
     expect(percent(Number.NaN)).toBe(0);
   });
 });
+
+describe('SnapshotBatcher with a minimum interval', () => {
+  it('flushes progress at most once per interval, but new and finished transfers at once', () => {
+    const frames = manualFrames();
+    let clock = 0;
+    const flushed: TransferSnapshot[][] = [];
+    const batcher = new SnapshotBatcher(frames.schedule, (batch) => flushed.push(batch), { minIntervalMs: 200, now: () => clock });
+    // A new transfer: shown on the next frame.
+    batcher.add(snapshot('a', { bytesDone: 1 }));
+    frames.runFrame();
+    expect(flushed).toHaveLength(1);
+    // Progress 16 ms later waits, frame after frame, until 200 ms have passed.
+    for (let frame = 1; frame <= 12; frame += 1) {
+      clock += 16;
+      batcher.add(snapshot('a', { bytesDone: 1 + frame }));
+      frames.runFrame();
+    }
+    expect(flushed).toHaveLength(1);
+    clock += 16;
+    frames.runFrame();
+    expect(flushed).toHaveLength(2);
+    expect(flushed[1]!.map((entry) => entry.bytesDone)).toEqual([13]);
+    // The final snapshot does not wait.
+    clock += 16;
+    batcher.add(snapshot('a', { state: 'succeeded', bytesDone: 100 }));
+    frames.runFrame();
+    expect(flushed).toHaveLength(3);
+    expect(flushed[2]![0]!.state).toBe('succeeded');
+    expect(frames.pending()).toBe(0);
+  });
+});

@@ -35,6 +35,12 @@ interface TransfersState extends TransfersData {
   clearStartError: () => void;
 }
 
+/**
+ * Progress reaches the screen at most this often (5 a second; the overall bar glides in between).
+ * New and finished transfers show on the next frame regardless.
+ */
+const FLUSH_INTERVAL_MS = 200;
+
 /** Ids the user dismissed: late events for them are ignored. */
 const forgotten = new Set<string>();
 
@@ -123,7 +129,7 @@ function applyBatch(snapshots: Iterable<TransferSnapshot>): void {
 
 /** Wire the store to the host once, at start-up. */
 export function connectTransfersStore(schedule: (callback: () => void) => void = (callback) => requestAnimationFrame(callback)): void {
-  const batcher = new SnapshotBatcher(schedule, applyBatch);
+  const batcher = new SnapshotBatcher(schedule, applyBatch, { minIntervalMs: FLUSH_INTERVAL_MS });
   api.on('transfers.progress', (snapshot) => batcher.add(snapshot));
   const load = async () => {
     const list = await api.call('transfers.list', {});

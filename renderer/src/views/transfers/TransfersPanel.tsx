@@ -21,6 +21,21 @@ const STATE_WORDS: Record<TransferSnapshot['state'], { push: string; pull: strin
   cancelled: { push: 'Cancelled', pull: 'Cancelled' },
 };
 
+/** Above this many layers, only those in progress are listed unless the user asks for every one. */
+const COMPACT_AFTER = 8;
+const NOT_STARTED = /^(Waiting|Preparing|Pulling fs layer)$/;
+
+function isMoving(row: TransferRow): boolean {
+  return !row.done && !NOT_STARTED.test(row.status);
+}
+
+/** "38 Pushed · 5 Pushing · 7 Waiting", in order of first appearance. */
+function statusCounts(rows: TransferRow[]): string {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
+  return [...counts].map(([status, count]) => `${count} ${status}`).join(' · ');
+}
+
 function shortLayerId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12);
 }
@@ -97,12 +112,16 @@ function CopyDigest({ digest }: { digest: string }) {
   );
 }
 
-function TransferCard({ id }: { id: string }) {
+/** With many transfers at once, only the newest few list their layers at first (each can be opened). */
+const LAYERS_SHOWN_FOR = 3;
+
+function TransferCard({ id, position }: { id: string; position: number }) {
   const transfer = useTransfersStore((state) => state.byId[id]);
   const cancel = useTransfersStore((state) => state.cancel);
   const dismiss = useTransfersStore((state) => state.dismiss);
   const retry = useTransfersStore((state) => state.retry);
-  const [showLayers, setShowLayers] = useState(true);
+  const [showLayers, setShowLayers] = useState(position < LAYERS_SHOWN_FOR);
+  const [showAll, setShowAll] = useState(false);
   const [cancelling, setCancelling] = useState(false);
   if (!transfer) return null;
   const finished = isFinished(transfer);
@@ -115,6 +134,10 @@ function TransferCard({ id }: { id: string }) {
   if (!finished && transfer.etaSeconds !== null) details.push(`${formatDuration(transfer.etaSeconds)} left`);
   if (finished && transfer.finishedAt) details.push(`took ${formatDuration((transfer.finishedAt - transfer.startedAt) / 1000)}`);
   // The digest line is shown as the Digest row; the repository line repeats the reference.
+  // A big image (50 layers) shows only the layers moving now, with counts for the rest; small ones show all.
+  const compactable = transfer.rows.length > COMPACT_AFTER;
+  const compact = showLayers && compactable && !showAll;
+  const visibleRows = compact ? transfer.rows.filter(isMoving).slice(0, COMPACT_AFTER) : transfer.rows;
   const messages = transfer.messages.filter((message) => !message.startsWith('The push refers to') && !/digest: sha256:/i.test(message));
   return (
     <article className={`transfer ${transfer.state}`} aria-label={`${verb} ${transfer.reference}`} data-transfer-id={transfer.id}>
@@ -169,12 +192,20 @@ function TransferCard({ id }: { id: string }) {
       )}
       {transfer.rows.length > 0 && (
         <>
-          <button type="button" className="link-button" aria-expanded={showLayers} onClick={() => setShowLayers(!showLayers)}>
-            {showLayers ? 'Hide' : 'Show'} {transfer.rows.length} layer{transfer.rows.length === 1 ? '' : 's'}
-          </button>
-          {showLayers && (
+          <div className="layer-summary">
+            <button type="button" className="link-button" aria-expanded={showLayers} onClick={() => setShowLayers(!showLayers)}>
+              {showLayers ? 'Hide' : 'Show'} {transfer.rows.length} layer{transfer.rows.length === 1 ? '' : 's'}
+            </button>
+            {showLayers && compactable && (
+              <button type="button" className="link-button" onClick={() => setShowAll(!showAll)}>
+                {showAll ? 'Only layers in progress' : 'Every layer'}
+              </button>
+            )}
+            {compact && <span className="layer-counts">{statusCounts(transfer.rows)}</span>}
+          </div>
+          {showLayers && visibleRows.length > 0 && (
             <ul className="layers" aria-label={`Layers of ${transfer.reference}`}>
-              {transfer.rows.map((row) => (
+              {visibleRows.map((row) => (
                 <LayerRowView key={row.id} row={row} transferState={transfer.state} />
               ))}
             </ul>
@@ -229,8 +260,8 @@ export function TransfersPanel() {
               </button>
             </div>
           )}
-          {order.map((id) => (
-            <TransferCard key={id} id={id} />
+          {order.map((id, position) => (
+            <TransferCard key={id} id={id} position={position} />
           ))}
         </div>
       )}

@@ -92,29 +92,50 @@ function sortNewestFirst(ids: string[], byId: Record<string, TransferSnapshot>):
 /** Schedules one callback before the next paint; `requestAnimationFrame` in the window. */
 export type FrameScheduler = (callback: () => void) => void;
 
+export interface BatcherOptions {
+  /**
+   * Least time between two flushes, in ms (0: every frame). Progress then reaches the screen a few
+   * times a second however fast events come; a transfer's first and final snapshots skip the wait.
+   */
+  minIntervalMs?: number;
+  now?: () => number;
+}
+
 /**
- * Coalesces progress snapshots: any number arriving between two frames become one `flush` with the
- * latest snapshot per transfer (in first-arrival order). A transfer's final snapshot is never
- * dropped, because it is always the latest one of that transfer.
+ * Coalesces progress snapshots: any number arriving between two flushes become one `flush` with the
+ * latest snapshot per transfer (in first-arrival order), on a frame, at most once per
+ * `minIntervalMs`. A transfer's final snapshot is never dropped (it is always its latest), and a new
+ * transfer or a finished one is flushed on the next frame without waiting.
  */
 export class SnapshotBatcher {
   private pending = new Map<string, TransferSnapshot>();
   private scheduled = false;
+  private urgent = false;
+  private lastFlush = Number.NEGATIVE_INFINITY;
+  private readonly seen = new Set<string>();
+  private readonly minIntervalMs: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly schedule: FrameScheduler,
     private readonly flush: (snapshots: TransferSnapshot[]) => void,
-  ) {}
+    options: BatcherOptions = {},
+  ) {
+    this.minIntervalMs = options.minIntervalMs ?? 0;
+    this.now = options.now ?? (() => performance.now());
+  }
 
-  /** Queue one snapshot; the flush comes at the next frame. */
+  /** Queue one snapshot; the flush comes at the next frame that is due. */
   add(snapshot: TransferSnapshot): void {
     const queued = this.pending.get(snapshot.id);
     // Keep a finished snapshot even if an older running one arrives after it.
     if (queued !== undefined && !supersedes(snapshot, queued)) return;
     this.pending.set(snapshot.id, snapshot);
+    if (!this.seen.has(snapshot.id) || isFinished(snapshot)) this.urgent = true;
+    this.seen.add(snapshot.id);
     if (this.scheduled) return;
     this.scheduled = true;
-    this.schedule(() => this.run());
+    this.schedule(() => this.tick());
   }
 
   /** Apply what is queued now (e.g. before a list answer is merged). */
@@ -122,14 +143,27 @@ export class SnapshotBatcher {
     if (this.pending.size > 0) this.run();
   }
 
-  /** Snapshots waiting for the next frame. */
+  /** Snapshots waiting for the next flush. */
   get size(): number {
     return this.pending.size;
   }
 
+  private tick(): void {
+    if (this.pending.size === 0) {
+      this.scheduled = false;
+      return;
+    }
+    if (!this.urgent && this.now() - this.lastFlush < this.minIntervalMs) {
+      this.schedule(() => this.tick());
+      return;
+    }
+    this.run();
+  }
+
   private run(): void {
     this.scheduled = false;
-    if (this.pending.size === 0) return;
+    this.urgent = false;
+    this.lastFlush = this.now();
     const batch = [...this.pending.values()];
     this.pending = new Map();
     this.flush(batch);

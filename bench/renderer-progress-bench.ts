@@ -1,0 +1,284 @@
+/**
+ * `tsx bench/renderer-progress-bench.ts`: main-thread work the renderer spends on 10,000
+ * `transfers.progress` events, measured in Debian's Chromium.
+ *
+ * The real renderer code is bundled with esbuild — the API client, the transfers store with its
+ * coalescing, the TransfersPanel React tree and the app's CSS — and loaded in a page whose
+ * `window.berth` bridge is a stub, so events enter exactly where the host's would (the client's event
+ * listener). 10 transfers × 50 layers, 1,000 whole snapshots per transfer (what the host sends: every
+ * row, five layers moving at a time), delivered in bursts of 100 per frame — 60× denser than the
+ * host's ≤ 5/s per transfer, to stress it. The snapshots are built before measuring.
+ *
+ * Measured by Chrome itself: the renderer main thread's CPU time (a trace's top-level tasks, thread
+ * time — script, React, style, layout, paint, GC), from the first delivery until every transfer shows
+ * its final state, minus a baseline run over as many frames that builds the same events and drops
+ * them (the harness's own cost). Thread time, not wall time, because on a loaded machine wall time
+ * grows with preemption; CDP's wall-clock TaskDuration is printed too. Target: < 100 ms.
+ * Prints the figures and writes bench/results/renderer-progress.json.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type CDPSession, type Page } from '@playwright/test';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const TARGET_MS = 100;
+const TRANSFERS = 10;
+const LAYERS = 50;
+const EVENTS = 10_000;
+const EVENTS_PER_FRAME = 100;
+const ROUNDS = 5;
+
+const ENTRY = `
+import { createRoot } from 'react-dom/client';
+import { TransfersPanel } from './renderer/src/views/transfers/TransfersPanel';
+import { connectTransfersStore, useTransfersStore } from './renderer/src/stores/transfers-store';
+import './renderer/src/styles.css';
+
+connectTransfersStore();
+createRoot(document.getElementById('root')).render(
+  <div className="app"><main className="main" style={{ gridColumn: '1 / 3', height: '100vh' }}><div className="main-content" /><TransfersPanel /></main></div>,
+);
+window.__transfersState = () => useTransfersStore.getState();
+`;
+
+/** Runs in the page before the bundle: the stub bridge the API client picks up. */
+const BRIDGE = `
+window.__listeners = [];
+window.berth = {
+  invoke: async (request) => request.command === 'transfers.list'
+    ? { id: request.id, ok: true, result: [] }
+    : { id: request.id, ok: false, error: { code: 'INTERNAL', message: 'bench stub' } },
+  onEvent: (listener) => { window.__listeners.push(listener); return () => {}; },
+};
+`;
+
+/**
+ * Runs in the page: defines how the i-th event looks. Each burst's snapshots are built just before
+ * they are delivered — new objects, as the bridge's deserialisation would hand them over — so the
+ * page never holds all 10,000 at once (which would bill the app for the harness's garbage).
+ */
+const PREPARE = `(({ transfers, layers, events }) => {
+  const layerSize = 4_000_000;
+  const perTransfer = events / transfers;
+  const stepsPerLayer = perTransfer / (layers / 5);
+  window.__eventCount = events;
+  window.__makeEvent = (index) => {
+    const step = Math.floor(index / transfers) + 1;
+    const t = index % transfers;
+    const done = step === perTransfer;
+    const rows = [];
+    let bytesDone = 0;
+    for (let l = 0; l < layers; l += 1) {
+      // Five layers move at a time, as the daemon pushes them.
+      const start = Math.floor(l / 5) * stepsPerLayer;
+      const progress = done ? 1 : Math.max(0, Math.min(1, (step - start) / stepsPerLayer));
+      const current = Math.round(progress * layerSize);
+      bytesDone += current;
+      rows.push({
+        id: 'sha256:' + (t * 1000 + l).toString(16).padStart(12, '0'),
+        status: progress >= 1 ? 'Pushed' : progress > 0 ? 'Pushing' : 'Waiting',
+        current, total: layerSize, unit: 'bytes', done: progress >= 1,
+      });
+    }
+    const bytesTotal = layerSize * layers;
+    return { event: 'transfers.progress', payload: {
+      id: 't' + t, kind: 'push', reference: '127.0.0.1:5000/bench/app-' + t + ':1',
+      state: done ? 'succeeded' : 'running', rows, overall: bytesDone / bytesTotal, bytesDone, bytesTotal,
+      speed: 50_000_000, etaSeconds: done ? null : (bytesTotal - bytesDone) / 50_000_000,
+      ...(done ? { digest: 'sha256:' + 'ab'.repeat(32), finishedAt: Date.now() } : {}),
+      messages: [], startedAt: 1000 + t,
+    } };
+  };
+})`;
+
+/**
+ * Runs in the page: build and deliver the bursts one frame at a time (with deliver false: build them
+ * and drop them, frame by frame), then wait until every transfer's final state is on screen and two
+ * more frames have rendered.
+ */
+const RUN = `(async ({ perFrame, deliver, transfers }) => {
+  const count = window.__eventCount;
+  const send = (message) => window.__listeners.forEach((listener) => listener(message));
+  const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  for (let offset = 0; offset < count; offset += perFrame) {
+    // Without delivery the events are still built (and dropped), so the baseline bills the harness's
+    // own work — building the objects, their garbage — and not the app's.
+    let kept = 0;
+    for (let index = offset; index < Math.min(offset + perFrame, count); index += 1) {
+      const message = window.__makeEvent(index);
+      if (deliver) send(message);
+      else kept += message.payload.rows.length;
+    }
+    window.__kept = kept;
+    await nextFrame();
+  }
+  if (deliver) {
+    while ([...document.querySelectorAll('[role=status]')].filter((node) => node.textContent === 'Pushed').length < transfers) await nextFrame();
+  }
+  await nextFrame();
+  await nextFrame();
+  return window.__transfersState().order.length;
+})`;
+
+interface Metrics {
+  task: number;
+  script: number;
+  layout: number;
+  style: number;
+}
+
+async function metrics(session: CDPSession): Promise<Metrics> {
+  const { metrics: list } = await session.send('Performance.getMetrics');
+  const value = (name: string) => (list.find((metric) => metric.name === name)?.value ?? 0) * 1000;
+  return { task: value('TaskDuration'), script: value('ScriptDuration'), layout: value('LayoutDuration'), style: value('RecalcStyleDuration') };
+}
+
+const minus = (a: Metrics, b: Metrics): Metrics => ({ task: a.task - b.task, script: a.script - b.script, layout: a.layout - b.layout, style: a.style - b.style });
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * CPU time of the renderer's main thread (sum of its top-level tasks' thread time, `tdur`), from a
+ * Chrome trace: unlike wall time, it does not grow when a loaded machine preempts the thread.
+ */
+function mainThreadCpuMs(trace: Buffer): number {
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = events.find((event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain');
+  if (!main) throw new Error('no renderer main thread in the trace');
+  const tasks = events
+    .filter((event) => event.pid === main.pid && event.tid === main.tid && event.ph === 'X' && event.name.endsWith('RunTask') && event.tdur !== undefined)
+    .sort((a, b) => a.ts - b.ts);
+  let total = 0;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const task of tasks) {
+    if (task.ts < end) continue; // nested in the previous task
+    total += task.tdur!;
+    end = task.ts + (task.dur ?? 0);
+  }
+  if (process.env.BENCH_BREAKDOWN) {
+    const byName = new Map<string, number>();
+    for (const event of events) {
+      if (event.pid === main.pid && event.tid === main.tid && event.ph === 'X' && event.tdur !== undefined) byName.set(event.name, (byName.get(event.name) ?? 0) + event.tdur / 1000);
+    }
+    console.log([...byName].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([name, ms]) => `${ms.toFixed(1)} ${name}`).join('\n'));
+  }
+  return total / 1000;
+}
+
+async function measure(page: Page, session: CDPSession, deliver: boolean): Promise<Metrics & { cpu: number }> {
+  const before = await metrics(session);
+  await page.context().browser()!.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'v8', 'blink'] });
+  await page.evaluate(`${RUN}(${JSON.stringify({ perFrame: EVENTS_PER_FRAME, deliver, transfers: TRANSFERS })})`);
+  const trace = await page.context().browser()!.stopTracing();
+  return { ...minus(await metrics(session), before), cpu: mainThreadCpuMs(trace) };
+}
+
+interface RoundResult {
+  /** Main-thread CPU time attributable to the events (with events minus without), ms. */
+  cpu: number;
+  /** Wall-clock task time attributable to the events (inflated when the machine is loaded). */
+  work: Metrics;
+  withEvents: Metrics & { cpu: number };
+  baseline: Metrics & { cpu: number };
+}
+
+async function main(): Promise<void> {
+  const outdir = await mkdtemp(join(tmpdir(), 'berth-renderer-bench-'));
+  try {
+    await build({
+      stdin: { contents: ENTRY, resolveDir: root, loader: 'tsx', sourcefile: 'bench-entry.tsx' },
+      bundle: true,
+      format: 'iife',
+      jsx: 'automatic',
+      outfile: join(outdir, 'bench.js'),
+      define: { 'process.env.NODE_ENV': '"production"' },
+      minify: true,
+      logLevel: 'error',
+    });
+    await writeFile(
+      join(outdir, 'index.html'),
+      '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="bench.css"></head><body><div id="root"></div><script src="bench.js"></script></body></html>',
+    );
+    const browser = await chromium.launch({
+      executablePath: process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
+    const rounds: RoundResult[] = [];
+    try {
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        await page.addInitScript(BRIDGE);
+        await page.goto(pathToFileURL(join(outdir, 'index.html')).href);
+        await page.waitForFunction('typeof window.__transfersState === "function"');
+        await page.evaluate(`${PREPARE}(${JSON.stringify({ transfers: TRANSFERS, layers: LAYERS, events: EVENTS })})`);
+        const session = await page.context().newCDPSession(page);
+        await session.send('Performance.enable');
+        const baseline = await measure(page, session, false);
+        const withEvents = await measure(page, session, true);
+        const shown = await page.evaluate<number>('window.__transfersState().order.length');
+        if (shown !== TRANSFERS) throw new Error(`the panel holds ${shown} transfers, expected ${TRANSFERS}`);
+        rounds.push({ cpu: withEvents.cpu - baseline.cpu, work: minus(withEvents, baseline), withEvents, baseline });
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+    const sorted = [...rounds].sort((a, b) => a.cpu - b.cpu);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    const best = sorted[0]!;
+    const log = (line: string) => console.log(line);
+    const ms = (value: number) => value.toFixed(1);
+    log(
+      `renderer: ${EVENTS.toLocaleString('en')} transfers.progress events (${TRANSFERS} transfers × ${LAYERS} layers, ${EVENTS_PER_FRAME} per frame) in Chromium, ${ROUNDS} rounds`,
+    );
+    log(`machine: ${cpus().length} cores, load ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
+    log('| round | main-thread CPU ms (events − baseline) | with events | baseline | wall-clock task ms (events − baseline) | script | style | layout |');
+    log('|---|---|---|---|---|---|---|---|');
+    rounds.forEach((r, index) =>
+      log(
+        `| ${index + 1} | ${ms(r.cpu)} | ${ms(r.withEvents.cpu)} | ${ms(r.baseline.cpu)} | ${ms(r.work.task)} | ${ms(r.work.script)} | ${ms(r.work.style)} | ${ms(r.work.layout)} |`,
+      ),
+    );
+    const met = median.cpu < TARGET_MS;
+    log(
+      `main-thread work for ${EVENTS.toLocaleString('en')} events (store + render): median ${ms(median.cpu)} ms CPU (best ${ms(best.cpu)} ms); target < ${TARGET_MS} ms: ${met ? 'met' : 'NOT met'}; ratio ${(median.cpu / TARGET_MS).toFixed(2)}`,
+    );
+    await mkdir(join(root, 'bench/results'), { recursive: true });
+    await writeFile(
+      join(root, 'bench/results/renderer-progress.json'),
+      `${JSON.stringify(
+        {
+          events: EVENTS,
+          transfers: TRANSFERS,
+          layers: LAYERS,
+          eventsPerFrame: EVENTS_PER_FRAME,
+          targetMs: TARGET_MS,
+          medianCpuMs: median.cpu,
+          bestCpuMs: best.cpu,
+          rounds,
+          load: loadavg(),
+          measuredAt: new Date().toISOString(),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    if (!met) process.exitCode = 1;
+  } finally {
+    await rm(outdir, { recursive: true, force: true });
+  }
+}
+
+await main();
