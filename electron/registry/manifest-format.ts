@@ -80,7 +80,7 @@ export function parseManifest(bytes: Uint8Array, contentType: string | undefined
   if (declared && headerType && declared !== headerType) invalid(`mediaType ${declared} does not match Content-Type ${headerType}`);
   const mediaType = declared ?? headerType ?? (Array.isArray(m.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest);
   if (!isManifestMediaType(mediaType)) {
-    throw registryError('MANIFEST_INVALID', `unsupported manifest media type ${mediaType}`, { status: 415, detail: { mediaType } });
+    throw registryError('UNSUPPORTED', `unsupported manifest media type ${mediaType}`, { status: 415, detail: { mediaType } });
   }
   const subject = m.subject === undefined ? undefined : parseDescriptor(m.subject, 'subject');
   const artifactType = typeof m.artifactType === 'string' ? m.artifactType : undefined;

@@ -74,6 +74,9 @@ describe('manifests', () => {
     expect(() => parseManifest(Buffer.from('{"schemaVersion":1}'), undefined)).toThrow(/schemaVersion/);
     expect(() => parseManifest(image({ config: { ...config, digest: 'sha256:zz' } }), undefined)).toThrow(/digest/);
     expect(() => parseManifest(image(), 'application/vnd.docker.distribution.manifest.v2+json')).toThrow(/does not match/);
+    expect(() => parseManifest(image({ mediaType: 'application/vnd.example.thing+json' }), undefined)).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED', status: 415 }) as Error,
+    );
   });
   it('negotiates an index down to linux/amd64 for clients that cannot take one', () => {
     const child = (architecture: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${architecture === 'amd64' ? 'b'.repeat(64) : 'c'.repeat(64)}`, size: 1, platform: { os: 'linux', architecture } });
