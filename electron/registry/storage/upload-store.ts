@@ -153,6 +153,7 @@ export class UploadStore {
       }
       if (stale && !this.locks.isHeld(uuid)) {
         this.sessions.delete(uuid);
+        this.hashes.drop(uuid);
         await removeQuietly(this.paths.upload(uuid), true);
         removed += 1;
       }
