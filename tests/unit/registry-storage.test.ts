@@ -119,6 +119,18 @@ describe('garbage collection', () => {
     expect(await noGrace.repositories.hasLayer('gc/push', abandoned)).toBe(false);
   });
 
+  it('keeps the blobs of a manifest stored while a collection runs (its mark may have missed it)', async () => {
+    const storage = await newStorage();
+    const blob = await upload(storage, 'gc/race', randomBytes(1000));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    storage.guard.beginCollection();
+    // The manifest referencing the blob is linked after the mark listed the repository.
+    storage.guard.settle([blob.value]);
+    expect(await storage.blobs.remove(blob)).toBeUndefined();
+    storage.guard.endCollection();
+    expect(await storage.blobs.size(blob)).toBe(1000);
+  });
+
   it('keeps a blob touched while the collection runs', async () => {
     const storage = await newStorage({ pendingGraceMs: 0 });
     const blob = await upload(storage, 'gc/race', randomBytes(1000));

@@ -5,7 +5,8 @@
  * - A push uploads layers first and the manifest last; in between, its blobs are referenced by
  *   nothing. Every blob that is committed, mounted, or reported present (HEAD, manifest check) is
  *   "touched": it stays protected until a manifest that references it is stored ("settled"), or
- *   for `pendingGraceMs` (an abandoned push is collectable after that).
+ *   for `pendingGraceMs` (an abandoned push is collectable after that). Settling during a run
+ *   hands the protection to that run, whose mark phase may have missed the new manifest.
  * - While a collection runs, everything touched is also protected for that run, so a manifest
  *   committed after the mark phase looked at its repository keeps its blobs.
  * - The sweep deletes each blob under the same per-digest lock that commits take, and marks it
@@ -30,9 +31,16 @@ export class BlobGuard {
     this.collection?.add(digest);
   }
 
-  /** A stored manifest now references these digests: the push they belong to is complete. */
+  /**
+   * A stored manifest now references these digests: the push they belong to is complete. A
+   * collection already running may have listed the repository before the manifest was linked, so
+   * for that run they stay protected.
+   */
   settle(digests: Iterable<string>): void {
-    for (const digest of digests) this.pending.delete(digest);
+    for (const digest of digests) {
+      this.pending.delete(digest);
+      this.collection?.add(digest);
+    }
   }
 
   /** True while a sweep is removing `digest`: readers must answer "unknown". */
