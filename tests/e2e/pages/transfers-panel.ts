@@ -47,6 +47,16 @@ export class TransfersPanelPage {
     this.toggle = this.root.getByRole('button', { name: /Transfers/ });
   }
 
+  /** Dismiss every finished transfer (the host keeps those of earlier specs too) until the panel is gone. */
+  async dismissAll(): Promise<void> {
+    const dismiss = this.root.getByRole('button', { name: 'Dismiss' });
+    for (let left = await dismiss.count(); left > 0; left -= 1) {
+      await dismiss.first().click();
+      await expect(dismiss).toHaveCount(left - 1);
+    }
+    await expect(this.root).toBeHidden();
+  }
+
   /** The newest transfer of `verb` for `reference` (as the host normalised it). */
   transfer(verb: TransferVerb, reference: string): TransferCard {
     return new TransferCard(this.root.getByRole('article', { name: `${verb} ${reference}`, exact: true }).first());
