@@ -25,20 +25,19 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { start, end };
 }
 
-async function findBlob(ctx: RequestContext): Promise<{ digest: Digest; size: number }> {
+async function findBlob(ctx: RequestContext, touch = false): Promise<{ digest: Digest; size: number }> {
   const digest = parseDigest(ctx.params[0]);
   const { repositories, blobs } = ctx.storage;
   const linked = (await repositories.hasLayer(ctx.name, digest)) || (await repositories.hasRevision(ctx.name, digest));
-  const size = linked ? await blobs.size(digest) : undefined;
+  const size = linked ? await blobs.size(digest, touch) : undefined;
   if (size === undefined) throw registryError('BLOB_UNKNOWN', 'blob unknown to registry', { detail: { digest: digest.value } });
   return { digest, size };
 }
 
 /** HEAD: existence and size (a push asks this for every layer, so it is kept cheap: cached stats). */
 export const headBlob: Handler = async (ctx) => {
-  const { digest, size } = await findBlob(ctx);
   // A pusher that hears "exists" will reference this blob: keep it from a running GC.
-  ctx.storage.guard.touch(digest.value);
+  const { digest, size } = await findBlob(ctx, true);
   ctx.res.writeHead(200, {
     'Content-Type': 'application/octet-stream',
     'Content-Length': size,

@@ -55,10 +55,9 @@ async function finishUpload(ctx: RequestContext, uuid: string, digest: Digest): 
 
 /** Tries a cross-repository mount; true when the blob was mounted and the response sent. */
 async function tryMount(ctx: RequestContext, digest: Digest, from: string): Promise<boolean> {
-  const { repositories, blobs, guard } = ctx.storage;
+  const { repositories, blobs } = ctx.storage;
   if (!isValidName(from) || !(await repositories.hasLayer(from, digest))) return false;
-  if ((await blobs.size(digest)) === undefined) return false;
-  guard.touch(digest.value);
+  if ((await blobs.size(digest, true)) === undefined) return false;
   await repositories.linkLayer(ctx.name, digest);
   ctx.activity({ kind: 'blob-mount', repository: ctx.name, digest: digest.value, reference: from, at: Date.now() });
   sendEmpty(ctx.res, 201, { Location: `/v2/${ctx.name}/blobs/${digest.value}`, 'Docker-Content-Digest': digest.value });

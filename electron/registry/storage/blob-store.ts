@@ -37,15 +37,22 @@ export class BlobStore {
     readonly guard: BlobGuard,
   ) {}
 
-  /** The blob's size, or undefined when it isn't stored (or is being removed by GC). */
-  async size(digest: Digest): Promise<number | undefined> {
+  /**
+   * The blob's size, or undefined when it isn't stored (or is being removed by GC). With `touch`,
+   * a client is about to rely on it: it is protected from GC in the same tick it is found.
+   */
+  async size(digest: Digest, touch = false): Promise<number | undefined> {
     if (this.guard.isDeleting(digest.value)) return undefined;
     const cached = this.sizes.get(digest.value);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      if (touch) this.guard.touch(digest.value);
+      return cached;
+    }
     try {
       const info = await stat(this.paths.blob(digest));
       if (this.guard.isDeleting(digest.value)) return undefined;
       this.sizes.set(digest.value, info.size);
+      if (touch) this.guard.touch(digest.value);
       return info.size;
     } catch (error) {
       if (isNotFound(error)) return undefined;

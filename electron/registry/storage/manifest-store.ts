@@ -45,14 +45,12 @@ export class ManifestStore {
     // Check everything referenced exists; each check also protects the digest from a running GC.
     await Promise.all([
       ...[...blobs, ...children.blobs].map(async (blob) => {
-        if ((await this.blobs.size(blob)) === undefined) throw registryError('MANIFEST_BLOB_UNKNOWN', `blob unknown: ${blob.value}`, { detail: { digest: blob.value } });
-        this.blobs.guard.touch(blob.value);
+        if ((await this.blobs.size(blob, true)) === undefined) throw registryError('MANIFEST_BLOB_UNKNOWN', `blob unknown: ${blob.value}`, { detail: { digest: blob.value } });
       }),
       ...children.manifests.map(async (child) => {
-        if (!(await this.repositories.hasRevision(name, child)) || (await this.blobs.size(child)) === undefined) {
+        if (!(await this.repositories.hasRevision(name, child)) || (await this.blobs.size(child, true)) === undefined) {
           throw registryError('MANIFEST_BLOB_UNKNOWN', `manifest unknown in ${name}: ${child.value}`, { detail: { digest: child.value } });
         }
-        this.blobs.guard.touch(child.value);
       }),
     ]);
     await this.blobs.put(digest, bytes);
