@@ -33,6 +33,8 @@ interface TransfersState extends TransfersData {
   /** Run the same push or pull again (after a fix), replacing the failed one in the list. */
   retry: (id: string) => Promise<string | undefined>;
   clearStartError: () => void;
+  /** Dismiss every finished transfer. */
+  dismissFinished: () => Promise<void>;
 }
 
 /**
@@ -86,6 +88,10 @@ export const useTransfersStore = create<TransfersState>((set, get) => {
       return next;
     },
     clearStartError: () => set({ startError: undefined }),
+    async dismissFinished() {
+      const state = get();
+      await Promise.all(state.order.filter((id) => isFinished(state.byId[id] ?? { state: 'running' })).map((id) => state.dismiss(id)));
+    },
   };
 });
 
@@ -111,7 +117,8 @@ function announce(snapshot: TransferSnapshot): void {
       title: `${verb} ${snapshot.reference}`,
       ...(snapshot.digest ? { detail: `Digest ${snapshot.digest}` } : {}),
     });
-  } else if (snapshot.state === 'failed') {
+  } else if (snapshot.state === 'failed' && !useTransfersStore.getState().expanded) {
+    // With the panel open the error and its fix are already on screen; a toast would cover them.
     notify({
       level: 'error',
       title: `${snapshot.kind === 'push' ? 'Push' : 'Pull'} of ${snapshot.reference} failed`,

@@ -230,6 +230,7 @@ export function TransfersPanel() {
   const running = useTransfersStore((state) => state.order.filter((id) => !isFinished(state.byId[id] ?? { state: 'succeeded' })).length);
   const startError = useTransfersStore((state) => state.startError);
   const clearStartError = useTransfersStore((state) => state.clearStartError);
+  const dismissFinished = useTransfersStore((state) => state.dismissFinished);
   if (order.length === 0 && !startError) return null;
   return (
     <section className={`transfers-panel${expanded ? ' expanded' : ''}`} aria-label="Transfers">
@@ -242,6 +243,11 @@ export function TransfersPanel() {
             {order.length > running ? `${order.length - running} done` : ''}
           </span>
         </button>
+        {order.length > running && (
+          <button type="button" className="button small" onClick={() => void dismissFinished()}>
+            Clear finished
+          </button>
+        )}
       </header>
       {expanded && (
         <div className="transfers-list">
