@@ -5,7 +5,7 @@
  * card subscribes to its own transfer and each layer row is memoised, so a frame's update re-renders
  * only what changed.
  */
-import { memo, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { TransferRow, TransferSnapshot } from '../../../../electron/api/contract/transfers';
 import { ErrorWithFix } from '../../components/ErrorWithFix';
 import { formatBytes, formatDuration } from '../../format';
@@ -115,8 +115,35 @@ function CopyDigest({ digest }: { digest: string }) {
 /** With many transfers at once, only the newest few list their layers at first (each can be opened). */
 const LAYERS_SHOWN_FOR = 3;
 
+/**
+ * A transfer's snapshot for its card: live while the card is on screen; while it is scrolled out of
+ * the panel only a change of state (finished, failed…) comes through, so ten transfers at once cost
+ * the render of the two or three you can see.
+ */
+function useSnapshotWhileVisible(id: string): [TransferSnapshot | undefined, (element: HTMLElement | null) => void] {
+  const [element, setElement] = useState<HTMLElement | null>(null);
+  const [onScreen, setOnScreen] = useState(true);
+  const [transfer, setTransfer] = useState(() => useTransfersStore.getState().byId[id]);
+  useEffect(() => {
+    if (element === null || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => setOnScreen(entries.some((entry) => entry.isIntersecting)));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [element]);
+  useEffect(() => {
+    const follow = (latest: TransferSnapshot | undefined) =>
+      setTransfer((shown) => (onScreen || latest === undefined || shown === undefined || latest.state !== shown.state ? latest : shown));
+    // Catch up with what changed while the card was off screen.
+    follow(useTransfersStore.getState().byId[id]);
+    return useTransfersStore.subscribe((state, previous) => {
+      if (state.byId[id] !== previous.byId[id]) follow(state.byId[id]);
+    });
+  }, [id, onScreen]);
+  return [transfer, setElement];
+}
+
 function TransferCard({ id, position }: { id: string; position: number }) {
-  const transfer = useTransfersStore((state) => state.byId[id]);
+  const [transfer, observe] = useSnapshotWhileVisible(id);
   const cancel = useTransfersStore((state) => state.cancel);
   const dismiss = useTransfersStore((state) => state.dismiss);
   const retry = useTransfersStore((state) => state.retry);
@@ -140,7 +167,7 @@ function TransferCard({ id, position }: { id: string; position: number }) {
   const visibleRows = compact ? transfer.rows.filter(isMoving).slice(0, COMPACT_AFTER) : transfer.rows;
   const messages = transfer.messages.filter((message) => !message.startsWith('The push refers to') && !/digest: sha256:/i.test(message));
   return (
-    <article className={`transfer ${transfer.state}`} aria-label={`${verb} ${transfer.reference}`} data-transfer-id={transfer.id}>
+    <article ref={observe} className={`transfer ${transfer.state}`} aria-label={`${verb} ${transfer.reference}`} data-transfer-id={transfer.id}>
       <header className="transfer-header">
         <span className={`transfer-kind ${transfer.kind}`} aria-hidden="true">
           {transfer.kind === 'push' ? '↑' : '↓'}
