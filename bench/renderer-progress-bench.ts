@@ -133,10 +133,20 @@ interface Metrics {
 async function metrics(session: CDPSession): Promise<Metrics> {
   const { metrics: list } = await session.send('Performance.getMetrics');
   const value = (name: string) => (list.find((metric) => metric.name === name)?.value ?? 0) * 1000;
-  return { task: value('TaskDuration'), script: value('ScriptDuration'), layout: value('LayoutDuration'), style: value('RecalcStyleDuration') };
+  return {
+    task: value('TaskDuration'),
+    script: value('ScriptDuration'),
+    layout: value('LayoutDuration'),
+    style: value('RecalcStyleDuration'),
+  };
 }
 
-const minus = (a: Metrics, b: Metrics): Metrics => ({ task: a.task - b.task, script: a.script - b.script, layout: a.layout - b.layout, style: a.style - b.style });
+const minus = (a: Metrics, b: Metrics): Metrics => ({
+  task: a.task - b.task,
+  script: a.script - b.script,
+  layout: a.layout - b.layout,
+  style: a.style - b.style,
+});
 
 interface TraceEvent {
   name: string;
@@ -158,7 +168,14 @@ function mainThreadCpuMs(trace: Buffer): number {
   const main = events.find((event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain');
   if (!main) throw new Error('no renderer main thread in the trace');
   const tasks = events
-    .filter((event) => event.pid === main.pid && event.tid === main.tid && event.ph === 'X' && event.name.endsWith('RunTask') && event.tdur !== undefined)
+    .filter(
+      (event) =>
+        event.pid === main.pid &&
+        event.tid === main.tid &&
+        event.ph === 'X' &&
+        event.name.endsWith('RunTask') &&
+        event.tdur !== undefined,
+    )
     .sort((a, b) => a.ts - b.ts);
   let total = 0;
   let end = Number.NEGATIVE_INFINITY;
@@ -170,17 +187,33 @@ function mainThreadCpuMs(trace: Buffer): number {
   if (process.env.BENCH_BREAKDOWN) {
     const byName = new Map<string, number>();
     for (const event of events) {
-      if (event.pid === main.pid && event.tid === main.tid && event.ph === 'X' && event.tdur !== undefined) byName.set(event.name, (byName.get(event.name) ?? 0) + event.tdur / 1000);
+      if (event.pid === main.pid && event.tid === main.tid && event.ph === 'X' && event.tdur !== undefined)
+        byName.set(event.name, (byName.get(event.name) ?? 0) + event.tdur / 1000);
     }
-    console.log([...byName].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([name, ms]) => `${ms.toFixed(1)} ${name}`).join('\n'));
+    console.log(
+      [...byName]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 30)
+        .map(([name, ms]) => `${ms.toFixed(1)} ${name}`)
+        .join('\n'),
+    );
   }
   return total / 1000;
 }
 
-async function measure(page: Page, session: CDPSession, deliver: boolean): Promise<Metrics & { cpu: number }> {
+async function measure(
+  page: Page,
+  session: CDPSession,
+  deliver: boolean,
+): Promise<Metrics & { cpu: number }> {
   const before = await metrics(session);
-  await page.context().browser()!.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'v8', 'blink'] });
-  await page.evaluate(`${RUN}(${JSON.stringify({ perFrame: EVENTS_PER_FRAME, deliver, transfers: TRANSFERS })})`);
+  await page
+    .context()
+    .browser()!
+    .startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'v8', 'blink'] });
+  await page.evaluate(
+    `${RUN}(${JSON.stringify({ perFrame: EVENTS_PER_FRAME, deliver, transfers: TRANSFERS })})`,
+  );
   const trace = await page.context().browser()!.stopTracing();
   return { ...minus(await metrics(session), before), cpu: mainThreadCpuMs(trace) };
 }
@@ -222,14 +255,21 @@ async function main(): Promise<void> {
         await page.addInitScript(BRIDGE);
         await page.goto(pathToFileURL(join(outdir, 'index.html')).href);
         await page.waitForFunction('typeof window.__transfersState === "function"');
-        await page.evaluate(`${PREPARE}(${JSON.stringify({ transfers: TRANSFERS, layers: LAYERS, events: EVENTS })})`);
+        await page.evaluate(
+          `${PREPARE}(${JSON.stringify({ transfers: TRANSFERS, layers: LAYERS, events: EVENTS })})`,
+        );
         const session = await page.context().newCDPSession(page);
         await session.send('Performance.enable');
         const baseline = await measure(page, session, false);
         const withEvents = await measure(page, session, true);
         const shown = await page.evaluate<number>('window.__transfersState().order.length');
         if (shown !== TRANSFERS) throw new Error(`the panel holds ${shown} transfers, expected ${TRANSFERS}`);
-        rounds.push({ cpu: withEvents.cpu - baseline.cpu, work: minus(withEvents, baseline), withEvents, baseline });
+        rounds.push({
+          cpu: withEvents.cpu - baseline.cpu,
+          work: minus(withEvents, baseline),
+          withEvents,
+          baseline,
+        });
         await page.close();
       }
     } finally {
@@ -243,8 +283,14 @@ async function main(): Promise<void> {
     log(
       `renderer: ${EVENTS.toLocaleString('en')} transfers.progress events (${TRANSFERS} transfers × ${LAYERS} layers, ${EVENTS_PER_FRAME} per frame) in Chromium, ${ROUNDS} rounds`,
     );
-    log(`machine: ${cpus().length} cores, load ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
-    log('| round | main-thread CPU ms (events − baseline) | with events | baseline | wall-clock task ms (events − baseline) | script | style | layout |');
+    log(
+      `machine: ${cpus().length} cores, load ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')}`,
+    );
+    log(
+      '| round | main-thread CPU ms (events − baseline) | with events | baseline | wall-clock task ms (events − baseline) | script | style | layout |',
+    );
     log('|---|---|---|---|---|---|---|---|');
     rounds.forEach((r, index) =>
       log(

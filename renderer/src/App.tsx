@@ -45,7 +45,12 @@ export function App() {
       { id: DOCKER_HUB_DOMAIN, label: 'Docker Hub', view: { kind: 'registry', host: DOCKER_HUB_DOMAIN } },
       ...saved
         .filter((entry) => entry.host !== DOCKER_HUB_DOMAIN)
-        .map((entry) => ({ id: entry.host, label: entry.name, view: { kind: 'registry' as const, host: entry.host }, ...(entry.name !== entry.host ? { detail: entry.host } : {}) })),
+        .map((entry) => ({
+          id: entry.host,
+          label: entry.name,
+          view: { kind: 'registry' as const, host: entry.host },
+          ...(entry.name !== entry.host ? { detail: entry.host } : {}),
+        })),
     ],
     [localState, localPort, saved],
   );
@@ -70,7 +75,12 @@ export function App() {
     <div className="app">
       <Sidebar
         registries={registries}
-        onDropImage={(registry, image) => showDialog({ kind: 'tag', request: { source: image, registry: pickerValue(registry), intent: 'push' } })}
+        onDropImage={(registry, image) =>
+          showDialog({
+            kind: 'tag',
+            request: { source: image, registry: pickerValue(registry), intent: 'push' },
+          })
+        }
       />
       <main className="main">
         <div className="main-content">{content}</div>

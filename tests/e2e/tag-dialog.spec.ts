@@ -23,7 +23,12 @@ test.afterAll(async ({ docker }) => {
   await removeImages(docker, cleanup);
 });
 
-test('shows the exact reason under the right field, the live name and the normalisation; a valid name tags', async ({ page, mainWindow, webHost, docker }) => {
+test('shows the exact reason under the right field, the live name and the normalisation; a valid name tags', async ({
+  page,
+  mainWindow,
+  webHost,
+  docker,
+}) => {
   await mainWindow.open(webHost.url);
   const images = new ImageActions(page);
   const dialog = new TagDialogPage(page);
@@ -35,13 +40,18 @@ test('shows the exact reason under the right field, the live name and the normal
     await dialog.chooseRegistry(/^Docker Hub/);
     await dialog.fill({ namespace: '', repository: 'nginx', tag: '' });
     await expect(dialog.fullName).toHaveText('nginx');
-    await expect(dialog.root).toContainText('Docker stores it as docker.io/library/nginx:latest (no tag means :latest).');
+    await expect(dialog.root).toContainText(
+      'Docker stores it as docker.io/library/nginx:latest (no tag means :latest).',
+    );
     await expect(dialog.root).toContainText('Without a namespace Docker Hub means library/');
   });
 
   await test.step('the reason goes under the field it is about', async () => {
     await dialog.fill({ namespace: 'team', repository: 'MyApp', tag: '1.0' });
-    await dialog.expectFieldError(dialog.repository, "uppercase letters are not allowed in the repository name (use 'myapp' instead of 'MyApp')");
+    await dialog.expectFieldError(
+      dialog.repository,
+      "uppercase letters are not allowed in the repository name (use 'myapp' instead of 'MyApp')",
+    );
     // The name as typed stays visible, marked as not valid yet.
     await expect(dialog.fullName).toHaveText('team/MyApp:1.0');
     await expect(dialog.root).toContainText('Not a valid name yet: fix the field marked in red.');
@@ -54,14 +64,23 @@ test('shows the exact reason under the right field, the live name and the normal
     await page.screenshot({ path: `${SCREENSHOTS}/tag-dialog-validation-error.png` });
 
     await dialog.fill({ namespace: 'My Team', tag: '1.0' });
-    await dialog.expectFieldError(dialog.namespace, /spaces are not allowed|not allowed in the repository name/);
+    await dialog.expectFieldError(
+      dialog.namespace,
+      /spaces are not allowed|not allowed in the repository name/,
+    );
 
     await dialog.fill({ namespace: 'team' });
     await dialog.chooseRegistry('Another registry…');
     await dialog.registryHost.fill('registry_one:5000');
-    await dialog.expectFieldError(dialog.registryHost, /the registry host 'registry_one' may only contain letters, digits, '-' and '\.'/);
+    await dialog.expectFieldError(
+      dialog.registryHost,
+      /the registry host 'registry_one' may only contain letters, digits, '-' and '\.'/,
+    );
     await dialog.registryHost.fill('registry.example.com:50a');
-    await dialog.expectFieldError(dialog.registryHost, "the port in 'registry.example.com:50a' must be a number, such as registry.example.com:5000");
+    await dialog.expectFieldError(
+      dialog.registryHost,
+      "the port in 'registry.example.com:50a' must be a number, such as registry.example.com:5000",
+    );
     await dialog.registryHost.fill('registry.example.com:5000');
     await expect(dialog.fullName).toHaveText('registry.example.com:5000/team/myapp:1.0');
   });
@@ -71,7 +90,11 @@ test('shows the exact reason under the right field, the live name and the normal
     const option = await dialog.registry.locator('option:checked').textContent();
     const port = /localhost:(\d+)/.exec(option ?? '')?.[1];
     expect(port).toBeDefined();
-    await dialog.fill({ namespace: 'berth-test', repository: image.repository.split('/')[1]!, tag: 'tagged' });
+    await dialog.fill({
+      namespace: 'berth-test',
+      repository: image.repository.split('/')[1]!,
+      tag: 'tagged',
+    });
     const target = `localhost:${port}/${image.repository}:tagged`;
     cleanup.push(target);
     await expect(dialog.fullName).toHaveText(target);

@@ -25,7 +25,11 @@ test.afterAll(async ({ docker }) => {
   await removeImages(docker, cleanup);
 });
 
-test('cancelling a large push mid-way stops it and says "Cancelled"', async ({ page, mainWindow, webHost }) => {
+test('cancelling a large push mid-way stops it and says "Cancelled"', async ({
+  page,
+  mainWindow,
+  webHost,
+}) => {
   test.setTimeout(300_000);
   await mainWindow.open(webHost.url);
   const port = await freePort();
@@ -67,7 +71,10 @@ test('cancelling a large push mid-way stops it and says "Cancelled"', async ({ p
   await test.step('the registry has no manifest for it', async () => {
     const response = await fetch(`http://${registryHost}/v2/${image.repository}/manifests/${image.tag}`, {
       method: 'HEAD',
-      headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' },
+      headers: {
+        Accept:
+          'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
+      },
     });
     expect(response.status).toBe(404);
   });

@@ -22,7 +22,11 @@ test.afterAll(async ({ docker }) => {
   await removeImages(docker, cleanup);
 });
 
-test('dropping an image on the local registry opens the Tag dialog for it, and Tag and push pushes', async ({ page, mainWindow, webHost }, testInfo) => {
+test('dropping an image on the local registry opens the Tag dialog for it, and Tag and push pushes', async ({
+  page,
+  mainWindow,
+  webHost,
+}, testInfo) => {
   test.setTimeout(240_000);
   await mainWindow.open(webHost.url);
   const port = await freePort();
@@ -47,7 +51,10 @@ test('dropping an image on the local registry opens the Tag dialog for it, and T
   await test.step('drag the row onto "Local registry"', async () => {
     await row.dragTo(localRegistry);
     const native = await dialog.root.isVisible();
-    testInfo.annotations.push({ type: 'drag-and-drop', description: native ? 'native mouse drag (dragTo)' : 'dispatched DataTransfer events' });
+    testInfo.annotations.push({
+      type: 'drag-and-drop',
+      description: native ? 'native mouse drag (dragTo)' : 'dispatched DataTransfer events',
+    });
     console.log(`drag and drop: ${native ? 'native mouse drag (dragTo)' : 'dispatched DataTransfer events'}`);
     if (!native) {
       // Some Chromium builds don't run HTML5 drag and drop from synthetic mouse moves: dispatch the
@@ -81,7 +88,10 @@ test('dropping an image on the local registry opens the Tag dialog for it, and T
     const digest = await push.digest.textContent();
     const response = await fetch(`http://${registryHost}/v2/${image.repository}/manifests/${image.tag}`, {
       method: 'HEAD',
-      headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' },
+      headers: {
+        Accept:
+          'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
+      },
     });
     expect(response.headers.get('docker-content-digest')).toBe(digest);
   });

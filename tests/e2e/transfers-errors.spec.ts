@@ -6,7 +6,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import { parseReference } from '../../electron/common/reference';
-import { bcryptHtpasswdLine, buildTestImage, removeImages, startTestRegistry, type TestImage, type TestRegistry } from '../helpers/test-images';
+import {
+  bcryptHtpasswdLine,
+  buildTestImage,
+  removeImages,
+  startTestRegistry,
+  type TestImage,
+  type TestRegistry,
+} from '../helpers/test-images';
 import { expect, test } from './fixtures';
 import { TagDialogPage } from './pages/tag-dialog';
 import { ImageActions } from './pages/transfers-images';
@@ -22,7 +29,8 @@ const cleanup: string[] = [];
 test.beforeAll(async ({ docker }) => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const htpasswd = bcryptHtpasswdLine(USER, PASSWORD);
-  if (htpasswd === undefined) throw new Error('python3 with crypt (bcrypt) is needed to make the htpasswd file');
+  if (htpasswd === undefined)
+    throw new Error('python3 with crypt (bcrypt) is needed to make the htpasswd file');
   registry = await startTestRegistry({ htpasswd });
   image = await buildTestImage(docker, 'needslogin', [256 * 1024]);
   cleanup.push(image.reference);
@@ -33,7 +41,11 @@ test.afterAll(async ({ docker }) => {
   await registry?.stop();
 });
 
-test('a push that needs a login explains itself, and "Log in and retry" fixes it', async ({ page, mainWindow, webHost }) => {
+test('a push that needs a login explains itself, and "Log in and retry" fixes it', async ({
+  page,
+  mainWindow,
+  webHost,
+}) => {
   test.setTimeout(180_000);
   const host = registry!.host;
   await mainWindow.open(webHost.url);
@@ -56,7 +68,9 @@ test('a push that needs a login explains itself, and "Log in and retry" fixes it
   await test.step('the failure keeps Docker’s words and offers the fix', async () => {
     await push.waitForState('Push failed');
     const box = push.root.getByRole('alert', { name: 'Push failed' });
-    await expect(box.getByLabel("Docker's message")).toContainText(/no basic auth credentials|unauthorized|authentication required/i);
+    await expect(box.getByLabel("Docker's message")).toContainText(
+      /no basic auth credentials|unauthorized|authentication required/i,
+    );
     await expect(box).toContainText(`${host} refused access`);
     await expect(box.getByRole('button', { name: `Log in to ${host} and retry` })).toBeVisible();
     await page.screenshot({ path: `${SCREENSHOTS}/error-with-fix.png` });
@@ -80,6 +94,8 @@ test('a push that needs a login explains itself, and "Log in and retry" fixes it
     const retried = panel.transfer('Push', expected.ref.normalized);
     await retried.waitForState('Pushed');
     await expect(retried.overall).toHaveAttribute('aria-valuenow', '100');
-    await expect(panel.root.getByRole('article', { name: `Push ${expected.ref.normalized}`, exact: true })).toHaveCount(1);
+    await expect(
+      panel.root.getByRole('article', { name: `Push ${expected.ref.normalized}`, exact: true }),
+    ).toHaveCount(1);
   });
 });

@@ -46,7 +46,9 @@ test.afterAll(async () => {
   if (configFile) rmSync(dirname(configFile), { recursive: true, force: true });
 });
 
-test('an HTTP registry on the network: the error explains itself and one click adds it and retries', async ({ page }) => {
+test('an HTTP registry on the network: the error explains itself and one click adds it and retries', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await page.goto(web.url);
   const images = new ImageActions(page);
@@ -68,8 +70,12 @@ test('an HTTP registry on the network: the error explains itself and one click a
   await test.step('Docker’s words stay, the meaning and the fix are under them', async () => {
     await push.waitForState('Push failed');
     const box = push.root.getByRole('alert', { name: 'Push failed' });
-    await expect(box.getByLabel("Docker's message")).toContainText('server gave HTTP response to HTTPS client');
-    await expect(box).toContainText('speaks plain HTTP; Docker only allows that for registries listed as insecure');
+    await expect(box.getByLabel("Docker's message")).toContainText(
+      'server gave HTTP response to HTTPS client',
+    );
+    await expect(box).toContainText(
+      'speaks plain HTTP; Docker only allows that for registries listed as insecure',
+    );
     await expect(box.getByRole('button', { name: fix })).toBeVisible();
     await page.screenshot({ path: `${SCREENSHOTS}/error-with-fix-insecure-registry.png` });
   });
@@ -79,9 +85,17 @@ test('an HTTP registry on the network: the error explains itself and one click a
     const retried = panel.transfer('Push', expected.ref.normalized);
     await retried.waitForState('Pushed', 120_000);
     await expect(retried.overall).toHaveAttribute('aria-valuenow', '100');
-    expect((JSON.parse(readFileSync(configFile, 'utf8')) as { 'insecure-registries'?: string[] })['insecure-registries']).toEqual([registry.address]);
-    const info = (await dockerd.docker.info()) as { RegistryConfig: { IndexConfigs: Record<string, { Secure: boolean }> } };
+    expect(
+      (JSON.parse(readFileSync(configFile, 'utf8')) as { 'insecure-registries'?: string[] })[
+        'insecure-registries'
+      ],
+    ).toEqual([registry.address]);
+    const info = (await dockerd.docker.info()) as {
+      RegistryConfig: { IndexConfigs: Record<string, { Secure: boolean }> };
+    };
     expect(info.RegistryConfig.IndexConfigs[registry.address]?.Secure).toBe(false);
-    await expect(panel.root.getByRole('article', { name: `Push ${expected.ref.normalized}`, exact: true })).toHaveCount(1);
+    await expect(
+      panel.root.getByRole('article', { name: `Push ${expected.ref.normalized}`, exact: true }),
+    ).toHaveCount(1);
   });
 });

@@ -34,7 +34,11 @@ test.afterAll(async ({ docker }) => {
   await removeImages(docker, cleanup);
 });
 
-test('tag for the local registry, push with live layers, push again, delete, pull back', async ({ page, mainWindow, webHost }) => {
+test('tag for the local registry, push with live layers, push again, delete, pull back', async ({
+  page,
+  mainWindow,
+  webHost,
+}) => {
   test.setTimeout(300_000);
   await mainWindow.open(webHost.url);
   const port = await freePort();
@@ -81,7 +85,9 @@ test('tag for the local registry, push with live layers, push again, delete, pul
     pushedDigest = (await push.digest.textContent()) ?? '';
     expect(pushedDigest).toMatch(/^sha256:[a-f0-9]{64}$/);
     // The in-app notice tells the digest too.
-    await expect(page.getByRole('status').filter({ hasText: `Pushed ${expected.ref.normalized}` })).toContainText(pushedDigest);
+    await expect(
+      page.getByRole('status').filter({ hasText: `Pushed ${expected.ref.normalized}` }),
+    ).toContainText(pushedDigest);
     await page.screenshot({ path: `${SCREENSHOTS}/images-push-finished.png` });
   });
 
@@ -100,7 +106,11 @@ test('tag for the local registry, push with live layers, push again, delete, pul
     await expect(cards).toHaveCount(2);
     const again = panel.transfer('Push', expected.ref.normalized);
     await again.waitForState('Pushed');
-    expect(await again.layerStatuses()).toEqual(['Layer already exists', 'Layer already exists', 'Layer already exists']);
+    expect(await again.layerStatuses()).toEqual([
+      'Layer already exists',
+      'Layer already exists',
+      'Layer already exists',
+    ]);
     await expect(again.overall).toHaveAttribute('aria-valuenow', '100');
     await expect(again.digest).toHaveText(pushedDigest);
   });

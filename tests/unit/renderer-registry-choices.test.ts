@@ -1,6 +1,10 @@
 /** The Tag dialog's registry picker: local registry both ways, Docker Hub with the logged-in user, saved registries, free text. */
 import { describe, expect, it } from 'vitest';
-import { choiceForHost, OTHER_REGISTRY, registryChoices } from '../../renderer/src/components/dialogs/registry-choices';
+import {
+  choiceForHost,
+  OTHER_REGISTRY,
+  registryChoices,
+} from '../../renderer/src/components/dialogs/registry-choices';
 
 describe('registryChoices', () => {
   it('offers the local registry as 127.0.0.1 and as localhost, Docker Hub, saved registries and free text', () => {
@@ -24,7 +28,12 @@ describe('registryChoices', () => {
   });
 
   it('suggests the logged-in Docker Hub user as namespace, and says when the local registry is stopped', () => {
-    const choices = registryChoices({ localPort: 5000, localRunning: false, saved: [], logins: { 'docker.io': 'ada' } });
+    const choices = registryChoices({
+      localPort: 5000,
+      localRunning: false,
+      saved: [],
+      logins: { 'docker.io': 'ada' },
+    });
     const hub = choices.find((choice) => choice.value === 'docker.io')!;
     expect(hub.namespace).toBe('ada');
     expect(hub.label).toBe('Docker Hub (ada)');
@@ -32,7 +41,12 @@ describe('registryChoices', () => {
   });
 
   it('maps a host back to its picker value (Hub spellings included), else free text', () => {
-    const choices = registryChoices({ localPort: 5000, localRunning: true, saved: [{ host: 'reg.lan:443', name: 'reg.lan:443' }], logins: {} });
+    const choices = registryChoices({
+      localPort: 5000,
+      localRunning: true,
+      saved: [{ host: 'reg.lan:443', name: 'reg.lan:443' }],
+      logins: {},
+    });
     expect(choiceForHost(choices, '127.0.0.1:5000')).toBe('local');
     expect(choiceForHost(choices, 'index.docker.io')).toBe('docker.io');
     expect(choiceForHost(choices, 'REG.lan:443')).toBe('saved:reg.lan:443');

@@ -72,7 +72,12 @@ describe('applySnapshots', () => {
   });
 
   it('never takes a finished transfer back to running', () => {
-    const done = snapshot('a', { state: 'succeeded', overall: 1, bytesDone: 100, digest: 'sha256:' + 'a'.repeat(64) });
+    const done = snapshot('a', {
+      state: 'succeeded',
+      overall: 1,
+      bytesDone: 100,
+      digest: 'sha256:' + 'a'.repeat(64),
+    });
     const { data } = applySnapshots(emptyTransfers, [done]);
     const { data: next } = applySnapshots(data, [snapshot('a', { bytesDone: 100 })]);
     expect(next.byId.a!.state).toBe('succeeded');
@@ -81,9 +86,13 @@ describe('applySnapshots', () => {
 
   it('reports a transfer as finished once, when it was seen running', () => {
     const { data } = applySnapshots(emptyTransfers, [snapshot('a')], { live: true });
-    const first = applySnapshots(data, [snapshot('a', { state: 'succeeded', bytesDone: 100 })], { live: true });
+    const first = applySnapshots(data, [snapshot('a', { state: 'succeeded', bytesDone: 100 })], {
+      live: true,
+    });
     expect(first.finished.map((entry) => entry.id)).toEqual(['a']);
-    const again = applySnapshots(first.data, [snapshot('a', { state: 'succeeded', bytesDone: 100 })], { live: true });
+    const again = applySnapshots(first.data, [snapshot('a', { state: 'succeeded', bytesDone: 100 })], {
+      live: true,
+    });
     expect(again.finished).toEqual([]);
   });
 
@@ -185,7 +194,10 @@ describe('SnapshotBatcher with a minimum interval', () => {
     const frames = manualFrames();
     let clock = 0;
     const flushed: TransferSnapshot[][] = [];
-    const batcher = new SnapshotBatcher(frames.schedule, (batch) => flushed.push(batch), { minIntervalMs: 200, now: () => clock });
+    const batcher = new SnapshotBatcher(frames.schedule, (batch) => flushed.push(batch), {
+      minIntervalMs: 200,
+      now: () => clock,
+    });
     // A new transfer: shown on the next frame.
     batcher.add(snapshot('a', { bytesDone: 1 }));
     frames.runFrame();

@@ -16,7 +16,10 @@ import './../transfers.css';
 type Step = { text: string; state: 'running' | 'done' | 'failed' };
 
 /** Add a host to insecure registries, make Docker reload, and check Docker now accepts it. */
-async function addInsecureRegistry(host: string, report: (steps: Step[]) => void): Promise<DaemonConfigApplyResult | undefined> {
+async function addInsecureRegistry(
+  host: string,
+  report: (steps: Step[]) => void,
+): Promise<DaemonConfigApplyResult | undefined> {
   const steps: Step[] = [];
   const step = async <T,>(text: string, work: () => Promise<T>): Promise<T> => {
     steps.push({ text, state: 'running' });
@@ -35,10 +38,16 @@ async function addInsecureRegistry(host: string, report: (steps: Step[]) => void
   const current = await step("Reading Docker's daemon.json", () => api.call('daemonConfig.read', {}));
   if (!current.insecureRegistries.includes(host)) {
     await step(`Adding ${host} to insecure-registries`, () =>
-      api.call('daemonConfig.update', { addInsecureRegistries: [host], baseVersion: current.version, confirm: true }),
+      api.call('daemonConfig.update', {
+        addInsecureRegistries: [host],
+        baseVersion: current.version,
+        confirm: true,
+      }),
     );
   }
-  const applied = await step('Asking Docker to reload its settings', () => api.call('daemonConfig.apply', {}));
+  const applied = await step('Asking Docker to reload its settings', () =>
+    api.call('daemonConfig.apply', {}),
+  );
   if (applied.method === 'manual') return applied;
   const verified = await step(`Checking that Docker now accepts ${host}`, () =>
     api.call('daemonConfig.verify', { host, expect: 'present', timeoutMs: 15_000 }),
@@ -78,7 +87,9 @@ function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
                 .finally(() => setBusy(false));
             }}
           >
-            {onRetry ? `Add ${fix.host} to insecure registries and retry` : `Add ${fix.host} to insecure registries`}
+            {onRetry
+              ? `Add ${fix.host} to insecure registries and retry`
+              : `Add ${fix.host} to insecure registries`}
           </button>
           {steps.length > 0 && (
             <ol className="fix-steps" aria-label="What Berth is doing">
@@ -115,7 +126,13 @@ function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
           <button
             type="button"
             className="button primary"
-            onClick={() => showDialog({ kind: 'login', registry: fix.registry, ...(onRetry ? { onLoggedIn: onRetry } : {}) })}
+            onClick={() =>
+              showDialog({
+                kind: 'login',
+                registry: fix.registry,
+                ...(onRetry ? { onLoggedIn: onRetry } : {}),
+              })
+            }
           >
             Log in to {fix.registry}
             {onRetry ? ' and retry' : ''}
@@ -125,19 +142,26 @@ function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
     case 'showCertsHelp':
       return (
         <div className="fix">
-          <button type="button" className="button" aria-expanded={showCerts} onClick={() => setShowCerts(!showCerts)}>
+          <button
+            type="button"
+            className="button"
+            aria-expanded={showCerts}
+            onClick={() => setShowCerts(!showCerts)}
+          >
             Where Docker looks for the certificate
           </button>
           {showCerts && (
             <div className="fix-manual">
               <p>
-                Docker trusts a registry&apos;s certificate when the certificate of the authority that signed it (the CA) is saved as{' '}
-                <span className="mono">ca.crt</span> in a folder named after the registry:
+                Docker trusts a registry&apos;s certificate when the certificate of the authority that signed
+                it (the CA) is saved as <span className="mono">ca.crt</span> in a folder named after the
+                registry:
               </p>
               <pre className="raw">{`${fix.certsDir.replace(/\/$/, '')}/ca.crt`}</pre>
               <p>
-                The folder is <span className="mono">certs.d/{fix.host}</span> — host and port exactly as in the image name. Ask the
-                registry&apos;s owner for the CA file; no restart is needed, Docker reads it on the next push or pull.
+                The folder is <span className="mono">certs.d/{fix.host}</span> — host and port exactly as in
+                the image name. Ask the registry&apos;s owner for the CA file; no restart is needed, Docker
+                reads it on the next push or pull.
               </p>
               {onRetry && (
                 <button type="button" className="button" onClick={onRetry}>
@@ -190,7 +214,15 @@ function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
 }
 
 /** The error box; `onRetry` runs the failed work again after a fix (or on "Retry"). */
-export function ErrorWithFix({ error, onRetry, title }: { error: AppErrorData; onRetry?: () => void; title?: string }) {
+export function ErrorWithFix({
+  error,
+  onRetry,
+  title,
+}: {
+  error: AppErrorData;
+  onRetry?: () => void;
+  title?: string;
+}) {
   return (
     <div className="error-box error-with-fix" role="alert" aria-label={title ?? 'Error'}>
       {title && <strong className="error-title">{title}</strong>}
@@ -217,7 +249,11 @@ export function ErrorWithFix({ error, onRetry, title }: { error: AppErrorData; o
           ))}
         </ul>
       )}
-      {error.fix ? <FixButton fix={error.fix} {...(onRetry ? { onRetry } : {})} /> : onRetry && error.code !== 'NAME_INVALID' ? <FixButton fix={{ kind: 'retry' }} onRetry={onRetry} /> : null}
+      {error.fix ? (
+        <FixButton fix={error.fix} {...(onRetry ? { onRetry } : {})} />
+      ) : onRetry && error.code !== 'NAME_INVALID' ? (
+        <FixButton fix={{ kind: 'retry' }} onRetry={onRetry} />
+      ) : null}
     </div>
   );
 }

@@ -18,12 +18,23 @@ function sameView(a: ViewId, b: ViewId): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-export function Sidebar({ registries, onDropImage }: { registries: SidebarRegistry[]; onDropImage?: (registry: SidebarRegistry, image: string) => void }) {
+export function Sidebar({
+  registries,
+  onDropImage,
+}: {
+  registries: SidebarRegistry[];
+  onDropImage?: (registry: SidebarRegistry, image: string) => void;
+}) {
   const view = useAppStore((state) => state.view);
   const setView = useAppStore((state) => state.setView);
   const showDialog = useDialogStore((state) => state.show);
 
-  const item = (id: string, label: string, target: ViewId, extra?: { detail?: string; state?: 'on' | 'off'; registry?: SidebarRegistry }) => (
+  const item = (
+    id: string,
+    label: string,
+    target: ViewId,
+    extra?: { detail?: string; state?: 'on' | 'off'; registry?: SidebarRegistry },
+  ) => (
     <li key={id}>
       <button
         type="button"
@@ -65,7 +76,10 @@ export function Sidebar({ registries, onDropImage }: { registries: SidebarRegist
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand">
-        <span className="brand-mark" aria-hidden="true">⚓</span> Berth
+        <span className="brand-mark" aria-hidden="true">
+          ⚓
+        </span>{' '}
+        Berth
       </div>
       <h2 className="nav-heading">This computer</h2>
       <ul className="nav-list">{item('images', 'Images', { kind: 'images' })}</ul>
@@ -79,14 +93,20 @@ export function Sidebar({ registries, onDropImage }: { registries: SidebarRegist
           }),
         )}
         <li>
-          <button type="button" className="nav-item nav-add" onClick={() => showDialog({ kind: 'add-registry' })}>
+          <button
+            type="button"
+            className="nav-item nav-add"
+            onClick={() => showDialog({ kind: 'add-registry' })}
+          >
             <span aria-hidden="true">＋</span>
             <span className="nav-label">Add registry…</span>
           </button>
         </li>
       </ul>
       <div className="nav-spacer" />
-      <ul className="nav-list">{item('docker-engine', 'Docker Engine settings', { kind: 'docker-engine' })}</ul>
+      <ul className="nav-list">
+        {item('docker-engine', 'Docker Engine settings', { kind: 'docker-engine' })}
+      </ul>
     </nav>
   );
 }

@@ -36,9 +36,12 @@ export const useRegistriesStore = create<RegistriesState>((set, get) => ({
   },
   async add(host, name) {
     const normalized = normalizeRegistryHost(host);
-    if (normalized === DOCKER_HUB_DOMAIN || get().saved.some((entry) => entry.host === normalized)) return undefined;
+    if (normalized === DOCKER_HUB_DOMAIN || get().saved.some((entry) => entry.host === normalized))
+      return undefined;
     try {
-      const settings = await api.call('settings.update', { registries: [...get().saved, { host: normalized, name: name?.trim() || normalized }] });
+      const settings = await api.call('settings.update', {
+        registries: [...get().saved, { host: normalized, name: name?.trim() || normalized }],
+      });
       set({ saved: settings.registries });
       return undefined;
     } catch (error) {
@@ -47,7 +50,9 @@ export const useRegistriesStore = create<RegistriesState>((set, get) => ({
   },
   async remove(host) {
     try {
-      const settings = await api.call('settings.update', { registries: get().saved.filter((entry) => entry.host !== host) });
+      const settings = await api.call('settings.update', {
+        registries: get().saved.filter((entry) => entry.host !== host),
+      });
       set({ saved: settings.registries });
       return undefined;
     } catch (error) {

@@ -68,7 +68,9 @@ export const useTransfersStore = create<TransfersState>((set, get) => {
       try {
         await api.call('transfers.cancel', { id });
       } catch (error) {
-        useAppStore.getState().notify({ level: 'error', title: 'Could not cancel', detail: errorData(error).message });
+        useAppStore
+          .getState()
+          .notify({ level: 'error', title: 'Could not cancel', detail: errorData(error).message });
       }
     },
     async dismiss(id) {
@@ -90,7 +92,11 @@ export const useTransfersStore = create<TransfersState>((set, get) => {
     clearStartError: () => set({ startError: undefined }),
     async dismissFinished() {
       const state = get();
-      await Promise.all(state.order.filter((id) => isFinished(state.byId[id] ?? { state: 'running' })).map((id) => state.dismiss(id)));
+      await Promise.all(
+        state.order
+          .filter((id) => isFinished(state.byId[id] ?? { state: 'running' }))
+          .map((id) => state.dismiss(id)),
+      );
     },
   };
 });
@@ -135,7 +141,9 @@ function applyBatch(snapshots: Iterable<TransferSnapshot>): void {
 }
 
 /** Wire the store to the host once, at start-up. */
-export function connectTransfersStore(schedule: (callback: () => void) => void = (callback) => requestAnimationFrame(callback)): void {
+export function connectTransfersStore(
+  schedule: (callback: () => void) => void = (callback) => requestAnimationFrame(callback),
+): void {
   const batcher = new SnapshotBatcher(schedule, applyBatch, { minIntervalMs: FLUSH_INTERVAL_MS });
   api.on('transfers.progress', (snapshot) => batcher.add(snapshot));
   const load = async () => {

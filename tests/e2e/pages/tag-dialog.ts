@@ -32,7 +32,8 @@ export class TagDialogPage {
   async chooseRegistry(label: string | RegExp): Promise<void> {
     const options = await this.registry.locator('option').allTextContents();
     const match = options.find((text) => (typeof label === 'string' ? text === label : label.test(text)));
-    if (match === undefined) throw new Error(`no registry option ${String(label)} among ${options.join(' | ')}`);
+    if (match === undefined)
+      throw new Error(`no registry option ${String(label)} among ${options.join(' | ')}`);
     await this.registry.selectOption({ label: match });
   }
 
@@ -45,7 +46,8 @@ export class TagDialogPage {
   /** The reason shown under a field: its accessible description (help line, then the reason) contains it. */
   async expectFieldError(field: Locator, reason: string | RegExp): Promise<void> {
     await expect(field).toHaveAttribute('aria-invalid', 'true');
-    const pattern = typeof reason === 'string' ? new RegExp(reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : reason;
+    const pattern =
+      typeof reason === 'string' ? new RegExp(reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : reason;
     await expect(field).toHaveAccessibleDescription(pattern);
   }
 }

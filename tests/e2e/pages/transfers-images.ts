@@ -19,11 +19,15 @@ export class ImageActions {
   }
 
   async openTag(name: string): Promise<void> {
-    await this.row(name).getByRole('button', { name: `Tag ${name}` }).click();
+    await this.row(name)
+      .getByRole('button', { name: `Tag ${name}` })
+      .click();
   }
 
   async openPushTo(name: string): Promise<void> {
-    await this.row(name).getByRole('button', { name: `Push ${name} to…` }).click();
+    await this.row(name)
+      .getByRole('button', { name: `Push ${name} to…` })
+      .click();
   }
 
   /** The inline Push button next to a name that points at a registry. */
@@ -32,7 +36,9 @@ export class ImageActions {
   }
 
   async openRemove(firstName: string): Promise<Locator> {
-    await this.row(firstName).getByRole('button', { name: `Remove ${firstName}` }).click();
+    await this.row(firstName)
+      .getByRole('button', { name: `Remove ${firstName}` })
+      .click();
     const dialog = this.page.getByRole('dialog', { name: /^Remove/ });
     await expect(dialog).toBeVisible();
     return dialog;

@@ -59,7 +59,9 @@ export class TransfersPanelPage {
 
   /** The newest transfer of `verb` for `reference` (as the host normalised it). */
   transfer(verb: TransferVerb, reference: string): TransferCard {
-    return new TransferCard(this.root.getByRole('article', { name: `${verb} ${reference}`, exact: true }).first());
+    return new TransferCard(
+      this.root.getByRole('article', { name: `${verb} ${reference}`, exact: true }).first(),
+    );
   }
 
   /**

@@ -45,7 +45,12 @@ export function AddRegistryDialog({ onClose }: { onClose: () => void }) {
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="button primary" disabled={host === '' || problem !== undefined} onClick={() => void save()}>
+          <button
+            type="button"
+            className="button primary"
+            disabled={host === '' || problem !== undefined}
+            onClick={() => void save()}
+          >
             Add
           </button>
         </>
@@ -62,7 +67,9 @@ export function AddRegistryDialog({ onClose }: { onClose: () => void }) {
           aria-invalid={problem ? true : undefined}
           spellCheck={false}
         />
-        <p className="field-help">The part before the first / of an image name on that registry, with its port if it has one.</p>
+        <p className="field-help">
+          The part before the first / of an image name on that registry, with its port if it has one.
+        </p>
         {problem && (
           <p className="field-error" role="alert">
             {problem}
@@ -71,7 +78,13 @@ export function AddRegistryDialog({ onClose }: { onClose: () => void }) {
       </div>
       <div className="field">
         <label htmlFor="registry-name">Name in the sidebar</label>
-        <input id="registry-name" className="text-input" placeholder="optional, e.g. Work" value={name} onChange={(event) => setName(event.target.value)} />
+        <input
+          id="registry-name"
+          className="text-input"
+          placeholder="optional, e.g. Work"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+        />
       </div>
       {failure && <ErrorWithFix error={failure} />}
     </Dialog>

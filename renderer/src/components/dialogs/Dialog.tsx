@@ -19,7 +19,9 @@ export function Dialog({
   const panel = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
-    const first = panel.current?.querySelector<HTMLElement>('[data-autofocus], input, select, textarea, button');
+    const first = panel.current?.querySelector<HTMLElement>(
+      '[data-autofocus], input, select, textarea, button',
+    );
     first?.focus();
     return () => previous?.focus();
   }, []);

@@ -15,7 +15,13 @@ export function DialogHost() {
     case 'remove':
       return <RemoveImageDialog group={open.group} onClose={close} />;
     case 'login':
-      return <LoginDialog registry={open.registry} {...(open.onLoggedIn ? { onLoggedIn: open.onLoggedIn } : {})} onClose={close} />;
+      return (
+        <LoginDialog
+          registry={open.registry}
+          {...(open.onLoggedIn ? { onLoggedIn: open.onLoggedIn } : {})}
+          onClose={close}
+        />
+      );
     case 'add-registry':
       return <AddRegistryDialog onClose={close} />;
   }

@@ -10,7 +10,15 @@ import { useRegistriesStore } from '../../stores/registries-store';
 import { ErrorWithFix } from '../ErrorWithFix';
 import { Dialog } from './Dialog';
 
-export function LoginDialog({ registry, onLoggedIn, onClose }: { registry: string; onLoggedIn?: () => void; onClose: () => void }) {
+export function LoginDialog({
+  registry,
+  onLoggedIn,
+  onClose,
+}: {
+  registry: string;
+  onLoggedIn?: () => void;
+  onClose: () => void;
+}) {
   const login = useRegistriesStore((state) => state.login);
   const notify = useAppStore((state) => state.notify);
   const [username, setUsername] = useState('');
@@ -44,7 +52,12 @@ export function LoginDialog({ registry, onLoggedIn, onClose }: { registry: strin
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="button primary" disabled={busy || !username || !password} onClick={() => void submit()}>
+          <button
+            type="button"
+            className="button primary"
+            disabled={busy || !username || !password}
+            onClick={() => void submit()}
+          >
             {busy ? 'Checking…' : onLoggedIn ? 'Log in and retry' : 'Log in'}
           </button>
         </>
@@ -52,11 +65,18 @@ export function LoginDialog({ registry, onLoggedIn, onClose }: { registry: strin
     >
       <form className="tag-form" onSubmit={(event) => void submit(event)} aria-label="Login">
         <p className="dialog-intro">
-          Docker checks these with <span className="mono">{registry}</span> right away. Berth keeps them in memory for this session only.
+          Docker checks these with <span className="mono">{registry}</span> right away. Berth keeps them in
+          memory for this session only.
         </p>
         <div className="field">
           <label htmlFor="login-username">User name</label>
-          <input id="login-username" className="text-input" autoComplete="username" value={username} onChange={(event) => setUsername(event.target.value)} />
+          <input
+            id="login-username"
+            className="text-input"
+            autoComplete="username"
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor="login-password">Password or access token</label>

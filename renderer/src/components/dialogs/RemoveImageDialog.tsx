@@ -15,7 +15,10 @@ import { Dialog } from './Dialog';
 const WHOLE_IMAGE = '';
 
 /** What removing `choice` (a tag, or '' for the whole image) does, in one sentence. */
-export function removalConsequence(group: Pick<ImageGroup, 'names' | 'shortId' | 'size'>, choice: string): string {
+export function removalConsequence(
+  group: Pick<ImageGroup, 'names' | 'shortId' | 'size'>,
+  choice: string,
+): string {
   const size = formatBytes(group.size);
   if (choice !== WHOLE_IMAGE) {
     const others = group.names.filter((name) => name !== choice);
@@ -32,7 +35,9 @@ export function removalConsequence(group: Pick<ImageGroup, 'names' | 'shortId' |
 
 export function RemoveImageDialog({ group, onClose }: { group: ImageGroup; onClose: () => void }) {
   const notify = useAppStore((state) => state.notify);
-  const [choice, setChoice] = useState(group.names.length === 1 ? group.names[0]! : group.names.length === 0 ? WHOLE_IMAGE : group.names[0]!);
+  const [choice, setChoice] = useState(
+    group.names.length === 1 ? group.names[0]! : group.names.length === 0 ? WHOLE_IMAGE : group.names[0]!,
+  );
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<AppErrorData | undefined>(undefined);
 
@@ -41,9 +46,17 @@ export function RemoveImageDialog({ group, onClose }: { group: ImageGroup; onClo
     setFailure(undefined);
     try {
       const wholeWithTags = choice === WHOLE_IMAGE && group.names.length > 1;
-      const result = await api.call('images.remove', { reference: choice === WHOLE_IMAGE ? group.id : choice, force: wholeWithTags });
+      const result = await api.call('images.remove', {
+        reference: choice === WHOLE_IMAGE ? group.id : choice,
+        force: wholeWithTags,
+      });
       const freed = result.deleted.length > 0 ? `Deleted ${group.shortId}.` : 'The image stays.';
-      notify({ level: 'success', title: result.untagged.length > 0 ? `Untagged ${result.untagged.join(', ')}` : `Removed ${group.shortId}`, detail: freed });
+      notify({
+        level: 'success',
+        title:
+          result.untagged.length > 0 ? `Untagged ${result.untagged.join(', ')}` : `Removed ${group.shortId}`,
+        detail: freed,
+      });
       onClose();
     } catch (error) {
       setFailure(errorData(error));
@@ -61,7 +74,12 @@ export function RemoveImageDialog({ group, onClose }: { group: ImageGroup; onClo
           <button type="button" className="button" onClick={onClose}>
             Keep it
           </button>
-          <button type="button" className="button primary danger-fill" disabled={busy} onClick={() => void remove()}>
+          <button
+            type="button"
+            className="button primary danger-fill"
+            disabled={busy}
+            onClick={() => void remove()}
+          >
             {busy ? 'Removing…' : choice !== WHOLE_IMAGE && group.names.length > 1 ? 'Untag' : 'Delete'}
           </button>
         </>
@@ -72,8 +90,16 @@ export function RemoveImageDialog({ group, onClose }: { group: ImageGroup; onClo
           <legend>What to remove</legend>
           {[...group.names, WHOLE_IMAGE].map((name) => (
             <label key={name || 'whole'} className="choice">
-              <input type="radio" name="remove-choice" value={name} checked={choice === name} onChange={() => setChoice(name)} />
-              <span className={name ? 'mono' : ''}>{name || `The whole image (all ${group.names.length} tags)`}</span>
+              <input
+                type="radio"
+                name="remove-choice"
+                value={name}
+                checked={choice === name}
+                onChange={() => setChoice(name)}
+              />
+              <span className={name ? 'mono' : ''}>
+                {name || `The whole image (all ${group.names.length} tags)`}
+              </span>
             </label>
           ))}
         </fieldset>

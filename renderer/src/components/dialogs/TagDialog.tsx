@@ -5,7 +5,12 @@
  */
 import { useMemo, useState, type FormEvent } from 'react';
 import type { AppErrorData } from '../../../../electron/api/contract';
-import { buildReference, DEFAULT_TAG, DOCKER_HUB_DOMAIN, parseReference } from '../../../../electron/common/reference';
+import {
+  buildReference,
+  DEFAULT_TAG,
+  DOCKER_HUB_DOMAIN,
+  parseReference,
+} from '../../../../electron/common/reference';
 import { api, errorData } from '../../api/client';
 import { useAppStore } from '../../stores/app-store';
 import { useRegistriesStore } from '../../stores/registries-store';
@@ -55,11 +60,24 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
 
   const [fields, setFields] = useState<Prefill>(() => {
     const from = prefillFrom(request.source);
-    let registry = request.registry ?? (from.host !== undefined && from.host !== DOCKER_HUB_DOMAIN ? choiceForHost(choices, from.host) : 'local');
+    let registry =
+      request.registry ??
+      (from.host !== undefined && from.host !== DOCKER_HUB_DOMAIN
+        ? choiceForHost(choices, from.host)
+        : 'local');
     if (!choices.some((choice) => choice.value === registry)) registry = choices[0]?.value ?? OTHER_REGISTRY;
     const choice = choices.find((entry) => entry.value === registry);
-    const otherHost = registry === OTHER_REGISTRY && from.host !== undefined && from.host !== DOCKER_HUB_DOMAIN ? from.host : '';
-    return { registry, otherHost, namespace: choice?.namespace ?? from.namespace, repository: from.repository, tag: from.tag };
+    const otherHost =
+      registry === OTHER_REGISTRY && from.host !== undefined && from.host !== DOCKER_HUB_DOMAIN
+        ? from.host
+        : '';
+    return {
+      registry,
+      otherHost,
+      namespace: choice?.namespace ?? from.namespace,
+      repository: from.repository,
+      tag: from.tag,
+    };
   });
   const [busy, setBusy] = useState<'tag' | 'push' | undefined>(undefined);
   const [failure, setFailure] = useState<AppErrorData | undefined>(undefined);
@@ -70,7 +88,8 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
   const validation = useMemo(() => {
     const errors: Partial<Record<Field, string>> = {};
     const registry = host || DOCKER_HUB_DOMAIN;
-    if (choice.value === OTHER_REGISTRY && host === '') errors.registry = 'type the registry host, e.g. registry.example.com:5000';
+    if (choice.value === OTHER_REGISTRY && host === '')
+      errors.registry = 'type the registry host, e.g. registry.example.com:5000';
     // Check the namespace and the repository each on its own first, so a reason lands under its field.
     if (fields.namespace.trim() !== '') {
       const namespaceOnly = buildReference({ registry, namespace: fields.namespace, repository: 'x' });
@@ -78,9 +97,21 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
     }
     const repositoryOnly = buildReference({ registry, repository: fields.repository });
     if (!repositoryOnly.ok && repositoryOnly.part !== 'domain') errors.repository = repositoryOnly.reason;
-    const result = buildReference({ registry, namespace: fields.namespace, repository: fields.repository, tag: fields.tag });
+    const result = buildReference({
+      registry,
+      namespace: fields.namespace,
+      repository: fields.repository,
+      tag: fields.tag,
+    });
     if (!result.ok) {
-      const field: Field = result.part === 'domain' ? 'registry' : result.part === 'tag' ? 'tag' : errors.namespace ? 'namespace' : 'repository';
+      const field: Field =
+        result.part === 'domain'
+          ? 'registry'
+          : result.part === 'tag'
+            ? 'tag'
+            : errors.namespace
+              ? 'namespace'
+              : 'repository';
       errors[field] ??= result.reason;
     }
     return { errors, reference: result.ok && Object.keys(errors).length === 0 ? result.ref : undefined };
@@ -104,11 +135,18 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
     setBusy(intent);
     setFailure(undefined);
     try {
-      const { target } = await api.call('images.tag', { source: request.source, target: reference.normalized });
+      const { target } = await api.call('images.tag', {
+        source: request.source,
+        target: reference.normalized,
+      });
       if (intent === 'push') {
         await pushImage(target);
       } else {
-        notify({ level: 'success', title: `Tagged ${reference.familiar}`, detail: `Docker calls it ${reference.normalized}.` });
+        notify({
+          level: 'success',
+          title: `Tagged ${reference.familiar}`,
+          detail: `Docker calls it ${reference.normalized}.`,
+        });
       }
       onClose();
     } catch (error) {
@@ -126,8 +164,9 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
   const reference = validation.reference;
   // What the parts spell while they are not valid yet, so the user sees what Docker would read.
   const typedName =
-    [host === DOCKER_HUB_DOMAIN ? '' : host, fields.namespace.trim(), fields.repository.trim()].filter((part) => part !== '').join('/') +
-    (fields.tag.trim() ? `:${fields.tag.trim()}` : '');
+    [host === DOCKER_HUB_DOMAIN ? '' : host, fields.namespace.trim(), fields.repository.trim()]
+      .filter((part) => part !== '')
+      .join('/') + (fields.tag.trim() ? `:${fields.tag.trim()}` : '');
   const hubOfficial = reference?.domain === DOCKER_HUB_DOMAIN && reference.path.startsWith('library/');
   const fieldProps = (field: Field) => ({
     'aria-invalid': validation.errors[field] ? true : undefined,
@@ -180,7 +219,9 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
             id="tag-registry"
             value={fields.registry}
             onChange={(event) => set('registry', event.target.value)}
-            {...(choice.value === OTHER_REGISTRY ? { 'aria-describedby': 'tag-registry-help' } : fieldProps('registry'))}
+            {...(choice.value === OTHER_REGISTRY
+              ? { 'aria-describedby': 'tag-registry-help' }
+              : fieldProps('registry'))}
           >
             {choices.map((entry) => (
               <option key={entry.value} value={entry.value}>
@@ -259,12 +300,15 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
           <output aria-label="Full name" className={`mono full-name-value${reference ? '' : ' invalid'}`}>
             {reference ? reference.familiar : typedName || '—'}
           </output>
-          {!reference && typedName && <p className="field-help">Not a valid name yet: fix the field marked in red.</p>}
+          {!reference && typedName && (
+            <p className="field-help">Not a valid name yet: fix the field marked in red.</p>
+          )}
           {reference && (
             <p className="field-help">
               Docker stores it as <span className="mono">{reference.normalized}</span>
               {reference.tag === undefined ? ` (no tag means :${DEFAULT_TAG})` : ''}.
-              {hubOfficial && ' Without a namespace Docker Hub means library/, where only official images live; add your Docker ID to push.'}
+              {hubOfficial &&
+                ' Without a namespace Docker Hub means library/, where only official images live; add your Docker ID to push.'}
             </p>
           )}
         </div>

@@ -63,7 +63,9 @@ export function registryChoices(input: RegistryChoiceInput): RegistryChoice[] {
       value: `saved:${host}`,
       label: entry.name === host ? host : `${entry.name} (${host})`,
       host,
-      explanation: user ? `A registry from your settings; logged in as ${user}.` : 'A registry from your settings.',
+      explanation: user
+        ? `A registry from your settings; logged in as ${user}.`
+        : 'A registry from your settings.',
     });
   }
   choices.push({
@@ -78,5 +80,8 @@ export function registryChoices(input: RegistryChoiceInput): RegistryChoice[] {
 /** The picker value for a registry host (for prefilling from a drop or a name). */
 export function choiceForHost(choices: RegistryChoice[], host: string): string {
   const normalized = normalizeRegistryHost(host);
-  return choices.find((choice) => choice.host !== '' && normalizeRegistryHost(choice.host) === normalized)?.value ?? OTHER_REGISTRY;
+  return (
+    choices.find((choice) => choice.host !== '' && normalizeRegistryHost(choice.host) === normalized)
+      ?.value ?? OTHER_REGISTRY
+  );
 }

@@ -37,7 +37,12 @@ function RowActions({ group }: { group: ImageGroup }) {
   const label = group.names[0] ?? group.shortId;
   return (
     <>
-      <button type="button" className="button small" aria-label={`Tag ${label}`} onClick={() => show({ kind: 'tag', request: { source, intent: 'tag' } })}>
+      <button
+        type="button"
+        className="button small"
+        aria-label={`Tag ${label}`}
+        onClick={() => show({ kind: 'tag', request: { source, intent: 'tag' } })}
+      >
         Tag…
       </button>
       <button
@@ -48,7 +53,12 @@ function RowActions({ group }: { group: ImageGroup }) {
       >
         Push to…
       </button>
-      <button type="button" className="button small danger" aria-label={`Remove ${label}`} onClick={() => show({ kind: 'remove', group })}>
+      <button
+        type="button"
+        className="button small danger"
+        aria-label={`Remove ${label}`}
+        onClick={() => show({ kind: 'remove', group })}
+      >
         Remove
       </button>
     </>
@@ -73,7 +83,9 @@ export function ImagesView() {
         <div>
           <h1 id="images-title">Images</h1>
           <p className="view-subtitle">
-            {loaded ? `${images.length} image${images.length === 1 ? '' : 's'} in your local Docker` : 'Loading…'}
+            {loaded
+              ? `${images.length} image${images.length === 1 ? '' : 's'} in your local Docker`
+              : 'Loading…'}
           </p>
         </div>
         <input
@@ -93,17 +105,29 @@ export function ImagesView() {
       )}
       <div className="table" role="table" aria-label="Local images" aria-rowcount={groups.length + 1}>
         <div className="table-head" role="row">
-          <span role="columnheader" className="col-name">Repository : tag</span>
-          <span role="columnheader" className="col-id">Image ID</span>
-          <span role="columnheader" className="col-size">Size</span>
-          <span role="columnheader" className="col-created">Created</span>
+          <span role="columnheader" className="col-name">
+            Repository : tag
+          </span>
+          <span role="columnheader" className="col-id">
+            Image ID
+          </span>
+          <span role="columnheader" className="col-size">
+            Size
+          </span>
+          <span role="columnheader" className="col-created">
+            Created
+          </span>
           <span role="columnheader" className="col-actions">
             <span className="visually-hidden">Actions</span>
           </span>
         </div>
         <div className="table-body" ref={scroller}>
           {loaded && groups.length === 0 && (
-            <p className="empty">{filter ? 'No image matches the filter.' : 'No images yet. Pull one, or build one with docker build.'}</p>
+            <p className="empty">
+              {filter
+                ? 'No image matches the filter.'
+                : 'No images yet. Pull one, or build one with docker build.'}
+            </p>
           )}
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((item) => {
@@ -122,7 +146,14 @@ export function ImagesView() {
                     event.dataTransfer.setData('text/plain', primary);
                     event.dataTransfer.effectAllowed = 'copy';
                   }}
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    height: item.size,
+                    transform: `translateY(${item.start}px)`,
+                  }}
                 >
                   <span role="cell" className="col-name">
                     {group.names.length === 0 ? (
@@ -135,7 +166,12 @@ export function ImagesView() {
                           </span>
                           <span className="registry-badge">{registryLabel(name)}</span>
                           {namesARegistry(name) && (
-                            <button type="button" className="inline-push" aria-label={`Push ${name}`} onClick={() => void pushImage(name)}>
+                            <button
+                              type="button"
+                              className="inline-push"
+                              aria-label={`Push ${name}`}
+                              onClick={() => void pushImage(name)}
+                            >
                               Push
                             </button>
                           )}
@@ -143,9 +179,15 @@ export function ImagesView() {
                       ))
                     )}
                   </span>
-                  <span role="cell" className="col-id mono">{group.shortId}</span>
-                  <span role="cell" className="col-size">{formatBytes(group.size)}</span>
-                  <span role="cell" className="col-created">{formatAge(group.created)}</span>
+                  <span role="cell" className="col-id mono">
+                    {group.shortId}
+                  </span>
+                  <span role="cell" className="col-size">
+                    {formatBytes(group.size)}
+                  </span>
+                  <span role="cell" className="col-created">
+                    {formatAge(group.created)}
+                  </span>
                   <span role="cell" className="col-actions">
                     <RowActions group={group} />
                   </span>

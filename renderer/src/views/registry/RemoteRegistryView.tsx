@@ -4,7 +4,11 @@
  * will use is shown before pulling.
  */
 import { useState, type FormEvent } from 'react';
-import { DOCKER_HUB_DOMAIN, normalizeRegistryHost, parseReference } from '../../../../electron/common/reference';
+import {
+  DOCKER_HUB_DOMAIN,
+  normalizeRegistryHost,
+  parseReference,
+} from '../../../../electron/common/reference';
 import { useDialogStore } from '../../components/dialogs/dialog-store';
 import { useAppStore } from '../../stores/app-store';
 import { loggedInUser, useRegistriesStore } from '../../stores/registries-store';
@@ -16,7 +20,8 @@ export function pullReference(host: string, typed: string): ReturnType<typeof pa
   const text = typed.trim();
   if (host === DOCKER_HUB_DOMAIN) return parseReference(text);
   const first = text.split('/')[0] ?? '';
-  const namesRegistry = text.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const namesRegistry =
+    text.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
   return parseReference(namesRegistry ? text : `${host}/${text}`);
 }
 
@@ -30,7 +35,10 @@ export function RemoteRegistryView({ host }: { host: string }) {
   const [starting, setStarting] = useState(false);
   const user = loggedInUser(logins, host);
   const normalizedHost = normalizeRegistryHost(host);
-  const title = normalizedHost === DOCKER_HUB_DOMAIN ? 'Docker Hub' : (saved.find((entry) => entry.host === normalizedHost)?.name ?? host);
+  const title =
+    normalizedHost === DOCKER_HUB_DOMAIN
+      ? 'Docker Hub'
+      : (saved.find((entry) => entry.host === normalizedHost)?.name ?? host);
   const parsed = name.trim() === '' ? undefined : pullReference(normalizedHost, name);
   const isSaved = saved.some((entry) => entry.host === normalizedHost);
 
@@ -67,12 +75,19 @@ export function RemoteRegistryView({ host }: { host: string }) {
           <h2 id="registry-login-title">Account</h2>
           {user ? (
             <p>
-              Logged in as <strong>{user}</strong> for this session. Pushes and pulls to {title} use this login.
+              Logged in as <strong>{user}</strong> for this session. Pushes and pulls to {title} use this
+              login.
             </p>
           ) : (
-            <p className="muted">Not logged in. Public images can be pulled without a login; pushing needs one.</p>
+            <p className="muted">
+              Not logged in. Public images can be pulled without a login; pushing needs one.
+            </p>
           )}
-          <button type="button" className="button" onClick={() => showDialog({ kind: 'login', registry: normalizedHost })}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => showDialog({ kind: 'login', registry: normalizedHost })}
+          >
             {user ? 'Log in as someone else…' : 'Log in…'}
           </button>
         </section>

@@ -49,7 +49,13 @@ function rowAmount(row: TransferRow): string {
 }
 
 const LayerRowView = memo(
-  function LayerRowView({ row, transferState }: { row: TransferRow; transferState: TransferSnapshot['state'] }) {
+  function LayerRowView({
+    row,
+    transferState,
+  }: {
+    row: TransferRow;
+    transferState: TransferSnapshot['state'];
+  }) {
     const showBar = row.unit === 'bytes' && row.total > 0;
     const value = row.done ? 100 : showBar ? percent(row.current / row.total) : 0;
     // A layer still in flight when the transfer was cancelled says so, not its last daemon word.
@@ -120,19 +126,27 @@ const LAYERS_SHOWN_FOR = 3;
  * the panel only a change of state (finished, failed…) comes through, so ten transfers at once cost
  * the render of the two or three you can see.
  */
-function useSnapshotWhileVisible(id: string): [TransferSnapshot | undefined, (element: HTMLElement | null) => void] {
+function useSnapshotWhileVisible(
+  id: string,
+): [TransferSnapshot | undefined, (element: HTMLElement | null) => void] {
   const [element, setElement] = useState<HTMLElement | null>(null);
   const [onScreen, setOnScreen] = useState(true);
   const [transfer, setTransfer] = useState(() => useTransfersStore.getState().byId[id]);
   useEffect(() => {
     if (element === null || typeof IntersectionObserver === 'undefined') return;
-    const observer = new IntersectionObserver((entries) => setOnScreen(entries.some((entry) => entry.isIntersecting)));
+    const observer = new IntersectionObserver((entries) =>
+      setOnScreen(entries.some((entry) => entry.isIntersecting)),
+    );
     observer.observe(element);
     return () => observer.disconnect();
   }, [element]);
   useEffect(() => {
     const follow = (latest: TransferSnapshot | undefined) =>
-      setTransfer((shown) => (onScreen || latest === undefined || shown === undefined || latest.state !== shown.state ? latest : shown));
+      setTransfer((shown) =>
+        onScreen || latest === undefined || shown === undefined || latest.state !== shown.state
+          ? latest
+          : shown,
+      );
     // Catch up with what changed while the card was off screen.
     follow(useTransfersStore.getState().byId[id]);
     return useTransfersStore.subscribe((state, previous) => {
@@ -156,18 +170,27 @@ function TransferCard({ id, position }: { id: string; position: number }) {
   const overall = percent(transfer.overall);
   const stateText = STATE_WORDS[transfer.state][transfer.kind];
   const details: string[] = [];
-  if (transfer.bytesTotal > 0) details.push(`${formatBytes(transfer.bytesDone)} of ${formatBytes(transfer.bytesTotal)}`);
+  if (transfer.bytesTotal > 0)
+    details.push(`${formatBytes(transfer.bytesDone)} of ${formatBytes(transfer.bytesTotal)}`);
   if (!finished && transfer.speed > 0) details.push(`${formatBytes(transfer.speed)}/s`);
   if (!finished && transfer.etaSeconds !== null) details.push(`${formatDuration(transfer.etaSeconds)} left`);
-  if (finished && transfer.finishedAt) details.push(`took ${formatDuration((transfer.finishedAt - transfer.startedAt) / 1000)}`);
+  if (finished && transfer.finishedAt)
+    details.push(`took ${formatDuration((transfer.finishedAt - transfer.startedAt) / 1000)}`);
   // The digest line is shown as the Digest row; the repository line repeats the reference.
   // A big image (50 layers) shows only the layers moving now, with counts for the rest; small ones show all.
   const compactable = transfer.rows.length > COMPACT_AFTER;
   const compact = showLayers && compactable && !showAll;
   const visibleRows = compact ? transfer.rows.filter(isMoving).slice(0, COMPACT_AFTER) : transfer.rows;
-  const messages = transfer.messages.filter((message) => !message.startsWith('The push refers to') && !/digest: sha256:/i.test(message));
+  const messages = transfer.messages.filter(
+    (message) => !message.startsWith('The push refers to') && !/digest: sha256:/i.test(message),
+  );
   return (
-    <article ref={observe} className={`transfer ${transfer.state}`} aria-label={`${verb} ${transfer.reference}`} data-transfer-id={transfer.id}>
+    <article
+      ref={observe}
+      className={`transfer ${transfer.state}`}
+      aria-label={`${verb} ${transfer.reference}`}
+      data-transfer-id={transfer.id}
+    >
       <header className="transfer-header">
         <span className={`transfer-kind ${transfer.kind}`} aria-hidden="true">
           {transfer.kind === 'push' ? '↑' : '↓'}
@@ -175,7 +198,11 @@ function TransferCard({ id, position }: { id: string; position: number }) {
         <span className="transfer-reference mono" title={transfer.reference}>
           {transfer.reference}
         </span>
-        <span className="transfer-state" role="status" aria-label={`State of ${verb.toLowerCase()} ${transfer.reference}`}>
+        <span
+          className="transfer-state"
+          role="status"
+          aria-label={`State of ${verb.toLowerCase()} ${transfer.reference}`}
+        >
           {stateText}
         </span>
         <span className="transfer-actions">
@@ -215,13 +242,23 @@ function TransferCard({ id, position }: { id: string; position: number }) {
       </div>
       {transfer.digest && transfer.state === 'succeeded' && <CopyDigest digest={transfer.digest} />}
       {transfer.error && transfer.state === 'failed' && (
-        <ErrorWithFix error={transfer.error} title={`${verb} failed`} onRetry={() => void retry(transfer.id)} />
+        <ErrorWithFix
+          error={transfer.error}
+          title={`${verb} failed`}
+          onRetry={() => void retry(transfer.id)}
+        />
       )}
       {transfer.rows.length > 0 && (
         <>
           <div className="layer-summary">
-            <button type="button" className="link-button" aria-expanded={showLayers} onClick={() => setShowLayers(!showLayers)}>
-              {showLayers ? 'Hide' : 'Show'} {transfer.rows.length} layer{transfer.rows.length === 1 ? '' : 's'}
+            <button
+              type="button"
+              className="link-button"
+              aria-expanded={showLayers}
+              onClick={() => setShowLayers(!showLayers)}
+            >
+              {showLayers ? 'Hide' : 'Show'} {transfer.rows.length} layer
+              {transfer.rows.length === 1 ? '' : 's'}
             </button>
             {showLayers && compactable && (
               <button type="button" className="link-button" onClick={() => setShowAll(!showAll)}>
@@ -254,7 +291,9 @@ export function TransfersPanel() {
   const order = useTransfersStore((state) => state.order);
   const expanded = useTransfersStore((state) => state.expanded);
   const setExpanded = useTransfersStore((state) => state.setExpanded);
-  const running = useTransfersStore((state) => state.order.filter((id) => !isFinished(state.byId[id] ?? { state: 'succeeded' })).length);
+  const running = useTransfersStore(
+    (state) => state.order.filter((id) => !isFinished(state.byId[id] ?? { state: 'succeeded' })).length,
+  );
   const startError = useTransfersStore((state) => state.startError);
   const clearStartError = useTransfersStore((state) => state.clearStartError);
   const dismissFinished = useTransfersStore((state) => state.dismissFinished);
@@ -262,7 +301,12 @@ export function TransfersPanel() {
   return (
     <section className={`transfers-panel${expanded ? ' expanded' : ''}`} aria-label="Transfers">
       <header className="transfers-panel-header">
-        <button type="button" className="transfers-toggle" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
+        <button
+          type="button"
+          className="transfers-toggle"
+          aria-expanded={expanded}
+          onClick={() => setExpanded(!expanded)}
+        >
           <span aria-hidden="true">{expanded ? '▾' : '▸'}</span> Transfers
           <span className="transfers-count">
             {running > 0 ? `${running} running` : ''}
@@ -285,7 +329,9 @@ export function TransfersPanel() {
                 title={`Could not start the ${startError.kind} of ${startError.reference}`}
                 onRetry={() => {
                   clearStartError();
-                  void (startError.kind === 'push' ? useTransfersStore.getState().push(startError.reference) : useTransfersStore.getState().pull(startError.reference));
+                  void (startError.kind === 'push'
+                    ? useTransfersStore.getState().push(startError.reference)
+                    : useTransfersStore.getState().pull(startError.reference));
                 }}
               />
               <button type="button" className="button small" onClick={clearStartError}>

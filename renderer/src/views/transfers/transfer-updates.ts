@@ -56,7 +56,11 @@ export interface ApplyOptions {
  * Merge snapshots (in arrival order) into `data`. Returns the same `data` object when nothing
  * changed, so subscribers don't re-render.
  */
-export function applySnapshots(data: TransfersData, snapshots: Iterable<TransferSnapshot>, options: ApplyOptions = {}): BatchResult {
+export function applySnapshots(
+  data: TransfersData,
+  snapshots: Iterable<TransferSnapshot>,
+  options: ApplyOptions = {},
+): BatchResult {
   const forgotten = options.forgotten ?? new Set<string>();
   let byId: Record<string, TransferSnapshot> | undefined;
   let added: TransferSnapshot[] | undefined;
@@ -68,10 +72,14 @@ export function applySnapshots(data: TransfersData, snapshots: Iterable<Transfer
     byId ??= { ...data.byId };
     byId[snapshot.id] = snapshot;
     if (current === undefined) (added ??= []).push(snapshot);
-    if (isFinished(snapshot) && (current === undefined ? options.live === true : !isFinished(current))) finished.push(snapshot);
+    if (isFinished(snapshot) && (current === undefined ? options.live === true : !isFinished(current)))
+      finished.push(snapshot);
   }
   if (byId === undefined) return { data, finished };
-  const order = added === undefined ? data.order : sortNewestFirst([...added.map((snapshot) => snapshot.id), ...data.order], byId);
+  const order =
+    added === undefined
+      ? data.order
+      : sortNewestFirst([...added.map((snapshot) => snapshot.id), ...data.order], byId);
   return { data: { byId, order }, finished };
 }
 
