@@ -6,32 +6,11 @@
 import { useState } from 'react';
 import type { AppErrorData } from '../../../../electron/api/contract';
 import { api, errorData } from '../../api/client';
-import { formatBytes } from '../../format';
 import { useAppStore } from '../../stores/app-store';
 import type { ImageGroup } from '../../stores/images-store';
 import { ErrorWithFix } from '../ErrorWithFix';
 import { Dialog } from './Dialog';
-
-const WHOLE_IMAGE = '';
-
-/** What removing `choice` (a tag, or '' for the whole image) does, in one sentence. */
-export function removalConsequence(
-  group: Pick<ImageGroup, 'names' | 'shortId' | 'size'>,
-  choice: string,
-): string {
-  const size = formatBytes(group.size);
-  if (choice !== WHOLE_IMAGE) {
-    const others = group.names.filter((name) => name !== choice);
-    if (others.length > 0) {
-      return `Untags ${choice}; the image stays because it has other tags (${others.join(', ')}).`;
-    }
-    return `Untags ${choice} and deletes the image ${group.shortId} and its ${size}, because it has no other tag (layers other images share stay).`;
-  }
-  const tags = group.names.length;
-  return tags === 0
-    ? `Deletes the image ${group.shortId} and its ${size} (layers other images share stay).`
-    : `Removes all ${tags} tag${tags === 1 ? '' : 's'} and deletes the image ${group.shortId} and its ${size} (layers other images share stay).`;
-}
+import { removalConsequence, WHOLE_IMAGE } from './removal';
 
 export function RemoveImageDialog({ group, onClose }: { group: ImageGroup; onClose: () => void }) {
   const notify = useAppStore((state) => state.notify);
