@@ -35,10 +35,15 @@ export const useAppStore = create<AppState>((set) => ({
 
 /** Wire the store to the host once, at start-up. */
 export function connectAppStore(): void {
+  // Start-up notices are shown once per window, however often the link to the host (re)opens.
+  let startupNoticesShown = false;
   const refresh = async () => {
     const [info, docker] = await Promise.all([api.call('app.info', {}), api.call('docker.status', {})]);
     useAppStore.setState({ host: info.host, docker });
-    for (const notice of info.notices) useAppStore.getState().notify(notice);
+    if (!startupNoticesShown) {
+      startupNoticesShown = true;
+      for (const notice of info.notices) useAppStore.getState().notify(notice);
+    }
   };
   api.on('docker.status', (docker) => useAppStore.setState({ docker }));
   api.on('app.notice', (notice) => useAppStore.getState().notify(notice));
