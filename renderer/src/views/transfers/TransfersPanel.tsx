@@ -21,14 +21,8 @@ const STATE_WORDS: Record<TransferSnapshot['state'], { push: string; pull: strin
   cancelled: { push: 'Cancelled', pull: 'Cancelled' },
 };
 
-/** Above this many layers, only those in progress are listed unless the user asks for every one. */
+/** Above this many layers, only the next unfinished ones are listed unless the user asks for every one. */
 const COMPACT_AFTER = 8;
-const NOT_STARTED = /^(Waiting|Preparing|Pulling fs layer)$/;
-
-function isMoving(row: TransferRow): boolean {
-  return !row.done && !NOT_STARTED.test(row.status);
-}
-
 /** "38 Pushed · 5 Pushing · 7 Waiting", in order of first appearance. */
 function statusCounts(rows: TransferRow[]): string {
   const counts = new Map<string, number>();
@@ -177,10 +171,13 @@ function TransferCard({ id, position }: { id: string; position: number }) {
   if (finished && transfer.finishedAt)
     details.push(`took ${formatDuration((transfer.finishedAt - transfer.startedAt) / 1000)}`);
   // The digest line is shown as the Digest row; the repository line repeats the reference.
-  // A big image (50 layers) shows only the layers moving now, with counts for the rest; small ones show all.
+  // A big image (50 layers) lists its next unfinished layers (a steady height, no jumping), with counts
+  // for the rest; small ones list all.
   const compactable = transfer.rows.length > COMPACT_AFTER;
   const compact = showLayers && compactable && !showAll;
-  const visibleRows = compact ? transfer.rows.filter(isMoving).slice(0, COMPACT_AFTER) : transfer.rows;
+  const visibleRows = compact
+    ? transfer.rows.filter((row) => !row.done).slice(0, COMPACT_AFTER)
+    : transfer.rows;
   const messages = transfer.messages.filter(
     (message) => !message.startsWith('The push refers to') && !/digest: sha256:/i.test(message),
   );
@@ -262,7 +259,7 @@ function TransferCard({ id, position }: { id: string; position: number }) {
             </button>
             {showLayers && compactable && (
               <button type="button" className="link-button" onClick={() => setShowAll(!showAll)}>
-                {showAll ? 'Only layers in progress' : 'Every layer'}
+                {showAll ? 'Only unfinished layers' : 'Every layer'}
               </button>
             )}
             {compact && <span className="layer-counts">{statusCounts(transfer.rows)}</span>}
