@@ -56,6 +56,12 @@ test('start, push with docker, see it live, delete the tag, clean up, stop', asy
     await page.screenshot({ path: 'test-results/screenshots/local-registry.png' });
     await testInfo.attach('local-registry', { path: 'test-results/screenshots/local-registry.png', contentType: 'image/png' });
 
+    // Pull it back with one click from the registry's list.
+    execFileSync('docker', ['rmi', target], { stdio: 'pipe' });
+    await row.getByRole('button', { name: 'Pull' }).click();
+    await expect.poll(async () => (await docker.getImage(`localhost:${port}/e2e/hello:1`).inspect().then(() => 'pulled', () => 'absent')), { timeout: 30_000 }).toBe('pulled');
+    await removeImages(docker, [`localhost:${port}/e2e/hello:1`]);
+
     await row.getByRole('button', { name: 'Delete tag e2e/hello:1' }).click();
     await row.getByRole('button', { name: 'Delete 1' }).click();
     await expect(row).toHaveCount(0);
@@ -70,6 +76,15 @@ test('start, push with docker, see it live, delete the tag, clean up, stop', asy
     await page.screenshot({ path: 'test-results/screenshots/local-registry-cleanup.png' });
     await cleanup.getByRole('button', { name: /^Free / }).click();
     await expect(page.getByRole('status').filter({ hasText: /^Freed / })).toBeVisible();
+
+    // Sharing on the network is an explicit opt-in, and can be taken back.
+    await page.getByRole('button', { name: 'Share on my network…' }).click();
+    await page.getByRole('group', { name: 'Share on my network' }).getByRole('button', { name: 'Share' }).click();
+    await expect(page.getByLabel('Registry details')).toContainText('your network (0.0.0.0)');
+    await expect(registry.state).toHaveAttribute('data-registry-state', 'running');
+    await page.getByRole('button', { name: 'Limit to this computer' }).click();
+    await expect(page.getByLabel('Registry details')).toContainText('this computer only (127.0.0.1)');
+    await expect(registry.state).toHaveAttribute('data-registry-state', 'running');
 
     await registry.stop();
     await expect.poll(async () => fetch(`http://127.0.0.1:${port}/v2/`).then(() => 'up', () => 'down')).toBe('down');

@@ -6,6 +6,8 @@
 import { useEffect } from 'react';
 import { formatBytes } from '../../format';
 import { useRegistryStore } from '../../stores/registry-store';
+import { pullImage } from '../../stores/transfers-store';
+import { NetworkAccess } from './NetworkAccess';
 import { ActivityFeed } from './ActivityFeed';
 import { CleanUpPanel } from './CleanUpPanel';
 import { RepositoryList } from './RepositoryList';
@@ -99,6 +101,7 @@ export function LocalRegistryView() {
         <div>
           <dt>Reachable from</dt>
           <dd>{status?.exposeOnNetwork ? 'your network (0.0.0.0)' : 'this computer only (127.0.0.1)'}</dd>
+          {status && <NetworkAccess exposed={status.exposeOnNetwork} running={running} />}
         </div>
       </dl>
 
@@ -108,7 +111,11 @@ export function LocalRegistryView() {
             <h2>Repositories</h2>
             <CleanUpPanel />
           </div>
-          {running ? <RepositoryList host={pushHost} /> : <p className="empty">Start the registry to see what it holds.</p>}
+          {running ? (
+            <RepositoryList host={pushHost} onPull={(reference) => void pullImage(reference)} />
+          ) : (
+            <p className="empty">Start the registry to see what it holds.</p>
+          )}
         </div>
         <aside className="registry-side" aria-label="Activity">
           <h2>Activity</h2>
