@@ -5,7 +5,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
-const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'stream', 'url', 'util'];
+const nodeBuiltins = [
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'crypto',
+  'stream',
+  'url',
+  'util',
+];
 const noNodeInBrowserCode = {
   patterns: [{ group: ['node:*'], message: 'Browser code cannot use Node.' }],
   paths: [...nodeBuiltins, 'electron', 'dockerode', 'ws', 'conf', 'electron-store'].map((name) => ({
@@ -15,7 +27,17 @@ const noNodeInBrowserCode = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**', 'scripts/**', '.ci/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench/results/**',
+      'scripts/**',
+      '.ci/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -29,7 +51,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[object.name='ipcMain']", message: 'Use the contract router (electron/api).' },
+        {
+          selector: "MemberExpression[object.name='ipcMain']",
+          message: 'Use the contract router (electron/api).',
+        },
         { selector: "MemberExpression[object.name='ipcRenderer']", message: 'Use the preload bridge.' },
       ],
     },
@@ -39,7 +64,12 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['renderer/src/**/*.{ts,tsx}', 'electron/api/contract.ts', 'electron/api/contract/**/*.ts', 'electron/common/**/*.ts'],
+    files: [
+      'renderer/src/**/*.{ts,tsx}',
+      'electron/api/contract.ts',
+      'electron/api/contract/**/*.ts',
+      'electron/common/**/*.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', noNodeInBrowserCode] },
   },
   {

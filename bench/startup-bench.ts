@@ -23,7 +23,14 @@ function bundleSizes(): { file: string; bytes: number; gzip: number }[] {
 async function main(): Promise<void> {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const timings: Array<{ url: number; rows: number }> = [];
   try {
@@ -46,14 +53,21 @@ async function main(): Promise<void> {
   const median = sorted[Math.floor(sorted.length / 2)]!;
   const assets = bundleSizes();
   const js = assets.filter((asset) => asset.file.endsWith('.js'));
-  const total = (list: typeof assets, key: 'bytes' | 'gzip') => list.reduce((sum, asset) => sum + asset[key], 0) / 1024;
+  const total = (list: typeof assets, key: 'bytes' | 'gzip') =>
+    list.reduce((sum, asset) => sum + asset[key], 0) / 1024;
 
   console.log('\n| metric | value |\n| --- | --- |');
   console.log(`| browser host: spawn → URL printed (median of ${RUNS}) | ${median.url.toFixed(0)} ms |`);
-  console.log(`| browser host: spawn → first image row in Chromium (median of ${RUNS}) | ${median.rows.toFixed(0)} ms |`);
+  console.log(
+    `| browser host: spawn → first image row in Chromium (median of ${RUNS}) | ${median.rows.toFixed(0)} ms |`,
+  );
   console.log(`| … all runs | ${timings.map((timing) => timing.rows.toFixed(0)).join(', ')} ms |`);
-  console.log(`| renderer JS | ${total(js, 'bytes').toFixed(1)} KB (${total(js, 'gzip').toFixed(1)} KB gzip) |`);
-  console.log(`| renderer JS + CSS | ${total(assets, 'bytes').toFixed(1)} KB (${total(assets, 'gzip').toFixed(1)} KB gzip) |`);
+  console.log(
+    `| renderer JS | ${total(js, 'bytes').toFixed(1)} KB (${total(js, 'gzip').toFixed(1)} KB gzip) |`,
+  );
+  console.log(
+    `| renderer JS + CSS | ${total(assets, 'bytes').toFixed(1)} KB (${total(assets, 'gzip').toFixed(1)} KB gzip) |`,
+  );
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/startup.json', JSON.stringify({ timings, median, assets }, null, 2));
 }

@@ -99,9 +99,16 @@ export function createCore(host: HostAdapter): Core {
   });
   const transfersHandlers = createTransfersHandlers(transfers);
 
-  const handlers: Handlers = { ...appHandlers, ...imageHandlers, ...registryHandlers, ...daemonConfigHandlers, ...transfersHandlers };
+  const handlers: Handlers = {
+    ...appHandlers,
+    ...imageHandlers,
+    ...registryHandlers,
+    ...daemonConfigHandlers,
+    ...transfersHandlers,
+  };
   const router = createRouter(handlers, {
-    onInternalError: (command, error) => host.log.error(`${command} failed: ${error instanceof Error ? error.stack : String(error)}`),
+    onInternalError: (command, error) =>
+      host.log.error(`${command} failed: ${error instanceof Error ? error.stack : String(error)}`),
   });
 
   return {
@@ -112,7 +119,9 @@ export function createCore(host: HostAdapter): Core {
     async start() {
       await docker.start();
       if (host.settings.get().registry.autoStart) {
-        registry.start().catch((error: unknown) => host.log.warn(`registry did not auto-start: ${String(error)}`));
+        registry
+          .start()
+          .catch((error: unknown) => host.log.warn(`registry did not auto-start: ${String(error)}`));
       }
     },
     async stop() {

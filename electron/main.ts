@@ -18,7 +18,9 @@ import { createUtilityProcessSpawner } from './shell/utility-process-spawner';
 const APP_ORIGIN = 'app://berth';
 const rendererDir = join(__dirname, '..', 'renderer');
 
-protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 const log = {
   info: (message: string) => console.log(`[berth] ${message}`),
@@ -80,12 +82,22 @@ function notifyWhenTransfersFinish(running: Core): void {
   const announced = new Set<string>();
   running.bus.subscribe((event, payload) => {
     if (event !== 'transfers.progress' || !Notification.isSupported()) return;
-    const transfer = payload as { id: string; kind: string; reference: string; state: string; digest?: string; error?: { message: string } };
+    const transfer = payload as {
+      id: string;
+      kind: string;
+      reference: string;
+      state: string;
+      digest?: string;
+      error?: { message: string };
+    };
     if (!['succeeded', 'failed'].includes(transfer.state) || announced.has(transfer.id)) return;
     announced.add(transfer.id);
     const verb = transfer.kind === 'push' ? 'Pushed' : 'Pulled';
     new Notification({
-      title: transfer.state === 'succeeded' ? `${verb} ${transfer.reference}` : `${transfer.kind === 'push' ? 'Push' : 'Pull'} of ${transfer.reference} failed`,
+      title:
+        transfer.state === 'succeeded'
+          ? `${verb} ${transfer.reference}`
+          : `${transfer.kind === 'push' ? 'Push' : 'Pull'} of ${transfer.reference} failed`,
       body: transfer.state === 'succeeded' ? (transfer.digest ?? '') : (transfer.error?.message ?? ''),
     }).show();
   });
@@ -106,12 +118,21 @@ async function start(): Promise<void> {
     settings,
     startupNotices: notice ? [notice] : [],
     log,
-    spawnRegistry: createUtilityProcessSpawner(join(__dirname, 'registry-process.cjs'), (line) => log.info(`registry: ${line}`)),
+    spawnRegistry: createUtilityProcessSpawner(join(__dirname, 'registry-process.cjs'), (line) =>
+      log.info(`registry: ${line}`),
+    ),
     elevator: createSudoPromptElevator(),
   });
   attachIpcTransport(core.router, core.bus, isTrustedUrl);
   notifyWhenTransfersFinish(core);
-  Menu.setApplicationMenu(Menu.buildFromTemplate([{ role: process.platform === 'darwin' ? 'appMenu' : 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      { role: process.platform === 'darwin' ? 'appMenu' : 'fileMenu' },
+      { role: 'editMenu' },
+      { role: 'viewMenu' },
+      { role: 'windowMenu' },
+    ]),
+  );
   createWindow();
   await core.start();
 
@@ -128,7 +149,8 @@ app.on('before-quit', () => {
 });
 
 if (!app.requestSingleInstanceLock()) app.quit();
-else start().catch((error: unknown) => {
-  log.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  app.exit(1);
-});
+else
+  start().catch((error: unknown) => {
+    log.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    app.exit(1);
+  });

@@ -8,7 +8,8 @@ import type { EventMessage, RequestMessage, ResponseMessage } from './api/contra
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './api/ipc-channels';
 
 contextBridge.exposeInMainWorld('berth', {
-  invoke: (request: RequestMessage): Promise<ResponseMessage> => ipcRenderer.invoke(IPC_CALL_CHANNEL, request) as Promise<ResponseMessage>,
+  invoke: (request: RequestMessage): Promise<ResponseMessage> =>
+    ipcRenderer.invoke(IPC_CALL_CHANNEL, request) as Promise<ResponseMessage>,
   onEvent: (listener: (message: EventMessage) => void): (() => void) => {
     const handler = (_event: IpcRendererEvent, message: EventMessage) => listener(message);
     ipcRenderer.on(IPC_EVENT_CHANNEL, handler);

@@ -51,7 +51,9 @@ async function main(): Promise<void> {
     settings,
     startupNotices: notice ? [notice] : [],
     log,
-    spawnRegistry: createNodeRegistrySpawner(join(__dirname, 'registry-process.cjs'), (line) => log.info(`registry: ${line}`)),
+    spawnRegistry: createNodeRegistrySpawner(join(__dirname, 'registry-process.cjs'), (line) =>
+      log.info(`registry: ${line}`),
+    ),
     elevator: createSudoPromptElevator(),
   });
 
@@ -65,13 +67,20 @@ async function main(): Promise<void> {
   server.on('request', (request, response) => {
     const verdict = guardHolder.current?.check(request, 'page');
     if (!verdict || !verdict.allowed) {
-      response.writeHead(verdict?.status ?? 503, { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' });
+      response.writeHead(verdict?.status ?? 503, {
+        ...securityHeaders(),
+        'Content-Type': 'text/plain; charset=utf-8',
+      });
       response.end(verdict?.reason ?? 'Starting…');
       return;
     }
     if (verdict.viaQuery) {
       // Trade the token in the URL for a cookie, and drop it from the address bar and history.
-      response.writeHead(303, { ...securityHeaders(), 'Set-Cookie': guardHolder.current!.cookieHeader(), Location: '/' });
+      response.writeHead(303, {
+        ...securityHeaders(),
+        'Set-Cookie': guardHolder.current!.cookieHeader(),
+        Location: '/',
+      });
       response.end();
       return;
     }
@@ -91,7 +100,9 @@ async function main(): Promise<void> {
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (!verdict || !verdict.allowed || pathname !== '/api') {
       const status = !verdict ? 503 : verdict.allowed ? 404 : verdict.status;
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       return;
     }
     transport.handleUpgrade(request, socket, head);

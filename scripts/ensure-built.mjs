@@ -22,7 +22,10 @@ function stale(output, sources) {
   return sources.some((source) => newest(source) > built);
 }
 
-if (stale('dist/node/registry-process.cjs', ['electron']) || (!nodeOnly && stale('dist/node/web-host.cjs', ['electron']))) {
+if (
+  stale('dist/node/registry-process.cjs', ['electron']) ||
+  (!nodeOnly && stale('dist/node/web-host.cjs', ['electron']))
+) {
   execSync('node scripts/build-node.mjs', { stdio: 'inherit' });
 }
 if (!nodeOnly && stale('dist/renderer/index.html', ['renderer', 'electron/api', 'electron/common'])) {

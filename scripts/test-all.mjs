@@ -13,7 +13,9 @@ function step(name, command, args, env = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const ok = result.status === 0;
-  console.log(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${seconds} s`);
+  console.log(
+    `=== ${name}: ${ok ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${seconds} s`,
+  );
   if (!ok) failedSteps.push(name);
   return ok;
 }
@@ -38,14 +40,36 @@ step('types', 'npx', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']) &&
   step('types (renderer)', 'npx', ['tsc', '-p', 'tsconfig.renderer.json', '--noEmit']);
 step('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
 step('format', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']);
-step('unit', 'npx', ['vitest', 'run', '--project', 'unit', '--reporter', 'default', '--reporter', 'json', '--outputFile.json', 'test-results/unit.json']);
+step('unit', 'npx', [
+  'vitest',
+  'run',
+  '--project',
+  'unit',
+  '--reporter',
+  'default',
+  '--reporter',
+  'json',
+  '--outputFile.json',
+  'test-results/unit.json',
+]);
 countVitest('test-results/unit.json');
 step('build', 'npm', ['run', 'build']);
 step('integration', 'npx', [
-  'vitest', 'run', '--project', 'integration', '--reporter', 'default', '--reporter', 'json', '--outputFile.json', 'test-results/integration.json',
+  'vitest',
+  'run',
+  '--project',
+  'integration',
+  '--reporter',
+  'default',
+  '--reporter',
+  'json',
+  '--outputFile.json',
+  'test-results/integration.json',
 ]);
 countVitest('test-results/integration.json');
-step('e2e', 'npx', ['playwright', 'test', '--reporter', 'list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/e2e.json' });
+step('e2e', 'npx', ['playwright', 'test', '--reporter', 'list,json'], {
+  PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/e2e.json',
+});
 countPlaywright('test-results/e2e.json');
 
 console.log(`\nsteps failed: ${failedSteps.length ? failedSteps.join(', ') : 'none'}`);

@@ -11,7 +11,13 @@ export class AppError extends Error {
   constructor(
     code: ErrorCode,
     message: string,
-    details: { hint?: string; fix?: FixAction; raw?: string; cause?: unknown; issues?: AppErrorData['issues'] } = {},
+    details: {
+      hint?: string;
+      fix?: FixAction;
+      raw?: string;
+      cause?: unknown;
+      issues?: AppErrorData['issues'];
+    } = {},
   ) {
     super(message, { cause: details.cause });
     this.name = 'AppError';

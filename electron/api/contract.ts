@@ -48,8 +48,7 @@ export interface RequestMessage {
   input: unknown;
 }
 export type ResponseMessage =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: AppErrorData };
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: AppErrorData };
 export interface EventMessage {
   event: string;
   payload: unknown;

@@ -8,11 +8,19 @@ import type { EventBus } from './event-bus';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './ipc-channels';
 import type { Router } from './router';
 
-export function attachIpcTransport(router: Router, bus: EventBus, isTrustedUrl: (url: string) => boolean): () => void {
+export function attachIpcTransport(
+  router: Router,
+  bus: EventBus,
+  isTrustedUrl: (url: string) => boolean,
+): () => void {
   ipcMain.handle(IPC_CALL_CHANNEL, async (event: IpcMainInvokeEvent, request: unknown) => {
     const frameUrl = event.senderFrame?.url ?? '';
     if (!isTrustedUrl(frameUrl)) {
-      return { id: -1, ok: false, error: new AppError('INVALID_INPUT', 'Calls are accepted only from Berth’s own window.').toData() };
+      return {
+        id: -1,
+        ok: false,
+        error: new AppError('INVALID_INPUT', 'Calls are accepted only from Berth’s own window.').toData(),
+      };
     }
     let size: number;
     try {
@@ -24,7 +32,8 @@ export function attachIpcTransport(router: Router, bus: EventBus, isTrustedUrl: 
   });
   const unsubscribe = bus.subscribe((name, payload) => {
     for (const contents of webContents.getAllWebContents()) {
-      if (!contents.isDestroyed() && isTrustedUrl(contents.getURL())) contents.send(IPC_EVENT_CHANNEL, { event: name, payload });
+      if (!contents.isDestroyed() && isTrustedUrl(contents.getURL()))
+        contents.send(IPC_EVENT_CHANNEL, { event: name, payload });
     }
   });
   return () => {

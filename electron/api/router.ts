@@ -48,14 +48,20 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): R
       const id = readId(request);
       try {
         if (byteLength > MAX_REQUEST_BYTES) {
-          throw new AppError('PAYLOAD_TOO_LARGE', `Request of ${byteLength} bytes is over the ${MAX_REQUEST_BYTES}-byte limit.`);
+          throw new AppError(
+            'PAYLOAD_TOO_LARGE',
+            `Request of ${byteLength} bytes is over the ${MAX_REQUEST_BYTES}-byte limit.`,
+          );
         }
         if (typeof request !== 'object' || request === null) {
           throw new AppError('INVALID_INPUT', 'A request must be an object with id, command and input.');
         }
         const { command: name, input } = request as { command?: unknown; input?: unknown };
         if (!isCommandName(name)) {
-          throw new AppError('UNKNOWN_COMMAND', `There is no command named ${JSON.stringify(String(name)).slice(0, 80)}.`);
+          throw new AppError(
+            'UNKNOWN_COMMAND',
+            `There is no command named ${JSON.stringify(String(name)).slice(0, 80)}.`,
+          );
         }
         const result = await dispatch(name, input ?? {}, context);
         return { id, ok: true, result };
@@ -67,7 +73,11 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): R
     },
   };
 
-  async function dispatch<K extends CommandName>(name: K, input: unknown, context: CallContext): Promise<CommandOutput<K>> {
+  async function dispatch<K extends CommandName>(
+    name: K,
+    input: unknown,
+    context: CallContext,
+  ): Promise<CommandOutput<K>> {
     const spec = commands[name];
     const parsed = spec.input.safeParse(input);
     if (!parsed.success) {
@@ -75,16 +85,22 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): R
         path: issue.path.map(String).join('.') || '(input)',
         message: issue.message,
       }));
-      throw new AppError('INVALID_INPUT', `Invalid input for ${name}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, {
-        issues,
-      });
+      throw new AppError(
+        'INVALID_INPUT',
+        `Invalid input for ${name}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        {
+          issues,
+        },
+      );
     }
     const handler = handlers[name] as Handler<K>;
     const output = await handler(parsed.data as ParsedInput<K>, context);
     // The output is checked too: a service that breaks the contract is a bug we want to see at once.
     const checked = spec.output.safeParse(output);
     if (!checked.success) {
-      throw new AppError('INTERNAL', `The answer to ${name} did not match the contract.`, { raw: checked.error.message });
+      throw new AppError('INTERNAL', `The answer to ${name} did not match the contract.`, {
+        raw: checked.error.message,
+      });
     }
     return checked.data as CommandOutput<K>;
   }

@@ -34,7 +34,12 @@ export function createWebSocketTransport(router: Router, bus: EventBus): WebSock
     socket.on('error', unsubscribe);
   });
 
-  async function answer(socket: WebSocket, data: RawData, isBinary: boolean, clientId: string): Promise<void> {
+  async function answer(
+    socket: WebSocket,
+    data: RawData,
+    isBinary: boolean,
+    clientId: string,
+  ): Promise<void> {
     const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     let request: unknown = undefined;
     if (!isBinary && buffer.length <= MAX_REQUEST_BYTES) {

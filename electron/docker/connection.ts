@@ -8,7 +8,12 @@ import Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
 import type { DockerStatus, EngineInfo } from '../api/contract/app';
 import type { EventBus } from '../api/event-bus';
-import { dockerodeOptions, type DockerEndpoint, type EndpointEnvironment, resolveDockerEndpoint } from './endpoint';
+import {
+  dockerodeOptions,
+  type DockerEndpoint,
+  type EndpointEnvironment,
+  resolveDockerEndpoint,
+} from './endpoint';
 
 export interface Logger {
   info(message: string): void;
@@ -77,23 +82,33 @@ export class DockerConnection {
       this.setStatus({ state: 'connected', endpoint: this.describeEndpoint(), engine });
       await this.watchEvents();
     } catch (error) {
-      this.setStatus({ state: 'disconnected', endpoint: this.describeEndpoint(), problem: this.explain(error) });
+      this.setStatus({
+        state: 'disconnected',
+        endpoint: this.describeEndpoint(),
+        problem: this.explain(error),
+      });
       this.scheduleRetry();
     }
     return this.current;
   }
 
   private async readEngine(): Promise<EngineInfo> {
-    const [version, info] = await Promise.all([this.docker.version(), this.docker.info() as Promise<Record<string, unknown>>]);
+    const [version, info] = await Promise.all([
+      this.docker.version(),
+      this.docker.info() as Promise<Record<string, unknown>>,
+    ]);
     const operatingSystem = text(info.OperatingSystem);
     const securityOptions = Array.isArray(info.SecurityOptions) ? info.SecurityOptions.map(String) : [];
     const driverStatus = Array.isArray(info.DriverStatus) ? (info.DriverStatus as unknown[][]) : [];
-    const containerdStore = driverStatus.some((pair) => pair[0] === 'driver-type' && String(pair[1]).includes('containerd.snapshotter'));
+    const containerdStore = driverStatus.some(
+      (pair) => pair[0] === 'driver-type' && String(pair[1]).includes('containerd.snapshotter'),
+    );
     const components = (version as { Components?: Array<{ Name?: string }> }).Components ?? [];
     const platformName = (version as { Platform?: { Name?: string } }).Platform?.Name ?? '';
     let name = 'Docker Engine';
     if (operatingSystem.includes('Docker Desktop')) name = 'Docker Desktop';
-    else if (components.some((component) => component.Name?.toLowerCase().includes('podman'))) name = 'Podman';
+    else if (components.some((component) => component.Name?.toLowerCase().includes('podman')))
+      name = 'Podman';
     else if (platformName) name = platformName;
     return {
       name,
@@ -162,7 +177,9 @@ export class DockerConnection {
     const changed = JSON.stringify(next) !== JSON.stringify(this.current);
     this.current = next;
     if (changed) {
-      this.log.info(`docker: ${next.state}${next.engine ? ` (${next.engine.name} ${next.engine.version})` : ''}`);
+      this.log.info(
+        `docker: ${next.state}${next.engine ? ` (${next.engine.name} ${next.engine.version})` : ''}`,
+      );
       this.bus.emit('docker.status', next);
     }
   }

@@ -52,7 +52,12 @@ export function resolveDockerEndpoint(environment: EndpointEnvironment): DockerE
   const { env } = environment;
   if (env.DOCKER_HOST) {
     const tls = tlsFromEnv(environment);
-    return { host: env.DOCKER_HOST, source: 'env', description: `DOCKER_HOST is set to ${env.DOCKER_HOST}`, ...(tls ? { tls } : {}) };
+    return {
+      host: env.DOCKER_HOST,
+      source: 'env',
+      description: `DOCKER_HOST is set to ${env.DOCKER_HOST}`,
+      ...(tls ? { tls } : {}),
+    };
   }
   const contextName = env.DOCKER_CONTEXT || currentContextFromConfig(environment);
   if (contextName && contextName !== 'default') {
@@ -84,7 +89,8 @@ function endpointFromContext(environment: EndpointEnvironment, name: string): Do
     const docker = meta.Endpoints?.docker;
     if (typeof docker?.Host !== 'string') return undefined;
     const tlsDir = join(contexts, 'tls', id, 'docker');
-    const hasTls = environment.fileExists(join(tlsDir, 'ca.pem')) || environment.fileExists(join(tlsDir, 'cert.pem'));
+    const hasTls =
+      environment.fileExists(join(tlsDir, 'ca.pem')) || environment.fileExists(join(tlsDir, 'cert.pem'));
     const endpoint: DockerEndpoint = {
       host: docker.Host,
       source: 'context',
@@ -108,18 +114,28 @@ function endpointFromContext(environment: EndpointEnvironment, name: string): Do
 function defaultEndpoint(environment: EndpointEnvironment): DockerEndpoint {
   const { platform, homeDir, env } = environment;
   if (platform === 'win32') {
-    return { host: 'npipe:////./pipe/docker_engine', source: 'default', description: "Docker Desktop's named pipe (the Windows default)" };
+    return {
+      host: 'npipe:////./pipe/docker_engine',
+      source: 'default',
+      description: "Docker Desktop's named pipe (the Windows default)",
+    };
   }
   // Sockets the CLI's default context or Docker Desktop / rootless set-ups use, most specific first.
   const candidates: Array<{ path: string; what: string }> = [];
   if (platform === 'darwin') {
-    candidates.push({ path: join(homeDir, '.docker', 'run', 'docker.sock'), what: "Docker Desktop's socket in your home folder" });
+    candidates.push({
+      path: join(homeDir, '.docker', 'run', 'docker.sock'),
+      what: "Docker Desktop's socket in your home folder",
+    });
   } else {
     candidates.push({ path: '/var/run/docker.sock', what: 'the default socket /var/run/docker.sock' });
     if (env.XDG_RUNTIME_DIR) {
       candidates.push({ path: join(env.XDG_RUNTIME_DIR, 'docker.sock'), what: "rootless Docker's socket" });
     }
-    candidates.push({ path: join(homeDir, '.docker', 'desktop', 'docker.sock'), what: "Docker Desktop's socket in your home folder" });
+    candidates.push({
+      path: join(homeDir, '.docker', 'desktop', 'docker.sock'),
+      what: "Docker Desktop's socket in your home folder",
+    });
   }
   const found = candidates.find((candidate) => environment.fileExists(candidate.path));
   const chosen = found ?? { path: '/var/run/docker.sock', what: 'the default socket /var/run/docker.sock' };
@@ -140,13 +156,21 @@ function tlsFromEnv(environment: EndpointEnvironment): DockerEndpoint['tls'] | u
 }
 
 /** dockerode's options for an endpoint. */
-export function dockerodeOptions(endpoint: DockerEndpoint, readFile: (path: string) => string | undefined): DockerOptions {
+export function dockerodeOptions(
+  endpoint: DockerEndpoint,
+  readFile: (path: string) => string | undefined,
+): DockerOptions {
   const url = endpoint.host;
   if (url.startsWith('unix://')) return { socketPath: url.slice('unix://'.length) };
   if (url.startsWith('npipe://')) return { socketPath: url.slice('npipe://'.length).replace(/\//g, '\\') };
   const parsed = new URL(url);
   if (parsed.protocol === 'ssh:') {
-    return { protocol: 'ssh', host: parsed.hostname, port: parsed.port ? Number(parsed.port) : 22, username: parsed.username || undefined };
+    return {
+      protocol: 'ssh',
+      host: parsed.hostname,
+      port: parsed.port ? Number(parsed.port) : 22,
+      username: parsed.username || undefined,
+    };
   }
   const tls = endpoint.tls;
   const options: DockerOptions = {

@@ -21,8 +21,10 @@ export class ImageService {
   /** Tags `source` (a name or an image ID) as `target`; answers the name Docker will show. */
   async tag(source: string, target: string): Promise<{ target: string }> {
     const parsed = parseReference(target);
-    if (!parsed.ok) throw new AppError('NAME_INVALID', `"${target}" is not a valid image name: ${parsed.reason}`);
-    if (parsed.ref.digest) throw new AppError('NAME_INVALID', 'A tag target cannot contain a digest (@sha256:…).');
+    if (!parsed.ok)
+      throw new AppError('NAME_INVALID', `"${target}" is not a valid image name: ${parsed.reason}`);
+    if (parsed.ref.digest)
+      throw new AppError('NAME_INVALID', 'A tag target cannot contain a digest (@sha256:…).');
     // The daemon stores names in their short form itself; we hand it the full one.
     const repo = parsed.ref.name;
     const tag = parsed.ref.tag ?? 'latest';
@@ -31,12 +33,17 @@ export class ImageService {
     } catch (error) {
       throw notFoundOr(error, source);
     }
-    return { target: parsed.ref.familiar.endsWith(`:${tag}`) ? parsed.ref.familiar : `${parsed.ref.familiar}:${tag}` };
+    return {
+      target: parsed.ref.familiar.endsWith(`:${tag}`) ? parsed.ref.familiar : `${parsed.ref.familiar}:${tag}`,
+    };
   }
 
   async remove(reference: string, force: boolean): Promise<{ untagged: string[]; deleted: string[] }> {
     try {
-      const result = (await this.docker().getImage(reference).remove({ force })) as Array<{ Untagged?: string; Deleted?: string }>;
+      const result = (await this.docker().getImage(reference).remove({ force })) as Array<{
+        Untagged?: string;
+        Deleted?: string;
+      }>;
       return {
         untagged: result.flatMap((entry) => (entry.Untagged ? [entry.Untagged] : [])),
         deleted: result.flatMap((entry) => (entry.Deleted ? [entry.Deleted] : [])),
@@ -44,10 +51,14 @@ export class ImageService {
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode;
       if (status === 409) {
-        throw new AppError('CONFLICT', `Docker won't remove ${reference}: it is in use or referenced by several tags.`, {
-          raw: rawMessage(error),
-          hint: 'Remove the containers that use it, or untag each name first.',
-        });
+        throw new AppError(
+          'CONFLICT',
+          `Docker won't remove ${reference}: it is in use or referenced by several tags.`,
+          {
+            raw: rawMessage(error),
+            hint: 'Remove the containers that use it, or untag each name first.',
+          },
+        );
       }
       throw notFoundOr(error, reference);
     }
@@ -58,7 +69,10 @@ function notFoundOr(error: unknown, reference: string): AppError {
   if ((error as { statusCode?: number }).statusCode === 404) {
     return new AppError('NOT_FOUND', `Docker has no image ${reference}.`, { raw: rawMessage(error) });
   }
-  return new AppError('INTERNAL', `Docker refused the request for ${reference}.`, { raw: rawMessage(error), cause: error });
+  return new AppError('INTERNAL', `Docker refused the request for ${reference}.`, {
+    raw: rawMessage(error),
+    cause: error,
+  });
 }
 
 function rawMessage(error: unknown): string {

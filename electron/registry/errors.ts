@@ -10,7 +10,10 @@ export const ERROR_CODES = {
   BLOB_UPLOAD_INVALID: { status: 400, message: 'blob upload invalid' },
   BLOB_UPLOAD_UNKNOWN: { status: 404, message: 'blob upload unknown to registry' },
   DIGEST_INVALID: { status: 400, message: 'provided digest did not match uploaded content' },
-  MANIFEST_BLOB_UNKNOWN: { status: 400, message: 'manifest references a blob (or manifest) unknown to the registry' },
+  MANIFEST_BLOB_UNKNOWN: {
+    status: 400,
+    message: 'manifest references a blob (or manifest) unknown to the registry',
+  },
   MANIFEST_INVALID: { status: 400, message: 'manifest invalid' },
   MANIFEST_UNKNOWN: { status: 404, message: 'manifest unknown' },
   NAME_INVALID: { status: 400, message: 'invalid repository name' },
@@ -53,7 +56,9 @@ export class RegistryError extends Error {
 
   /** The spec's JSON error body. */
   toBody(): string {
-    return JSON.stringify({ errors: [{ code: this.code, message: this.message, detail: this.detail ?? null }] });
+    return JSON.stringify({
+      errors: [{ code: this.code, message: this.message, detail: this.detail ?? null }],
+    });
   }
 }
 
@@ -90,9 +95,15 @@ export function toRegistryError(error: unknown): { error: RegistryError; logLine
   const text = error instanceof Error ? error.message : String(error);
   if (failure) {
     return {
-      error: registryError('UNKNOWN', `storage failure: ${failure.what}`, { status: failure.status, detail: { cause: systemCode } }),
+      error: registryError('UNKNOWN', `storage failure: ${failure.what}`, {
+        status: failure.status,
+        detail: { cause: systemCode },
+      }),
       logLine: `storage failure (${systemCode}): ${failure.what}: ${text}`,
     };
   }
-  return { error: registryError('UNKNOWN', 'internal error'), logLine: `internal error: ${error instanceof Error ? (error.stack ?? text) : text}` };
+  return {
+    error: registryError('UNKNOWN', 'internal error'),
+    logLine: `internal error: ${error instanceof Error ? (error.stack ?? text) : text}`,
+  };
 }

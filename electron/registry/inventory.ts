@@ -48,10 +48,12 @@ export class Inventory {
     const digest = await this.storage.tags.get(name, tag);
     if (!digest || !(await this.storage.tags.delete(name, tag))) return { deleted: false };
     const remaining = await this.storage.tags.entries(name);
-    if (remaining.some((entry) => entry.digest.value === digest.value)) return { deleted: true, digest: digest.value };
+    if (remaining.some((entry) => entry.digest.value === digest.value))
+      return { deleted: true, digest: digest.value };
     const stored = await this.storage.manifests.load(digest);
     await this.storage.repositories.unlinkRevision(name, digest);
-    if (stored?.info.kind === 'index') await this.dropOrphanChildren(name, stored.info, new Set(remaining.map((entry) => entry.digest.value)));
+    if (stored?.info.kind === 'index')
+      await this.dropOrphanChildren(name, stored.info, new Set(remaining.map((entry) => entry.digest.value)));
     return { deleted: true, digest: digest.value };
   }
 
@@ -63,7 +65,8 @@ export class Inventory {
     }
     for (const child of index.manifests) {
       const digest = tryParseDigest(child.digest);
-      if (digest && !stillUsed.has(digest.value)) await this.storage.repositories.unlinkRevision(name, digest);
+      if (digest && !stillUsed.has(digest.value))
+        await this.storage.repositories.unlinkRevision(name, digest);
     }
   }
 
@@ -93,7 +96,11 @@ export class Inventory {
     // Image configs are small JSON; don't read anything large that happens to be a config.
     if (digest && size !== undefined && size < 1024 * 1024) {
       try {
-        const config = JSON.parse((await readConfig(this.storage, digest)) ?? 'null') as { os?: string; architecture?: string; variant?: string } | null;
+        const config = JSON.parse((await readConfig(this.storage, digest)) ?? 'null') as {
+          os?: string;
+          architecture?: string;
+          variant?: string;
+        } | null;
         platform = platformString(config ?? undefined);
       } catch {
         platform = undefined;

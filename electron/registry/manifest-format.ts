@@ -55,8 +55,10 @@ function parseDescriptor(value: unknown, where: string): Descriptor {
   if (!value || typeof value !== 'object') invalid(`${where}: descriptor must be an object`);
   const d = value as Record<string, unknown>;
   if (typeof d.mediaType !== 'string' || d.mediaType.length === 0) invalid(`${where}: mediaType missing`);
-  if (typeof d.digest !== 'string' || !tryParseDigest(d.digest)) invalid(`${where}: digest missing or invalid`);
-  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) invalid(`${where}: size missing or invalid`);
+  if (typeof d.digest !== 'string' || !tryParseDigest(d.digest))
+    invalid(`${where}: digest missing or invalid`);
+  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0)
+    invalid(`${where}: size missing or invalid`);
   return value as Descriptor;
 }
 
@@ -77,14 +79,22 @@ export function parseManifest(bytes: Uint8Array, contentType: string | undefined
   const declared = typeof m.mediaType === 'string' ? m.mediaType : undefined;
   const header = contentType?.split(';')[0]?.trim().toLowerCase();
   const headerType = header && isManifestMediaType(header) ? header : undefined;
-  if (declared && headerType && declared !== headerType) invalid(`mediaType ${declared} does not match Content-Type ${headerType}`);
-  const mediaType = declared ?? headerType ?? (Array.isArray(m.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest);
+  if (declared && headerType && declared !== headerType)
+    invalid(`mediaType ${declared} does not match Content-Type ${headerType}`);
+  const mediaType =
+    declared ?? headerType ?? (Array.isArray(m.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest);
   if (!isManifestMediaType(mediaType)) {
-    throw registryError('UNSUPPORTED', `unsupported manifest media type ${mediaType}`, { status: 415, detail: { mediaType } });
+    throw registryError('UNSUPPORTED', `unsupported manifest media type ${mediaType}`, {
+      status: 415,
+      detail: { mediaType },
+    });
   }
   const subject = m.subject === undefined ? undefined : parseDescriptor(m.subject, 'subject');
   const artifactType = typeof m.artifactType === 'string' ? m.artifactType : undefined;
-  const annotations = m.annotations && typeof m.annotations === 'object' ? (m.annotations as Record<string, string>) : undefined;
+  const annotations =
+    m.annotations && typeof m.annotations === 'object'
+      ? (m.annotations as Record<string, string>)
+      : undefined;
   if (IMAGE_TYPES.has(mediaType)) {
     if (m.config === undefined) invalid('image manifest needs a config');
     if (!Array.isArray(m.layers)) invalid('image manifest needs a layers array');
@@ -94,7 +104,16 @@ export function parseManifest(bytes: Uint8Array, contentType: string | undefined
   }
   if (!Array.isArray(m.manifests)) invalid('index needs a manifests array');
   const manifests = m.manifests.map((child, index) => parseDescriptor(child, `manifests[${index}]`));
-  return { mediaType, kind: 'index', config: undefined, layers: [], manifests, subject, artifactType, annotations };
+  return {
+    mediaType,
+    kind: 'index',
+    config: undefined,
+    layers: [],
+    manifests,
+    subject,
+    artifactType,
+    annotations,
+  };
 }
 
 /** Blobs (config, layers) an image manifest needs stored; foreign layers with `urls` are exempt. */
@@ -107,13 +126,19 @@ export function requiredBlobs(info: ManifestInfo): Digest[] {
 export function requiredChildren(info: ManifestInfo): { manifests: Digest[]; blobs: Digest[] } {
   const manifests: Digest[] = [];
   const blobs: Digest[] = [];
-  for (const child of info.manifests) (isManifestMediaType(child.mediaType) ? manifests : blobs).push(tryParseDigest(child.digest) as Digest);
+  for (const child of info.manifests)
+    (isManifestMediaType(child.mediaType) ? manifests : blobs).push(tryParseDigest(child.digest) as Digest);
   return { manifests, blobs };
 }
 
 /** Every digest the manifest points at (for GC's mark phase); the subject included. */
 export function referencedDigests(info: ManifestInfo): string[] {
-  const all = [...(info.config ? [info.config] : []), ...info.layers, ...info.manifests, ...(info.subject ? [info.subject] : [])];
+  const all = [
+    ...(info.config ? [info.config] : []),
+    ...info.layers,
+    ...info.manifests,
+    ...(info.subject ? [info.subject] : []),
+  ];
   return all.map((d) => d.digest);
 }
 
@@ -128,7 +153,8 @@ export function accepts(acceptHeader: string | undefined, mediaType: string): bo
   if (!acceptHeader) return true;
   for (const part of acceptHeader.split(',')) {
     const type = part.split(';')[0]?.trim().toLowerCase();
-    if (type === mediaType || type === '*/*' || type === 'application/*' || type === 'application/json') return true;
+    if (type === mediaType || type === '*/*' || type === 'application/*' || type === 'application/json')
+      return true;
   }
   return false;
 }
@@ -137,8 +163,16 @@ export function accepts(acceptHeader: string | undefined, mediaType: string): bo
  * For a client that can't take an index/list but can take an image manifest (old clients), picks
  * the child to serve instead (linux/amd64 first, like distribution), or undefined to serve as is.
  */
-export function negotiateIndexChild(info: ManifestInfo, acceptHeader: string | undefined): Descriptor | undefined {
+export function negotiateIndexChild(
+  info: ManifestInfo,
+  acceptHeader: string | undefined,
+): Descriptor | undefined {
   if (info.kind !== 'index' || accepts(acceptHeader, info.mediaType)) return undefined;
-  const candidates = info.manifests.filter((child) => IMAGE_TYPES.has(child.mediaType) && accepts(acceptHeader, child.mediaType));
-  return candidates.find((child) => child.platform?.os === 'linux' && child.platform.architecture === 'amd64') ?? candidates[0];
+  const candidates = info.manifests.filter(
+    (child) => IMAGE_TYPES.has(child.mediaType) && accepts(acceptHeader, child.mediaType),
+  );
+  return (
+    candidates.find((child) => child.platform?.os === 'linux' && child.platform.architecture === 'amd64') ??
+    candidates[0]
+  );
 }

@@ -31,7 +31,8 @@ export function isValidName(name: string): boolean {
 
 /** Returns `name` or throws NAME_INVALID. */
 export function parseName(name: string): string {
-  if (!isValidName(name)) throw registryError('NAME_INVALID', 'invalid repository name', { detail: { name: name.slice(0, 300) } });
+  if (!isValidName(name))
+    throw registryError('NAME_INVALID', 'invalid repository name', { detail: { name: name.slice(0, 300) } });
   return name;
 }
 
@@ -54,7 +55,10 @@ export function tryParseDigest(text: string): Digest | undefined {
 /** Parses a digest or throws DIGEST_INVALID. */
 export function parseDigest(text: string | null | undefined): Digest {
   const digest = text ? tryParseDigest(text) : undefined;
-  if (!digest) throw registryError('DIGEST_INVALID', 'invalid digest (sha256:<64 hex> or sha512:<128 hex>)', { detail: { digest: text ?? null } });
+  if (!digest)
+    throw registryError('DIGEST_INVALID', 'invalid digest (sha256:<64 hex> or sha512:<128 hex>)', {
+      detail: { digest: text ?? null },
+    });
   return digest;
 }
 
@@ -64,6 +68,7 @@ export type Reference = { kind: 'tag'; tag: string } | { kind: 'digest'; digest:
 /** Parses a manifest reference (tag or digest); throws MANIFEST_INVALID/DIGEST_INVALID otherwise. */
 export function parseReference(text: string): Reference {
   if (text.includes(':')) return { kind: 'digest', digest: parseDigest(text) };
-  if (!isValidTag(text)) throw registryError('MANIFEST_INVALID', 'invalid tag', { detail: { tag: text.slice(0, 200) } });
+  if (!isValidTag(text))
+    throw registryError('MANIFEST_INVALID', 'invalid tag', { detail: { tag: text.slice(0, 200) } });
   return { kind: 'tag', tag: text };
 }

@@ -23,7 +23,8 @@ interface Options {
   pendingGraceMs?: number;
 }
 
-const USAGE = 'usage: registry-process --port P --data DIR [--host 127.0.0.1] [--upload-max-idle SECONDS] [--gc-grace SECONDS]';
+const USAGE =
+  'usage: registry-process --port P --data DIR [--host 127.0.0.1] [--upload-max-idle SECONDS] [--gc-grace SECONDS]';
 
 /** Bad command line: usage to stderr, exit 2. */
 function usageError(message: string): never {
@@ -32,14 +33,20 @@ function usageError(message: string): never {
 }
 
 /** A fatal start-up failure: log it, tell the supervisor, exit once the message has left. */
-function exitWithError(message: string, exitCode: number, code: 'PORT_IN_USE' | 'DATA_DIR_UNUSABLE' | 'INTERNAL'): void {
+function exitWithError(
+  message: string,
+  exitCode: number,
+  code: 'PORT_IN_USE' | 'DATA_DIR_UNUSABLE' | 'INTERNAL',
+): void {
   process.stderr.write(`berth-registry: ${message}\n`);
   process.exitCode = exitCode;
   if (parentPort) {
     parentPort.postMessage({ type: 'error', code, message } satisfies RegistryToHostMessage);
     setImmediate(() => process.exit(exitCode));
   } else if (process.send && process.connected) {
-    process.send({ type: 'error', code, message } satisfies RegistryToHostMessage, () => process.exit(exitCode));
+    process.send({ type: 'error', code, message } satisfies RegistryToHostMessage, () =>
+      process.exit(exitCode),
+    );
   } else {
     process.exit(exitCode);
   }
@@ -56,12 +63,22 @@ function parseArguments(argv: string[]): Options {
   }
   const port = Number(values.get('port'));
   const dataDir = values.get('data');
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || !dataDir) usageError('--port and --data are required');
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || !dataDir)
+    usageError('--port and --data are required');
   const seconds = (key: string) => (values.has(key) ? Number(values.get(key)) * 1000 : undefined);
-  return { port, dataDir, host: values.get('host') ?? '127.0.0.1', uploadMaxIdleMs: seconds('upload-max-idle'), pendingGraceMs: seconds('gc-grace') };
+  return {
+    port,
+    dataDir,
+    host: values.get('host') ?? '127.0.0.1',
+    uploadMaxIdleMs: seconds('upload-max-idle'),
+    pendingGraceMs: seconds('gc-grace'),
+  };
 }
 
-type ParentPort = { postMessage(message: unknown): void; on(event: 'message', listener: (event: { data: unknown }) => void): void };
+type ParentPort = {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+};
 const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
 const hasParent = parentPort !== undefined || typeof process.send === 'function';
 
@@ -75,11 +92,18 @@ async function main(): Promise<void> {
   // stall all other file work. Takes effect because nothing has used the pool yet.
   process.env.UV_THREADPOOL_SIZE ??= '16';
   const options = parseArguments(process.argv.slice(2));
-  const storage = new RegistryStorage(options.dataDir, { uploadMaxIdleMs: options.uploadMaxIdleMs, pendingGraceMs: options.pendingGraceMs });
+  const storage = new RegistryStorage(options.dataDir, {
+    uploadMaxIdleMs: options.uploadMaxIdleMs,
+    pendingGraceMs: options.pendingGraceMs,
+  });
   try {
     await storage.prepare();
   } catch (error) {
-    exitWithError(`data folder ${options.dataDir} is unusable: ${(error as Error).message}`, 4, 'DATA_DIR_UNUSABLE');
+    exitWithError(
+      `data folder ${options.dataDir} is unusable: ${(error as Error).message}`,
+      4,
+      'DATA_DIR_UNUSABLE',
+    );
     return;
   }
   const inventory = new Inventory(storage);
@@ -92,7 +116,8 @@ async function main(): Promise<void> {
   const server = createRegistryServer({ storage, activity: onActivity });
 
   server.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') exitWithError(`port ${options.port} on ${options.host} is already in use`, 3, 'PORT_IN_USE');
+    if (error.code === 'EADDRINUSE')
+      exitWithError(`port ${options.port} on ${options.host} is already in use`, 3, 'PORT_IN_USE');
     else exitWithError(`cannot listen on ${options.host}:${options.port}: ${error.message}`, 1, 'INTERNAL');
   });
 
@@ -101,8 +126,19 @@ async function main(): Promise<void> {
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
     const url = `http://${host}:${port}`;
     process.stdout.write(`${url}\n`);
-    send({ type: 'ready', url, port, host: options.host, dataDir: options.dataDir, startedInMs: Math.round(performance.now()) });
-    void storage.sweepUploads().catch((error: Error) => process.stderr.write(`berth-registry: upload sweep failed: ${error.message}\n`));
+    send({
+      type: 'ready',
+      url,
+      port,
+      host: options.host,
+      dataDir: options.dataDir,
+      startedInMs: Math.round(performance.now()),
+    });
+    void storage
+      .sweepUploads()
+      .catch((error: Error) =>
+        process.stderr.write(`berth-registry: upload sweep failed: ${error.message}\n`),
+      );
   });
 
   const sweepTimer = setInterval(() => void storage.sweepUploads().catch(() => undefined), 10 * 60_000);
@@ -134,12 +170,20 @@ async function main(): Promise<void> {
         return inventory.stats();
       case 'deleteTag': {
         const result = await inventory.deleteTag(message.repository, message.tag);
-        if (result.deleted) onActivity({ kind: 'delete', repository: message.repository, reference: message.tag, digest: result.digest, at: Date.now() });
+        if (result.deleted)
+          onActivity({
+            kind: 'delete',
+            repository: message.repository,
+            reference: message.tag,
+            digest: result.digest,
+            at: Date.now(),
+          });
         return result;
       }
       case 'gc': {
         const result = await collector.run(message.dryRun);
-        if (!message.dryRun) onActivity({ kind: 'gc', repository: '', bytes: result.bytesFreed, at: Date.now() });
+        if (!message.dryRun)
+          onActivity({ kind: 'gc', repository: '', bytes: result.bytesFreed, at: Date.now() });
         return result;
       }
       case 'shutdown':
@@ -156,7 +200,8 @@ async function main(): Promise<void> {
     }
     answer(message).then(
       (result) => send({ type: 'reply', requestId: message.requestId, ok: true, result }),
-      (error: Error) => send({ type: 'reply', requestId: message.requestId, ok: false, error: error.message }),
+      (error: Error) =>
+        send({ type: 'reply', requestId: message.requestId, ok: false, error: error.message }),
     );
   }
 

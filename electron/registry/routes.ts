@@ -7,7 +7,13 @@ import { deleteBlob, getBlob, headBlob } from './http/blob-handlers';
 import type { Handler } from './http/context';
 import { apiVersion, catalog, listTags, referrers } from './http/listing-handlers';
 import { deleteManifest, getManifest, headManifest, putManifest } from './http/manifest-handlers';
-import { cancelUpload, finishUploadHandler, patchUpload, startUpload, uploadStatus } from './http/upload-handlers';
+import {
+  cancelUpload,
+  finishUploadHandler,
+  patchUpload,
+  startUpload,
+  uploadStatus,
+} from './http/upload-handlers';
 
 /** One entry of the route table. */
 export interface Route {
@@ -22,14 +28,22 @@ export const ROUTES: Route[] = [
   { pattern: /^\/v2\/?$/, hasName: false, methods: { GET: apiVersion, HEAD: apiVersion } },
   { pattern: /^\/v2\/_catalog$/, hasName: false, methods: { GET: catalog } },
   { pattern: /^\/v2\/(.+)\/tags\/list$/, hasName: true, methods: { GET: listTags } },
-  { pattern: /^\/v2\/(.+)\/manifests\/([^/]+)$/, hasName: true, methods: { GET: getManifest, HEAD: headManifest, PUT: putManifest, DELETE: deleteManifest } },
+  {
+    pattern: /^\/v2\/(.+)\/manifests\/([^/]+)$/,
+    hasName: true,
+    methods: { GET: getManifest, HEAD: headManifest, PUT: putManifest, DELETE: deleteManifest },
+  },
   { pattern: /^\/v2\/(.+)\/blobs\/uploads\/?$/, hasName: true, methods: { POST: startUpload } },
   {
     pattern: /^\/v2\/(.+)\/blobs\/uploads\/([^/]+)$/,
     hasName: true,
     methods: { GET: uploadStatus, PATCH: patchUpload, PUT: finishUploadHandler, DELETE: cancelUpload },
   },
-  { pattern: /^\/v2\/(.+)\/blobs\/([^/]+)$/, hasName: true, methods: { GET: getBlob, HEAD: headBlob, DELETE: deleteBlob } },
+  {
+    pattern: /^\/v2\/(.+)\/blobs\/([^/]+)$/,
+    hasName: true,
+    methods: { GET: getBlob, HEAD: headBlob, DELETE: deleteBlob },
+  },
   { pattern: /^\/v2\/(.+)\/referrers\/([^/]+)$/, hasName: true, methods: { GET: referrers } },
 ];
 

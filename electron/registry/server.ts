@@ -55,10 +55,13 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
       const queryAt = url.indexOf('?');
       const path = queryAt === -1 ? url : url.slice(0, queryAt);
       const matched = matchRoute(path);
-      if (!matched) throw registryError('NOT_FOUND', 'no such endpoint', { detail: { path: path.slice(0, 200) } });
+      if (!matched)
+        throw registryError('NOT_FOUND', 'no such endpoint', { detail: { path: path.slice(0, 200) } });
       const handler = matched.route.methods[req.method ?? ''];
       if (!handler) {
-        throw registryError('UNSUPPORTED', `method ${req.method} not allowed here`, { headers: { Allow: Object.keys(matched.route.methods).join(', ') } });
+        throw registryError('UNSUPPORTED', `method ${req.method} not allowed here`, {
+          headers: { Allow: Object.keys(matched.route.methods).join(', ') },
+        });
       }
       const captures = matched.captures;
       const ctx: RequestContext = {

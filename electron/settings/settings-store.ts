@@ -35,7 +35,8 @@ export function quarantineCorruptSettings(directory: string, now: Date = new Dat
   let problem: string | undefined;
   try {
     const parsed = settingsSchema.partial().safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    if (!parsed.success) problem = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    if (!parsed.success)
+      problem = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
   } catch (error) {
     problem = error instanceof Error ? error.message : String(error);
   }

@@ -2,7 +2,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export function defaultUserDataDir(env: Record<string, string | undefined> = process.env, platform = process.platform): string {
+export function defaultUserDataDir(
+  env: Record<string, string | undefined> = process.env,
+  platform = process.platform,
+): string {
   if (env.BERTH_USER_DATA) return env.BERTH_USER_DATA;
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Berth');
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Berth');

@@ -5,9 +5,15 @@
 import { utilityProcess } from 'electron';
 import { registryArguments, type RegistryChild, type RegistrySpawner } from '../registry/supervisor-child';
 
-export function createUtilityProcessSpawner(entryPath: string, output: (line: string) => void): RegistrySpawner {
+export function createUtilityProcessSpawner(
+  entryPath: string,
+  output: (line: string) => void,
+): RegistrySpawner {
   return (launch) => {
-    const child = utilityProcess.fork(entryPath, registryArguments(launch), { stdio: 'pipe', serviceName: 'Berth registry' });
+    const child = utilityProcess.fork(entryPath, registryArguments(launch), {
+      stdio: 'pipe',
+      serviceName: 'Berth registry',
+    });
     child.stdout?.on('data', (chunk: Buffer) => output(chunk.toString('utf8').trimEnd()));
     child.stderr?.on('data', (chunk: Buffer) => output(chunk.toString('utf8').trimEnd()));
     let exited = false;

@@ -9,7 +9,8 @@ import type { IncomingMessage } from 'node:http';
 
 export const TOKEN_COOKIE = 'berth_token';
 
-export type Verdict = { allowed: true; viaQuery: boolean } | { allowed: false; status: 401 | 403; reason: string };
+export type Verdict =
+  { allowed: true; viaQuery: boolean } | { allowed: false; status: 401 | 403; reason: string };
 
 export class AccessGuard {
   private readonly allowedHosts: Set<string>;
@@ -26,11 +27,19 @@ export class AccessGuard {
   check(request: IncomingMessage, kind: 'page' | 'websocket'): Verdict {
     const host = request.headers.host?.toLowerCase();
     if (!host || !this.allowedHosts.has(host)) {
-      return { allowed: false, status: 403, reason: `Host ${JSON.stringify(host ?? '')} is not this Berth host.` };
+      return {
+        allowed: false,
+        status: 403,
+        reason: `Host ${JSON.stringify(host ?? '')} is not this Berth host.`,
+      };
     }
     const origin = request.headers.origin;
     if (kind === 'websocket' && (origin === undefined || !this.allowedOrigins.has(origin.toLowerCase()))) {
-      return { allowed: false, status: 403, reason: `Origin ${JSON.stringify(origin ?? '')} may not use the Berth API.` };
+      return {
+        allowed: false,
+        status: 403,
+        reason: `Origin ${JSON.stringify(origin ?? '')} may not use the Berth API.`,
+      };
     }
     // A page from another origin must not be able to drive the API through plain requests either.
     if (origin !== undefined && !this.allowedOrigins.has(origin.toLowerCase())) {
@@ -40,7 +49,11 @@ export class AccessGuard {
     if (queryToken !== null && this.matches(queryToken)) return { allowed: true, viaQuery: true };
     const cookieToken = readCookie(request.headers.cookie, TOKEN_COOKIE);
     if (cookieToken !== undefined && this.matches(cookieToken)) return { allowed: true, viaQuery: false };
-    return { allowed: false, status: 401, reason: 'This Berth host needs its token: open the URL printed when it started.' };
+    return {
+      allowed: false,
+      status: 401,
+      reason: 'This Berth host needs its token: open the URL printed when it started.',
+    };
   }
 
   cookieHeader(): string {

@@ -30,7 +30,11 @@ export function securityHeaders(): Record<string, string> {
   };
 }
 
-export async function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function serveStatic(
+  root: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
   const relative = normalize(pathname === '/' ? '/index.html' : pathname);
   const file = join(root, relative);

@@ -27,7 +27,9 @@ export function formatAge(unixSeconds: number, now: number = Date.now()): string
   for (const [size, name] of steps) {
     if (value < size) {
       const rounded = Math.floor(value);
-      return rounded <= 1 && name === 'second' ? 'just now' : `${rounded} ${name}${rounded === 1 ? '' : 's'} ago`;
+      return rounded <= 1 && name === 'second'
+        ? 'just now'
+        : `${rounded} ${name}${rounded === 1 ? '' : 's'} ago`;
     }
     value /= size;
   }

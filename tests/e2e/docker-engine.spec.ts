@@ -49,7 +49,11 @@ test.afterAll(async () => {
 
 function dockerCli(args: string[]): { ok: boolean; output: string } {
   try {
-    const output = execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: dockerd.dockerHost }, stdio: 'pipe', encoding: 'utf8' });
+    const output = execFileSync('docker', args, {
+      env: { ...process.env, DOCKER_HOST: dockerd.dockerHost },
+      stdio: 'pipe',
+      encoding: 'utf8',
+    });
     return { ok: true, output };
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string };
@@ -57,7 +61,9 @@ function dockerCli(args: string[]): { ok: boolean; output: string } {
   }
 }
 
-test('adds a network registry to insecure registries, the daemon takes it, and a push then works', async ({ page }, testInfo) => {
+test('adds a network registry to insecure registries, the daemon takes it, and a push then works', async ({
+  page,
+}, testInfo) => {
   test.setTimeout(180_000);
   const image = await buildTestImage(dockerd.docker, 'insecure', [128 * 1024]);
   const target = `${registry.address}/e2e/insecure:1`;
@@ -83,7 +89,10 @@ test('adds a network registry to insecure registries, the daemon takes it, and a
   await expect(engine.outcome).toContainText(`Docker now accepts ${registry.address}`, { timeout: 20_000 });
   await expect(engine.insecure).toContainText(registry.address);
   await page.screenshot({ path: 'test-results/screenshots/docker-engine-applied.png' });
-  await testInfo.attach('docker-engine-applied', { path: 'test-results/screenshots/docker-engine-applied.png', contentType: 'image/png' });
+  await testInfo.attach('docker-engine-applied', {
+    path: 'test-results/screenshots/docker-engine-applied.png',
+    contentType: 'image/png',
+  });
 
   // Every other key, value and the formatting are as they were.
   const written = readFileSync(configFile, 'utf8');
@@ -91,17 +100,25 @@ test('adds a network registry to insecure registries, the daemon takes it, and a
   expect(parsed['insecure-registries']).toEqual([registry.address]);
   const { ['insecure-registries']: _added, ...rest } = parsed;
   expect(rest).toEqual(JSON.parse(ORIGINAL));
-  expect(written.startsWith('{\n    "debug": false,\n    "labels": ["berth=e2e", "note=ünïcode ✓"],\n    "max-concurrent-uploads": 3')).toBe(true);
+  expect(
+    written.startsWith(
+      '{\n    "debug": false,\n    "labels": ["berth=e2e", "note=ünïcode ✓"],\n    "max-concurrent-uploads": 3',
+    ),
+  ).toBe(true);
 
   // The daemon itself says so, and Docker now pushes there.
-  const info = (await dockerd.docker.info()) as { RegistryConfig: { IndexConfigs: Record<string, { Secure: boolean }> } };
+  const info = (await dockerd.docker.info()) as {
+    RegistryConfig: { IndexConfigs: Record<string, { Secure: boolean }> };
+  };
   expect(info.RegistryConfig.IndexConfigs[registry.address]?.Secure).toBe(false);
   const pushed = dockerCli(['push', target]);
   expect(pushed.output).toContain('digest: sha256:');
   expect(pushed.ok).toBe(true);
 });
 
-test('a broken daemon.json is shown with line and column, never overwritten, and saved once fixed', async ({ page }) => {
+test('a broken daemon.json is shown with line and column, never overwritten, and saved once fixed', async ({
+  page,
+}) => {
   const broken = '{\n  "debug": false,\n  "labels": ["a",],\n}\n';
   writeFileSync(configFile, broken);
   await page.goto(web.url);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { expect, test } from './fixtures';
 import { startWebHost } from '../helpers/web-host';
 
-test("shows \"Docker isn't running\" and recovers by itself when the daemon starts", async ({ page }) => {
+test('shows "Docker isn\'t running" and recovers by itself when the daemon starts', async ({ page }) => {
   test.setTimeout(120_000);
   const dir = mkdtempSync('/tmp/berth-late-');
   const host = await startWebHost({ env: { DOCKER_HOST: `unix://${dir}/docker.sock` } });
@@ -18,7 +18,9 @@ test("shows \"Docker isn't running\" and recovers by itself when the daemon star
     await expect(disconnected).toContainText('DOCKER_HOST');
 
     execFileSync('bash', ['scripts/dockerd-private.sh', 'start', dir], { stdio: 'pipe' });
-    await expect(page.locator('[data-docker-state="connected"]')).toContainText('Connected to', { timeout: 20_000 });
+    await expect(page.locator('[data-docker-state="connected"]')).toContainText('Connected to', {
+      timeout: 20_000,
+    });
     await expect(page.getByRole('table', { name: 'Local images' })).toBeVisible();
   } finally {
     await host.stop();

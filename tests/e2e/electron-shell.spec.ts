@@ -18,21 +18,33 @@ function electronBinary(): string | undefined {
 
 const binary = electronBinary();
 if (!binary) {
-  console.log('electron-shell: skipped — the Electron binary is not installed (its download from GitHub is not reachable on this machine).');
+  console.log(
+    'electron-shell: skipped — the Electron binary is not installed (its download from GitHub is not reachable on this machine).',
+  );
 }
 
 test.describe('Electron shell', () => {
   test.skip(!binary, 'The Electron binary is not installed here (its download from GitHub is unreachable).');
 
   test('opens the main window with contextIsolation, sandbox and no Node in the renderer', async () => {
-    const app = await electron.launch({ executablePath: binary!, args: ['.'], env: { ...process.env, BERTH_E2E: '1' } });
+    const app = await electron.launch({
+      executablePath: binary!,
+      args: ['.'],
+      env: { ...process.env, BERTH_E2E: '1' },
+    });
     try {
       const page = await app.firstWindow();
       await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
       const prefs = await app.evaluate(({ BrowserWindow }) => {
         const web = BrowserWindow.getAllWindows()[0]!.webContents;
-        const preferences = (web as unknown as { getLastWebPreferences(): Record<string, unknown> }).getLastWebPreferences();
-        return { contextIsolation: preferences.contextIsolation, sandbox: preferences.sandbox, nodeIntegration: preferences.nodeIntegration };
+        const preferences = (
+          web as unknown as { getLastWebPreferences(): Record<string, unknown> }
+        ).getLastWebPreferences();
+        return {
+          contextIsolation: preferences.contextIsolation,
+          sandbox: preferences.sandbox,
+          nodeIntegration: preferences.nodeIntegration,
+        };
       });
       expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
       expect(await page.evaluate('typeof require')).toBe('undefined');

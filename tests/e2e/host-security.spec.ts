@@ -21,7 +21,10 @@ test('a page request without the token is refused with 401', async ({ webHost })
   expect(wrong.status).toBe(401);
 });
 
-test('the token in the URL becomes an HttpOnly SameSite cookie and leaves the address bar', async ({ page, webHost }) => {
+test('the token in the URL becomes an HttpOnly SameSite cookie and leaves the address bar', async ({
+  page,
+  webHost,
+}) => {
   await page.goto(webHost.url);
   expect(new URL(page.url()).search).toBe('');
   const cookies = await page.context().cookies();
@@ -36,7 +39,12 @@ test('a foreign Host header (DNS rebinding) is refused with 403', async ({ webHo
     import('node:http')
       .then(({ request }) => {
         const req = request(
-          { host: '127.0.0.1', port: webHost.port, path: `/?token=${webHost.token}`, headers: { Host: `attacker.example:${webHost.port}` } },
+          {
+            host: '127.0.0.1',
+            port: webHost.port,
+            path: `/?token=${webHost.token}`,
+            headers: { Host: `attacker.example:${webHost.port}` },
+          },
           (res) => resolve(res.statusCode ?? 0),
         );
         req.on('error', reject);
@@ -56,7 +64,9 @@ test('the API WebSocket needs the token and the host’s own Origin', async ({ w
   expect(await upgradeStatus(api, { Origin: webHost.origin, Cookie: cookie })).toBe(101);
 });
 
-test('calls over the socket are validated: unknown command, bad input, oversized payload', async ({ webHost }) => {
+test('calls over the socket are validated: unknown command, bad input, oversized payload', async ({
+  webHost,
+}) => {
   const socket = new WebSocket(`ws://127.0.0.1:${webHost.port}/api`, {
     headers: { Origin: webHost.origin, Cookie: `berth_token=${webHost.token}` },
   });
@@ -68,7 +78,9 @@ test('calls over the socket are validated: unknown command, bad input, oversized
   });
   socket.send(JSON.stringify({ id: 1, command: 'images.nuke', input: {} }));
   socket.send(JSON.stringify({ id: 2, command: 'images.tag', input: { source: 42, target: '' } }));
-  socket.send(JSON.stringify({ id: 3, command: 'images.tag', input: { source: 'x', target: 'y'.repeat(300_000) } }));
+  socket.send(
+    JSON.stringify({ id: 3, command: 'images.tag', input: { source: 'x', target: 'y'.repeat(300_000) } }),
+  );
   socket.send(JSON.stringify({ id: 4, command: 'docker.status', input: {} }));
   await expect.poll(() => responses.size).toBeGreaterThanOrEqual(3);
   expect(responses.get(1)?.error?.code).toBe('UNKNOWN_COMMAND');

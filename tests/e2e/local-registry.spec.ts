@@ -18,7 +18,9 @@ async function hostWithRegistryPort(port: number): Promise<RunningWebHost> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'berth-e2e-registry-'));
   writeFileSync(
     join(userDataDir, 'config.json'),
-    JSON.stringify({ registry: { port, dataDir: join(userDataDir, 'registry'), exposeOnNetwork: false, autoStart: false } }),
+    JSON.stringify({
+      registry: { port, dataDir: join(userDataDir, 'registry'), exposeOnNetwork: false, autoStart: false },
+    }),
   );
   return startWebHost({ userDataDir });
 }
@@ -29,7 +31,10 @@ test.beforeAll(async ({ docker }) => {
   image = await buildTestImage(docker, 'local-registry', [512 * 1024, 256 * 1024]);
 });
 
-test('start, push with docker, see it live, delete the tag, clean up, stop', async ({ page, docker }, testInfo) => {
+test('start, push with docker, see it live, delete the tag, clean up, stop', async ({
+  page,
+  docker,
+}, testInfo) => {
   const port = await freePort();
   const host = await hostWithRegistryPort(port);
   const target = `127.0.0.1:${port}/e2e/hello:1`;
@@ -39,12 +44,16 @@ test('start, push with docker, see it live, delete the tag, clean up, stop', asy
     await registry.open();
     await expect(registry.state).toHaveAttribute('data-registry-state', 'stopped');
     await registry.start();
-    await expect(page.getByRole('region', { name: 'Local registry' })).toContainText(`http://127.0.0.1:${port}`);
+    await expect(page.getByRole('region', { name: 'Local registry' })).toContainText(
+      `http://127.0.0.1:${port}`,
+    );
     await expect(page.getByRole('navigation', { name: 'Main' })).toContainText(`:${port}`);
 
     execFileSync('docker', ['tag', image.reference, target]);
     execFileSync('docker', ['push', target], { stdio: 'pipe' });
-    const digest = (await docker.getImage(target).inspect()).RepoDigests.find((entry) => entry.startsWith(`127.0.0.1:${port}/e2e/hello@`))!.split('@')[1]!;
+    const digest = (await docker.getImage(target).inspect()).RepoDigests.find((entry) =>
+      entry.startsWith(`127.0.0.1:${port}/e2e/hello@`),
+    )!.split('@')[1]!;
 
     const row = registry.tagRow('e2e/hello:1');
     await expect(row).toBeVisible();
@@ -54,12 +63,27 @@ test('start, push with docker, see it live, delete the tag, clean up, stop', asy
     await expect(registry.activity).toContainText('e2e/hello:1');
     await expect(page.getByRole('region', { name: 'Local registry' })).toContainText('1 repository · 1 tag');
     await page.screenshot({ path: 'test-results/screenshots/local-registry.png' });
-    await testInfo.attach('local-registry', { path: 'test-results/screenshots/local-registry.png', contentType: 'image/png' });
+    await testInfo.attach('local-registry', {
+      path: 'test-results/screenshots/local-registry.png',
+      contentType: 'image/png',
+    });
 
     // Pull it back with one click from the registry's list.
     execFileSync('docker', ['rmi', target], { stdio: 'pipe' });
     await row.getByRole('button', { name: 'Pull' }).click();
-    await expect.poll(async () => (await docker.getImage(`localhost:${port}/e2e/hello:1`).inspect().then(() => 'pulled', () => 'absent')), { timeout: 30_000 }).toBe('pulled');
+    await expect
+      .poll(
+        async () =>
+          await docker
+            .getImage(`localhost:${port}/e2e/hello:1`)
+            .inspect()
+            .then(
+              () => 'pulled',
+              () => 'absent',
+            ),
+        { timeout: 30_000 },
+      )
+      .toBe('pulled');
     await removeImages(docker, [`localhost:${port}/e2e/hello:1`]);
 
     await row.getByRole('button', { name: 'Delete tag e2e/hello:1' }).click();
@@ -79,7 +103,10 @@ test('start, push with docker, see it live, delete the tag, clean up, stop', asy
 
     // Sharing on the network is an explicit opt-in, and can be taken back.
     await page.getByRole('button', { name: 'Share on my network…' }).click();
-    await page.getByRole('group', { name: 'Share on my network' }).getByRole('button', { name: 'Share' }).click();
+    await page
+      .getByRole('group', { name: 'Share on my network' })
+      .getByRole('button', { name: 'Share' })
+      .click();
     await expect(page.getByLabel('Registry details')).toContainText('your network (0.0.0.0)');
     await expect(registry.state).toHaveAttribute('data-registry-state', 'running');
     await page.getByRole('button', { name: 'Limit to this computer' }).click();
@@ -87,14 +114,23 @@ test('start, push with docker, see it live, delete the tag, clean up, stop', asy
     await expect(registry.state).toHaveAttribute('data-registry-state', 'running');
 
     await registry.stop();
-    await expect.poll(async () => fetch(`http://127.0.0.1:${port}/v2/`).then(() => 'up', () => 'down')).toBe('down');
+    await expect
+      .poll(async () =>
+        fetch(`http://127.0.0.1:${port}/v2/`).then(
+          () => 'up',
+          () => 'down',
+        ),
+      )
+      .toBe('down');
   } finally {
     await host.stop();
     await removeImages(docker, [target]);
   }
 });
 
-test('a taken port gives a clear message and one click to use the next free port, which is remembered', async ({ page }) => {
+test('a taken port gives a clear message and one click to use the next free port, which is remembered', async ({
+  page,
+}) => {
   const blocker: Server = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const taken = (blocker.address() as { port: number }).port;
@@ -112,7 +148,9 @@ test('a taken port gives a clear message and one click to use the next free port
     expect(next).not.toBe(taken);
     await useNext.click();
     await expect(registry.state).toHaveAttribute('data-registry-state', 'running');
-    expect((await fetch(`http://127.0.0.1:${next}/v2/`)).headers.get('docker-distribution-api-version')).toBe('registry/2.0');
+    expect((await fetch(`http://127.0.0.1:${next}/v2/`)).headers.get('docker-distribution-api-version')).toBe(
+      'registry/2.0',
+    );
     await registry.stop();
 
     // The choice survives a restart of the host.

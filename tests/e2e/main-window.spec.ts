@@ -20,12 +20,18 @@ test.afterAll(async ({ docker }) => {
   await removeImages(docker, [image.reference, `${image.repository}:retagged`]);
 });
 
-test('shows Docker connected with its version and lists the local images', async ({ mainWindow, webHost, docker }, testInfo) => {
+test('shows Docker connected with its version and lists the local images', async ({
+  mainWindow,
+  webHost,
+  docker,
+}, testInfo) => {
   const version = await docker.version();
   await mainWindow.open(webHost.url);
   await expect(mainWindow.page.locator('[data-docker-state="connected"]')).toContainText(`Connected to`);
   await expect(mainWindow.page.locator('[data-docker-state="connected"]')).toContainText(version.Version);
-  await expect(mainWindow.page.locator('[data-docker-state="connected"]')).toContainText(`API ${version.ApiVersion}`);
+  await expect(mainWindow.page.locator('[data-docker-state="connected"]')).toContainText(
+    `API ${version.ApiVersion}`,
+  );
 
   await mainWindow.filterBy(image.repository);
   const row = mainWindow.imageRow(image.reference);
@@ -55,7 +61,9 @@ test('a tag or rmi made with the docker CLI shows up without reloading', async (
   await expect(mainWindow.imageRow(image.reference)).toBeVisible();
 });
 
-test('a damaged settings file is moved aside, defaults are used, and the window says so', async ({ page }) => {
+test('a damaged settings file is moved aside, defaults are used, and the window says so', async ({
+  page,
+}) => {
   const userDataDir = mkdtempSync(join(tmpdir(), 'berth-e2e-corrupt-'));
   writeFileSync(join(userDataDir, 'config.json'), '{"registry": {"port": 5001,,');
   const host = await startWebHost({ userDataDir });

@@ -71,14 +71,33 @@ export interface NetnsRegistry {
 export async function startRegistryIn(host: NetnsHost): Promise<NetnsRegistry> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-netns-registry-'));
   const entry = resolve('dist/node/registry-process.cjs');
-  const child: ChildProcess = spawn('ip', ['netns', 'exec', host.namespace, process.execPath, entry, '--port', '0', '--host', '0.0.0.0', '--data', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      host.namespace,
+      process.execPath,
+      entry,
+      '--port',
+      '0',
+      '--host',
+      '0.0.0.0',
+      '--data',
+      dataDir,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   const port = await new Promise<number>((done, fail) => {
     let stdout = '';
-    const timer = setTimeout(() => fail(new Error(`registry in ${host.namespace} printed no URL; stderr:\n${stderr}`)), 15_000);
+    const timer = setTimeout(
+      () => fail(new Error(`registry in ${host.namespace} printed no URL; stderr:\n${stderr}`)),
+      15_000,
+    );
     child.stdout?.setEncoding('utf8').on('data', (text: string) => {
       stdout += text;
       const match = /^http:\/\/[^:\s]+:(\d+)\s*$/m.exec(stdout);

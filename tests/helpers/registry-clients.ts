@@ -17,26 +17,46 @@ export interface CommandResult {
 }
 
 /** Runs a command; resolves with its output whatever the exit code. */
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 180_000): Promise<CommandResult> {
+export function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 180_000,
+): Promise<CommandResult> {
   return new Promise((done) => {
-    execFile(command, args, { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      command,
+      args,
+      { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 
 /** Runs a command and throws with its output when it fails. */
-export async function runOk(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+export async function runOk(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CommandResult> {
   const result = await run(command, args, env);
-  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
+    );
   return result;
 }
 
 /** The test dockerd's address; fails with a clear message when the environment doesn't provide one. */
 export function requireDockerHost(): string {
   const host = process.env.DOCKER_HOST;
-  if (!host) throw new Error('DOCKER_HOST is not set: registry integration tests need the test Docker daemon (e.g. unix:///tmp/berth-dockerd/docker.sock).');
+  if (!host)
+    throw new Error(
+      'DOCKER_HOST is not set: registry integration tests need the test Docker daemon (e.g. unix:///tmp/berth-dockerd/docker.sock).',
+    );
   return host;
 }
 
@@ -48,7 +68,8 @@ export function docker(args: string[]): Promise<CommandResult> {
 /** The docker CLI; throws on failure. */
 export async function dockerOk(args: string[]): Promise<string> {
   const result = await docker(args);
-  if (result.code !== 0) throw new Error(`docker ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`docker ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout + result.stderr;
 }
 
@@ -56,7 +77,10 @@ export async function dockerOk(args: string[]): Promise<string> {
  * Builds `FROM scratch` + /usr/bin/busybox + one COPY layer per size (random bytes), tagged
  * `berth-registry-test/<label>-<random>:1`. Returns the local reference and the image id.
  */
-export async function buildImage(label: string, layerSizes: number[]): Promise<{ reference: string; id: string }> {
+export async function buildImage(
+  label: string,
+  layerSizes: number[],
+): Promise<{ reference: string; id: string }> {
   const context = await mkdtemp(join(tmpdir(), 'berth-registry-image-'));
   const reference = `berth-registry-test/${label}-${randomUUID().slice(0, 8)}:1`;
   try {

@@ -22,7 +22,8 @@ export async function pushBlob(base: string, name: string, bytes: Uint8Array): P
     body: bytes,
     headers: { 'Content-Type': 'application/octet-stream' },
   });
-  if (response.status !== 201) throw new Error(`blob push failed: ${response.status} ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`blob push failed: ${response.status} ${await response.text()}`);
   return digest;
 }
 
@@ -40,19 +41,56 @@ export interface TestDescriptor {
 export async function makeImage(
   base: string,
   name: string,
-  options: { layerSize?: number; platform?: { os: string; architecture: string }; extra?: Record<string, unknown> } = {},
+  options: {
+    layerSize?: number;
+    platform?: { os: string; architecture: string };
+    extra?: Record<string, unknown>;
+  } = {},
 ): Promise<{ manifest: Buffer; digest: string; config: TestDescriptor; layer: TestDescriptor }> {
-  const configBytes = Buffer.from(JSON.stringify({ architecture: options.platform?.architecture ?? 'amd64', os: options.platform?.os ?? 'linux', rootfs: { type: 'layers', diff_ids: [] }, nonce: randomBytes(8).toString('hex') }));
+  const configBytes = Buffer.from(
+    JSON.stringify({
+      architecture: options.platform?.architecture ?? 'amd64',
+      os: options.platform?.os ?? 'linux',
+      rootfs: { type: 'layers', diff_ids: [] },
+      nonce: randomBytes(8).toString('hex'),
+    }),
+  );
   const layerBytes = randomBlob(options.layerSize ?? 1024);
-  const config = { mediaType: 'application/vnd.oci.image.config.v1+json', digest: await pushBlob(base, name, configBytes), size: configBytes.length };
-  const layer = { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: await pushBlob(base, name, layerBytes), size: layerBytes.length };
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config, layers: [layer], ...options.extra }));
+  const config = {
+    mediaType: 'application/vnd.oci.image.config.v1+json',
+    digest: await pushBlob(base, name, configBytes),
+    size: configBytes.length,
+  };
+  const layer = {
+    mediaType: 'application/vnd.oci.image.layer.v1.tar',
+    digest: await pushBlob(base, name, layerBytes),
+    size: layerBytes.length,
+  };
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config,
+      layers: [layer],
+      ...options.extra,
+    }),
+  );
   return { manifest, digest: sha256(manifest), config, layer };
 }
 
 /** PUTs a manifest; returns the response. */
-export function putManifest(base: string, name: string, reference: string, body: Uint8Array, mediaType = 'application/vnd.oci.image.manifest.v1+json'): Promise<Response> {
-  return fetch(`${base}/v2/${name}/manifests/${reference}`, { method: 'PUT', body, headers: { 'Content-Type': mediaType } });
+export function putManifest(
+  base: string,
+  name: string,
+  reference: string,
+  body: Uint8Array,
+  mediaType = 'application/vnd.oci.image.manifest.v1+json',
+): Promise<Response> {
+  return fetch(`${base}/v2/${name}/manifests/${reference}`, {
+    method: 'PUT',
+    body,
+    headers: { 'Content-Type': mediaType },
+  });
 }
 
 /** The first error code of a registry error response. */

@@ -12,7 +12,10 @@ type HostRequest = RequestWithoutId<HostToRegistryMessage>;
 export class RegistryIpc {
   readonly received: RegistryToHostMessage[] = [];
   private nextId = 1;
-  private readonly waiters: Array<{ test: (m: RegistryToHostMessage) => boolean; done: (m: RegistryToHostMessage) => void }> = [];
+  private readonly waiters: Array<{
+    test: (m: RegistryToHostMessage) => boolean;
+    done: (m: RegistryToHostMessage) => void;
+  }> = [];
 
   constructor(private readonly child: ChildProcess) {
     child.on('message', (raw) => {
@@ -32,7 +35,10 @@ export class RegistryIpc {
     const seen = this.received.find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise((done, fail) => {
-      const timer = setTimeout(() => fail(new Error('no matching message from the registry in time')), timeoutMs);
+      const timer = setTimeout(
+        () => fail(new Error('no matching message from the registry in time')),
+        timeoutMs,
+      );
       this.waiters.push({ test, done: (m) => (clearTimeout(timer), done(m)) });
     });
   }

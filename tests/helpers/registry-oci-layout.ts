@@ -20,7 +20,12 @@ function tarOf(fileName: string, content: Buffer): Buffer {
   header.write('0000000\0', 108);
   header.write('0000000\0', 116);
   header.write(`${content.length.toString(8).padStart(11, '0')}\0`, 124);
-  header.write(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, '0')}\0`, 136);
+  header.write(
+    `${Math.floor(Date.now() / 1000)
+      .toString(8)
+      .padStart(11, '0')}\0`,
+    136,
+  );
   header.write('        ', 148);
   header.write('0', 156);
   header.write('ustar\0', 257);
@@ -55,26 +60,56 @@ export async function writeMultiArchLayout(
     const tar = tarOf(`data-${platform.architecture}.bin`, randomBytes(layerSize));
     const layer = gzipSync(tar);
     const layerDigest = await writeBlob(layout, layer);
-    const config = Buffer.from(JSON.stringify({ ...platform, rootfs: { type: 'layers', diff_ids: [digestOf(tar)] }, config: {} }));
+    const config = Buffer.from(
+      JSON.stringify({ ...platform, rootfs: { type: 'layers', diff_ids: [digestOf(tar)] }, config: {} }),
+    );
     const configDigest = await writeBlob(layout, config);
     const manifest = Buffer.from(
       JSON.stringify({
         schemaVersion: 2,
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
-        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: layer.length }],
+        config: {
+          mediaType: 'application/vnd.oci.image.config.v1+json',
+          digest: configDigest,
+          size: config.length,
+        },
+        layers: [
+          {
+            mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+            digest: layerDigest,
+            size: layer.length,
+          },
+        ],
       }),
     );
     const manifestDigest = await writeBlob(layout, manifest);
-    children.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifestDigest, size: manifest.length, platform });
+    children.push({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: manifestDigest,
+      size: manifest.length,
+      platform,
+    });
   }
-  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: children }));
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: children,
+    }),
+  );
   const indexDigest = await writeBlob(layout, index);
   await writeFile(
     join(layout, 'index.json'),
     JSON.stringify({
       schemaVersion: 2,
-      manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: indexDigest, size: index.length, annotations: { 'org.opencontainers.image.ref.name': tag } }],
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          digest: indexDigest,
+          size: index.length,
+          annotations: { 'org.opencontainers.image.ref.name': tag },
+        },
+      ],
     }),
   );
   return { indexDigest, manifests: children.map((child) => child.digest) };
@@ -82,6 +117,8 @@ export async function writeMultiArchLayout(
 
 /** The digest index.json of a layout gives for `tag`. */
 export async function layoutDigest(layout: string, tag: string): Promise<string | undefined> {
-  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string; annotations?: Record<string, string> }> };
+  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as {
+    manifests: Array<{ digest: string; annotations?: Record<string, string> }>;
+  };
   return index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag)?.digest;
 }

@@ -74,14 +74,28 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   const bundle = await registryBundle();
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'berth-registry-data-'));
-  const args = [bundle, '--port', String(options.port ?? 0), '--data', dataDir, '--host', '127.0.0.1', ...(options.args ?? [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])] });
+  const args = [
+    bundle,
+    '--port',
+    String(options.port ?? 0),
+    '--data',
+    dataDir,
+    '--host',
+    '127.0.0.1',
+    ...(options.args ?? []),
+  ];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
+  });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
 
   const url = await new Promise<string>((done, fail) => {
     let stdout = '';
-    const timer = setTimeout(() => fail(new Error(`registry did not start within 15 s; stderr:\n${stderr}`)), 15_000);
+    const timer = setTimeout(
+      () => fail(new Error(`registry did not start within 15 s; stderr:\n${stderr}`)),
+      15_000,
+    );
     child.stdout?.setEncoding('utf8').on('data', (text: string) => {
       stdout += text;
       const line = /^(http:\/\/\S+)\r?\n/m.exec(stdout);

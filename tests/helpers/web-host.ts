@@ -21,18 +21,27 @@ export interface RunningWebHost {
   process: ChildProcess;
 }
 
-export async function startWebHost(options: { env?: Record<string, string>; userDataDir?: string } = {}): Promise<RunningWebHost> {
+export async function startWebHost(
+  options: { env?: Record<string, string>; userDataDir?: string } = {},
+): Promise<RunningWebHost> {
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'berth-e2e-'));
-  const child = spawn(process.execPath, ['dist/node/web-host.cjs', '--port', '0', '--user-data', userDataDir], {
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['dist/node/web-host.cjs', '--port', '0', '--user-data', userDataDir],
+    {
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => (stderr += chunk));
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web host printed no URL within 20 s; log:\n${stderr}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`web host printed no URL within 20 s; log:\n${stderr}`)),
+      20_000,
+    );
     lines.on('line', (line) => {
       if (/^http:\/\/127\.0\.0\.1:\d+\//.test(line)) {
         clearTimeout(timer);

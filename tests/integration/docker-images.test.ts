@@ -25,11 +25,19 @@ beforeAll(async () => {
 
 afterAll(async () => {
   connection.stop();
-  await removeImages(dockerFromEnvironment(), [image.reference, `${image.repository}:via-cli`, `${image.repository}:via-app`]);
+  await removeImages(dockerFromEnvironment(), [
+    image.reference,
+    `${image.repository}:via-cli`,
+    `${image.repository}:via-app`,
+  ]);
 });
 
 function cliImages(): Array<{ id: string; tags: string[] }> {
-  const lines = execFileSync('docker', ['images', '--no-trunc', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'], { encoding: 'utf8' })
+  const lines = execFileSync(
+    'docker',
+    ['images', '--no-trunc', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'],
+    { encoding: 'utf8' },
+  )
     .trim()
     .split('\n')
     .filter(Boolean);
@@ -47,7 +55,9 @@ describe('local images', () => {
   it('reports the connected engine', () => {
     const status = connection.status();
     expect(status.state).toBe('connected');
-    const version = execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).trim();
+    const version = execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], {
+      encoding: 'utf8',
+    }).trim();
     expect(status.engine?.version).toBe(version);
   });
 
@@ -63,10 +73,12 @@ describe('local images', () => {
   it('turns `docker tag` in a terminal into an images.changed event', async () => {
     const before = events.length;
     execFileSync('docker', ['tag', image.reference, `${image.repository}:via-cli`]);
-    await expect.poll(() => events.slice(before).find((event) => event.action === 'tag'), { timeout: 5_000 }).toMatchObject({
-      action: 'tag',
-      reference: `${image.repository}:via-cli`,
-    });
+    await expect
+      .poll(() => events.slice(before).find((event) => event.action === 'tag'), { timeout: 5_000 })
+      .toMatchObject({
+        action: 'tag',
+        reference: `${image.repository}:via-cli`,
+      });
   });
 
   it('tags through the service with a normalised answer, and refuses a bad name with the reason', async () => {
@@ -75,7 +87,11 @@ describe('local images', () => {
       target: `${image.repository}:via-app`,
     });
     expect(cliImages().some((entry) => entry.tags.includes(`${image.repository}:via-app`))).toBe(true);
-    await expect(service.tag(image.reference, 'Berth/Upper:1')).rejects.toMatchObject({ code: 'NAME_INVALID' });
-    await expect(service.tag('berth-test/does-not-exist:1', 'berth-test/x:1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(service.tag(image.reference, 'Berth/Upper:1')).rejects.toMatchObject({
+      code: 'NAME_INVALID',
+    });
+    await expect(service.tag('berth-test/does-not-exist:1', 'berth-test/x:1')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });

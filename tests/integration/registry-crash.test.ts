@@ -28,7 +28,9 @@ async function listFiles(dir: string): Promise<string[]> {
 async function expectBlobsIntact(dataDir: string): Promise<number> {
   const files = await listFiles(join(dataDir, 'blobs'));
   for (const file of files) {
-    const hex = createHash('sha256').update(await readFile(file)).digest('hex');
+    const hex = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
     expect(file.endsWith(hex), `${file} is corrupt`).toBe(true);
   }
   return files.length;
@@ -46,7 +48,13 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Pro
 /** Starts an upload request that sends `sent` bytes of `bytes` and then hangs; resolves once they left. */
 function hangingUpload(registry: RunningRegistry, path: string, bytes: Buffer, sent: number): Promise<void> {
   return new Promise((done) => {
-    const req = request({ host: registry.host, port: registry.port, method: path.includes('?digest') ? 'POST' : 'PATCH', path, headers: { 'Content-Length': bytes.length } });
+    const req = request({
+      host: registry.host,
+      port: registry.port,
+      method: path.includes('?digest') ? 'POST' : 'PATCH',
+      path,
+      headers: { 'Content-Length': bytes.length },
+    });
     req.on('error', () => undefined);
     req.write(bytes.subarray(0, sent), () => done());
   });
@@ -65,12 +73,21 @@ describe('kill -9 and restart', () => {
     const resumable = randomBlob(3 * 1024 * 1024);
     const start = await fetch(`${base()}/v2/crash/app/blobs/uploads/`, { method: 'POST' });
     const location = start.headers.get('location') as string;
-    const first = await fetch(`${base()}${location}`, { method: 'PATCH', body: resumable.subarray(0, 1024 * 1024), headers: { 'Content-Range': `0-${1024 * 1024 - 1}` } });
+    const first = await fetch(`${base()}${location}`, {
+      method: 'PATCH',
+      body: resumable.subarray(0, 1024 * 1024),
+      headers: { 'Content-Range': `0-${1024 * 1024 - 1}` },
+    });
     expect(first.status).toBe(202);
     // …a second chunk cut off by the crash, and a monolithic upload in flight.
     const cutChunk = hangingUpload(registry, location, resumable.subarray(1024 * 1024), 512 * 1024);
     const monolithic = randomBlob(6 * 1024 * 1024);
-    const inFlight = hangingUpload(registry, `/v2/crash/app/blobs/uploads/?digest=${sha256(monolithic)}`, monolithic, 2 * 1024 * 1024);
+    const inFlight = hangingUpload(
+      registry,
+      `/v2/crash/app/blobs/uploads/?digest=${sha256(monolithic)}`,
+      monolithic,
+      2 * 1024 * 1024,
+    );
     await Promise.all([cutChunk, inFlight]);
     // Let the server write what it received (the request is open; nothing is acknowledged).
     await until(async () => (await listFiles(join(dataDir, 'uploads'))).length >= 4);
@@ -79,7 +96,9 @@ describe('kill -9 and restart', () => {
     registry = await startRegistry({ dataDir });
     expect(await expectBlobsIntact(dataDir)).toBe(3);
     expect(await listFiles(join(dataDir, 'tmp'))).toEqual([]);
-    expect((await fetch(`${base()}/v2/crash/app/blobs/${sha256(monolithic)}`, { method: 'HEAD' })).status).toBe(404);
+    expect(
+      (await fetch(`${base()}/v2/crash/app/blobs/${sha256(monolithic)}`, { method: 'HEAD' })).status,
+    ).toBe(404);
     const pulled = await fetch(`${base()}/v2/crash/app/manifests/v1`);
     expect(sha256(Buffer.from(await pulled.arrayBuffer()))).toBe(image.digest);
 
@@ -139,7 +158,10 @@ describe('storage failures', () => {
       const registry = await startRegistry({ dataDir: mountPoint });
       const small = await pushBlob(registry.url, 'full/app', randomBlob(1000));
       const big = randomBlob(6 * 1024 * 1024);
-      const response = await fetch(`${registry.url}/v2/full/app/blobs/uploads/?digest=${sha256(big)}`, { method: 'POST', body: big });
+      const response = await fetch(`${registry.url}/v2/full/app/blobs/uploads/?digest=${sha256(big)}`, {
+        method: 'POST',
+        body: big,
+      });
       expect(response.status).toBe(507);
       expect(registry.stderr()).toMatch(/ENOSPC/);
       expect((await fetch(`${registry.url}/v2/full/app/blobs/${small}`)).status).toBe(200);

@@ -13,7 +13,10 @@ const cleanup: string[] = [];
 
 beforeAll(async () => {
   requireDockerHost();
-  [registry, image] = await Promise.all([startRegistry(), buildImage('docker', [1024 * 1024, 2 * 1024 * 1024, 512 * 1024])]);
+  [registry, image] = await Promise.all([
+    startRegistry(),
+    buildImage('docker', [1024 * 1024, 2 * 1024 * 1024, 512 * 1024]),
+  ]);
   cleanup.push(image.reference);
 });
 

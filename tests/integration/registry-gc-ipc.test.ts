@@ -5,7 +5,11 @@
  * still succeed and pull back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GarbageCollectionResult, RegistryStats, RepositorySummary } from '../../electron/registry/messages';
+import type {
+  GarbageCollectionResult,
+  RegistryStats,
+  RepositorySummary,
+} from '../../electron/registry/messages';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-process';
 import { RegistryIpc } from '../helpers/registry-ipc';
 import { makeImage, pushBlob, putManifest, randomBlob, sha256 } from '../helpers/registry-http';
@@ -26,24 +30,42 @@ afterAll(async () => {
 describe('messages', () => {
   it('sends ready, activity and stats, and answers repositories and deleteTag', async () => {
     const ready = await ipc.waitFor((m) => m.type === 'ready');
-    expect(ready).toMatchObject({ type: 'ready', url: registry.url, port: registry.port, host: '127.0.0.1', dataDir: registry.dataDir });
+    expect(ready).toMatchObject({
+      type: 'ready',
+      url: registry.url,
+      port: registry.port,
+      host: '127.0.0.1',
+      dataDir: registry.dataDir,
+    });
     if (ready.type === 'ready') expect(ready.startedInMs).toBeLessThan(2000);
 
-    const image = await makeImage(registry.url, 'ipc/app', { platform: { os: 'linux', architecture: 'arm64' } });
+    const image = await makeImage(registry.url, 'ipc/app', {
+      platform: { os: 'linux', architecture: 'arm64' },
+    });
     await putManifest(registry.url, 'ipc/app', 'v1', image.manifest);
     await putManifest(registry.url, 'ipc/app', 'v2', image.manifest);
     await fetch(`${registry.url}/v2/ipc/app/manifests/v1`).then((r) => r.arrayBuffer());
-    await ipc.waitFor((m) => m.type === 'activity' && m.activity.kind === 'push' && m.activity.reference === 'v2');
-    await ipc.waitFor((m) => m.type === 'activity' && m.activity.kind === 'pull' && m.activity.digest === image.digest);
+    await ipc.waitFor(
+      (m) => m.type === 'activity' && m.activity.kind === 'push' && m.activity.reference === 'v2',
+    );
+    await ipc.waitFor(
+      (m) => m.type === 'activity' && m.activity.kind === 'pull' && m.activity.digest === image.digest,
+    );
     await ipc.waitFor((m) => m.type === 'activity' && m.activity.kind === 'blob-upload');
     await ipc.waitFor((m) => m.type === 'stats' && m.stats.tags === 2);
 
     const repositories = await ipc.request<RepositorySummary[]>({ type: 'repositories' });
     const app = repositories.find((r) => r.name === 'ipc/app');
     expect(app?.tags.map((t) => t.tag)).toEqual(['v1', 'v2']);
-    expect(app?.tags[0]).toMatchObject({ digest: image.digest, platforms: ['linux/arm64'], size: image.config.size + image.layer.size });
+    expect(app?.tags[0]).toMatchObject({
+      digest: image.digest,
+      platforms: ['linux/arm64'],
+      size: image.config.size + image.layer.size,
+    });
 
-    expect(await ipc.request({ type: 'deleteTag', repository: 'ipc/app', tag: 'v1' })).toMatchObject({ deleted: true });
+    expect(await ipc.request({ type: 'deleteTag', repository: 'ipc/app', tag: 'v1' })).toMatchObject({
+      deleted: true,
+    });
     const stats = await ipc.request<RegistryStats>({ type: 'stats' });
     expect(stats.tags).toBe(1);
     expect(stats.blobs).toBeGreaterThanOrEqual(3);
@@ -67,13 +89,26 @@ describe('garbage collection', () => {
     expect([...dry.digests].sort()).toEqual(expected);
     expect(dry.bytesFreed).toBe(dropped.manifest.length + dropped.config.size + dropped.layer.size);
     // GET, not HEAD: a HEAD answered "exists" protects the blob (a pusher may be about to use it).
-    expect((await fetch(`${registry.url}/v2/gc/dropped/blobs/${dropped.layer.digest}`).then(async (r) => (await r.arrayBuffer(), r))).status).toBe(200);
+    expect(
+      (
+        await fetch(`${registry.url}/v2/gc/dropped/blobs/${dropped.layer.digest}`).then(
+          async (r) => (await r.arrayBuffer(), r),
+        )
+      ).status,
+    ).toBe(200);
 
     const real = await ipc.request<GarbageCollectionResult>({ type: 'gc', dryRun: false });
-    expect({ ...real, dryRun: true, digests: [...real.digests].sort() }).toEqual({ ...dry, digests: [...dry.digests].sort() });
-    expect((await fetch(`${registry.url}/v2/gc/dropped/blobs/${dropped.layer.digest}`, { method: 'HEAD' })).status).toBe(404);
+    expect({ ...real, dryRun: true, digests: [...real.digests].sort() }).toEqual({
+      ...dry,
+      digests: [...dry.digests].sort(),
+    });
+    expect(
+      (await fetch(`${registry.url}/v2/gc/dropped/blobs/${dropped.layer.digest}`, { method: 'HEAD' })).status,
+    ).toBe(404);
     expect((await fetch(`${registry.url}/v2/gc/kept/blobs/${kept.layer.digest}`)).status).toBe(200);
-    expect((await fetch(`${registry.url}/v2/gc/pending/blobs/${pendingLayer}`, { method: 'HEAD' })).status).toBe(200);
+    expect(
+      (await fetch(`${registry.url}/v2/gc/pending/blobs/${pendingLayer}`, { method: 'HEAD' })).status,
+    ).toBe(200);
     expect((await ipc.request<GarbageCollectionResult>({ type: 'gc', dryRun: true })).blobsRemoved).toBe(0);
   });
 
@@ -101,6 +136,10 @@ describe('garbage collection', () => {
     }
     // An unrelated manifest's digest round-trips after all that.
     const after = await makeImage(registry.url, 'gc/after');
-    expect((await putManifest(registry.url, 'gc/after', 'v1', after.manifest)).headers.get('docker-content-digest')).toBe(sha256(after.manifest));
+    expect(
+      (await putManifest(registry.url, 'gc/after', 'v1', after.manifest)).headers.get(
+        'docker-content-digest',
+      ),
+    ).toBe(sha256(after.manifest));
   });
 });

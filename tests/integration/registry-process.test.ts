@@ -17,11 +17,16 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-function runToExit(args: string[], ipc = false): Promise<{ code: number | null; stdout: string; stderr: string; messages: RegistryToHostMessage[] }> {
+function runToExit(
+  args: string[],
+  ipc = false,
+): Promise<{ code: number | null; stdout: string; stderr: string; messages: RegistryToHostMessage[] }> {
   return registryBundle().then(
     (bundle) =>
       new Promise((done) => {
-        const child = spawn(process.execPath, [bundle, ...args], { stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])] });
+        const child = spawn(process.execPath, [bundle, ...args], {
+          stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])],
+        });
         let stdout = '';
         let stderr = '';
         const messages: RegistryToHostMessage[] = [];
@@ -46,7 +51,13 @@ describe('registry process', () => {
     const bytes = randomBlob(2 * 1024 * 1024);
     const inFlight = new Promise<number>((done, fail) => {
       const req = request(
-        { host: registry.host, port: registry.port, method: 'POST', path: `/v2/slow/blob/blobs/uploads/?digest=${sha256(bytes)}`, headers: { 'Content-Length': bytes.length } },
+        {
+          host: registry.host,
+          port: registry.port,
+          method: 'POST',
+          path: `/v2/slow/blob/blobs/uploads/?digest=${sha256(bytes)}`,
+          headers: { 'Content-Length': bytes.length },
+        },
         (res) => {
           res.resume();
           done(res.statusCode ?? 0);

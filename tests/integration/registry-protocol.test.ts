@@ -39,17 +39,20 @@ describe('base and errors', () => {
     expect(await errorCode(response)).toBe('NAME_INVALID');
   });
 
-  it.each(['/v2/a/../../etc/tags/list', '/v2/..%2F..%2Fetc/tags/list'])('refuses the raw path-traversal %s', async (path) => {
-    const status = await new Promise<number>((done, fail) => {
-      const req = request({ host: registry.host, port: registry.port, path }, (res) => {
-        res.resume();
-        done(res.statusCode ?? 0);
+  it.each(['/v2/a/../../etc/tags/list', '/v2/..%2F..%2Fetc/tags/list'])(
+    'refuses the raw path-traversal %s',
+    async (path) => {
+      const status = await new Promise<number>((done, fail) => {
+        const req = request({ host: registry.host, port: registry.port, path }, (res) => {
+          res.resume();
+          done(res.statusCode ?? 0);
+        });
+        req.on('error', fail);
+        req.end();
       });
-      req.on('error', fail);
-      req.end();
-    });
-    expect(status).toBe(400);
-  });
+      expect(status).toBe(400);
+    },
+  );
 
   it('answers unknown repositories, blobs, manifests and uploads with their codes', async () => {
     const tags = await fetch(`${base}/v2/nobody/here/tags/list`);
@@ -81,18 +84,25 @@ describe('blobs and uploads', () => {
     expect(head.headers.get('docker-content-digest')).toBe(digest);
     const get = await fetch(`${base}/v2/blobs/mono/blobs/${digest}`);
     expect(Buffer.from(await get.arrayBuffer()).equals(bytes)).toBe(true);
-    const partial = await fetch(`${base}/v2/blobs/mono/blobs/${digest}`, { headers: { Range: 'bytes=10-19' } });
+    const partial = await fetch(`${base}/v2/blobs/mono/blobs/${digest}`, {
+      headers: { Range: 'bytes=10-19' },
+    });
     expect(partial.status).toBe(206);
     expect(partial.headers.get('content-range')).toBe('bytes 10-19/100000');
     expect(Buffer.from(await partial.arrayBuffer()).equals(bytes.subarray(10, 20))).toBe(true);
-    const beyond = await fetch(`${base}/v2/blobs/mono/blobs/${digest}`, { headers: { Range: 'bytes=100000-' } });
+    const beyond = await fetch(`${base}/v2/blobs/mono/blobs/${digest}`, {
+      headers: { Range: 'bytes=100000-' },
+    });
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe('bytes */100000');
     await beyond.arrayBuffer();
   });
 
   it('refuses a wrong digest with DIGEST_INVALID and keeps nothing', async () => {
-    const response = await fetch(`${base}/v2/blobs/wrong/blobs/uploads/?digest=${sha256('other')}`, { method: 'POST', body: 'content' });
+    const response = await fetch(`${base}/v2/blobs/wrong/blobs/uploads/?digest=${sha256('other')}`, {
+      method: 'POST',
+      body: 'content',
+    });
     expect([response.status, await errorCode(response)]).toEqual([400, 'DIGEST_INVALID']);
     const head = await fetch(`${base}/v2/blobs/wrong/blobs/${sha256('other')}`, { method: 'HEAD' });
     expect(head.status).toBe(404);
@@ -105,23 +115,42 @@ describe('blobs and uploads', () => {
     const uuid = start.headers.get('docker-upload-uuid');
     let location = start.headers.get('location') as string;
     expect(location).toBe(`/v2/blobs/chunked/blobs/uploads/${uuid}`);
-    const first = await fetch(`${base}${location}`, { method: 'PATCH', body: bytes.subarray(0, 10_000), headers: { 'Content-Range': '0-9999' } });
+    const first = await fetch(`${base}${location}`, {
+      method: 'PATCH',
+      body: bytes.subarray(0, 10_000),
+      headers: { 'Content-Range': '0-9999' },
+    });
     expect(first.status).toBe(202);
     expect(first.headers.get('range')).toBe('0-9999');
     location = first.headers.get('location') as string;
-    const skipped = await fetch(`${base}${location}`, { method: 'PATCH', body: bytes.subarray(20_000), headers: { 'Content-Range': '20000-29999' } });
+    const skipped = await fetch(`${base}${location}`, {
+      method: 'PATCH',
+      body: bytes.subarray(20_000),
+      headers: { 'Content-Range': '20000-29999' },
+    });
     expect(skipped.status).toBe(416);
     expect(skipped.headers.get('range')).toBe('0-9999');
     expect(skipped.headers.get('location')).toBe(location);
     expect(await errorCode(skipped)).toBe('RANGE_INVALID');
-    const mismatch = await fetch(`${base}${location}`, { method: 'PATCH', body: bytes.subarray(10_000, 20_000), headers: { 'Content-Range': '10000-10999' } });
+    const mismatch = await fetch(`${base}${location}`, {
+      method: 'PATCH',
+      body: bytes.subarray(10_000, 20_000),
+      headers: { 'Content-Range': '10000-10999' },
+    });
     expect([mismatch.status, await errorCode(mismatch)]).toEqual([400, 'SIZE_INVALID']);
-    const second = await fetch(`${base}${location}`, { method: 'PATCH', body: bytes.subarray(10_000, 20_000), headers: { 'Content-Range': '10000-19999' } });
+    const second = await fetch(`${base}${location}`, {
+      method: 'PATCH',
+      body: bytes.subarray(10_000, 20_000),
+      headers: { 'Content-Range': '10000-19999' },
+    });
     expect(second.headers.get('range')).toBe('0-19999');
     const status = await fetch(`${base}${location}`);
     expect(status.status).toBe(204);
     expect(status.headers.get('range')).toBe('0-19999');
-    const done = await fetch(`${base}${location}?digest=${sha256(bytes)}`, { method: 'PUT', body: bytes.subarray(20_000) });
+    const done = await fetch(`${base}${location}?digest=${sha256(bytes)}`, {
+      method: 'PUT',
+      body: bytes.subarray(20_000),
+    });
     expect(done.status).toBe(201);
     expect(done.headers.get('docker-content-digest')).toBe(sha256(bytes));
     const get = await fetch(`${base}/v2/blobs/chunked/blobs/${sha256(bytes)}`);
@@ -138,11 +167,16 @@ describe('blobs and uploads', () => {
 
   it('mounts across repositories, and falls back to a session when the blob is not there', async () => {
     const digest = await pushBlob(base, 'mount/source', randomBlob(5000));
-    const mounted = await fetch(`${base}/v2/mount/target/blobs/uploads/?mount=${digest}&from=mount/source`, { method: 'POST' });
+    const mounted = await fetch(`${base}/v2/mount/target/blobs/uploads/?mount=${digest}&from=mount/source`, {
+      method: 'POST',
+    });
     expect(mounted.status).toBe(201);
     expect(mounted.headers.get('location')).toBe(`/v2/mount/target/blobs/${digest}`);
     expect((await fetch(`${base}/v2/mount/target/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
-    const fallback = await fetch(`${base}/v2/mount/target/blobs/uploads/?mount=${sha256('absent')}&from=mount/source`, { method: 'POST' });
+    const fallback = await fetch(
+      `${base}/v2/mount/target/blobs/uploads/?mount=${sha256('absent')}&from=mount/source`,
+      { method: 'POST' },
+    );
     expect(fallback.status).toBe(202);
     expect(fallback.headers.get('docker-upload-uuid')).toBeTruthy();
   });
@@ -155,7 +189,9 @@ describe('blobs and uploads', () => {
 
   it('lets two clients push the same blob at once: both succeed, one copy is kept', async () => {
     const bytes = randomBlob(4 * 1024 * 1024);
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => pushBlob(base, `same/blob${i % 2}`, bytes)));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => pushBlob(base, `same/blob${i % 2}`, bytes)),
+    );
     expect(new Set(results).size).toBe(1);
     const get = await fetch(`${base}/v2/same/blob0/blobs/${results[0]}`);
     expect(sha256(Buffer.from(await get.arrayBuffer()))).toBe(sha256(bytes));
@@ -165,7 +201,13 @@ describe('blobs and uploads', () => {
     const bytes = randomBlob(8 * 1024 * 1024);
     const digest = sha256(bytes);
     await new Promise<void>((done) => {
-      const req = request({ host: registry.host, port: registry.port, method: 'POST', path: `/v2/cut/off/blobs/uploads/?digest=${digest}`, headers: { 'Content-Length': bytes.length } });
+      const req = request({
+        host: registry.host,
+        port: registry.port,
+        method: 'POST',
+        path: `/v2/cut/off/blobs/uploads/?digest=${digest}`,
+        headers: { 'Content-Length': bytes.length },
+      });
       req.on('error', () => done());
       req.write(bytes.subarray(0, 3 * 1024 * 1024), () => {
         req.destroy();
@@ -186,7 +228,9 @@ describe('manifests', () => {
     expect(put.status).toBe(201);
     expect(put.headers.get('docker-content-digest')).toBe(image.digest);
     for (const reference of ['v1', image.digest]) {
-      const get = await fetch(`${base}/v2/manifests/basic/manifests/${reference}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+      const get = await fetch(`${base}/v2/manifests/basic/manifests/${reference}`, {
+        headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+      });
       expect(get.status).toBe(200);
       expect(get.headers.get('content-type')).toBe('application/vnd.oci.image.manifest.v1+json');
       expect(get.headers.get('docker-content-digest')).toBe(image.digest);
@@ -197,29 +241,67 @@ describe('manifests', () => {
     expect((await fetch(`${base}/v2/manifests/basic/manifests/v1`, { method: 'DELETE' })).status).toBe(202);
     expect((await fetch(`${base}/v2/manifests/basic/manifests/v1`)).status).toBe(404);
     expect((await fetch(`${base}/v2/manifests/basic/manifests/${image.digest}`)).status).toBe(200);
-    expect((await fetch(`${base}/v2/manifests/basic/manifests/${image.digest}`, { method: 'DELETE' })).status).toBe(202);
+    expect(
+      (await fetch(`${base}/v2/manifests/basic/manifests/${image.digest}`, { method: 'DELETE' })).status,
+    ).toBe(202);
     expect((await fetch(`${base}/v2/manifests/basic/manifests/${image.digest}`)).status).toBe(404);
   });
 
   it('refuses invalid manifests, missing blobs, missing index children and wrong digests', async () => {
-    const invalid = await putManifest(base, 'manifests/bad', 'x', Buffer.from('{"schemaVersion":2,"layers":'));
+    const invalid = await putManifest(
+      base,
+      'manifests/bad',
+      'x',
+      Buffer.from('{"schemaVersion":2,"layers":'),
+    );
     expect([invalid.status, await errorCode(invalid)]).toEqual([400, 'MANIFEST_INVALID']);
-    const missingBlob = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256('nope'), size: 4 }, layers: [] }));
+    const missingBlob = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256('nope'), size: 4 },
+        layers: [],
+      }),
+    );
     const refused = await putManifest(base, 'manifests/bad', 'x', missingBlob);
     expect([refused.status, await errorCode(refused)]).toEqual([400, 'MANIFEST_BLOB_UNKNOWN']);
-    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256('child'), size: 5 }] }));
-    const orphan = await putManifest(base, 'manifests/bad', 'x', index, 'application/vnd.oci.image.index.v1+json');
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256('child'), size: 5 },
+        ],
+      }),
+    );
+    const orphan = await putManifest(
+      base,
+      'manifests/bad',
+      'x',
+      index,
+      'application/vnd.oci.image.index.v1+json',
+    );
     expect([orphan.status, await errorCode(orphan)]).toEqual([400, 'MANIFEST_BLOB_UNKNOWN']);
     const image = await makeImage(base, 'manifests/bad');
     const wrongDigest = await putManifest(base, 'manifests/bad', sha256('something else'), image.manifest);
     expect([wrongDigest.status, await errorCode(wrongDigest)]).toEqual([400, 'DIGEST_INVALID']);
-    const mismatch = await putManifest(base, 'manifests/bad', 'x', image.manifest, 'application/vnd.docker.distribution.manifest.v2+json');
+    const mismatch = await putManifest(
+      base,
+      'manifests/bad',
+      'x',
+      image.manifest,
+      'application/vnd.docker.distribution.manifest.v2+json',
+    );
     expect([mismatch.status, await errorCode(mismatch)]).toEqual([400, 'MANIFEST_INVALID']);
   });
 
   it('stores an index of stored children and negotiates for clients that cannot take one', async () => {
-    const amd = await makeImage(base, 'manifests/multi', { platform: { os: 'linux', architecture: 'amd64' } });
-    const arm = await makeImage(base, 'manifests/multi', { platform: { os: 'linux', architecture: 'arm64' } });
+    const amd = await makeImage(base, 'manifests/multi', {
+      platform: { os: 'linux', architecture: 'amd64' },
+    });
+    const arm = await makeImage(base, 'manifests/multi', {
+      platform: { os: 'linux', architecture: 'arm64' },
+    });
     expect((await putManifest(base, 'manifests/multi', amd.digest, amd.manifest)).status).toBe(201);
     expect((await putManifest(base, 'manifests/multi', arm.digest, arm.manifest)).status).toBe(201);
     const index = Buffer.from(
@@ -227,22 +309,45 @@ describe('manifests', () => {
         schemaVersion: 2,
         mediaType: 'application/vnd.oci.image.index.v1+json',
         manifests: [
-          { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: arm.digest, size: arm.manifest.length, platform: { os: 'linux', architecture: 'arm64' } },
-          { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: amd.digest, size: amd.manifest.length, platform: { os: 'linux', architecture: 'amd64' } },
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: arm.digest,
+            size: arm.manifest.length,
+            platform: { os: 'linux', architecture: 'arm64' },
+          },
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: amd.digest,
+            size: amd.manifest.length,
+            platform: { os: 'linux', architecture: 'amd64' },
+          },
         ],
       }),
     );
-    expect((await putManifest(base, 'manifests/multi', 'latest', index, 'application/vnd.oci.image.index.v1+json')).status).toBe(201);
-    const asIndex = await fetch(`${base}/v2/manifests/multi/manifests/latest`, { headers: { Accept: 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json' } });
+    expect(
+      (await putManifest(base, 'manifests/multi', 'latest', index, 'application/vnd.oci.image.index.v1+json'))
+        .status,
+    ).toBe(201);
+    const asIndex = await fetch(`${base}/v2/manifests/multi/manifests/latest`, {
+      headers: {
+        Accept: 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json',
+      },
+    });
     expect(asIndex.headers.get('docker-content-digest')).toBe(sha256(index));
-    const old = await fetch(`${base}/v2/manifests/multi/manifests/latest`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    const old = await fetch(`${base}/v2/manifests/multi/manifests/latest`, {
+      headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+    });
     expect(old.headers.get('docker-content-digest')).toBe(amd.digest);
   });
 
   it('answers referrers with OCI-Subject and the artifactType filter', async () => {
     const image = await makeImage(base, 'manifests/refs');
     await putManifest(base, 'manifests/refs', 'v1', image.manifest);
-    const subject = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: image.digest, size: image.manifest.length };
+    const subject = {
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: image.digest,
+      size: image.manifest.length,
+    };
     const emptyConfig = Buffer.from('{}');
     const emptyDigest = await pushBlob(base, 'manifests/refs', emptyConfig);
     const artifact = (artifactType: string) =>
@@ -265,7 +370,9 @@ describe('manifests', () => {
     expect(all.headers.get('content-type')).toBe('application/vnd.oci.image.index.v1+json');
     const index = (await all.json()) as { manifests: Array<{ digest: string; artifactType: string }> };
     expect(index.manifests.map((m) => m.digest).sort()).toEqual([sha256(signature), sha256(sbom)].sort());
-    const filtered = await fetch(`${base}/v2/manifests/refs/referrers/${image.digest}?artifactType=application/vnd.example.sbom`);
+    const filtered = await fetch(
+      `${base}/v2/manifests/refs/referrers/${image.digest}?artifactType=application/vnd.example.sbom`,
+    );
     expect(filtered.headers.get('oci-filters-applied')).toBe('artifactType');
     expect(((await filtered.json()) as { manifests: unknown[] }).manifests).toHaveLength(1);
   });
@@ -286,7 +393,8 @@ describe('listing', () => {
   });
 
   it('lists the catalog with n/last and Link', async () => {
-    const names = ((await (await fetch(`${base}/v2/_catalog`)).json()) as { repositories: string[] }).repositories;
+    const names = ((await (await fetch(`${base}/v2/_catalog`)).json()) as { repositories: string[] })
+      .repositories;
     expect(names).toEqual([...names].sort());
     expect(names).toContain('listing/tags');
     const page = await fetch(`${base}/v2/_catalog?n=1`);

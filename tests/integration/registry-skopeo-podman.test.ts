@@ -53,19 +53,44 @@ describe('skopeo', () => {
       await dockerOk(['rmi', image.reference]);
     }
     const digestFile = join(work, 'pushed.digest');
-    await runOk(SKOPEO, ['copy', '--dest-tls-verify=false', '--digestfile', digestFile, `docker-archive:${archive}`, `docker://${registry.address}/skopeo/archive:1`]);
+    await runOk(SKOPEO, [
+      'copy',
+      '--dest-tls-verify=false',
+      '--digestfile',
+      digestFile,
+      `docker-archive:${archive}`,
+      `docker://${registry.address}/skopeo/archive:1`,
+    ]);
     const pushed = (await readFile(digestFile, 'utf8')).trim();
     expect(await registryDigest('skopeo/archive', '1')).toBe(pushed);
 
     const layout = join(work, 'layout');
-    await runOk(SKOPEO, ['copy', '--src-tls-verify=false', `docker://${registry.address}/skopeo/archive:1`, `oci:${layout}:out`]);
+    await runOk(SKOPEO, [
+      'copy',
+      '--src-tls-verify=false',
+      `docker://${registry.address}/skopeo/archive:1`,
+      `oci:${layout}:out`,
+    ]);
     const outDigest = await layoutDigest(layout, 'out');
     expect(outDigest).toMatch(/^sha256:/);
-    await runOk(SKOPEO, ['copy', '--dest-tls-verify=false', '--preserve-digests', `oci:${layout}:out`, `docker://${registry.address}/skopeo/layout:1`]);
+    await runOk(SKOPEO, [
+      'copy',
+      '--dest-tls-verify=false',
+      '--preserve-digests',
+      `oci:${layout}:out`,
+      `docker://${registry.address}/skopeo/layout:1`,
+    ]);
     expect(await registryDigest('skopeo/layout', '1')).toBe(outDigest);
 
     // Registry to registry (same registry, another repository): byte-for-byte, digests preserved.
-    await runOk(SKOPEO, ['copy', '--src-tls-verify=false', '--dest-tls-verify=false', '--preserve-digests', `docker://${registry.address}/skopeo/archive:1`, `docker://${registry.address}/skopeo/copy:1`]);
+    await runOk(SKOPEO, [
+      'copy',
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+      '--preserve-digests',
+      `docker://${registry.address}/skopeo/archive:1`,
+      `docker://${registry.address}/skopeo/copy:1`,
+    ]);
     expect(await registryDigest('skopeo/copy', '1')).toBe(pushed);
   });
 
@@ -76,15 +101,34 @@ describe('skopeo', () => {
       { os: 'linux', architecture: 'arm64', variant: 'v8' },
       { os: 'linux', architecture: 'arm', variant: 'v7' },
     ]);
-    await runOk(SKOPEO, ['copy', '--all', '--preserve-digests', '--dest-tls-verify=false', `oci:${layout}:multi`, `docker://${registry.address}/skopeo/multi:1`]);
+    await runOk(SKOPEO, [
+      'copy',
+      '--all',
+      '--preserve-digests',
+      '--dest-tls-verify=false',
+      `oci:${layout}:multi`,
+      `docker://${registry.address}/skopeo/multi:1`,
+    ]);
     expect(await registryDigest('skopeo/multi', '1')).toBe(indexDigest);
     for (const child of manifests) expect(await registryDigest('skopeo/multi', child)).toBe(child);
 
-    const inspect = await runOk(SKOPEO, ['inspect', '--raw', '--tls-verify=false', `docker://${registry.address}/skopeo/multi:1`]);
+    const inspect = await runOk(SKOPEO, [
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      `docker://${registry.address}/skopeo/multi:1`,
+    ]);
     expect((JSON.parse(inspect.stdout) as { manifests: unknown[] }).manifests).toHaveLength(3);
 
     const back = join(work, 'multi-back');
-    await runOk(SKOPEO, ['copy', '--all', '--preserve-digests', '--src-tls-verify=false', `docker://${registry.address}/skopeo/multi:1`, `oci:${back}:multi`]);
+    await runOk(SKOPEO, [
+      'copy',
+      '--all',
+      '--preserve-digests',
+      '--src-tls-verify=false',
+      `docker://${registry.address}/skopeo/multi:1`,
+      `oci:${back}:multi`,
+    ]);
     expect(await layoutDigest(back, 'multi')).toBe(indexDigest);
   });
 });
@@ -92,7 +136,16 @@ describe('skopeo', () => {
 describe('podman', () => {
   it('pushes and pulls through the registry (vfs storage)', async (context) => {
     const root = join(work, 'podman');
-    const podman = (args: string[]) => run(PODMAN, ['--storage-driver', 'vfs', '--root', join(root, 'root'), '--runroot', join(root, 'run'), ...args]);
+    const podman = (args: string[]) =>
+      run(PODMAN, [
+        '--storage-driver',
+        'vfs',
+        '--root',
+        join(root, 'root'),
+        '--runroot',
+        join(root, 'run'),
+        ...args,
+      ]);
     const probe = await podman(['info', '--format', '{{.Store.GraphDriverName}}']);
     if (probe.code !== 0) {
       console.log(`skipping podman: it cannot run here (${probe.stderr.trim().split('\n').at(-1)})`);
@@ -109,14 +162,32 @@ describe('podman', () => {
     const expected = await registryDigest('podman/source', '1');
     const pulled = await podman(['pull', '--tls-verify=false', source]);
     expect(pulled.code, pulled.stderr).toBe(0);
-    const pushed = await podman(['push', '--tls-verify=false', '--digestfile', join(root, 'digest'), source, `docker://${registry.address}/podman/copy:1`]);
+    const pushed = await podman([
+      'push',
+      '--tls-verify=false',
+      '--digestfile',
+      join(root, 'digest'),
+      source,
+      `docker://${registry.address}/podman/copy:1`,
+    ]);
     expect(pushed.code, pushed.stderr).toBe(0);
     const copyDigest = await registryDigest('podman/copy', '1');
     expect(copyDigest).toMatch(/^sha256:/);
     // podman may re-encode the manifest; the config (image id) must survive unchanged.
     const config = async (name: string, digest: string) =>
-      ((await (await fetch(`${registry.url}/v2/${name}/manifests/${digest}`, { headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' } })).json()) as { config: { digest: string } }).config.digest;
-    expect(await config('podman/copy', copyDigest as string)).toBe(await config('podman/source', expected as string));
+      (
+        (await (
+          await fetch(`${registry.url}/v2/${name}/manifests/${digest}`, {
+            headers: {
+              Accept:
+                'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
+            },
+          })
+        ).json()) as { config: { digest: string } }
+      ).config.digest;
+    expect(await config('podman/copy', copyDigest as string)).toBe(
+      await config('podman/source', expected as string),
+    );
     await run('chmod', ['-R', 'u+w', root]);
   });
 });

@@ -1,9 +1,15 @@
 /** Docker is found the way the CLI finds it: DOCKER_HOST, then the current context, then the default. */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { dockerodeOptions, resolveDockerEndpoint, type EndpointEnvironment } from '../../electron/docker/endpoint';
+import {
+  dockerodeOptions,
+  resolveDockerEndpoint,
+  type EndpointEnvironment,
+} from '../../electron/docker/endpoint';
 
-function environment(overrides: Partial<EndpointEnvironment> & { files?: Record<string, string> } = {}): EndpointEnvironment {
+function environment(
+  overrides: Partial<EndpointEnvironment> & { files?: Record<string, string> } = {},
+): EndpointEnvironment {
   const files = overrides.files ?? {};
   return {
     env: overrides.env ?? {},
@@ -25,7 +31,11 @@ describe('resolveDockerEndpoint', () => {
       }),
     );
     expect(endpoint).toMatchObject({ host: 'tcp://10.0.0.5:2375', source: 'env' });
-    expect(dockerodeOptions(endpoint, () => undefined)).toEqual({ host: '10.0.0.5', port: 2375, protocol: 'http' });
+    expect(dockerodeOptions(endpoint, () => undefined)).toEqual({
+      host: '10.0.0.5',
+      port: 2375,
+      protocol: 'http',
+    });
   });
 
   it('follows currentContext in config.json to the context’s endpoint', () => {
@@ -35,12 +45,21 @@ describe('resolveDockerEndpoint', () => {
         platform: 'darwin',
         files: {
           '/home/ada/.docker/config.json': JSON.stringify({ currentContext: 'colima' }),
-          [meta]: JSON.stringify({ Name: 'colima', Endpoints: { docker: { Host: 'unix:///home/ada/.colima/default/docker.sock' } } }),
+          [meta]: JSON.stringify({
+            Name: 'colima',
+            Endpoints: { docker: { Host: 'unix:///home/ada/.colima/default/docker.sock' } },
+          }),
         },
       }),
     );
-    expect(endpoint).toMatchObject({ host: 'unix:///home/ada/.colima/default/docker.sock', source: 'context', context: 'colima' });
-    expect(dockerodeOptions(endpoint, () => undefined)).toEqual({ socketPath: '/home/ada/.colima/default/docker.sock' });
+    expect(endpoint).toMatchObject({
+      host: 'unix:///home/ada/.colima/default/docker.sock',
+      source: 'context',
+      context: 'colima',
+    });
+    expect(dockerodeOptions(endpoint, () => undefined)).toEqual({
+      socketPath: '/home/ada/.colima/default/docker.sock',
+    });
   });
 
   it('lets DOCKER_CONTEXT override config.json, and honours DOCKER_CONFIG', () => {
@@ -55,23 +74,41 @@ describe('resolveDockerEndpoint', () => {
       }),
     );
     expect(endpoint).toMatchObject({ host: 'ssh://ada@build-box', context: 'remote' });
-    expect(dockerodeOptions(endpoint, () => undefined)).toMatchObject({ protocol: 'ssh', host: 'build-box', username: 'ada' });
+    expect(dockerodeOptions(endpoint, () => undefined)).toMatchObject({
+      protocol: 'ssh',
+      host: 'build-box',
+      username: 'ada',
+    });
   });
 
   it('falls back to the default when the context named in config.json does not exist', () => {
     const endpoint = resolveDockerEndpoint(
-      environment({ files: { '/home/ada/.docker/config.json': JSON.stringify({ currentContext: 'gone' }), '/var/run/docker.sock': '' } }),
+      environment({
+        files: {
+          '/home/ada/.docker/config.json': JSON.stringify({ currentContext: 'gone' }),
+          '/var/run/docker.sock': '',
+        },
+      }),
     );
     expect(endpoint).toMatchObject({ host: 'unix:///var/run/docker.sock', source: 'default' });
   });
 
   it('uses the platform default: Linux socket, rootless socket, Docker Desktop on macOS, the Windows pipe', () => {
-    expect(resolveDockerEndpoint(environment({ files: { '/var/run/docker.sock': '' } })).host).toBe('unix:///var/run/docker.sock');
+    expect(resolveDockerEndpoint(environment({ files: { '/var/run/docker.sock': '' } })).host).toBe(
+      'unix:///var/run/docker.sock',
+    );
     expect(
-      resolveDockerEndpoint(environment({ env: { XDG_RUNTIME_DIR: '/run/user/1000' }, files: { '/run/user/1000/docker.sock': '' } })).host,
+      resolveDockerEndpoint(
+        environment({
+          env: { XDG_RUNTIME_DIR: '/run/user/1000' },
+          files: { '/run/user/1000/docker.sock': '' },
+        }),
+      ).host,
     ).toBe('unix:///run/user/1000/docker.sock');
     expect(
-      resolveDockerEndpoint(environment({ platform: 'darwin', files: { '/home/ada/.docker/run/docker.sock': '' } })).host,
+      resolveDockerEndpoint(
+        environment({ platform: 'darwin', files: { '/home/ada/.docker/run/docker.sock': '' } }),
+      ).host,
     ).toBe('unix:///home/ada/.docker/run/docker.sock');
     const windows = resolveDockerEndpoint(environment({ platform: 'win32' }));
     expect(windows.host).toBe('npipe:////./pipe/docker_engine');
@@ -80,9 +117,17 @@ describe('resolveDockerEndpoint', () => {
 
   it('reads TLS material for DOCKER_TLS_VERIFY', () => {
     const endpoint = resolveDockerEndpoint(
-      environment({ env: { DOCKER_HOST: 'tcp://docker.example:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' } }),
+      environment({
+        env: { DOCKER_HOST: 'tcp://docker.example:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' },
+      }),
     );
     const options = dockerodeOptions(endpoint, (path) => `pem:${path}`);
-    expect(options).toMatchObject({ protocol: 'https', port: 2376, ca: 'pem:/certs/ca.pem', cert: 'pem:/certs/cert.pem', key: 'pem:/certs/key.pem' });
+    expect(options).toMatchObject({
+      protocol: 'https',
+      port: 2376,
+      ca: 'pem:/certs/ca.pem',
+      cert: 'pem:/certs/cert.pem',
+      key: 'pem:/certs/key.pem',
+    });
   });
 });

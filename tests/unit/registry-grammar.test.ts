@@ -3,17 +3,45 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, RegistryError, toRegistryError } from '../../electron/registry/errors';
 import { parseRange } from '../../electron/registry/http/blob-handlers';
 import { paginate } from '../../electron/registry/http/context';
-import { accepts, negotiateIndexChild, parseManifest, referencedDigests } from '../../electron/registry/manifest-format';
-import { isValidName, isValidTag, parseDigest, parseReference, tryParseDigest } from '../../electron/registry/names';
+import {
+  accepts,
+  negotiateIndexChild,
+  parseManifest,
+  referencedDigests,
+} from '../../electron/registry/manifest-format';
+import {
+  isValidName,
+  isValidTag,
+  parseDigest,
+  parseReference,
+  tryParseDigest,
+} from '../../electron/registry/names';
 
 const HEX = 'a'.repeat(64);
 
 describe('names', () => {
-  it.each(['a', 'library/busybox', 'a.b_c__d-e---f/g0', 'x/y/z/w', 'a'.repeat(255)])('accepts %s', (name) => expect(isValidName(name)).toBe(true));
-  it.each(['', 'A', 'a/../b', '..', 'a..b', '/a', 'a/', 'a//b', '-a', 'a-', 'a___b', 'a b', 'a%2fb', 'a:b', 'a'.repeat(256), '_a', 'a/_layers'])(
-    'refuses %j',
-    (name) => expect(isValidName(name)).toBe(false),
+  it.each(['a', 'library/busybox', 'a.b_c__d-e---f/g0', 'x/y/z/w', 'a'.repeat(255)])('accepts %s', (name) =>
+    expect(isValidName(name)).toBe(true),
   );
+  it.each([
+    '',
+    'A',
+    'a/../b',
+    '..',
+    'a..b',
+    '/a',
+    'a/',
+    'a//b',
+    '-a',
+    'a-',
+    'a___b',
+    'a b',
+    'a%2fb',
+    'a:b',
+    'a'.repeat(256),
+    '_a',
+    'a/_layers',
+  ])('refuses %j', (name) => expect(isValidName(name)).toBe(false));
   it('checks tags', () => {
     expect(isValidTag('v1.0_rc-1')).toBe(true);
     expect(isValidTag('.hidden')).toBe(false);
@@ -24,7 +52,11 @@ describe('names', () => {
 
 describe('digests and references', () => {
   it('parses sha256 and sha512, nothing else', () => {
-    expect(tryParseDigest(`sha256:${HEX}`)).toEqual({ algorithm: 'sha256', hex: HEX, value: `sha256:${HEX}` });
+    expect(tryParseDigest(`sha256:${HEX}`)).toEqual({
+      algorithm: 'sha256',
+      hex: HEX,
+      value: `sha256:${HEX}`,
+    });
     expect(tryParseDigest(`sha512:${'b'.repeat(128)}`)?.algorithm).toBe('sha512');
     expect(tryParseDigest(`sha256:${'A'.repeat(64)}`)).toBeUndefined();
     expect(tryParseDigest(`sha256:${HEX}0`)).toBeUndefined();
@@ -49,7 +81,9 @@ describe('error table', () => {
   });
   it('renders the spec body', () => {
     const error = new RegistryError('DENIED', undefined, { detail: { why: 'x' } });
-    expect(JSON.parse(error.toBody())).toEqual({ errors: [{ code: 'DENIED', message: ERROR_CODES.DENIED.message, detail: { why: 'x' } }] });
+    expect(JSON.parse(error.toBody())).toEqual({
+      errors: [{ code: 'DENIED', message: ERROR_CODES.DENIED.message, detail: { why: 'x' } }],
+    });
   });
   it('turns disk full and permission denied into clean 5xx with a log line', () => {
     const full = toRegistryError(Object.assign(new Error('no space'), { code: 'ENOSPC' }));
@@ -62,26 +96,61 @@ describe('error table', () => {
 
 describe('manifests', () => {
   const config = { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${HEX}`, size: 2 };
-  const image = (extra: object = {}) => Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config, layers: [], ...extra }));
+  const image = (extra: object = {}) =>
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config,
+        layers: [],
+        ...extra,
+      }),
+    );
 
   it('parses an image with subject and artifactType', () => {
-    const info = parseManifest(image({ artifactType: 'x/y', subject: { ...config, mediaType: 'application/vnd.oci.image.manifest.v1+json' } }), undefined);
+    const info = parseManifest(
+      image({
+        artifactType: 'x/y',
+        subject: { ...config, mediaType: 'application/vnd.oci.image.manifest.v1+json' },
+      }),
+      undefined,
+    );
     expect(info.kind).toBe('image');
     expect(info.artifactType).toBe('x/y');
     expect(referencedDigests(info)).toEqual([config.digest, config.digest]);
   });
   it('refuses schema 1, bad descriptors, and a Content-Type that disagrees', () => {
     expect(() => parseManifest(Buffer.from('{"schemaVersion":1}'), undefined)).toThrow(/schemaVersion/);
-    expect(() => parseManifest(image({ config: { ...config, digest: 'sha256:zz' } }), undefined)).toThrow(/digest/);
-    expect(() => parseManifest(image(), 'application/vnd.docker.distribution.manifest.v2+json')).toThrow(/does not match/);
-    expect(() => parseManifest(image({ mediaType: 'application/vnd.example.thing+json' }), undefined)).toThrow(
-      expect.objectContaining({ code: 'UNSUPPORTED', status: 415 }) as Error,
+    expect(() => parseManifest(image({ config: { ...config, digest: 'sha256:zz' } }), undefined)).toThrow(
+      /digest/,
     );
+    expect(() => parseManifest(image(), 'application/vnd.docker.distribution.manifest.v2+json')).toThrow(
+      /does not match/,
+    );
+    expect(() =>
+      parseManifest(image({ mediaType: 'application/vnd.example.thing+json' }), undefined),
+    ).toThrow(expect.objectContaining({ code: 'UNSUPPORTED', status: 415 }) as Error);
   });
   it('negotiates an index down to linux/amd64 for clients that cannot take one', () => {
-    const child = (architecture: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${architecture === 'amd64' ? 'b'.repeat(64) : 'c'.repeat(64)}`, size: 1, platform: { os: 'linux', architecture } });
-    const index = parseManifest(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [child('arm64'), child('amd64')] })), undefined);
-    expect(negotiateIndexChild(index, 'application/vnd.oci.image.manifest.v1+json')?.platform?.architecture).toBe('amd64');
+    const child = (architecture: string) => ({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: `sha256:${architecture === 'amd64' ? 'b'.repeat(64) : 'c'.repeat(64)}`,
+      size: 1,
+      platform: { os: 'linux', architecture },
+    });
+    const index = parseManifest(
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          manifests: [child('arm64'), child('amd64')],
+        }),
+      ),
+      undefined,
+    );
+    expect(
+      negotiateIndexChild(index, 'application/vnd.oci.image.manifest.v1+json')?.platform?.architecture,
+    ).toBe('amd64');
     expect(negotiateIndexChild(index, 'application/vnd.oci.image.index.v1+json')).toBeUndefined();
     expect(negotiateIndexChild(index, undefined)).toBeUndefined();
     expect(accepts('text/plain, */*;q=0.1', 'anything')).toBe(true);
@@ -100,7 +169,10 @@ describe('ranges and pagination', () => {
   });
   it('pages with n and last and a Link to the next page', () => {
     const items = ['a', 'b', 'c', 'd'];
-    expect(paginate(items, new URLSearchParams('n=2'), '/v2/_catalog')).toEqual({ page: ['a', 'b'], link: '</v2/_catalog?last=b&n=2>; rel="next"' });
+    expect(paginate(items, new URLSearchParams('n=2'), '/v2/_catalog')).toEqual({
+      page: ['a', 'b'],
+      link: '</v2/_catalog?last=b&n=2>; rel="next"',
+    });
     expect(paginate(items, new URLSearchParams('n=2&last=b'), '/v2/_catalog')).toEqual({ page: ['c', 'd'] });
     expect(paginate(items, new URLSearchParams('last=c'), '/x')).toEqual({ page: ['d'] });
   });

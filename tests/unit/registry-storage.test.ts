@@ -18,7 +18,10 @@ afterEach(async () => {
   for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
 });
 
-async function newStorage(options: ConstructorParameters<typeof RegistryStorage>[1] = {}, root?: string): Promise<RegistryStorage> {
+async function newStorage(
+  options: ConstructorParameters<typeof RegistryStorage>[1] = {},
+  root?: string,
+): Promise<RegistryStorage> {
   const dir = root ?? (await mkdtemp(join(tmpdir(), 'berth-registry-unit-')));
   if (!root) roots.push(dir);
   const storage = new RegistryStorage(dir, options);
@@ -41,10 +44,14 @@ describe('blobs and uploads', () => {
   it('commits the same blob from many uploads at once, keeping one copy', async () => {
     const storage = await newStorage();
     const bytes = randomBytes(512 * 1024);
-    const digests = await Promise.all(Array.from({ length: 8 }, (_, i) => upload(storage, `repo${i % 3}`, bytes)));
+    const digests = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => upload(storage, `repo${i % 3}`, bytes)),
+    );
     expect(new Set(digests.map((d) => d.value)).size).toBe(1);
     const digest = digests[0]!;
-    expect(await readdir(join(storage.paths.blobsRoot, 'sha256', digest.hex.slice(0, 2)))).toEqual([digest.hex]);
+    expect(await readdir(join(storage.paths.blobsRoot, 'sha256', digest.hex.slice(0, 2)))).toEqual([
+      digest.hex,
+    ]);
     expect((await readFile(storage.paths.blob(digest))).equals(bytes)).toBe(true);
     expect(await readdir(storage.paths.uploadsRoot)).toEqual([]);
     expect(await storage.blobs.getTotals()).toEqual({ blobs: 1, bytes: bytes.length });
@@ -58,18 +65,38 @@ describe('blobs and uploads', () => {
 
     const second = await newStorage({}, first.paths.root);
     expect(await second.uploads.status('resume/me', uuid)).toEqual({ uuid, offset: 100_000 });
-    await expect(second.uploads.append('resume/me', uuid, Readable.from([bytes.subarray(200_000)]), { start: 200_000 })).rejects.toMatchObject({ code: 'RANGE_INVALID' });
-    await expect(second.uploads.status('other/repo', uuid)).rejects.toMatchObject({ code: 'BLOB_UPLOAD_UNKNOWN' });
-    await second.uploads.append('resume/me', uuid, Readable.from([bytes.subarray(100_000, 200_000)]), { start: 100_000 });
-    await second.uploads.complete('resume/me', uuid, digestOf(bytes), Readable.from([bytes.subarray(200_000)]));
+    await expect(
+      second.uploads.append('resume/me', uuid, Readable.from([bytes.subarray(200_000)]), { start: 200_000 }),
+    ).rejects.toMatchObject({ code: 'RANGE_INVALID' });
+    await expect(second.uploads.status('other/repo', uuid)).rejects.toMatchObject({
+      code: 'BLOB_UPLOAD_UNKNOWN',
+    });
+    await second.uploads.append('resume/me', uuid, Readable.from([bytes.subarray(100_000, 200_000)]), {
+      start: 100_000,
+    });
+    await second.uploads.complete(
+      'resume/me',
+      uuid,
+      digestOf(bytes),
+      Readable.from([bytes.subarray(200_000)]),
+    );
     expect((await readFile(second.paths.blob(digestOf(bytes)))).equals(bytes)).toBe(true);
   });
 
   it('refuses a wrong digest, cancels the upload and keeps nothing', async () => {
     const storage = await newStorage();
     const { uuid } = await storage.uploads.create('wrong');
-    await expect(storage.uploads.complete('wrong', uuid, digestOf(Buffer.from('other')), Readable.from([Buffer.from('bytes')]))).rejects.toMatchObject({ code: 'DIGEST_INVALID' });
-    await expect(storage.uploads.status('wrong', uuid)).rejects.toMatchObject({ code: 'BLOB_UPLOAD_UNKNOWN' });
+    await expect(
+      storage.uploads.complete(
+        'wrong',
+        uuid,
+        digestOf(Buffer.from('other')),
+        Readable.from([Buffer.from('bytes')]),
+      ),
+    ).rejects.toMatchObject({ code: 'DIGEST_INVALID' });
+    await expect(storage.uploads.status('wrong', uuid)).rejects.toMatchObject({
+      code: 'BLOB_UPLOAD_UNKNOWN',
+    });
     expect(await storage.blobs.getTotals()).toEqual({ blobs: 0, bytes: 0 });
   });
 

@@ -10,7 +10,8 @@ function routerWithSpy() {
     calls.push(name);
     if (name === 'images.tag') return { target: (input as { target: string }).target };
     if (name === 'images.remove') throw new AppError('NOT_FOUND', 'Docker has no image x.');
-    if (name === 'images.list') return [{ id: 'sha256:1', repoTags: [], repoDigests: [], size: 'big', created: 0 }];
+    if (name === 'images.list')
+      return [{ id: 'sha256:1', repoTags: [], repoDigests: [], size: 'big', created: 0 }];
     return {};
   };
   const handlers = new Proxy({}, { get: (_target, name: string) => handler(name) }) as Handlers;
@@ -31,7 +32,11 @@ describe('router', () => {
 
   it('answers INVALID_INPUT with the field and reason for input of the wrong type', async () => {
     const { router, calls } = routerWithSpy();
-    const response = await router.handle({ id: 7, command: 'images.tag', input: { source: 12, target: 'ok' } }, 60, context);
+    const response = await router.handle(
+      { id: 7, command: 'images.tag', input: { source: 12, target: 'ok' } },
+      60,
+      context,
+    );
     expect(response.ok).toBe(false);
     if (response.ok) return;
     expect(response.id).toBe(7);
@@ -42,28 +47,50 @@ describe('router', () => {
 
   it('answers INVALID_INPUT for a request that is not an object', async () => {
     const { router } = routerWithSpy();
-    expect(await router.handle('images.list', 12, context)).toMatchObject({ id: -1, ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(await router.handle(null, 4, context)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await router.handle('images.list', 12, context)).toMatchObject({
+      id: -1,
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+    expect(await router.handle(null, 4, context)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
   });
 
   it('answers PAYLOAD_TOO_LARGE for an oversized request without touching a service', async () => {
     const { router, calls } = routerWithSpy();
-    const response = await router.handle({ id: 3, command: 'images.list', input: {} }, MAX_REQUEST_BYTES + 1, context);
+    const response = await router.handle(
+      { id: 3, command: 'images.list', input: {} },
+      MAX_REQUEST_BYTES + 1,
+      context,
+    );
     expect(response).toMatchObject({ id: 3, ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
     expect(calls).toEqual([]);
   });
 
   it('passes valid input to the handler and its answer back', async () => {
     const { router, calls } = routerWithSpy();
-    const response = await router.handle({ id: 4, command: 'images.tag', input: { source: 'a', target: 'b:1' } }, 60, context);
+    const response = await router.handle(
+      { id: 4, command: 'images.tag', input: { source: 'a', target: 'b:1' } },
+      60,
+      context,
+    );
     expect(response).toEqual({ id: 4, ok: true, result: { target: 'b:1' } });
     expect(calls).toEqual(['images.tag']);
   });
 
   it('keeps a service’s typed error as it is', async () => {
     const { router } = routerWithSpy();
-    const response = await router.handle({ id: 5, command: 'images.remove', input: { reference: 'x' } }, 60, context);
-    expect(response).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: 'Docker has no image x.' } });
+    const response = await router.handle(
+      { id: 5, command: 'images.remove', input: { reference: 'x' } },
+      60,
+      context,
+    );
+    expect(response).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'Docker has no image x.' },
+    });
   });
 
   it('refuses a handler answer that breaks the contract as INTERNAL', async () => {

@@ -4,7 +4,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultSettings, quarantineCorruptSettings, SETTINGS_FILE_NAME, SettingsStore } from '../../electron/settings/settings-store';
+import {
+  defaultSettings,
+  quarantineCorruptSettings,
+  SETTINGS_FILE_NAME,
+  SettingsStore,
+} from '../../electron/settings/settings-store';
 
 function open(dir: string) {
   return new SettingsStore(new Conf({ cwd: dir, configName: SETTINGS_FILE_NAME }));

@@ -46,7 +46,11 @@ export type EngineInfo = z.infer<typeof engineInfoSchema>;
 export const dockerStatusSchema = z.object({
   state: z.enum(['connecting', 'connected', 'disconnected']),
   /** Where Berth looks for Docker, and why (DOCKER_HOST, context "x", platform default). */
-  endpoint: z.object({ description: z.string(), source: z.enum(['env', 'context', 'default']), context: z.string().optional() }),
+  endpoint: z.object({
+    description: z.string(),
+    source: z.enum(['env', 'context', 'default']),
+    context: z.string().optional(),
+  }),
   engine: engineInfoSchema.optional(),
   /** When disconnected: what went wrong, in words a beginner can act on. */
   problem: z.string().optional(),
@@ -73,7 +77,11 @@ export const appCommands = {
     'Which host runs the app, and notices raised before the window existed.',
   ),
   'settings.get': command(z.object({}), settingsSchema, 'The current settings.'),
-  'settings.update': command(settingsPatchSchema, settingsSchema, 'Change some settings; answers the new whole.'),
+  'settings.update': command(
+    settingsPatchSchema,
+    settingsSchema,
+    'Change some settings; answers the new whole.',
+  ),
   'docker.status': command(z.object({}), dockerStatusSchema, 'The Docker connection as it is now.'),
 } as const;
 

@@ -14,7 +14,11 @@ export type LocalImage = z.infer<typeof localImageSchema>;
 const imageReference = z.string().min(1).max(512);
 
 export const imagesCommands = {
-  'images.list': command(z.object({}), z.array(localImageSchema), 'Local images, as `docker images` lists them.'),
+  'images.list': command(
+    z.object({}),
+    z.array(localImageSchema),
+    'Local images, as `docker images` lists them.',
+  ),
   'images.tag': command(
     z.object({ source: imageReference, target: imageReference }),
     z.object({ target: z.string() }),

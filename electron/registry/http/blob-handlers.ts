@@ -10,7 +10,10 @@ type ByteRange = { start: number; end: number };
  * Parses a single `bytes=` range against `size`. Undefined = serve everything (no or unusable
  * header); 'unsatisfiable' = answer 416.
  */
-export function parseRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | undefined {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): ByteRange | 'unsatisfiable' | undefined {
   if (!header) return undefined;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match || (match[1] === '' && match[2] === '')) return undefined;
@@ -28,9 +31,11 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 async function findBlob(ctx: RequestContext, touch = false): Promise<{ digest: Digest; size: number }> {
   const digest = parseDigest(ctx.params[0]);
   const { repositories, blobs } = ctx.storage;
-  const linked = (await repositories.hasLayer(ctx.name, digest)) || (await repositories.hasRevision(ctx.name, digest));
+  const linked =
+    (await repositories.hasLayer(ctx.name, digest)) || (await repositories.hasRevision(ctx.name, digest));
   const size = linked ? await blobs.size(digest, touch) : undefined;
-  if (size === undefined) throw registryError('BLOB_UNKNOWN', 'blob unknown to registry', { detail: { digest: digest.value } });
+  if (size === undefined)
+    throw registryError('BLOB_UNKNOWN', 'blob unknown to registry', { detail: { digest: digest.value } });
   return { digest, size };
 }
 
@@ -53,10 +58,14 @@ export const getBlob: Handler = async (ctx) => {
   const { digest, size } = await findBlob(ctx);
   const range = parseRange(ctx.req.headers.range, size);
   if (range === 'unsatisfiable') {
-    throw registryError('RANGE_INVALID', 'requested range not satisfiable', { status: 416, headers: { 'Content-Range': `bytes */${size}` } });
+    throw registryError('RANGE_INVALID', 'requested range not satisfiable', {
+      status: 416,
+      headers: { 'Content-Range': `bytes */${size}` },
+    });
   }
   const stream = await ctx.storage.blobs.openRead(digest, size === 0 ? undefined : range);
-  if (!stream) throw registryError('BLOB_UNKNOWN', 'blob unknown to registry', { detail: { digest: digest.value } });
+  if (!stream)
+    throw registryError('BLOB_UNKNOWN', 'blob unknown to registry', { detail: { digest: digest.value } });
   const headers: Record<string, string | number> = {
     'Content-Type': 'application/octet-stream',
     'Docker-Content-Digest': digest.value,
@@ -65,7 +74,11 @@ export const getBlob: Handler = async (ctx) => {
     'Cache-Control': 'max-age=31536000',
   };
   if (range) {
-    ctx.res.writeHead(206, { ...headers, 'Content-Length': range.end - range.start + 1, 'Content-Range': `bytes ${range.start}-${range.end}/${size}` });
+    ctx.res.writeHead(206, {
+      ...headers,
+      'Content-Length': range.end - range.start + 1,
+      'Content-Range': `bytes ${range.start}-${range.end}/${size}`,
+    });
   } else {
     ctx.res.writeHead(200, { ...headers, 'Content-Length': size });
   }
@@ -80,7 +93,8 @@ export const getBlob: Handler = async (ctx) => {
 /** DELETE: removes the blob from the repository (the bytes go at the next GC). */
 export const deleteBlob: Handler = async (ctx) => {
   const digest = parseDigest(ctx.params[0]);
-  if (!(await ctx.storage.repositories.hasLayer(ctx.name, digest))) throw registryError('BLOB_UNKNOWN', 'blob unknown to registry', { detail: { digest: digest.value } });
+  if (!(await ctx.storage.repositories.hasLayer(ctx.name, digest)))
+    throw registryError('BLOB_UNKNOWN', 'blob unknown to registry', { detail: { digest: digest.value } });
   await ctx.storage.repositories.unlinkLayer(ctx.name, digest);
   ctx.activity({ kind: 'delete', repository: ctx.name, digest: digest.value, at: Date.now() });
   sendEmpty(ctx.res, 202, { 'Docker-Content-Digest': digest.value });

@@ -30,15 +30,28 @@ export interface RequestContext {
 export type Handler = (ctx: RequestContext) => Promise<void>;
 
 /** Ends the response with no body. */
-export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string | number> = {}): void {
+export function sendEmpty(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | number> = {},
+): void {
   res.writeHead(status, { ...headers, 'Content-Length': 0 });
   res.end();
 }
 
 /** Ends the response with a JSON body (omitted for HEAD by node:http). */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | number> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers, 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    ...headers,
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -50,15 +63,21 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 /** Reads a small body whole (manifests), refusing more than `limit` bytes. */
-export async function readSmallBody(req: IncomingMessage, limit: number, signal: AbortSignal): Promise<Buffer> {
+export async function readSmallBody(
+  req: IncomingMessage,
+  limit: number,
+  signal: AbortSignal,
+): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw registryError('MANIFEST_INVALID', `manifest larger than ${limit} bytes`, { status: 413 });
+  if (declared > limit)
+    throw registryError('MANIFEST_INVALID', `manifest larger than ${limit} bytes`, { status: 413 });
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of req.iterator({ destroyOnReturn: false })) {
     signal.throwIfAborted();
     total += (chunk as Buffer).length;
-    if (total > limit) throw registryError('MANIFEST_INVALID', `manifest larger than ${limit} bytes`, { status: 413 });
+    if (total > limit)
+      throw registryError('MANIFEST_INVALID', `manifest larger than ${limit} bytes`, { status: 413 });
     chunks.push(chunk as Buffer);
   }
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
@@ -75,7 +94,11 @@ export function queryInt(query: URLSearchParams, key: string): number | undefine
  * Applies `n`/`last` pagination to a sorted list; returns the page and, when more remain, the
  * `Link` header pointing at the next page (relative, as distribution does).
  */
-export function paginate(items: string[], query: URLSearchParams, path: string): { page: string[]; link?: string } {
+export function paginate(
+  items: string[],
+  query: URLSearchParams,
+  path: string,
+): { page: string[]; link?: string } {
   const last = query.get('last');
   const n = queryInt(query, 'n');
   const after = last === null ? items : items.filter((item) => item > last);

@@ -12,8 +12,15 @@ export const apiVersion: Handler = (ctx) => {
 
 /** GET /v2/<name>/tags/list: tags in lexical order with n/last pagination. */
 export const listTags: Handler = async (ctx) => {
-  if (!(await ctx.storage.repositories.exists(ctx.name))) throw registryError('NAME_UNKNOWN', 'repository name not known to registry', { detail: { name: ctx.name } });
-  const { page, link } = paginate(await ctx.storage.tags.list(ctx.name), ctx.query, `/v2/${ctx.name}/tags/list`);
+  if (!(await ctx.storage.repositories.exists(ctx.name)))
+    throw registryError('NAME_UNKNOWN', 'repository name not known to registry', {
+      detail: { name: ctx.name },
+    });
+  const { page, link } = paginate(
+    await ctx.storage.tags.list(ctx.name),
+    ctx.query,
+    `/v2/${ctx.name}/tags/list`,
+  );
   sendJson(ctx.res, 200, { name: ctx.name, tags: page }, link ? { Link: link } : {});
 };
 
@@ -32,6 +39,9 @@ export const referrers: Handler = async (ctx) => {
     ctx.res,
     200,
     { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests },
-    { 'Content-Type': MEDIA_TYPES.ociIndex, ...(artifactType !== undefined ? { 'OCI-Filters-Applied': 'artifactType' } : {}) },
+    {
+      'Content-Type': MEDIA_TYPES.ociIndex,
+      ...(artifactType !== undefined ? { 'OCI-Filters-Applied': 'artifactType' } : {}),
+    },
   );
 };

@@ -40,7 +40,14 @@ export const getManifest: Handler = async (ctx) => {
   const stored = await negotiated(ctx);
   ctx.res.writeHead(200, manifestHeaders(stored));
   ctx.res.end(stored.bytes);
-  ctx.activity({ kind: 'pull', repository: ctx.name, reference: ctx.params[0], digest: stored.digest.value, bytes: stored.bytes.length, at: Date.now() });
+  ctx.activity({
+    kind: 'pull',
+    repository: ctx.name,
+    reference: ctx.params[0],
+    digest: stored.digest.value,
+    bytes: stored.bytes.length,
+    at: Date.now(),
+  });
 };
 
 /** PUT: store a manifest; refused when it references something not stored. */
@@ -49,9 +56,19 @@ export const putManifest: Handler = async (ctx) => {
   const bytes = await readSmallBody(ctx.req, MAX_MANIFEST_BYTES, ctx.signal);
   if (bytes.length === 0) throw registryError('MANIFEST_INVALID', 'empty manifest');
   const stored = await ctx.storage.manifests.put(ctx.name, reference, bytes, ctx.req.headers['content-type']);
-  const headers: Record<string, string> = { Location: `/v2/${ctx.name}/manifests/${stored.digest.value}`, 'Docker-Content-Digest': stored.digest.value };
+  const headers: Record<string, string> = {
+    Location: `/v2/${ctx.name}/manifests/${stored.digest.value}`,
+    'Docker-Content-Digest': stored.digest.value,
+  };
   if (stored.info.subject) headers['OCI-Subject'] = stored.info.subject.digest;
-  ctx.activity({ kind: 'push', repository: ctx.name, reference: ctx.params[0], digest: stored.digest.value, bytes: bytes.length, at: Date.now() });
+  ctx.activity({
+    kind: 'push',
+    repository: ctx.name,
+    reference: ctx.params[0],
+    digest: stored.digest.value,
+    bytes: bytes.length,
+    at: Date.now(),
+  });
   sendEmpty(ctx.res, 201, headers);
 };
 

@@ -18,16 +18,22 @@ function uploadHeaders(name: string, uuid: string, offset: number): Record<strin
 /** Parses `Content-Range: <start>-<end>` (also tolerating a `bytes ` or `bytes=` prefix). */
 function parseContentRange(ctx: RequestContext): { start?: number; length?: number } {
   const header = ctx.req.headers['content-range'];
-  const declaredLength = ctx.req.headers['content-length'] === undefined ? undefined : Number(ctx.req.headers['content-length']);
+  const declaredLength =
+    ctx.req.headers['content-length'] === undefined ? undefined : Number(ctx.req.headers['content-length']);
   if (!header) return { length: declaredLength };
   const match = /^(?:bytes[ =])?(\d+)-(\d+)$/.exec(header.trim());
-  if (!match) throw registryError('RANGE_INVALID', `invalid Content-Range ${header.slice(0, 60)}`, { status: 416 });
+  if (!match)
+    throw registryError('RANGE_INVALID', `invalid Content-Range ${header.slice(0, 60)}`, { status: 416 });
   const start = Number(match[1]);
   const end = Number(match[2]);
-  if (end < start) throw registryError('RANGE_INVALID', `invalid Content-Range ${header.slice(0, 60)}`, { status: 416 });
+  if (end < start)
+    throw registryError('RANGE_INVALID', `invalid Content-Range ${header.slice(0, 60)}`, { status: 416 });
   const length = end - start + 1;
   if (declaredLength !== undefined && declaredLength !== length) {
-    throw registryError('SIZE_INVALID', `Content-Length ${declaredLength} does not match Content-Range ${header.slice(0, 60)}`);
+    throw registryError(
+      'SIZE_INVALID',
+      `Content-Length ${declaredLength} does not match Content-Range ${header.slice(0, 60)}`,
+    );
   }
   return { start, length };
 }
@@ -47,10 +53,22 @@ async function withUploadHeaders<T>(name: string, uuid: string, work: () => Prom
 async function finishUpload(ctx: RequestContext, uuid: string, digest: Digest): Promise<void> {
   const body = hasBody(ctx.req) ? ctx.req : undefined;
   const { size } = await withUploadHeaders(ctx.name, uuid, () =>
-    ctx.storage.uploads.complete(ctx.name, uuid, digest, body, { ...(body ? parseContentRange(ctx) : {}), signal: ctx.signal }),
+    ctx.storage.uploads.complete(ctx.name, uuid, digest, body, {
+      ...(body ? parseContentRange(ctx) : {}),
+      signal: ctx.signal,
+    }),
   );
-  ctx.activity({ kind: 'blob-upload', repository: ctx.name, digest: digest.value, bytes: size, at: Date.now() });
-  sendEmpty(ctx.res, 201, { Location: `/v2/${ctx.name}/blobs/${digest.value}`, 'Docker-Content-Digest': digest.value });
+  ctx.activity({
+    kind: 'blob-upload',
+    repository: ctx.name,
+    digest: digest.value,
+    bytes: size,
+    at: Date.now(),
+  });
+  sendEmpty(ctx.res, 201, {
+    Location: `/v2/${ctx.name}/blobs/${digest.value}`,
+    'Docker-Content-Digest': digest.value,
+  });
 }
 
 /** Tries a cross-repository mount; true when the blob was mounted and the response sent. */
@@ -59,8 +77,17 @@ async function tryMount(ctx: RequestContext, digest: Digest, from: string): Prom
   if (!isValidName(from) || !(await repositories.hasLayer(from, digest))) return false;
   if ((await blobs.size(digest, true)) === undefined) return false;
   await repositories.linkLayer(ctx.name, digest);
-  ctx.activity({ kind: 'blob-mount', repository: ctx.name, digest: digest.value, reference: from, at: Date.now() });
-  sendEmpty(ctx.res, 201, { Location: `/v2/${ctx.name}/blobs/${digest.value}`, 'Docker-Content-Digest': digest.value });
+  ctx.activity({
+    kind: 'blob-mount',
+    repository: ctx.name,
+    digest: digest.value,
+    reference: from,
+    at: Date.now(),
+  });
+  sendEmpty(ctx.res, 201, {
+    Location: `/v2/${ctx.name}/blobs/${digest.value}`,
+    'Docker-Content-Digest': digest.value,
+  });
   return true;
 }
 

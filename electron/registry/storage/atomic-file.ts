@@ -19,7 +19,9 @@ export class DirectoryCache {
 
   /** Forgets folders under `dir` (after they were removed). */
   forget(dir: string): void {
-    for (const known of this.known) if (known === dir || known.startsWith(dir + '/') || known.startsWith(dir + '\\')) this.known.delete(known);
+    for (const known of this.known)
+      if (known === dir || known.startsWith(dir + '/') || known.startsWith(dir + '\\'))
+        this.known.delete(known);
   }
 }
 

@@ -74,7 +74,11 @@ export class BlobStore {
       throw error;
     }
     // The stream owns the handle from here and closes it when done or destroyed.
-    return handle.createReadStream({ start: range?.start, end: range?.end, highWaterMark: READ_HIGH_WATER_MARK });
+    return handle.createReadStream({
+      start: range?.start,
+      end: range?.end,
+      highWaterMark: READ_HIGH_WATER_MARK,
+    });
   }
 
   /** Reads a small blob (a manifest) whole. */

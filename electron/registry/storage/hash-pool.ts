@@ -51,7 +51,11 @@ parentPort.on('message', (m) => {
 
 type Pending = { resolve: (hex: string | undefined) => void; reject: (error: Error) => void };
 type Slot = { worker: Worker; pending: Map<number, Pending> };
-type Message = { op: 'reset'; algorithm: string } | { op: 'update'; path: string; start: number; end: number } | { op: 'digest' } | { op: 'drop' };
+type Message =
+  | { op: 'reset'; algorithm: string }
+  | { op: 'update'; path: string; start: number; end: number }
+  | { op: 'digest' }
+  | { op: 'drop' };
 
 /** A few worker threads, each keeping the running hashes of the uploads pinned to it. */
 export class HashPool {

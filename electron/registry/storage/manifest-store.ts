@@ -8,7 +8,14 @@ import type { BlobStore } from './blob-store';
 import type { RepositoryStore } from './repository-store';
 import type { TagStore } from './tag-store';
 import { registryError } from '../errors';
-import { type Descriptor, type ManifestInfo, parseManifest, referencedDigests, requiredBlobs, requiredChildren } from '../manifest-format';
+import {
+  type Descriptor,
+  type ManifestInfo,
+  parseManifest,
+  referencedDigests,
+  requiredBlobs,
+  requiredChildren,
+} from '../manifest-format';
 import { type Digest, type Reference, tryParseDigest } from '../names';
 
 /** A stored manifest: its exact bytes, digest and parsed form. */
@@ -33,11 +40,20 @@ export class ManifestStore {
   ) {}
 
   /** Stores a manifest pushed to `name` under `reference` (a tag or its own digest). */
-  async put(name: string, reference: Reference, bytes: Buffer, contentType: string | undefined): Promise<StoredManifest> {
+  async put(
+    name: string,
+    reference: Reference,
+    bytes: Buffer,
+    contentType: string | undefined,
+  ): Promise<StoredManifest> {
     const algorithm = reference.kind === 'digest' ? reference.digest.algorithm : 'sha256';
-    const digest = tryParseDigest(`${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`) as Digest;
+    const digest = tryParseDigest(
+      `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`,
+    ) as Digest;
     if (reference.kind === 'digest' && reference.digest.value !== digest.value) {
-      throw registryError('DIGEST_INVALID', 'manifest digest does not match the reference', { detail: { reference: reference.digest.value, computed: digest.value } });
+      throw registryError('DIGEST_INVALID', 'manifest digest does not match the reference', {
+        detail: { reference: reference.digest.value, computed: digest.value },
+      });
     }
     const info = parseManifest(bytes, contentType);
     const blobs = requiredBlobs(info);
@@ -45,11 +61,19 @@ export class ManifestStore {
     // Check everything referenced exists; each check also protects the digest from a running GC.
     await Promise.all([
       ...[...blobs, ...children.blobs].map(async (blob) => {
-        if ((await this.blobs.size(blob, true)) === undefined) throw registryError('MANIFEST_BLOB_UNKNOWN', `blob unknown: ${blob.value}`, { detail: { digest: blob.value } });
+        if ((await this.blobs.size(blob, true)) === undefined)
+          throw registryError('MANIFEST_BLOB_UNKNOWN', `blob unknown: ${blob.value}`, {
+            detail: { digest: blob.value },
+          });
       }),
       ...children.manifests.map(async (child) => {
-        if (!(await this.repositories.hasRevision(name, child)) || (await this.blobs.size(child, true)) === undefined) {
-          throw registryError('MANIFEST_BLOB_UNKNOWN', `manifest unknown in ${name}: ${child.value}`, { detail: { digest: child.value } });
+        if (
+          !(await this.repositories.hasRevision(name, child)) ||
+          (await this.blobs.size(child, true)) === undefined
+        ) {
+          throw registryError('MANIFEST_BLOB_UNKNOWN', `manifest unknown in ${name}: ${child.value}`, {
+            detail: { digest: child.value },
+          });
         }
       }),
     ]);
@@ -75,7 +99,9 @@ export class ManifestStore {
     const digest = await this.resolve(name, reference);
     const stored = digest ? await this.load(digest) : undefined;
     if (!digest || !stored) {
-      throw registryError('MANIFEST_UNKNOWN', 'manifest unknown', { detail: { name, reference: reference.kind === 'tag' ? reference.tag : reference.digest.value } });
+      throw registryError('MANIFEST_UNKNOWN', 'manifest unknown', {
+        detail: { name, reference: reference.kind === 'tag' ? reference.tag : reference.digest.value },
+      });
     }
     return { digest, ...stored };
   }
@@ -102,11 +128,16 @@ export class ManifestStore {
    */
   async delete(name: string, reference: Reference): Promise<void> {
     if (reference.kind === 'tag') {
-      if (!(await this.tags.delete(name, reference.tag))) throw registryError('MANIFEST_UNKNOWN', 'tag unknown', { detail: { tag: reference.tag } });
+      if (!(await this.tags.delete(name, reference.tag)))
+        throw registryError('MANIFEST_UNKNOWN', 'tag unknown', { detail: { tag: reference.tag } });
       return;
     }
-    if (!(await this.repositories.hasRevision(name, reference.digest))) throw registryError('MANIFEST_UNKNOWN', 'manifest unknown', { detail: { digest: reference.digest.value } });
-    for (const entry of await this.tags.entries(name)) if (entry.digest.value === reference.digest.value) await this.tags.delete(name, entry.tag);
+    if (!(await this.repositories.hasRevision(name, reference.digest)))
+      throw registryError('MANIFEST_UNKNOWN', 'manifest unknown', {
+        detail: { digest: reference.digest.value },
+      });
+    for (const entry of await this.tags.entries(name))
+      if (entry.digest.value === reference.digest.value) await this.tags.delete(name, entry.tag);
     await this.repositories.unlinkRevision(name, reference.digest);
   }
 

@@ -49,7 +49,9 @@ export class RegistryStorage {
   async prepare(): Promise<void> {
     await removeQuietly(this.paths.tmpRoot, true);
     await Promise.all(
-      [this.paths.blobsRoot, this.paths.repositoriesRoot, this.paths.uploadsRoot, this.paths.tmpRoot].map((dir) => mkdir(dir, { recursive: true })),
+      [this.paths.blobsRoot, this.paths.repositoriesRoot, this.paths.uploadsRoot, this.paths.tmpRoot].map(
+        (dir) => mkdir(dir, { recursive: true }),
+      ),
     );
   }
 

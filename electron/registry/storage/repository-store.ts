@@ -55,7 +55,8 @@ export class RepositoryStore {
   private async list(kind: LinkKind, name: string): Promise<Digest[]> {
     const digests: Digest[] = [];
     for (const algorithm of Object.keys(DIGEST_ALGORITHMS)) {
-      const dir = kind === 'layer' ? this.paths.layerLinkDir(name, algorithm) : this.paths.revisionDir(name, algorithm);
+      const dir =
+        kind === 'layer' ? this.paths.layerLinkDir(name, algorithm) : this.paths.revisionDir(name, algorithm);
       for (const hex of await readdirQuiet(dir)) {
         const digest = tryParseDigest(`${algorithm}:${hex}`);
         if (digest) digests.push(digest);
@@ -109,7 +110,9 @@ export class RepositoryStore {
     if (this.catalog?.has(name)) return true;
     try {
       await stat(this.paths.repository(name));
-      return (await readdirQuiet(this.paths.repository(name))).some((entry) => entry === '_layers' || entry === '_manifests');
+      return (await readdirQuiet(this.paths.repository(name))).some(
+        (entry) => entry === '_layers' || entry === '_manifests',
+      );
     } catch (error) {
       if (isNotFound(error)) return false;
       throw error;
@@ -132,6 +135,10 @@ export class RepositoryStore {
       const name = parts.join('/');
       if (isValidName(name)) found.add(name);
     }
-    await Promise.all(entries.filter((entry) => !entry.startsWith('_')).map((entry) => this.walk(join(dir, entry), [...parts, entry], found)));
+    await Promise.all(
+      entries
+        .filter((entry) => !entry.startsWith('_'))
+        .map((entry) => this.walk(join(dir, entry), [...parts, entry], found)),
+    );
   }
 }

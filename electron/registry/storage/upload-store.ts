@@ -74,7 +74,10 @@ export class UploadStore {
     await mkdir(this.paths.upload(uuid), { recursive: true });
     // A fresh file in a fresh folder needs no temp+rename: torn, it fails to parse and is swept.
     // The data file is created by the first chunk.
-    await writeFile(this.paths.uploadState(uuid), JSON.stringify({ name, offset: 0, startedAt: session.startedAt } satisfies PersistedState));
+    await writeFile(
+      this.paths.uploadState(uuid),
+      JSON.stringify({ name, offset: 0, startedAt: session.startedAt } satisfies PersistedState),
+    );
     this.sessions.set(uuid, session);
     return { uuid, offset: 0 };
   }
@@ -86,7 +89,12 @@ export class UploadStore {
   }
 
   /** Appends a chunk streamed from `body`. */
-  async append(name: string, uuid: string, body: Readable, options: ChunkOptions = {}): Promise<UploadStatus> {
+  async append(
+    name: string,
+    uuid: string,
+    body: Readable,
+    options: ChunkOptions = {},
+  ): Promise<UploadStatus> {
     return this.locks.run(uuid, async () => {
       const session = await this.load(name, uuid);
       await this.writeChunk(session, body, options);
@@ -98,7 +106,13 @@ export class UploadStore {
    * Finishes the upload: appends `body` if given, verifies `digest`, fsyncs and moves the bytes to
    * their content address, links the blob into the repository. A wrong digest cancels the upload.
    */
-  async complete(name: string, uuid: string, digest: Digest, body: Readable | undefined, options: ChunkOptions = {}): Promise<{ size: number }> {
+  async complete(
+    name: string,
+    uuid: string,
+    digest: Digest,
+    body: Readable | undefined,
+    options: ChunkOptions = {},
+  ): Promise<{ size: number }> {
     return this.locks.run(uuid, async () => {
       const session = await this.load(name, uuid);
       // The last chunk is fsynced by its stream and needs no state update: it is committed next.
@@ -117,7 +131,9 @@ export class UploadStore {
       }
       if (actual !== digest.hex) {
         await this.discard(session);
-        throw registryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { detail: { expected: digest.value, received: `${digest.algorithm}:${actual}` } });
+        throw registryError('DIGEST_INVALID', 'provided digest did not match uploaded content', {
+          detail: { expected: digest.value, received: `${digest.algorithm}:${actual}` },
+        });
       }
       if (!flushed) await syncFile(data, session.offset);
       await this.blobs.commit(digest, data, session.offset);
@@ -162,7 +178,8 @@ export class UploadStore {
   }
 
   private async load(name: string, uuid: string): Promise<Session> {
-    const unknown = () => registryError('BLOB_UPLOAD_UNKNOWN', 'upload unknown', { detail: { uuid: uuid.slice(0, 80) } });
+    const unknown = () =>
+      registryError('BLOB_UPLOAD_UNKNOWN', 'upload unknown', { detail: { uuid: uuid.slice(0, 80) } });
     if (!UUID_PATTERN.test(uuid)) throw unknown();
     let session = this.sessions.get(uuid);
     if (!session) {
@@ -175,18 +192,33 @@ export class UploadStore {
       }
       if (typeof persisted.name !== 'string' || !Number.isSafeInteger(persisted.offset)) throw unknown();
       // Came back after a restart: the hash is rebuilt from the file on first use.
-      session = { uuid, name: persisted.name, offset: persisted.offset, startedAt: persisted.startedAt, hashed: undefined };
+      session = {
+        uuid,
+        name: persisted.name,
+        offset: persisted.offset,
+        startedAt: persisted.startedAt,
+        hashed: undefined,
+      };
       this.sessions.set(uuid, session);
     }
     if (session.name !== name) throw unknown();
     return session;
   }
 
-  private async writeChunk(session: Session, body: Readable, options: ChunkOptions, last = false): Promise<void> {
+  private async writeChunk(
+    session: Session,
+    body: Readable,
+    options: ChunkOptions,
+    last = false,
+  ): Promise<void> {
     if (options.start !== undefined && options.start !== session.offset) {
-      throw registryError('RANGE_INVALID', `chunk starts at ${options.start} but the upload has ${session.offset} bytes`, {
-        headers: { Range: rangeHeader(session.offset) },
-      });
+      throw registryError(
+        'RANGE_INVALID',
+        `chunk starts at ${options.start} but the upload has ${session.offset} bytes`,
+        {
+          headers: { Range: rangeHeader(session.offset) },
+        },
+      );
     }
     await this.ensureHash(session);
     const start = session.offset;
@@ -207,7 +239,9 @@ export class UploadStore {
     const feedHash = (to: number) => {
       const from = hashedTo;
       hashedTo = to;
-      hashing = hashing.then(() => this.hashes.update(session.uuid, path, from, to)).catch(() => void (hashFailed = true));
+      hashing = hashing
+        .then(() => this.hashes.update(session.uuid, path, from, to))
+        .catch(() => void (hashFailed = true));
     };
     async function* counted(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
       for await (const chunk of source) {
@@ -218,7 +252,11 @@ export class UploadStore {
     try {
       // The request is iterated, not piped: a failure (disk full, bad range) must not destroy it, so
       // node:http can drain the rest of the body and the client reads the error on a live connection.
-      await pipeline(counted(body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>), out, options.signal ? { signal: options.signal } : {});
+      await pipeline(
+        counted(body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>),
+        out,
+        options.signal ? { signal: options.signal } : {},
+      );
       if (options.length !== undefined && out.bytesWritten !== options.length) {
         throw registryError('SIZE_INVALID', `received ${out.bytesWritten} bytes, expected ${options.length}`);
       }
@@ -264,16 +302,29 @@ export class UploadStore {
   }
 
   private async saveState(session: Session): Promise<void> {
-    const state: PersistedState = { name: session.name, offset: session.offset, startedAt: session.startedAt };
+    const state: PersistedState = {
+      name: session.name,
+      offset: session.offset,
+      startedAt: session.startedAt,
+    };
     // Not fsynced: losing it in a power cut only loses a resumable upload, which the sweep removes.
-    await writeFileAtomic(this.dirs, this.paths.tmpRoot, this.paths.uploadState(session.uuid), JSON.stringify(state), false);
+    await writeFileAtomic(
+      this.dirs,
+      this.paths.tmpRoot,
+      this.paths.uploadState(session.uuid),
+      JSON.stringify(state),
+      false,
+    );
   }
 
   private async discard(session: Session): Promise<void> {
     this.sessions.delete(session.uuid);
     this.hashes.drop(session.uuid);
     // Three syscalls instead of a recursive rm: this runs once per blob pushed.
-    await Promise.all([removeQuietly(this.paths.uploadData(session.uuid)), removeQuietly(this.paths.uploadState(session.uuid))]);
+    await Promise.all([
+      removeQuietly(this.paths.uploadData(session.uuid)),
+      removeQuietly(this.paths.uploadState(session.uuid)),
+    ]);
     try {
       await rmdir(this.paths.upload(session.uuid));
     } catch (error) {

@@ -47,7 +47,12 @@ interface Transport {
   send(request: RequestMessage): Promise<ResponseMessage>;
 }
 
-function createClient(transport: (deliver: (message: EventMessage) => void, connection: (state: 'open' | 'reconnecting') => void) => Transport): ApiClient {
+function createClient(
+  transport: (
+    deliver: (message: EventMessage) => void,
+    connection: (state: 'open' | 'reconnecting') => void,
+  ) => Transport,
+): ApiClient {
   const listeners = new Map<string, Set<Listener>>();
   const connectionListeners = new Set<(state: 'open' | 'reconnecting') => void>();
   const link = transport(
@@ -82,7 +87,10 @@ function bridgeTransport(bridge: BerthBridge) {
 }
 
 function webSocketTransport(url: string) {
-  return (deliver: (message: EventMessage) => void, connection: (state: 'open' | 'reconnecting') => void): Transport => {
+  return (
+    deliver: (message: EventMessage) => void,
+    connection: (state: 'open' | 'reconnecting') => void,
+  ): Transport => {
     const pending = new Map<number, (response: ResponseMessage) => void>();
     let socket: WebSocket;
     let ready: Promise<void>;
@@ -106,7 +114,11 @@ function webSocketTransport(url: string) {
       });
       socket.addEventListener('close', () => {
         for (const [id, resolve] of pending) {
-          resolve({ id, ok: false, error: { code: 'INTERNAL', message: 'The connection to Berth was lost. Retrying…' } });
+          resolve({
+            id,
+            ok: false,
+            error: { code: 'INTERNAL', message: 'The connection to Berth was lost. Retrying…' },
+          });
         }
         pending.clear();
         connection('reconnecting');

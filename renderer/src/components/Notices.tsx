@@ -14,12 +14,21 @@ export function Notices() {
   return (
     <div className="notices" aria-live="polite">
       {notices.map((notice) => (
-        <div key={notice.id} className={`notice ${notice.level}`} role={notice.level === 'error' ? 'alert' : 'status'}>
+        <div
+          key={notice.id}
+          className={`notice ${notice.level}`}
+          role={notice.level === 'error' ? 'alert' : 'status'}
+        >
           <div className="notice-text">
             <strong>{notice.title}</strong>
             {notice.detail && <div className="notice-detail">{notice.detail}</div>}
           </div>
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(notice.id)}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Dismiss"
+            onClick={() => dismiss(notice.id)}
+          >
             ×
           </button>
         </div>

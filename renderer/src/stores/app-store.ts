@@ -3,7 +3,11 @@ import { create } from 'zustand';
 import type { DockerStatus, Notice } from '../../../electron/api/contract/app';
 import { api } from '../api/client';
 
-export type ViewId = { kind: 'images' } | { kind: 'local-registry' } | { kind: 'registry'; host: string } | { kind: 'docker-engine' };
+export type ViewId =
+  | { kind: 'images' }
+  | { kind: 'local-registry' }
+  | { kind: 'registry'; host: string }
+  | { kind: 'docker-engine' };
 
 export interface ToastNotice extends Notice {
   id: number;
@@ -29,7 +33,8 @@ export const useAppStore = create<AppState>((set) => ({
   notices: [],
   host: undefined,
   setView: (view) => set({ view }),
-  notify: (notice) => set((state) => ({ notices: [...state.notices.slice(-4), { ...notice, id: nextNotice++ }] })),
+  notify: (notice) =>
+    set((state) => ({ notices: [...state.notices.slice(-4), { ...notice, id: nextNotice++ }] })),
   dismiss: (id) => set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) })),
 }));
 

@@ -44,9 +44,12 @@ interface DaemonConfigState {
 }
 
 /** What to verify after a change: the first host added (present) or removed (absent). */
-function expectation(change: PendingChange): { host?: string; mirror?: string; expect: 'present' | 'absent' } | undefined {
+function expectation(
+  change: PendingChange,
+): { host?: string; mirror?: string; expect: 'present' | 'absent' } | undefined {
   if (change.addInsecureRegistries?.[0]) return { host: change.addInsecureRegistries[0], expect: 'present' };
-  if (change.removeInsecureRegistries?.[0]) return { host: change.removeInsecureRegistries[0], expect: 'absent' };
+  if (change.removeInsecureRegistries?.[0])
+    return { host: change.removeInsecureRegistries[0], expect: 'absent' };
   if (change.addRegistryMirrors?.[0]) return { mirror: change.addRegistryMirrors[0], expect: 'present' };
   if (change.removeRegistryMirrors?.[0]) return { mirror: change.removeRegistryMirrors[0], expect: 'absent' };
   return undefined;
@@ -68,14 +71,23 @@ export const useDaemonConfigStore = create<DaemonConfigState>((set, get) => ({
       set({ snapshot: await api.call('daemonConfig.read', {}), readError: undefined, raw: undefined });
     } catch (error) {
       const readError = errorData(error);
-      const raw = readError.code === 'DAEMON_CONFIG_INVALID' ? await api.call('daemonConfig.readRaw', {}).catch(() => undefined) : undefined;
+      const raw =
+        readError.code === 'DAEMON_CONFIG_INVALID'
+          ? await api.call('daemonConfig.readRaw', {}).catch(() => undefined)
+          : undefined;
       set({ snapshot: undefined, readError, raw });
     }
   },
   async propose(change) {
     const base = get().snapshot;
     if (!base) return;
-    set({ phase: 'previewing', error: undefined, written: undefined, applied: undefined, verified: undefined });
+    set({
+      phase: 'previewing',
+      error: undefined,
+      written: undefined,
+      applied: undefined,
+      verified: undefined,
+    });
     try {
       const preview = await api.call('daemonConfig.preview', { ...change, baseVersion: base.version });
       set({ preview, pending: change, phase: 'idle' });
@@ -89,7 +101,11 @@ export const useDaemonConfigStore = create<DaemonConfigState>((set, get) => ({
     if (!preview || !pending) return false;
     set({ phase: 'saving', error: undefined });
     try {
-      const written = await api.call('daemonConfig.update', { ...pending, baseVersion: preview.baseVersion, confirm: true });
+      const written = await api.call('daemonConfig.update', {
+        ...pending,
+        baseVersion: preview.baseVersion,
+        confirm: true,
+      });
       set({ written, preview: undefined, phase: 'applying' });
       await get().load();
       const applied = await api.call('daemonConfig.apply', {});
@@ -98,7 +114,10 @@ export const useDaemonConfigStore = create<DaemonConfigState>((set, get) => ({
       if (wanted) {
         set({ phase: 'verifying' });
         // Docker Desktop restarts take a while; a SIGHUP reload is quick.
-        const verified = await api.call('daemonConfig.verify', { ...wanted, timeoutMs: applied.method === 'signal' ? 10_000 : 120_000 });
+        const verified = await api.call('daemonConfig.verify', {
+          ...wanted,
+          timeoutMs: applied.method === 'signal' ? 10_000 : 120_000,
+        });
         set({ verified });
         set({ phase: 'done', pending: undefined });
         return verified.ok;

@@ -71,7 +71,10 @@ export function groupImages(images: LocalImage[], filter: string): ImageGroup[] 
     created: image.created,
   }));
   const visible = needle
-    ? groups.filter((group) => group.shortId.includes(needle) || group.names.some((name) => name.toLowerCase().includes(needle)))
+    ? groups.filter(
+        (group) =>
+          group.shortId.includes(needle) || group.names.some((name) => name.toLowerCase().includes(needle)),
+      )
     : groups;
   return visible.sort((a, b) => b.created - a.created || a.id.localeCompare(b.id));
 }

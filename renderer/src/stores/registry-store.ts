@@ -123,7 +123,10 @@ export function connectRegistryStore(): void {
     useRegistryStore.setState((state) => ({ activity: [...state.activity, entry].slice(-ACTIVITY_KEPT) }));
   });
   const load = async () => {
-    const [status, activity] = await Promise.all([api.call('registry.status', {}), api.call('registry.activity', {})]);
+    const [status, activity] = await Promise.all([
+      api.call('registry.status', {}),
+      api.call('registry.activity', {}),
+    ]);
     useRegistryStore.setState({ status, activity });
     await useRegistryStore.getState().loadRepositories();
   };

@@ -15,7 +15,10 @@ export class DockerEnginePage {
   }
 
   async open(): Promise<void> {
-    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Docker Engine settings' }).click();
+    await this.page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: 'Docker Engine settings' })
+      .click();
     await expect(this.page.getByRole('heading', { name: 'Docker Engine settings' })).toBeVisible();
   }
 

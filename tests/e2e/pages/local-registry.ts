@@ -18,7 +18,10 @@ export class LocalRegistryPage {
   }
 
   async open(): Promise<void> {
-    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Local registry/ }).click();
+    await this.page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: /Local registry/ })
+      .click();
     await expect(this.page.getByRole('heading', { name: 'Local registry' })).toBeVisible();
   }
 

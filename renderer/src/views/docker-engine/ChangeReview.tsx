@@ -27,9 +27,17 @@ export function ChangeReview() {
           </span>
         ))}
       </pre>
-      <p className="muted">Berth keeps a backup next to the file, writes the new one in a single step, and leaves every other setting exactly as it is.</p>
+      <p className="muted">
+        Berth keeps a backup next to the file, writes the new one in a single step, and leaves every other
+        setting exactly as it is.
+      </p>
       <div className="review-actions">
-        <button type="button" className="button primary" disabled={phase !== 'idle' || !preview.changed} onClick={() => void confirm()}>
+        <button
+          type="button"
+          className="button primary"
+          disabled={phase !== 'idle' || !preview.changed}
+          onClick={() => void confirm()}
+        >
           Save and apply
         </button>
         <button type="button" className="button" onClick={discard}>

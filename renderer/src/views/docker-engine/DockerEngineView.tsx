@@ -24,7 +24,9 @@ export function DockerEngineView() {
       <header className="view-header">
         <div>
           <h1 id="docker-engine-title">Docker Engine settings</h1>
-          <p className="view-subtitle">Registries Docker may reach over plain HTTP, and its mirrors — edited safely in daemon.json.</p>
+          <p className="view-subtitle">
+            Registries Docker may reach over plain HTTP, and its mirrors — edited safely in daemon.json.
+          </p>
         </div>
         <button type="button" className="button" onClick={() => void load()}>
           Reload
@@ -40,9 +42,14 @@ export function DockerEngineView() {
           <div className="muted">{snapshot.location.reason}</div>
           {snapshot.location.warning && <div className="warn-text">{snapshot.location.warning}</div>}
           <div className="muted">
-            Image store: {snapshot.imageStore === 'containerd' ? 'containerd (Berth also writes hosts.toml for HTTP registries)' : 'classic'}
+            Image store:{' '}
+            {snapshot.imageStore === 'containerd'
+              ? 'containerd (Berth also writes hosts.toml for HTTP registries)'
+              : 'classic'}
             {engine ? ` · ${engine.name} ${engine.version}` : ''} ·{' '}
-            {snapshot.location.canSignal ? 'Berth can make Docker reload it by itself' : 'Docker must be restarted to apply changes'}
+            {snapshot.location.canSignal
+              ? 'Berth can make Docker reload it by itself'
+              : 'Docker must be restarted to apply changes'}
           </div>
         </div>
       )}
@@ -94,10 +101,13 @@ export function DockerEngineView() {
           <aside className="teach" aria-label="What to know">
             <h2>Good to know</h2>
             <p>
-              <strong>Registries on this computer need no entry.</strong> Docker already allows plain HTTP to <code>localhost</code>{' '}
-              and <code>127.0.0.0/8</code>, so Berth’s local registry works as it is.
+              <strong>Registries on this computer need no entry.</strong> Docker already allows plain HTTP to{' '}
+              <code>localhost</code> and <code>127.0.0.0/8</code>, so Berth’s local registry works as it is.
             </p>
-            <p>A registry on another machine of your network needs an entry here before Docker will push to it over HTTP.</p>
+            <p>
+              A registry on another machine of your network needs an entry here before Docker will push to it
+              over HTTP.
+            </p>
             <p>
               The safer way is TLS: give the registry a certificate and put its CA in{' '}
               <code>certs.d/&lt;host:port&gt;/ca.crt</code> where Docker looks for it.

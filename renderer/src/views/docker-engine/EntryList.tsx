@@ -11,7 +11,15 @@ export interface EntryListProps {
   onRemove: (value: string) => void;
 }
 
-export function EntryList({ title, explanation, placeholder, addLabel, entries, onAdd, onRemove }: EntryListProps) {
+export function EntryList({
+  title,
+  explanation,
+  placeholder,
+  addLabel,
+  entries,
+  onAdd,
+  onRemove,
+}: EntryListProps) {
   const [value, setValue] = useState('');
   const inputId = useId();
   const duplicate = entries.includes(value.trim());
@@ -26,7 +34,12 @@ export function EntryList({ title, explanation, placeholder, addLabel, entries, 
           {entries.map((entry) => (
             <li key={entry}>
               <code className="mono">{entry}</code>
-              <button type="button" className="button small" aria-label={`Remove ${entry}`} onClick={() => onRemove(entry)}>
+              <button
+                type="button"
+                className="button small"
+                aria-label={`Remove ${entry}`}
+                onClick={() => onRemove(entry)}
+              >
                 Remove
               </button>
             </li>
@@ -46,7 +59,13 @@ export function EntryList({ title, explanation, placeholder, addLabel, entries, 
         <label htmlFor={inputId} className="visually-hidden">
           {addLabel}
         </label>
-        <input id={inputId} className="search" placeholder={placeholder} value={value} onChange={(event) => setValue(event.target.value)} />
+        <input
+          id={inputId}
+          className="search"
+          placeholder={placeholder}
+          value={value}
+          onChange={(event) => setValue(event.target.value)}
+        />
         <button type="submit" className="button" disabled={!value.trim() || duplicate}>
           {addLabel.startsWith('Add') ? 'Add…' : addLabel}
         </button>

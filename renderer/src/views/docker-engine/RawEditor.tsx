@@ -10,7 +10,8 @@ import { useDaemonConfigStore } from '../../stores/daemon-config-store';
 function strictProblem(text: string): string | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'daemon.json must be one JSON object ({ … }).';
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return 'daemon.json must be one JSON object ({ … }).';
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -30,7 +31,14 @@ export function RawEditor({ error, raw }: { error: AppErrorData; raw: DaemonConf
         daemon.json as it is on disk
       </label>
       <div className="muted mono">{raw.location.path}</div>
-      <textarea id="daemon-json-raw" className="raw-text mono" spellCheck={false} value={text} onChange={(event) => setText(event.target.value)} rows={14} />
+      <textarea
+        id="daemon-json-raw"
+        className="raw-text mono"
+        spellCheck={false}
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        rows={14}
+      />
       <div className="review-actions">
         <button
           type="button"
@@ -40,7 +48,9 @@ export function RawEditor({ error, raw }: { error: AppErrorData; raw: DaemonConf
         >
           Save fixed file
         </button>
-        <span className={problem ? 'warn-text' : 'muted'}>{problem ? `Not yet valid: ${problem}` : 'Valid JSON — ready to save.'}</span>
+        <span className={problem ? 'warn-text' : 'muted'}>
+          {problem ? `Not yet valid: ${problem}` : 'Valid JSON — ready to save.'}
+        </span>
       </div>
     </div>
   );

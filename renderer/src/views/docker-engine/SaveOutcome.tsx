@@ -11,7 +11,11 @@ export function SaveOutcome() {
   const { phase, written, applied, verified } = useDaemonConfigStore();
   if (phase !== 'done' && !phaseText[phase]) return null;
   return (
-    <div className={`save-outcome ${verified ? (verified.ok ? 'ok' : 'bad') : ''}`} role="status" aria-label="Save result">
+    <div
+      className={`save-outcome ${verified ? (verified.ok ? 'ok' : 'bad') : ''}`}
+      role="status"
+      aria-label="Save result"
+    >
       {phaseText[phase] && <div>{phaseText[phase]}</div>}
       {written && (
         <div>

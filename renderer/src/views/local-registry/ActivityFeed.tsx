@@ -28,7 +28,8 @@ export function ActivityFeed() {
             </span>
             <span className="activity-meta">
               {entry.digest ? shortDigest(entry.digest) : ''}
-              {entry.bytes ? ` · ${formatBytes(entry.bytes)}` : ''} · {new Date(entry.at).toLocaleTimeString()}
+              {entry.bytes ? ` · ${formatBytes(entry.bytes)}` : ''} ·{' '}
+              {new Date(entry.at).toLocaleTimeString()}
             </span>
           </li>
         ))}

@@ -12,12 +12,18 @@ export function CleanUpPanel() {
           <span>Nothing to clean up: every layer is used by a tag.</span>
         ) : (
           <span>
-            Clean-up would free <strong>{formatBytes(gcPreview.bytesFreed)}</strong> ({gcPreview.blobsRemoved} unused layer
+            Clean-up would free <strong>{formatBytes(gcPreview.bytesFreed)}</strong> ({gcPreview.blobsRemoved}{' '}
+            unused layer
             {gcPreview.blobsRemoved === 1 ? '' : 's'}).
           </span>
         )}
         {gcPreview.blobsRemoved > 0 && (
-          <button type="button" className="button small primary" disabled={busy === 'gc'} onClick={() => void runGc()}>
+          <button
+            type="button"
+            className="button small primary"
+            disabled={busy === 'gc'}
+            onClick={() => void runGc()}
+          >
             Free {formatBytes(gcPreview.bytesFreed)}
           </button>
         )}
@@ -31,10 +37,16 @@ export function CleanUpPanel() {
     <div className="cleanup">
       {lastGc && (
         <span role="status">
-          Freed {formatBytes(lastGc.bytesFreed)} ({lastGc.blobsRemoved} layer{lastGc.blobsRemoved === 1 ? '' : 's'}).
+          Freed {formatBytes(lastGc.bytesFreed)} ({lastGc.blobsRemoved} layer
+          {lastGc.blobsRemoved === 1 ? '' : 's'}).
         </span>
       )}
-      <button type="button" className="button small" disabled={!running || busy === 'gc'} onClick={() => void previewGc()}>
+      <button
+        type="button"
+        className="button small"
+        disabled={!running || busy === 'gc'}
+        onClick={() => void previewGc()}
+      >
         {busy === 'gc' ? 'Checking…' : 'Clean up…'}
       </button>
     </div>

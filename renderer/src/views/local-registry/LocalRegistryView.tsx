@@ -40,12 +40,19 @@ export function LocalRegistryView() {
       <header className="view-header">
         <div>
           <h1 id="local-registry-title">Local registry</h1>
-          <p className="view-subtitle">A registry on this computer — no container, no config file. Docker pushes to it as {pushHost}.</p>
+          <p className="view-subtitle">
+            A registry on this computer — no container, no config file. Docker pushes to it as {pushHost}.
+          </p>
         </div>
         <button
           type="button"
           className={`button ${running ? '' : 'primary'} big`}
-          disabled={busy === 'start' || busy === 'stop' || status?.state === 'starting' || status?.state === 'stopping'}
+          disabled={
+            busy === 'start' ||
+            busy === 'stop' ||
+            status?.state === 'starting' ||
+            status?.state === 'stopping'
+          }
           onClick={() => void (running ? stop() : start())}
         >
           {running ? 'Stop' : busy === 'start' ? 'Starting…' : 'Start'}
@@ -74,14 +81,19 @@ export function LocalRegistryView() {
         <div>
           <dt>Status</dt>
           <dd data-registry-state={status?.state ?? 'unknown'}>
-            <span className={`dot ${running ? 'on' : status?.state === 'crashed' ? 'off' : 'idle'}`} aria-hidden="true" />{' '}
+            <span
+              className={`dot ${running ? 'on' : status?.state === 'crashed' ? 'off' : 'idle'}`}
+              aria-hidden="true"
+            />{' '}
             {status ? stateLabel[status.state] : '…'}
             {status && status.restarts > 0 ? ` (restarted ${status.restarts}×)` : ''}
           </dd>
         </div>
         <div>
           <dt>Address</dt>
-          <dd className="mono">{running && status?.url ? status.url : `${status?.host ?? '127.0.0.1'}:${status?.port ?? 5000}`}</dd>
+          <dd className="mono">
+            {running && status?.url ? status.url : `${status?.host ?? '127.0.0.1'}:${status?.port ?? 5000}`}
+          </dd>
         </div>
         <div>
           <dt>Storage folder</dt>
@@ -94,7 +106,8 @@ export function LocalRegistryView() {
           <dd>{status?.stats ? formatBytes(status.stats.diskUsed) : '—'}</dd>
           {status?.stats && (
             <dd className="fact-detail">
-              {plural(status.stats.repositories, 'repository', 'repositories')} · {plural(status.stats.tags, 'tag', 'tags')}
+              {plural(status.stats.repositories, 'repository', 'repositories')} ·{' '}
+              {plural(status.stats.tags, 'tag', 'tags')}
             </dd>
           )}
         </div>

@@ -45,8 +45,8 @@ export function NetworkAccess({ exposed, running }: { exposed: boolean; running:
   return (
     <div className="confirm-network" role="group" aria-label="Share on my network">
       <p>
-        Other computers on your network will be able to push and pull without a login, over plain HTTP. Their Docker will also
-        need this computer in its insecure registries.
+        Other computers on your network will be able to push and pull without a login, over plain HTTP. Their
+        Docker will also need this computer in its insecure registries.
       </p>
       <button type="button" className="button small danger" onClick={() => void change(true)}>
         Share

@@ -18,7 +18,8 @@ export function RepositoryList({ host, onPull }: RepositoryListProps) {
   if (repositories.every((repository) => repository.tags.length === 0)) {
     return (
       <p className="empty">
-        Nothing here yet. Push an image: tag it as <code>{host}/name:tag</code>, or drag it onto “Local registry”.
+        Nothing here yet. Push an image: tag it as <code>{host}/name:tag</code>, or drag it onto “Local
+        registry”.
       </p>
     );
   }
