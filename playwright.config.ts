@@ -3,6 +3,17 @@ import { defineConfig } from '@playwright/test';
 /** Debian's Chromium, never a downloaded browser (there is no internet here). */
 export const chromiumPath = process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium';
 
+/** Flags for a headless Chromium on a machine with no network but loopback, no GPU and no sandbox as root. */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
 export default defineConfig({
   testDir: 'tests/e2e',
   outputDir: 'test-results/e2e',
@@ -18,15 +29,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      args: chromiumArgs,
     },
   },
   projects: [

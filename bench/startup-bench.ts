@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { readdirSync, readFileSync, statSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { chromiumPath } from '../playwright.config';
+import { chromiumArgs, chromiumPath } from '../playwright.config';
 import { startWebHost } from '../tests/helpers/web-host';
 
 const RUNS = 5;
@@ -23,14 +23,7 @@ function bundleSizes(): { file: string; bytes: number; gzip: number }[] {
 async function main(): Promise<void> {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: chromiumArgs,
   });
   const timings: Array<{ url: number; rows: number }> = [];
   try {
