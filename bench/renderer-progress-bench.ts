@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { build } from 'esbuild';
+import { chromiumArgs, chromiumPath } from '../playwright.config';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET_MS = 100;
@@ -245,8 +246,8 @@ async function main(): Promise<void> {
       '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="bench.css"></head><body><div id="root"></div><script src="bench.js"></script></body></html>',
     );
     const browser = await chromium.launch({
-      executablePath: process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+      executablePath: chromiumPath,
+      args: chromiumArgs,
     });
     const rounds: RoundResult[] = [];
     try {
