@@ -5,7 +5,7 @@
  * which is remembered.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +124,7 @@ test('start, push with docker, see it live, delete the tag, clean up, stop', asy
       .toBe('down');
   } finally {
     await host.stop();
+    rmSync(host.userDataDir, { recursive: true, force: true });
     await removeImages(docker, [target]);
   }
 });
@@ -165,6 +166,7 @@ test('a taken port gives a clear message and one click to use the next free port
     }
   } finally {
     await host.stop();
+    rmSync(host.userDataDir, { recursive: true, force: true });
     blocker.close();
   }
 });

@@ -3,7 +3,7 @@
  * images, and watch the list follow `docker tag` / `docker rmi` typed in a terminal — no reload.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
@@ -73,5 +73,6 @@ test('a damaged settings file is moved aside, defaults are used, and the window 
     expect(readdirSync(userDataDir).some((name) => name.startsWith('config.json.corrupt-'))).toBe(true);
   } finally {
     await host.stop();
+    rmSync(userDataDir, { recursive: true, force: true });
   }
 });
