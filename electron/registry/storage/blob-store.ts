@@ -11,7 +11,7 @@ import type { StoragePaths } from './paths';
 import { type Digest, tryParseDigest } from '../names';
 
 /** Large reads: fewer syscalls and event-loop turns per MiB served. */
-const READ_HIGH_WATER_MARK = 256 * 1024;
+const READ_HIGH_WATER_MARK = 1024 * 1024;
 
 /** Count and bytes of the blobs on disk. */
 export interface BlobTotals {
