@@ -21,7 +21,7 @@ import type { RepositoryStore } from './repository-store';
 import { registryError } from '../errors';
 import type { Digest } from '../names';
 
-const WRITE_HIGH_WATER_MARK = 256 * 1024;
+const WRITE_HIGH_WATER_MARK = 1024 * 1024;
 /** How far a chunk's bytes run ahead of the worker hashing them. */
 const HASH_STEP = 8 * 1024 * 1024;
 const UUID_PATTERN = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
