@@ -8,6 +8,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { referenceRegistryConfig } from '../../tests/helpers/reference-registry-config';
 import { elapsedMs } from './measure';
 
 export const BENCH_HOST = '127.0.0.1';
@@ -46,21 +47,7 @@ export function referenceLauncher(binary: string): RegistryLauncher {
     const config = join(dataDir, 'config.yml');
     writeFileSync(
       config,
-      [
-        'version: 0.1',
-        'log:',
-        '  level: warn',
-        '  accesslog:',
-        '    disabled: true',
-        'storage:',
-        '  filesystem:',
-        `    rootdirectory: ${join(dataDir, 'data')}`,
-        '  delete:',
-        '    enabled: true',
-        'http:',
-        `  addr: ${BENCH_HOST}:${port}`,
-        '',
-      ].join('\n'),
+      referenceRegistryConfig({ dataDir, address: `${BENCH_HOST}:${port}`, logLevel: 'warn' }),
     );
     const start = performance.now();
     const child = spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import Docker from 'dockerode';
+import { referenceRegistryConfig } from './reference-registry-config';
 
 export const MiB = 1024 * 1024;
 const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((path) => existsSync(path));
@@ -161,26 +162,21 @@ async function launchRegistry(
   port: number,
   options: TestRegistryOptions,
 ): Promise<TestRegistry> {
-  const config = [
-    'version: 0.1',
-    'log:',
-    '  level: info',
-    '  accesslog:',
-    '    disabled: true',
-    'storage:',
-    '  filesystem:',
-    `    rootdirectory: ${join(dataDir, 'data')}`,
-    '  delete:',
-    '    enabled: true',
-    'http:',
-    `  addr: 127.0.0.1:${port}`,
-  ];
+  let htpasswdPath: string | undefined;
   if (options.htpasswd !== undefined) {
-    await writeFile(join(dataDir, 'htpasswd'), options.htpasswd);
-    config.push('auth:', '  htpasswd:', '    realm: berth-test', `    path: ${join(dataDir, 'htpasswd')}`);
+    htpasswdPath = join(dataDir, 'htpasswd');
+    await writeFile(htpasswdPath, options.htpasswd);
   }
   const configPath = join(dataDir, 'config.yml');
-  await writeFile(configPath, `${config.join('\n')}\n`);
+  await writeFile(
+    configPath,
+    referenceRegistryConfig({
+      dataDir,
+      address: `127.0.0.1:${port}`,
+      logLevel: 'info',
+      ...(htpasswdPath ? { htpasswdPath } : {}),
+    }),
+  );
 
   const child: ChildProcess = spawn('/usr/bin/docker-registry', ['serve', configPath], {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,40 @@
+/**
+ * The config file for Debian's reference registry (`/usr/bin/docker-registry`, distribution 2.8):
+ * filesystem storage under `dataDir/data`, deletes enabled, access log off, optional htpasswd auth.
+ * One writer for the tests and the benchmark, so both run the yardstick the same way.
+ */
+import { join } from 'node:path';
+
+export interface ReferenceRegistryConfig {
+  dataDir: string;
+  /** `127.0.0.1:PORT` */
+  address: string;
+  logLevel: 'info' | 'warn' | 'error';
+  /** Path of an htpasswd file (bcrypt lines); turns on basic auth. */
+  htpasswdPath?: string;
+}
+
+export function referenceRegistryConfig({
+  dataDir,
+  address,
+  logLevel,
+  htpasswdPath,
+}: ReferenceRegistryConfig): string {
+  const lines = [
+    'version: 0.1',
+    'log:',
+    `  level: ${logLevel}`,
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${join(dataDir, 'data')}`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    `  addr: ${address}`,
+  ];
+  if (htpasswdPath !== undefined)
+    lines.push('auth:', '  htpasswd:', '    realm: berth-test', `    path: ${htpasswdPath}`);
+  return `${lines.join('\n')}\n`;
+}
