@@ -4,6 +4,7 @@
  * then applied and checked against what the daemon itself reports.
  */
 import { useEffect } from 'react';
+import { ErrorBox } from '../../components/ErrorBox';
 import { useDaemonConfigStore } from '../../stores/daemon-config-store';
 import { useAppStore } from '../../stores/app-store';
 import { EntryList } from './EntryList';
@@ -55,25 +56,9 @@ export function DockerEngineView() {
       )}
 
       {readError && raw && <RawEditor key={raw.version} error={readError} raw={raw} />}
-      {readError && !raw && (
-        <div className="error-box" role="alert">
-          <strong>{readError.message}</strong>
-          {readError.hint && <div>{readError.hint}</div>}
-          {readError.raw && <pre className="raw">{readError.raw}</pre>}
-        </div>
-      )}
+      {readError && !raw && <ErrorBox error={readError} />}
 
-      {error && (
-        <div className="error-box" role="alert">
-          <strong>{error.message}</strong>
-          {error.hint && <div>{error.hint}</div>}
-          {error.issues?.map((issue) => (
-            <div key={issue.path + issue.message}>
-              {issue.path}: {issue.message}
-            </div>
-          ))}
-        </div>
-      )}
+      {error && <ErrorBox error={error} />}
 
       <ChangeReview />
       <SaveOutcome />

@@ -4,6 +4,7 @@
  * keyboard equivalent is the row's "Push to…" action. Names that point at a registry get a Push button.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { ErrorBox } from '../../components/ErrorBox';
 import { useMemo, useRef } from 'react';
 import { DOCKER_HUB_DOMAIN, registryHostOf } from '../../../../electron/common/reference';
 import { useDialogStore } from '../../components/dialogs/dialog-store';
@@ -97,12 +98,7 @@ export function ImagesView() {
           onChange={(event) => setFilter(event.target.value)}
         />
       </header>
-      {error && (
-        <div className="error-box" role="alert">
-          <strong>{error.message}</strong>
-          {error.raw && <pre className="raw">{error.raw}</pre>}
-        </div>
-      )}
+      {error && <ErrorBox error={error} />}
       <div className="table" role="table" aria-label="Local images" aria-rowcount={groups.length + 1}>
         <div className="table-head" role="row">
           <span role="columnheader" className="col-name">

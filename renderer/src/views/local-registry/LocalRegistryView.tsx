@@ -4,6 +4,7 @@
  * showing what a dry run would free before anything is removed).
  */
 import { useEffect } from 'react';
+import { ErrorBox } from '../../components/ErrorBox';
 import { formatBytes } from '../../format';
 import { useRegistryStore } from '../../stores/registry-store';
 import { pullImage } from '../../stores/transfers-store';
@@ -60,21 +61,16 @@ export function LocalRegistryView() {
       </header>
 
       {actionError && (
-        <div className="error-box" role="alert">
-          <strong>{actionError.message}</strong>
-          {actionError.hint && <div>{actionError.hint}</div>}
-          {actionError.raw && <pre className="raw">{actionError.raw}</pre>}
-          <div className="error-actions">
-            {portFix !== undefined && (
-              <button type="button" className="button primary small" onClick={() => void start(portFix)}>
-                Use port {portFix}
-              </button>
-            )}
-            <button type="button" className="button small" onClick={clearError}>
-              Dismiss
+        <ErrorBox error={actionError}>
+          {portFix !== undefined && (
+            <button type="button" className="button primary small" onClick={() => void start(portFix)}>
+              Use port {portFix}
             </button>
-          </div>
-        </div>
+          )}
+          <button type="button" className="button small" onClick={clearError}>
+            Dismiss
+          </button>
+        </ErrorBox>
       )}
 
       <dl className="registry-facts" aria-label="Registry details">
