@@ -266,8 +266,11 @@ function TransferCard({ id, position }: { id: string; position: number }) {
           </div>
           {showLayers && visibleRows.length > 0 && (
             <ul className="layers" aria-label={`Layers of ${transfer.reference}`}>
-              {visibleRows.map((row) => (
-                <LayerRowView key={row.id} row={row} transferState={transfer.state} />
+              {/* The compact list shows the next unfinished layers, so they move up as layers
+                  finish: keyed by place, a row takes on the next layer's text instead of being
+                  torn down and rebuilt (most of the layout work of a busy push). */}
+              {visibleRows.map((row, slot) => (
+                <LayerRowView key={compact ? slot : row.id} row={row} transferState={transfer.state} />
               ))}
             </ul>
           )}
