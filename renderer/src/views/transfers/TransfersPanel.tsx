@@ -81,6 +81,8 @@ const LayerRowView = memo(
   },
   (before, after) =>
     before.transferState === after.transferState &&
+    // A compact list's row (keyed by place) shows another layer once the one before it finishes.
+    before.row.id === after.row.id &&
     before.row.status === after.row.status &&
     before.row.current === after.row.current &&
     before.row.total === after.row.total &&
