@@ -7,13 +7,12 @@
  * the digest, fsyncs and hands the file to the blob store, which renames it into place.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, rmdir, stat, truncate, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from './blob-store';
 import { readdirQuiet } from './blob-store';
 import { type DirectoryCache, isNotFound, removeQuietly, writeFileAtomic } from './atomic-file';
+import { writeChunk } from './chunk-writer';
 import type { HashPool } from './hash-pool';
 import { KeyedLock } from './keyed-lock';
 import type { StoragePaths } from './paths';
@@ -21,7 +20,6 @@ import type { RepositoryStore } from './repository-store';
 import { registryError } from '../errors';
 import type { Digest } from '../names';
 
-const WRITE_HIGH_WATER_MARK = 1024 * 1024;
 /** How far a chunk's bytes run ahead of the worker hashing them. */
 const HASH_STEP = 8 * 1024 * 1024;
 const UUID_PATTERN = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
@@ -222,14 +220,6 @@ export class UploadStore {
     }
     await this.ensureHash(session);
     const start = session.offset;
-    const out = createWriteStream(this.paths.uploadData(session.uuid), {
-      // The first chunk creates the file (or empties a stale one); later chunks write at the offset.
-      flags: start === 0 ? 'w' : 'r+',
-      start,
-      highWaterMark: WRITE_HIGH_WATER_MARK,
-      // fsync before close: the bytes of a last chunk must be on disk before they are committed.
-      flush: last,
-    });
     // Hash while the chunk streams in: each time another HASH_STEP bytes reached the file, the
     // worker hashes that range, so a big PATCH isn't followed by a long hash of everything.
     const path = this.paths.uploadData(session.uuid);
@@ -243,22 +233,20 @@ export class UploadStore {
         .then(() => this.hashes.update(session.uuid, path, from, to))
         .catch(() => void (hashFailed = true));
     };
-    async function* counted(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-      for await (const chunk of source) {
-        if (start + out.bytesWritten - hashedTo >= HASH_STEP) feedHash(start + out.bytesWritten);
-        yield chunk;
-      }
-    }
+    let received: number;
     try {
-      // The request is iterated, not piped: a failure (disk full, bad range) must not destroy it, so
-      // node:http can drain the rest of the body and the client reads the error on a live connection.
-      await pipeline(
-        counted(body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>),
-        out,
-        options.signal ? { signal: options.signal } : {},
-      );
-      if (options.length !== undefined && out.bytesWritten !== options.length) {
-        throw registryError('SIZE_INVALID', `received ${out.bytesWritten} bytes, expected ${options.length}`);
+      received = await writeChunk(path, start, body, {
+        // The first chunk creates the file (or empties a stale one); later chunks write at the offset.
+        create: start === 0,
+        // fsync: the bytes of a last chunk must be on disk before they are committed.
+        flush: last,
+        signal: options.signal,
+        written: (end) => {
+          if (end - hashedTo >= HASH_STEP) feedHash(end);
+        },
+      });
+      if (options.length !== undefined && received !== options.length) {
+        throw registryError('SIZE_INVALID', `received ${received} bytes, expected ${options.length}`);
       }
     } catch (error) {
       // Nothing of this chunk is acknowledged: cut the file back; the hash saw part of it, rebuild later.
@@ -267,7 +255,7 @@ export class UploadStore {
       await truncate(path, start).catch(() => (session.hashed = undefined));
       throw error;
     }
-    const end = start + out.bytesWritten;
+    const end = start + received;
     session.offset = end;
     feedHash(end);
     await hashing;
