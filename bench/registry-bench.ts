@@ -8,6 +8,10 @@
  * and then the other), not one whole run after the other: on a shared machine the load changes from
  * minute to minute, and interleaving makes both registries see the same conditions.
  *
+ * Each workload phase runs for several rounds (`--rounds N`; 3, or 1 with `--quick`) and the median of
+ * the rounds is reported: one round of the chunked upload is under a second, so a single sample is
+ * mostly noise. `--no-docker` skips the docker push/pull part.
+ *
  * Everything listens on 127.0.0.1 on ports the OS reports free; data lives in temp folders removed
  * afterwards. The docker push/pull part needs DOCKER_HOST (or Docker's default socket) to answer.
  */
@@ -39,8 +43,11 @@ const MiB = 1024 * 1024;
 const quick = process.argv.includes('--quick');
 /** Start-to-ready is tens of ms and noisy; the median of several starts is reported. */
 const START_SAMPLES = quick ? 3 : 7;
+/** Rounds of each workload phase; each figure is the median over them. */
+const PHASE_ROUNDS = numberFlag('--rounds') ?? (quick ? 1 : 3);
 /** Rounds of docker push + pull per registry. */
 const E2E_ROUNDS = quick ? 1 : 2;
+const skipDocker = process.argv.includes('--no-docker');
 
 interface Subject {
   name: string;
@@ -80,10 +87,10 @@ async function main(): Promise<void> {
     manifestConcurrency: 4,
   };
   // Digests are computed before any clock starts, so hashing on the client side is not measured.
-  for (let i = 0; i < plan.smallCount; i++) plan.small.digest(i);
-  for (let i = 0; i < plan.largeCount; i++) plan.large.digest(i);
+  for (let i = 0; i < plan.smallCount * PHASE_ROUNDS; i++) plan.small.digest(i);
+  for (let i = 0; i < plan.largeCount * PHASE_ROUNDS; i++) plan.large.digest(i);
 
-  const dockerProblem = await dockerUnavailable();
+  const dockerProblem = skipDocker ? 'skipped (--no-docker)' : await dockerUnavailable();
   const imageId = dockerProblem ? undefined : await ensureE2eImage(log);
   if (dockerProblem) log(`skipping docker push/pull: ${dockerProblem}`);
 
@@ -109,7 +116,8 @@ async function main(): Promise<void> {
   await measurePhases(subjects, plan);
   if (imageId) await measureEndToEnd(subjects, imageId);
 
-  const e2eNote = dockerProblem ? { note: 'Docker unavailable' } : {};
+  const e2eNote = dockerProblem ? { note: skipDocker ? 'skipped' : 'Docker unavailable' } : {};
+  const roundsText = PHASE_ROUNDS > 1 ? `, median of ${PHASE_ROUNDS} rounds` : '';
   const row = (name: string, unit: string, key: string, target: Metric['target'], extra = {}): Metric => ({
     name,
     unit,
@@ -120,25 +128,27 @@ async function main(): Promise<void> {
   });
   const metrics: Metric[] = [
     row(
-      `monolithic blob upload, 1 MiB × ${plan.smallCount}, c=${plan.smallConcurrency}`,
+      `monolithic blob upload, 1 MiB × ${plan.smallCount}, c=${plan.smallConcurrency}${roundsText}`,
       'MB/s',
       'monolithicUploadMBps',
       { kind: 'higher' },
     ),
     row(
-      `chunked blob upload, 64 MiB × ${plan.largeCount}, c=${plan.largeConcurrency}, 8 MiB PATCHes`,
+      `chunked blob upload, 64 MiB × ${plan.largeCount}, c=${plan.largeConcurrency}, 8 MiB PATCHes${roundsText}`,
       'MB/s',
       'chunkedUploadMBps',
       { kind: 'higher' },
     ),
-    row(`blob download, 64 MiB blobs, c=${plan.largeConcurrency}`, 'MB/s', 'downloadMBps', {
+    row(`blob download, 64 MiB blobs, c=${plan.largeConcurrency}${roundsText}`, 'MB/s', 'downloadMBps', {
       kind: 'higher',
     }),
     row(`blob HEAD, c=${plan.smallConcurrency}`, 'req/s', 'headPerSecond', { kind: 'higher' }),
     row(`blob HEAD p99, c=${plan.smallConcurrency}`, 'ms', 'headP99Ms', { kind: 'lower' }),
     row(`manifest PUT p99, c=${plan.manifestConcurrency}`, 'ms', 'manifestPutP99Ms', { kind: 'lower' }),
     row(`manifest GET p99, c=${plan.manifestConcurrency}`, 'ms', 'manifestGetP99Ms', { kind: 'lower' }),
-    row('server CPU time for the workload above', 's', 'workloadCpuSeconds', { kind: 'info' }),
+    row('server CPU time for one round of the workload above', 's', 'workloadCpuSeconds', {
+      kind: 'info',
+    }),
     row('peak RSS (VmHWM) over all the above', 'MB', 'peakRssMB', { kind: 'below', limit: 150 }),
     row(`start-to-ready, median of ${START_SAMPLES}`, 'ms', 'startToReadyMs', { kind: 'below', limit: 300 }),
     row('CPU time used until ready (median)', 'ms', 'startCpuMs', { kind: 'info' }),
@@ -160,6 +170,7 @@ async function main(): Promise<void> {
   writeJson(RESULTS, {
     ranAt: new Date().toISOString(),
     quick,
+    phaseRounds: PHASE_ROUNDS,
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown',
@@ -203,38 +214,52 @@ async function measureStartup(subjects: Subject[], berth: Subject): Promise<void
   }
 }
 
-/** Every workload phase on one registry and then the other, on one long-running instance each. */
+/**
+ * Every workload phase on one registry and then the other, on one long-running instance each, round
+ * after round; each figure is the median of its rounds.
+ */
 async function measurePhases(subjects: Subject[], plan: WorkloadPlan): Promise<void> {
+  const samples = new Map<Subject, Map<string, number[]>>(subjects.map((s) => [s, new Map()]));
   try {
     for (const subject of subjects) {
       subject.dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-registry-'));
       subject.registry = await subject.launch(subject.dataDir, await anyFreePort(BENCH_HOST));
     }
     for (const [index, phase] of WORKLOAD_PHASES.entries()) {
-      // Who goes first alternates, so neither always meets a cold (or warm) page cache first.
-      for (const subject of index % 2 === 0 ? subjects : [...subjects].reverse()) {
-        const client = new HttpClient(
-          subject.registry!.url,
-          Math.max(plan.smallConcurrency, plan.largeConcurrency),
-        );
-        try {
-          const cpuBefore = cpuTimeMs(subject.registry!.pid);
-          const figures = await phase.run(client, plan);
-          const cpuMs = cpuTimeMs(subject.registry!.pid) - cpuBefore;
-          Object.assign(subject.figures, figures);
-          subject.phaseCpuMs[phase.name] = cpuMs;
-          if (phase.name !== 'warm-up')
-            subject.figures.workloadCpuSeconds = (subject.figures.workloadCpuSeconds ?? 0) + cpuMs / 1000;
-          const shown = Object.entries(figures).map(([key, value]) => `${key} ${value.toFixed(2)}`);
-          log(
-            `  ${phase.name} · ${subject.name}: ${shown.join(', ') || 'done'} (server CPU ${cpuMs} ms, peak RSS so far ${rssText(subject)})`,
+      const rounds = phase.name === 'warm-up' ? 1 : PHASE_ROUNDS;
+      for (let round = 0; round < rounds; round++) {
+        // Who goes first alternates, so neither always meets a cold (or warm) page cache first.
+        for (const subject of (index + round) % 2 === 0 ? subjects : [...subjects].reverse()) {
+          const client = new HttpClient(
+            subject.registry!.url,
+            Math.max(plan.smallConcurrency, plan.largeConcurrency),
           );
-        } finally {
-          client.close();
+          try {
+            const cpuBefore = cpuTimeMs(subject.registry!.pid);
+            const figures = await phase.run(client, plan, round);
+            const cpuMs = cpuTimeMs(subject.registry!.pid) - cpuBefore;
+            for (const [key, value] of Object.entries(figures)) {
+              const list = samples.get(subject)!.get(key) ?? [];
+              list.push(value);
+              samples.get(subject)!.set(key, list);
+            }
+            subject.phaseCpuMs[phase.name] = (subject.phaseCpuMs[phase.name] ?? 0) + cpuMs / rounds;
+            if (phase.name !== 'warm-up')
+              subject.figures.workloadCpuSeconds =
+                (subject.figures.workloadCpuSeconds ?? 0) + cpuMs / rounds / 1000;
+            const shown = Object.entries(figures).map(([key, value]) => `${key} ${value.toFixed(2)}`);
+            const roundText = rounds > 1 ? ` (round ${round + 1}/${rounds})` : '';
+            log(
+              `  ${phase.name}${roundText} · ${subject.name}: ${shown.join(', ') || 'done'} (server CPU ${cpuMs} ms, peak RSS so far ${rssText(subject)})`,
+            );
+          } finally {
+            client.close();
+          }
         }
       }
     }
     for (const subject of subjects) {
+      for (const [key, values] of samples.get(subject)!) subject.figures[key] = median(values);
       subject.figures.peakRssMB = Math.max(
         subject.figures.peakRssMB ?? 0,
         peakRssBytes(subject.registry!.pid) / 1e6,
@@ -275,6 +300,17 @@ async function measureEndToEnd(subjects: Subject[], imageId: string): Promise<vo
       }
     }
   }
+}
+
+/** The number after `flag` on the command line (`--rounds 5` or `--rounds=5`), if given. */
+function numberFlag(flag: string): number | undefined {
+  const args = process.argv;
+  const inline = args.find((arg) => arg.startsWith(`${flag}=`));
+  const text = inline ? inline.slice(flag.length + 1) : args[args.indexOf(flag) + 1];
+  if (!inline && !args.includes(flag)) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a whole number ≥ 1`);
+  return value;
 }
 
 function rssText(subject: Subject): string {

@@ -24,10 +24,14 @@ export interface WorkloadPlan {
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
-/** One measured step of the workload; each subject runs it in turn before the next step starts. */
+/**
+ * One measured step of the workload; each subject runs it in turn before the next step starts. A
+ * phase may run for several rounds: round r uploads its own blobs (variants r × count + i) and
+ * manifests, so no round finds the previous one's work already done.
+ */
 export interface WorkloadPhase {
   name: string;
-  run(client: HttpClient, plan: WorkloadPlan): Promise<Record<string, number>>;
+  run(client: HttpClient, plan: WorkloadPlan, round: number): Promise<Record<string, number>>;
 }
 
 /**
@@ -38,10 +42,10 @@ export const WORKLOAD_PHASES: WorkloadPhase[] = [
   { name: 'warm-up', run: async (client, plan) => (await warmUp(client, plan), {}) },
   {
     name: 'monolithic upload',
-    run: async (client, plan) => {
+    run: async (client, plan, round) => {
       const start = performance.now();
       await runPool(plan.smallCount, plan.smallConcurrency, (i) =>
-        uploadWhole(client, 'bench/mono', plan.small, i),
+        uploadWhole(client, 'bench/mono', plan.small, round * plan.smallCount + i),
       );
       return {
         monolithicUploadMBps: megabytesPerSecond(plan.smallCount * plan.small.size, elapsedMs(start)),
@@ -50,10 +54,10 @@ export const WORKLOAD_PHASES: WorkloadPhase[] = [
   },
   {
     name: 'chunked upload',
-    run: async (client, plan) => {
+    run: async (client, plan, round) => {
       const start = performance.now();
       await runPool(plan.largeCount, plan.largeConcurrency, (i) =>
-        uploadChunked(client, 'bench/chunked', plan.large, i, plan.chunkBytes),
+        uploadChunked(client, 'bench/chunked', plan.large, round * plan.largeCount + i, plan.chunkBytes),
       );
       return { chunkedUploadMBps: megabytesPerSecond(plan.largeCount * plan.large.size, elapsedMs(start)) };
     },
@@ -96,7 +100,7 @@ export const WORKLOAD_PHASES: WorkloadPhase[] = [
       };
     },
   },
-  { name: 'manifests', run: (client, plan) => manifestLatencies(client, plan) },
+  { name: 'manifests', run: (client, plan, round) => manifestLatencies(client, plan, round) },
 ];
 
 /** A few requests of each kind first, so neither side is measured while opening sockets or JIT-compiling. */
@@ -167,7 +171,11 @@ function withDigest(location: string | undefined, digest: string): string {
 }
 
 /** PUT distinct manifests (tag per manifest) and GET them back by tag; p99 of each. */
-async function manifestLatencies(client: HttpClient, plan: WorkloadPlan): Promise<Record<string, number>> {
+async function manifestLatencies(
+  client: HttpClient,
+  plan: WorkloadPlan,
+  round: number,
+): Promise<Record<string, number>> {
   const repository = 'bench/manifests';
   const config = Buffer.from(
     JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }),
@@ -191,7 +199,7 @@ async function manifestLatencies(client: HttpClient, plan: WorkloadPlan): Promis
             size: plan.small.size,
           },
         ],
-        annotations: { 'org.example.bench.index': String(i) },
+        annotations: { 'org.example.bench.index': `${round}.${i}` },
       }),
     );
 
@@ -199,7 +207,7 @@ async function manifestLatencies(client: HttpClient, plan: WorkloadPlan): Promis
   await runPool(plan.manifestCount, plan.manifestConcurrency, async (i) => {
     const body = manifestFor(i);
     const began = performance.now();
-    const result = await client.request('PUT', `/v2/${repository}/manifests/m${i}`, {
+    const result = await client.request('PUT', `/v2/${repository}/manifests/r${round}m${i}`, {
       body,
       headers: { 'content-type': OCI_MANIFEST },
     });
@@ -210,7 +218,7 @@ async function manifestLatencies(client: HttpClient, plan: WorkloadPlan): Promis
   const getLatencies: number[] = [];
   await runPool(plan.manifestCount, plan.manifestConcurrency, async (i) => {
     const began = performance.now();
-    const result = await client.request('GET', `/v2/${repository}/manifests/m${i}`, {
+    const result = await client.request('GET', `/v2/${repository}/manifests/r${round}m${i}`, {
       headers: { accept: OCI_MANIFEST },
     });
     getLatencies.push(elapsedMs(began));
