@@ -152,19 +152,106 @@ function useSnapshotWhileVisible(
   return [transfer, setElement];
 }
 
+/**
+ * A transfer's title line: changes only with its state, so it is skipped while progress streams in.
+ * Actions are read from the store at click time (they never change).
+ */
+const TransferHeader = memo(function TransferHeader({
+  id,
+  kind,
+  reference,
+  state,
+}: Pick<TransferSnapshot, 'id' | 'kind' | 'reference' | 'state'>) {
+  const [cancelling, setCancelling] = useState(false);
+  const finished = isFinished({ state });
+  const verb = kind === 'push' ? 'push' : 'pull';
+  return (
+    <header className="transfer-header">
+      <span className={`transfer-kind ${kind}`} aria-hidden="true">
+        {kind === 'push' ? '↑' : '↓'}
+      </span>
+      <span className="transfer-reference mono" title={reference}>
+        {reference}
+      </span>
+      <span className="transfer-state" role="status" aria-label={`State of ${verb} ${reference}`}>
+        {STATE_WORDS[state][kind]}
+      </span>
+      <span className="transfer-actions">
+        {!finished && (
+          <button
+            type="button"
+            className="button small"
+            disabled={cancelling}
+            onClick={() => {
+              setCancelling(true);
+              void useTransfersStore.getState().cancel(id);
+            }}
+          >
+            {cancelling ? 'Cancelling…' : 'Cancel'}
+          </button>
+        )}
+        {finished && (
+          <button
+            type="button"
+            className="button small"
+            onClick={() => void useTransfersStore.getState().dismiss(id)}
+          >
+            Dismiss
+          </button>
+        )}
+      </span>
+    </header>
+  );
+});
+
+/** "Hide 50 layers · Every layer · 38 Pushed · 12 Waiting": skipped unless its words change. */
+const LayerSummary = memo(function LayerSummary({
+  count,
+  showLayers,
+  onShowLayers,
+  compactable,
+  showAll,
+  onShowAll,
+  counts,
+}: {
+  count: number;
+  showLayers: boolean;
+  onShowLayers: (show: boolean) => void;
+  compactable: boolean;
+  showAll: boolean;
+  onShowAll: (all: boolean) => void;
+  /** Status counts, shown while only the unfinished layers are listed (else empty). */
+  counts: string;
+}) {
+  return (
+    <div className="layer-summary">
+      <button
+        type="button"
+        className="link-button"
+        aria-expanded={showLayers}
+        onClick={() => onShowLayers(!showLayers)}
+      >
+        {showLayers ? 'Hide' : 'Show'} {count} layer
+        {count === 1 ? '' : 's'}
+      </button>
+      {showLayers && compactable && (
+        <button type="button" className="link-button" onClick={() => onShowAll(!showAll)}>
+          {showAll ? 'Only unfinished layers' : 'Every layer'}
+        </button>
+      )}
+      {counts !== '' && <span className="layer-counts">{counts}</span>}
+    </div>
+  );
+});
+
 function TransferCard({ id, position }: { id: string; position: number }) {
   const [transfer, observe] = useSnapshotWhileVisible(id);
-  const cancel = useTransfersStore((state) => state.cancel);
-  const dismiss = useTransfersStore((state) => state.dismiss);
-  const retry = useTransfersStore((state) => state.retry);
   const [showLayers, setShowLayers] = useState(position < LAYERS_SHOWN_FOR);
   const [showAll, setShowAll] = useState(false);
-  const [cancelling, setCancelling] = useState(false);
   if (!transfer) return null;
   const finished = isFinished(transfer);
   const verb = transfer.kind === 'push' ? 'Push' : 'Pull';
   const overall = percent(transfer.overall);
-  const stateText = STATE_WORDS[transfer.state][transfer.kind];
   const details: string[] = [];
   if (transfer.bytesTotal > 0)
     details.push(`${formatBytes(transfer.bytesDone)} of ${formatBytes(transfer.bytesTotal)}`);
@@ -190,41 +277,12 @@ function TransferCard({ id, position }: { id: string; position: number }) {
       aria-label={`${verb} ${transfer.reference}`}
       data-transfer-id={transfer.id}
     >
-      <header className="transfer-header">
-        <span className={`transfer-kind ${transfer.kind}`} aria-hidden="true">
-          {transfer.kind === 'push' ? '↑' : '↓'}
-        </span>
-        <span className="transfer-reference mono" title={transfer.reference}>
-          {transfer.reference}
-        </span>
-        <span
-          className="transfer-state"
-          role="status"
-          aria-label={`State of ${verb.toLowerCase()} ${transfer.reference}`}
-        >
-          {stateText}
-        </span>
-        <span className="transfer-actions">
-          {!finished && (
-            <button
-              type="button"
-              className="button small"
-              disabled={cancelling}
-              onClick={() => {
-                setCancelling(true);
-                void cancel(transfer.id);
-              }}
-            >
-              {cancelling ? 'Cancelling…' : 'Cancel'}
-            </button>
-          )}
-          {finished && (
-            <button type="button" className="button small" onClick={() => void dismiss(transfer.id)}>
-              Dismiss
-            </button>
-          )}
-        </span>
-      </header>
+      <TransferHeader
+        id={transfer.id}
+        kind={transfer.kind}
+        reference={transfer.reference}
+        state={transfer.state}
+      />
       <div className="transfer-overall">
         <span
           className="bar"
@@ -244,28 +302,20 @@ function TransferCard({ id, position }: { id: string; position: number }) {
         <ErrorWithFix
           error={transfer.error}
           title={`${verb} failed`}
-          onRetry={() => void retry(transfer.id)}
+          onRetry={() => void useTransfersStore.getState().retry(transfer.id)}
         />
       )}
       {transfer.rows.length > 0 && (
         <>
-          <div className="layer-summary">
-            <button
-              type="button"
-              className="link-button"
-              aria-expanded={showLayers}
-              onClick={() => setShowLayers(!showLayers)}
-            >
-              {showLayers ? 'Hide' : 'Show'} {transfer.rows.length} layer
-              {transfer.rows.length === 1 ? '' : 's'}
-            </button>
-            {showLayers && compactable && (
-              <button type="button" className="link-button" onClick={() => setShowAll(!showAll)}>
-                {showAll ? 'Only unfinished layers' : 'Every layer'}
-              </button>
-            )}
-            {compact && <span className="layer-counts">{statusCounts(transfer.rows)}</span>}
-          </div>
+          <LayerSummary
+            count={transfer.rows.length}
+            showLayers={showLayers}
+            onShowLayers={setShowLayers}
+            compactable={compactable}
+            showAll={showAll}
+            onShowAll={setShowAll}
+            counts={compact ? statusCounts(transfer.rows) : ''}
+          />
           {showLayers && visibleRows.length > 0 && (
             <ul className="layers" aria-label={`Layers of ${transfer.reference}`}>
               {/* The compact list shows the next unfinished layers, so they move up as layers
