@@ -193,32 +193,81 @@ describe('SnapshotBatcher with a minimum interval', () => {
   it('flushes progress at most once per interval, but new and finished transfers at once', () => {
     const frames = manualFrames();
     let clock = 0;
+    const timers: Array<{ callback: () => void; due: number }> = [];
     const flushed: TransferSnapshot[][] = [];
     const batcher = new SnapshotBatcher(frames.schedule, (batch) => flushed.push(batch), {
       minIntervalMs: 200,
       now: () => clock,
+      wait: (callback, ms) => timers.push({ callback, due: clock + ms }),
     });
     // A new transfer: shown on the next frame.
     batcher.add(snapshot('a', { bytesDone: 1 }));
     frames.runFrame();
     expect(flushed).toHaveLength(1);
-    // Progress 16 ms later waits, frame after frame, until 200 ms have passed.
+    // Progress 16 ms later waits for the rest of the interval on one timer, not a frame after frame.
     for (let frame = 1; frame <= 12; frame += 1) {
       clock += 16;
       batcher.add(snapshot('a', { bytesDone: 1 + frame }));
-      frames.runFrame();
     }
+    expect(frames.pending()).toBe(0);
+    expect(timers.map((timer) => timer.due)).toEqual([200]);
+    clock = 200;
+    timers.shift()!.callback();
     expect(flushed).toHaveLength(1);
-    clock += 16;
+    expect(frames.pending()).toBe(1);
     frames.runFrame();
     expect(flushed).toHaveLength(2);
     expect(flushed[1]!.map((entry) => entry.bytesDone)).toEqual([13]);
-    // The final snapshot does not wait.
+    // The final snapshot does not wait, even while a timer for progress runs.
     clock += 16;
+    batcher.add(snapshot('a', { bytesDone: 50 }));
+    expect(timers).toHaveLength(1);
     batcher.add(snapshot('a', { state: 'succeeded', bytesDone: 100 }));
     frames.runFrame();
     expect(flushed).toHaveLength(3);
     expect(flushed[2]![0]!.state).toBe('succeeded');
+    // The stale timer finds nothing left to flush.
+    timers.shift()!.callback();
+    expect(frames.pending()).toBe(0);
+  });
+
+  it('an urgent flush restarts the interval: a timer that was running waits out the rest', () => {
+    const frames = manualFrames();
+    let clock = 0;
+    const timers: Array<{ callback: () => void; due: number }> = [];
+    const flushed: TransferSnapshot[][] = [];
+    const batcher = new SnapshotBatcher(frames.schedule, (batch) => flushed.push(batch), {
+      minIntervalMs: 200,
+      now: () => clock,
+      wait: (callback, ms) => timers.push({ callback, due: clock + ms }),
+    });
+    batcher.add(snapshot('a'));
+    batcher.add(snapshot('b'));
+    frames.runFrame();
+    // Progress starts a timer; a new transfer then books a frame, and the progress rides along.
+    clock = 50;
+    batcher.add(snapshot('a', { bytesDone: 10 }));
+    expect(timers.map((timer) => timer.due)).toEqual([200]);
+    batcher.add(snapshot('c'));
+    frames.runFrame();
+    expect(flushed.map((batch) => batch.map((entry) => entry.id))).toEqual([
+      ['a', 'b'],
+      ['a', 'c'],
+    ]);
+    // More progress: the running timer is enough; when it fires, the rest of the interval from the
+    // last flush (50 ms) is waited out before a frame is booked.
+    clock = 60;
+    batcher.add(snapshot('b', { bytesDone: 10 }));
+    expect(timers).toHaveLength(1);
+    clock = 200;
+    timers.shift()!.callback();
+    expect(frames.pending()).toBe(0);
+    expect(timers.map((timer) => timer.due)).toEqual([250]);
+    clock = 250;
+    timers.shift()!.callback();
+    frames.runFrame();
+    expect(flushed.map((batch) => batch.map((entry) => [entry.id, entry.bytesDone]))[2]).toEqual([['b', 10]]);
+    expect(timers).toHaveLength(0);
     expect(frames.pending()).toBe(0);
   });
 });

@@ -100,6 +100,9 @@ function sortNewestFirst(ids: string[], byId: Record<string, TransferSnapshot>):
 /** Schedules one callback before the next paint; `requestAnimationFrame` in the window. */
 export type FrameScheduler = (callback: () => void) => void;
 
+/** Runs one callback after `ms` milliseconds; `setTimeout` in the window. */
+export type Timer = (callback: () => void, ms: number) => void;
+
 export interface BatcherOptions {
   /**
    * Least time between two flushes, in ms (0: every frame). Progress then reaches the screen a few
@@ -107,6 +110,8 @@ export interface BatcherOptions {
    */
   minIntervalMs?: number;
   now?: () => number;
+  /** How the rest of an interval is waited out: one timer, not a frame callback every frame. */
+  wait?: Timer;
 }
 
 /**
@@ -117,12 +122,16 @@ export interface BatcherOptions {
  */
 export class SnapshotBatcher {
   private pending = new Map<string, TransferSnapshot>();
-  private scheduled = false;
+  /** A frame callback is booked. */
+  private frameBooked = false;
+  /** A timer is running out the rest of the interval (then it books a frame). */
+  private waiting = false;
   private urgent = false;
   private lastFlush = Number.NEGATIVE_INFINITY;
   private readonly seen = new Set<string>();
   private readonly minIntervalMs: number;
   private readonly now: () => number;
+  private readonly wait: Timer;
 
   constructor(
     private readonly schedule: FrameScheduler,
@@ -131,6 +140,7 @@ export class SnapshotBatcher {
   ) {
     this.minIntervalMs = options.minIntervalMs ?? 0;
     this.now = options.now ?? (() => performance.now());
+    this.wait = options.wait ?? ((callback, ms) => void setTimeout(callback, ms));
   }
 
   /** Queue one snapshot; the flush comes at the next frame that is due. */
@@ -139,11 +149,15 @@ export class SnapshotBatcher {
     // Keep a finished snapshot even if an older running one arrives after it.
     if (queued !== undefined && !supersedes(snapshot, queued)) return;
     this.pending.set(snapshot.id, snapshot);
-    if (!this.seen.has(snapshot.id) || isFinished(snapshot)) this.urgent = true;
-    this.seen.add(snapshot.id);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    this.schedule(() => this.tick());
+    if (!this.seen.has(snapshot.id)) {
+      this.seen.add(snapshot.id);
+      this.urgent = true;
+    } else if (isFinished(snapshot)) {
+      this.urgent = true;
+    }
+    if (this.frameBooked) return;
+    if (this.urgent) this.bookFrame();
+    else if (!this.waiting) this.waitForInterval();
   }
 
   /** Apply what is queued now (e.g. before a list answer is merged). */
@@ -156,20 +170,36 @@ export class SnapshotBatcher {
     return this.pending.size;
   }
 
-  private tick(): void {
-    if (this.pending.size === 0) {
-      this.scheduled = false;
+  private bookFrame(): void {
+    this.frameBooked = true;
+    this.schedule(() => this.tick());
+  }
+
+  /** Book a frame once the interval since the last flush is over (at once if it is). */
+  private waitForInterval(): void {
+    const left = this.lastFlush + this.minIntervalMs - this.now();
+    if (left <= 0) {
+      this.bookFrame();
       return;
     }
+    this.waiting = true;
+    this.wait(() => {
+      this.waiting = false;
+      if (this.pending.size > 0 && !this.frameBooked) this.waitForInterval();
+    }, left);
+  }
+
+  private tick(): void {
+    this.frameBooked = false;
+    if (this.pending.size === 0) return;
     if (!this.urgent && this.now() - this.lastFlush < this.minIntervalMs) {
-      this.schedule(() => this.tick());
+      if (!this.waiting) this.waitForInterval();
       return;
     }
     this.run();
   }
 
   private run(): void {
-    this.scheduled = false;
     this.urgent = false;
     this.lastFlush = this.now();
     const batch = [...this.pending.values()];
