@@ -5,7 +5,7 @@
  * card subscribes to its own transfer and each layer row is memoised, so a frame's update re-renders
  * only what changed.
  */
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useState, type CSSProperties } from 'react';
 import type { TransferRow, TransferSnapshot } from '../../../../electron/api/contract/transfers';
 import { ErrorWithFix } from '../../components/ErrorWithFix';
 import { formatBytes, formatDuration } from '../../format';
@@ -42,6 +42,11 @@ function rowAmount(row: TransferRow): string {
   return row.current > 0 ? formatBytes(row.current) : '';
 }
 
+/** A bar's filled part (value 0…100): the width of its fill background, no inner element or layer. */
+function barFill(value: number): CSSProperties {
+  return { backgroundSize: `${value}% 100%, auto` };
+}
+
 const LayerRowView = memo(
   function LayerRowView({
     row,
@@ -69,9 +74,8 @@ const LayerRowView = memo(
             aria-valuemin={0}
             aria-valuemax={100}
             aria-valuenow={value}
-          >
-            <span className="bar-fill" style={{ transform: `scaleX(${value / 100})` }} />
-          </span>
+            style={barFill(value)}
+          />
         ) : (
           <span className="bar-placeholder" />
         )}
@@ -291,9 +295,8 @@ function TransferCard({ id, position }: { id: string; position: number }) {
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={overall}
-        >
-          <span className="bar-fill" style={{ transform: `scaleX(${overall / 100})` }} />
-        </span>
+          style={barFill(overall)}
+        />
         <span className="transfer-percent">{overall} %</span>
         <span className="transfer-details">{details.join(' · ')}</span>
       </div>
