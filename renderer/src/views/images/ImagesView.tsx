@@ -5,13 +5,14 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ErrorBox } from '../../components/ErrorBox';
-import { useMemo, useRef } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import { DOCKER_HUB_DOMAIN, registryHostOf } from '../../../../electron/common/reference';
 import { useDialogStore } from '../../components/dialogs/dialog-store';
 import { formatAge, formatBytes } from '../../format';
 import { groupImages, useImagesStore, type ImageGroup } from '../../stores/images-store';
 import { pushImage } from '../../stores/transfers-store';
 import '../../transfers.css';
+import './images.css';
 
 const ROW_HEIGHT = 56;
 const NAME_LINE_HEIGHT = 22;
@@ -21,21 +22,22 @@ function rowHeight(group: ImageGroup | undefined): number {
   return Math.max(ROW_HEIGHT, 14 + (group?.names.length ?? 1) * NAME_LINE_HEIGHT);
 }
 
-function registryLabel(name: string): string {
+/** The registry badge's words and whether the name gets a Push button, from one parse of the name. */
+function describeName(name: string): { registry: string; pushable: boolean } {
   const host = registryHostOf(name);
-  return host === undefined || host === DOCKER_HUB_DOMAIN ? 'Docker Hub' : host;
+  const elsewhere = host !== undefined && host !== DOCKER_HUB_DOMAIN;
+  // A name written with a registry host (`127.0.0.1:5000/app:1`) can be pushed as it is.
+  return { registry: elsewhere ? host : 'Docker Hub', pushable: elsewhere };
 }
 
-/** A name written with a registry host (`127.0.0.1:5000/app:1`) can be pushed as it is. */
-function namesARegistry(name: string): boolean {
-  const host = registryHostOf(name);
-  return host !== undefined && host !== DOCKER_HUB_DOMAIN;
-}
-
+/**
+ * Row actions open dialogs through the store's getter rather than a subscription: rows mount and
+ * unmount on every scroll step, and `show` never changes.
+ */
 function RowActions({ group }: { group: ImageGroup }) {
-  const show = useDialogStore((state) => state.show);
   const source = group.names[0] ?? group.id;
   const label = group.names[0] ?? group.shortId;
+  const show = useDialogStore.getState().show;
   return (
     <>
       <button
@@ -66,6 +68,87 @@ function RowActions({ group }: { group: ImageGroup }) {
   );
 }
 
+interface ImageRowProps {
+  group: ImageGroup;
+  index: number;
+  /** Offset from the top of the list, px. */
+  start: number;
+  height: number;
+}
+
+/**
+ * One image's row. Memoised: a scroll step re-renders the list, and only rows that came into view
+ * (or whose image changed) need rendering; the others just move.
+ */
+const ImageRow = memo(function ImageRow({ group, index, start, height }: ImageRowProps) {
+  const primary = group.names[0] ?? group.shortId;
+  return (
+    <div
+      role="row"
+      className="table-row"
+      data-image-id={group.shortId}
+      aria-rowindex={index + 2}
+      draggable
+      onDragStart={(event) => {
+        event.dataTransfer.setData('application/x-berth-image', primary);
+        event.dataTransfer.setData('text/plain', primary);
+        event.dataTransfer.effectAllowed = 'copy';
+      }}
+      style={{
+        position: 'absolute',
+        top: 0,
+        left: 0,
+        right: 0,
+        height,
+        transform: `translateY(${start}px)`,
+        // Its size is fixed from outside, so a row's layout and paint are its own: a scroll step that
+        // brings in new rows does not make the browser reconsider the others or the list.
+        contain: 'strict',
+      }}
+    >
+      <span role="cell" className="col-name">
+        {group.names.length === 0 ? (
+          <span className="muted">&lt;none&gt;</span>
+        ) : (
+          group.names.map((name) => {
+            const { registry, pushable } = describeName(name);
+            return (
+              <span key={name} className="image-name">
+                <span className="image-name-text" title={name}>
+                  {name}
+                </span>
+                <span className="registry-badge">{registry}</span>
+                {pushable && (
+                  <button
+                    type="button"
+                    className="inline-push"
+                    aria-label={`Push ${name}`}
+                    onClick={() => void pushImage(name)}
+                  >
+                    Push
+                  </button>
+                )}
+              </span>
+            );
+          })
+        )}
+      </span>
+      <span role="cell" className="col-id mono">
+        {group.shortId}
+      </span>
+      <span role="cell" className="col-size">
+        {formatBytes(group.size)}
+      </span>
+      <span role="cell" className="col-created">
+        {formatAge(group.created)}
+      </span>
+      <span role="cell" className="col-actions">
+        <RowActions group={group} />
+      </span>
+    </div>
+  );
+});
+
 export function ImagesView() {
   const { images, loaded, error, filter, setFilter } = useImagesStore();
   const groups = useMemo(() => groupImages(images, filter), [images, filter]);
@@ -75,7 +158,9 @@ export function ImagesView() {
     count: groups.length,
     getScrollElement: () => scroller.current,
     estimateSize: (index) => rowHeight(groups[index]),
-    overscan: 8,
+    // Rows already rendered beyond each edge. Every row is ~25 elements, and a fast scrollbar drag
+    // replaces the whole window each frame, so a few rows of margin is the balance (8 cost a frame).
+    overscan: 3,
   });
 
   return (
@@ -128,66 +213,14 @@ export function ImagesView() {
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((item) => {
               const group = groups[item.index]!;
-              const primary = group.names[0] ?? group.shortId;
               return (
-                <div
+                <ImageRow
                   key={group.id}
-                  role="row"
-                  className="table-row"
-                  data-image-id={group.shortId}
-                  aria-rowindex={item.index + 2}
-                  draggable
-                  onDragStart={(event) => {
-                    event.dataTransfer.setData('application/x-berth-image', primary);
-                    event.dataTransfer.setData('text/plain', primary);
-                    event.dataTransfer.effectAllowed = 'copy';
-                  }}
-                  style={{
-                    position: 'absolute',
-                    top: 0,
-                    left: 0,
-                    right: 0,
-                    height: item.size,
-                    transform: `translateY(${item.start}px)`,
-                  }}
-                >
-                  <span role="cell" className="col-name">
-                    {group.names.length === 0 ? (
-                      <span className="muted">&lt;none&gt;</span>
-                    ) : (
-                      group.names.map((name) => (
-                        <span key={name} className="image-name">
-                          <span className="image-name-text" title={name}>
-                            {name}
-                          </span>
-                          <span className="registry-badge">{registryLabel(name)}</span>
-                          {namesARegistry(name) && (
-                            <button
-                              type="button"
-                              className="inline-push"
-                              aria-label={`Push ${name}`}
-                              onClick={() => void pushImage(name)}
-                            >
-                              Push
-                            </button>
-                          )}
-                        </span>
-                      ))
-                    )}
-                  </span>
-                  <span role="cell" className="col-id mono">
-                    {group.shortId}
-                  </span>
-                  <span role="cell" className="col-size">
-                    {formatBytes(group.size)}
-                  </span>
-                  <span role="cell" className="col-created">
-                    {formatAge(group.created)}
-                  </span>
-                  <span role="cell" className="col-actions">
-                    <RowActions group={group} />
-                  </span>
-                </div>
+                  group={group}
+                  index={item.index}
+                  start={item.start}
+                  height={item.size}
+                />
               );
             })}
           </div>
