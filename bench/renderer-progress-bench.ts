@@ -30,7 +30,7 @@ const TRANSFERS = 10;
 const LAYERS = 50;
 const EVENTS = 10_000;
 const EVENTS_PER_FRAME = 100;
-const ROUNDS = 5;
+const ROUNDS = 9;
 
 const ENTRY = `
 import { createRoot } from 'react-dom/client';
