@@ -30,10 +30,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { build } from 'esbuild';
 import type { CommandName, CommandOutput } from '../electron/api/contract';
 import type { LocalImage } from '../electron/api/contract/images';
 import { chromiumArgs, chromiumPath } from '../playwright.config';
@@ -45,6 +44,7 @@ import {
   type MainThreadTrace,
 } from './lib/chrome-trace';
 import { makeLocalImages } from './lib/image-fixture';
+import { buildRendererPage } from './lib/renderer-page';
 import { median, percentile } from './lib/measure';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -462,26 +462,7 @@ async function main(): Promise<void> {
   const images = makeLocalImages(IMAGES);
   const outdir = await mkdtemp(join(tmpdir(), 'berth-images-bench-'));
   try {
-    await build({
-      stdin: {
-        contents: "import './renderer/src/main';",
-        resolveDir: root,
-        loader: 'tsx',
-        sourcefile: 'bench-entry.tsx',
-      },
-      bundle: true,
-      format: 'iife',
-      jsx: 'automatic',
-      outfile: join(outdir, 'bench.js'),
-      define: { 'process.env.NODE_ENV': '"production"' },
-      minify: true,
-      logLevel: 'error',
-    });
-    await writeFile(
-      join(outdir, 'index.html'),
-      '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="bench.css"></head><body><div id="root"></div><script src="bench.js"></script></body></html>',
-    );
-    const url = pathToFileURL(join(outdir, 'index.html')).href;
+    const url = await buildRendererPage("import './renderer/src/main';", outdir);
     const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     const rounds: RoundResult[] = [];
     let shots: string[] = [];

@@ -19,10 +19,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
-import { build } from 'esbuild';
 import { chromiumArgs, chromiumPath } from '../playwright.config';
+import { readMainThread } from './lib/chrome-trace';
+import { buildRendererPage } from './lib/renderer-page';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET_MS = 100;
@@ -149,47 +150,17 @@ const minus = (a: Metrics, b: Metrics): Metrics => ({
   style: a.style - b.style,
 });
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string };
-}
-
 /**
- * CPU time of the renderer's main thread (sum of its top-level tasks' thread time, `tdur`), from a
- * Chrome trace: unlike wall time, it does not grow when a loaded machine preempts the thread.
+ * CPU time of the renderer's main thread (sum of its top-level tasks' thread time), from a Chrome
+ * trace: unlike wall time, it does not grow when a loaded machine preempts the thread.
  */
 function mainThreadCpuMs(trace: Buffer): number {
-  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-  const main = events.find((event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain');
-  if (!main) throw new Error('no renderer main thread in the trace');
-  const tasks = events
-    .filter(
-      (event) =>
-        event.pid === main.pid &&
-        event.tid === main.tid &&
-        event.ph === 'X' &&
-        event.name.endsWith('RunTask') &&
-        event.tdur !== undefined,
-    )
-    .sort((a, b) => a.ts - b.ts);
-  let total = 0;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const task of tasks) {
-    if (task.ts < end) continue; // nested in the previous task
-    total += task.tdur!;
-    end = task.ts + (task.dur ?? 0);
-  }
+  const { tasks, events } = readMainThread(trace);
+  const total = tasks.reduce((sum, task) => sum + task.cpu, 0);
   if (process.env.BENCH_BREAKDOWN) {
     const byName = new Map<string, number>();
     for (const event of events) {
-      if (event.pid === main.pid && event.tid === main.tid && event.ph === 'X' && event.tdur !== undefined)
-        byName.set(event.name, (byName.get(event.name) ?? 0) + event.tdur / 1000);
+      if (event.cpu !== undefined) byName.set(event.name, (byName.get(event.name) ?? 0) + event.cpu);
     }
     console.log(
       [...byName]
@@ -199,7 +170,7 @@ function mainThreadCpuMs(trace: Buffer): number {
         .join('\n'),
     );
   }
-  return total / 1000;
+  return total;
 }
 
 async function measure(
@@ -231,20 +202,7 @@ interface RoundResult {
 async function main(): Promise<void> {
   const outdir = await mkdtemp(join(tmpdir(), 'berth-renderer-bench-'));
   try {
-    await build({
-      stdin: { contents: ENTRY, resolveDir: root, loader: 'tsx', sourcefile: 'bench-entry.tsx' },
-      bundle: true,
-      format: 'iife',
-      jsx: 'automatic',
-      outfile: join(outdir, 'bench.js'),
-      define: { 'process.env.NODE_ENV': '"production"' },
-      minify: true,
-      logLevel: 'error',
-    });
-    await writeFile(
-      join(outdir, 'index.html'),
-      '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="bench.css"></head><body><div id="root"></div><script src="bench.js"></script></body></html>',
-    );
+    const url = await buildRendererPage(ENTRY, outdir);
     const browser = await chromium.launch({
       executablePath: chromiumPath,
       args: chromiumArgs,
@@ -254,7 +212,7 @@ async function main(): Promise<void> {
       for (let round = 0; round < ROUNDS; round += 1) {
         const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
         await page.addInitScript(BRIDGE);
-        await page.goto(pathToFileURL(join(outdir, 'index.html')).href);
+        await page.goto(url);
         await page.waitForFunction('typeof window.__transfersState === "function"');
         await page.evaluate(
           `${PREPARE}(${JSON.stringify({ transfers: TRANSFERS, layers: LAYERS, events: EVENTS })})`,

@@ -34,6 +34,8 @@ export interface MainEvent {
   end: number;
   /** For `EventDispatch`: the DOM event's type (`keydown`, `input`, `scroll`…). */
   type?: string;
+  /** Thread (CPU) time, ms, when the trace gives it. */
+  cpu?: number;
 }
 
 export interface MainThreadTrace {
@@ -73,6 +75,7 @@ export function readMainThread(trace: Buffer): MainThreadTrace {
         name: event.name,
         ...span,
         ...(event.args?.data?.type ? { type: event.args.data.type } : {}),
+        ...(event.tdur !== undefined ? { cpu: event.tdur / 1000 } : {}),
       });
     }
   }
