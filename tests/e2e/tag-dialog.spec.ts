@@ -3,25 +3,11 @@
  * the full name live, Docker Hub's normalisation shown (`nginx` → `docker.io/library/nginx:latest`),
  * and a valid name really tags the image in the daemon.
  */
-import { mkdirSync } from 'node:fs';
-import { buildTestImage, removeImages, type TestImage } from '../helpers/test-images';
-import { expect, test } from './fixtures';
+import { expect, screenshotPath, test, testImageForFile } from './fixtures';
 import { TagDialogPage } from './pages/tag-dialog';
 import { ImageActions } from './pages/transfers-images';
 
-const SCREENSHOTS = 'test-results/screenshots';
-let image: TestImage;
-const cleanup: string[] = [];
-
-test.beforeAll(async ({ docker }) => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  image = await buildTestImage(docker, 'tagdialog', [64 * 1024]);
-  cleanup.push(image.reference);
-});
-
-test.afterAll(async ({ docker }) => {
-  await removeImages(docker, cleanup);
-});
+const subject = testImageForFile('tagdialog', [64 * 1024]);
 
 test('shows the exact reason under the right field, the live name and the normalisation; a valid name tags', async ({
   page,
@@ -29,6 +15,7 @@ test('shows the exact reason under the right field, the live name and the normal
   webHost,
   docker,
 }) => {
+  const { image } = subject;
   await mainWindow.open(webHost.url);
   const images = new ImageActions(page);
   const dialog = new TagDialogPage(page);
@@ -61,7 +48,7 @@ test('shows the exact reason under the right field, the live name and the normal
     await dialog.fill({ repository: 'myapp', tag: '-beta' });
     await dialog.expectFieldError(dialog.tag, "a tag must start with a letter, a digit or '_', not '-'");
     await expect(dialog.repository).not.toHaveAttribute('aria-invalid', 'true');
-    await page.screenshot({ path: `${SCREENSHOTS}/tag-dialog-validation-error.png` });
+    await page.screenshot({ path: screenshotPath('tag-dialog-validation-error.png') });
 
     await dialog.fill({ namespace: 'My Team', tag: '1.0' });
     await dialog.expectFieldError(
@@ -96,7 +83,7 @@ test('shows the exact reason under the right field, the live name and the normal
       tag: 'tagged',
     });
     const target = `localhost:${port}/${image.repository}:tagged`;
-    cleanup.push(target);
+    subject.removeLater(target);
     await expect(dialog.fullName).toHaveText(target);
     await dialog.tagButton.click();
     await expect(dialog.root).toBeHidden();

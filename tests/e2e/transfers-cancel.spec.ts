@@ -2,41 +2,26 @@
  * Cancel a large push mid-way (a 300 MiB layer of random data): the daemon's request is aborted, the
  * transfer and its unfinished layers say "Cancelled", and the registry never got the manifest.
  */
-import { mkdirSync } from 'node:fs';
 import { parseReference } from '../../electron/common/reference';
-import { buildTestImage, freePort, MiB, removeImages, type TestImage } from '../helpers/test-images';
-import { expect, test } from './fixtures';
+import { MiB } from '../helpers/test-images';
+import { expect, screenshotPath, test, testImageForFile } from './fixtures';
 import { ImageActions } from './pages/transfers-images';
 import { TagDialogPage } from './pages/tag-dialog';
-import { callApi, TransfersPanelPage } from './pages/transfers-panel';
+import { startLocalRegistry, TransfersPanelPage } from './pages/transfers-panel';
 
-const SCREENSHOTS = 'test-results/screenshots';
-let image: TestImage;
-const cleanup: string[] = [];
-
-test.beforeAll(async ({ docker }) => {
-  test.setTimeout(300_000);
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  image = await buildTestImage(docker, 'cancel', [300 * MiB]);
-  cleanup.push(image.reference);
-});
-
-test.afterAll(async ({ docker }) => {
-  await removeImages(docker, cleanup);
-});
+const subject = testImageForFile('cancel', [300 * MiB], 300_000);
 
 test('cancelling a large push mid-way stops it and says "Cancelled"', async ({
   page,
   mainWindow,
   webHost,
 }) => {
+  const { image } = subject;
   test.setTimeout(300_000);
   await mainWindow.open(webHost.url);
-  const port = await freePort();
-  await callApi(page, 'registry.start', { port });
-  const registryHost = `127.0.0.1:${port}`;
+  const registryHost = await startLocalRegistry(page);
   const target = `${registryHost}/${image.repository}:${image.tag}`;
-  cleanup.push(target);
+  subject.removeLater(target);
   const expected = parseReference(target);
   if (!expected.ok) throw new Error(expected.reason);
 
@@ -54,7 +39,7 @@ test('cancelling a large push mid-way stops it and says "Cancelled"', async ({
     await expect.poll(() => push.overallPercent(), { timeout: 120_000 }).toBeGreaterThan(0);
     expect(await push.overallPercent()).toBeLessThan(100);
     await expect(push.layers.filter({ hasText: 'Pushing' })).toHaveCount(1);
-    await page.screenshot({ path: `${SCREENSHOTS}/images-push-in-progress.png` });
+    await page.screenshot({ path: screenshotPath('images-push-in-progress.png') });
   });
 
   await test.step('Cancel: the transfer and the unfinished layer say "Cancelled"', async () => {
@@ -65,7 +50,7 @@ test('cancelling a large push mid-way stops it and says "Cancelled"', async ({
     expect(await push.layerStatuses()).toContain('Cancelled');
     expect(await push.overallPercent()).toBeLessThan(100);
     await expect(push.digest).toHaveCount(0);
-    await page.screenshot({ path: `${SCREENSHOTS}/images-push-cancelled.png` });
+    await page.screenshot({ path: screenshotPath('images-push-cancelled.png') });
   });
 
   await test.step('the registry has no manifest for it', async () => {

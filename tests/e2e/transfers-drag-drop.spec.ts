@@ -3,38 +3,26 @@
  * ("Push to a registry"), and "Tag and push" pushes it for real. The keyboard equivalent, the row's
  * "Push to…" action, opens the same dialog.
  */
-import { buildTestImage, freePort, removeImages, type TestImage } from '../helpers/test-images';
 import { parseReference } from '../../electron/common/reference';
-import { expect, test } from './fixtures';
+import { expect, test, testImageForFile } from './fixtures';
 import { TagDialogPage } from './pages/tag-dialog';
 import { ImageActions, RegistryNavigation } from './pages/transfers-images';
-import { callApi, TransfersPanelPage } from './pages/transfers-panel';
+import { startLocalRegistry, TransfersPanelPage } from './pages/transfers-panel';
 
-let image: TestImage;
-const cleanup: string[] = [];
-
-test.beforeAll(async ({ docker }) => {
-  image = await buildTestImage(docker, 'dragdrop', [2 * 1024 * 1024]);
-  cleanup.push(image.reference);
-});
-
-test.afterAll(async ({ docker }) => {
-  await removeImages(docker, cleanup);
-});
+const subject = testImageForFile('dragdrop', [2 * 1024 * 1024]);
 
 test('dropping an image on the local registry opens the Tag dialog for it, and Tag and push pushes', async ({
   page,
   mainWindow,
   webHost,
 }, testInfo) => {
+  const { image } = subject;
   test.setTimeout(240_000);
   await mainWindow.open(webHost.url);
-  const port = await freePort();
-  await callApi(page, 'registry.start', { port });
-  const registryHost = `127.0.0.1:${port}`;
+  const registryHost = await startLocalRegistry(page);
   const navigation = new RegistryNavigation(page);
   const localRegistry = navigation.item(/Local registry/);
-  await expect(localRegistry).toContainText(`:${port}`);
+  await expect(localRegistry).toContainText(registryHost.slice(registryHost.indexOf(':')));
 
   const images = new ImageActions(page);
   const dialog = new TagDialogPage(page);
@@ -70,7 +58,7 @@ test('dropping an image on the local registry opens the Tag dialog for it, and T
   });
 
   const target = `${registryHost}/${image.repository}:${image.tag}`;
-  cleanup.push(target);
+  subject.removeLater(target);
   await test.step('the dialog is prefilled for the local registry', async () => {
     await expect(dialog.registry.locator('option:checked')).toHaveText(`Local registry (${registryHost})`);
     await expect(dialog.fullName).toHaveText(target);

@@ -5,15 +5,13 @@
  * showed, push again ("Layer already exists"), delete the image locally and pull it back from the UI
  * ("Pull complete", same digest).
  */
-import { mkdirSync } from 'node:fs';
 import { parseReference } from '../../electron/common/reference';
-import { buildTestImage, freePort, MiB, removeImages, type TestImage } from '../helpers/test-images';
-import { expect, test } from './fixtures';
+import { MiB } from '../helpers/test-images';
+import { expect, screenshotPath, test, testImageForFile } from './fixtures';
 import { TagDialogPage } from './pages/tag-dialog';
 import { ImageActions, RegistryNavigation } from './pages/transfers-images';
-import { callApi, TransfersPanelPage } from './pages/transfers-panel';
+import { startLocalRegistry, TransfersPanelPage } from './pages/transfers-panel';
 
-const SCREENSHOTS = 'test-results/screenshots';
 const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -21,36 +19,26 @@ const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
 ].join(', ');
 
-let image: TestImage;
-const cleanup: string[] = [];
-
-test.beforeAll(async ({ docker }) => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  image = await buildTestImage(docker, 'pushpull', [6 * MiB, 10 * MiB]);
-  cleanup.push(image.reference);
-});
-
-test.afterAll(async ({ docker }) => {
-  await removeImages(docker, cleanup);
-});
+const subject = testImageForFile('pushpull', [6 * MiB, 10 * MiB]);
 
 test('tag for the local registry, push with live layers, push again, delete, pull back', async ({
   page,
   mainWindow,
   webHost,
 }) => {
+  const { image } = subject;
   test.setTimeout(300_000);
   await mainWindow.open(webHost.url);
-  const port = await freePort();
-  await callApi(page, 'registry.start', { port });
-  const registryHost = `127.0.0.1:${port}`;
-  await expect(mainWindow.sidebarItem(/Local registry/)).toContainText(`:${port}`);
+  const registryHost = await startLocalRegistry(page);
+  await expect(mainWindow.sidebarItem(/Local registry/)).toContainText(
+    registryHost.slice(registryHost.indexOf(':')),
+  );
 
   const images = new ImageActions(page);
   const dialog = new TagDialogPage(page);
   const panel = new TransfersPanelPage(page);
   const target = `${registryHost}/${image.repository}:${image.tag}`;
-  cleanup.push(target);
+  subject.removeLater(target);
   const expected = parseReference(target);
   if (!expected.ok) throw new Error(expected.reason);
   let pushedDigest = '';
@@ -88,7 +76,7 @@ test('tag for the local registry, push with live layers, push again, delete, pul
     await expect(
       page.getByRole('status').filter({ hasText: `Pushed ${expected.ref.normalized}` }),
     ).toContainText(pushedDigest);
-    await page.screenshot({ path: `${SCREENSHOTS}/images-push-finished.png` });
+    await page.screenshot({ path: screenshotPath('images-push-finished.png') });
   });
 
   await test.step('the registry has the manifest with the digest the UI showed', async () => {

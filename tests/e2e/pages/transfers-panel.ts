@@ -1,5 +1,6 @@
 /** Page object for the docked transfers panel: one article per push or pull, with bars by role. */
 import { expect, type Locator, type Page } from '@playwright/test';
+import { freePort } from '../../helpers/test-images';
 
 export type TransferVerb = 'Push' | 'Pull';
 
@@ -108,4 +109,11 @@ export async function callApi<T>(page: Page, command: string, input: unknown): P
     });
   })`;
   return page.evaluate<T>(script);
+}
+
+/** Starts the app's local registry on a free port through the API; answers its `127.0.0.1:port`. */
+export async function startLocalRegistry(page: Page): Promise<string> {
+  const port = await freePort();
+  await callApi(page, 'registry.start', { port });
+  return `127.0.0.1:${port}`;
 }
