@@ -40,11 +40,8 @@ export function AddRegistryDialog({ onClose }: { onClose: () => void }) {
     <Dialog
       title="Add a registry"
       onClose={onClose}
-      footer={
+      actions={
         <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
           <button
             type="button"
             className="button primary"

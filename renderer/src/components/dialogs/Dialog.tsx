@@ -1,4 +1,7 @@
-/** A modal dialog: labelled by its title, closed with Escape or the backdrop, focus moved inside. */
+/**
+ * A modal dialog: labelled by its title, closed with Escape, the backdrop or its cancel button (the
+ * first in the footer, before the dialog's own actions), focus moved inside.
+ */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import '../../transfers.css';
 
@@ -6,13 +9,16 @@ export function Dialog({
   title,
   onClose,
   children,
-  footer,
+  actions,
+  cancelLabel = 'Cancel',
   wide = false,
 }: {
   title: string;
   onClose: () => void;
   children: ReactNode;
-  footer: ReactNode;
+  /** The buttons after the cancel button. */
+  actions: ReactNode;
+  cancelLabel?: string;
   wide?: boolean;
 }) {
   const titleId = useId();
@@ -52,7 +58,12 @@ export function Dialog({
           </button>
         </header>
         <div className="dialog-body">{children}</div>
-        <footer className="dialog-footer">{footer}</footer>
+        <footer className="dialog-footer">
+          <button type="button" className="button" onClick={onClose}>
+            {cancelLabel}
+          </button>
+          {actions}
+        </footer>
       </div>
     </div>
   );

@@ -47,11 +47,8 @@ export function LoginDialog({
     <Dialog
       title={`Log in to ${label}`}
       onClose={onClose}
-      footer={
+      actions={
         <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
           <button
             type="button"
             className="button primary"

@@ -48,11 +48,9 @@ export function RemoveImageDialog({ group, onClose }: { group: ImageGroup; onClo
     <Dialog
       title={group.names.length > 0 ? 'Remove a tag or the image' : 'Remove image'}
       onClose={onClose}
-      footer={
+      cancelLabel="Keep it"
+      actions={
         <>
-          <button type="button" className="button" onClick={onClose}>
-            Keep it
-          </button>
           <button
             type="button"
             className="button primary danger-fill"

@@ -184,11 +184,8 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
       title={primary === 'push' ? 'Push to a registry' : 'Tag image'}
       onClose={onClose}
       wide
-      footer={
+      actions={
         <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
           <button
             type="button"
             className={`button${primary === 'tag' ? ' primary' : ''}`}
