@@ -8,6 +8,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { REGISTRY_NODE_FLAGS } from '../../electron/registry/supervisor-child';
 import { referenceRegistryConfig } from '../../tests/helpers/reference-registry-config';
 import { elapsedMs } from './measure';
 
@@ -30,8 +31,9 @@ export function berthLauncher(entry: string): RegistryLauncher {
     const start = performance.now();
     const child = fork(entry, ['--port', String(port), '--host', BENCH_HOST, '--data', dataDir], {
       serialization: 'json',
-      // Not the bench's own flags: under tsx those would load its TypeScript loader into the registry.
-      execArgv: [],
+      // Not the bench's own flags (under tsx those would load its TypeScript loader into the
+      // registry): the registry's, as the app's spawner passes them.
+      execArgv: [...REGISTRY_NODE_FLAGS],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     return whenServing(child, port, start, () => {

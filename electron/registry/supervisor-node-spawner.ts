@@ -5,7 +5,12 @@
 import { fork } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { registryArguments, type RegistryChild, type RegistrySpawner } from './supervisor-child';
+import {
+  REGISTRY_NODE_FLAGS,
+  registryArguments,
+  type RegistryChild,
+  type RegistrySpawner,
+} from './supervisor-child';
 import type { HostToRegistryMessage } from './messages';
 
 type MessageListener = (message: unknown) => void;
@@ -20,8 +25,8 @@ export function createNodeRegistrySpawner(entryPath: string, output?: OutputSink
     const child = fork(entryPath, registryArguments(launch), {
       serialization: 'json',
       // fork would pass on the host's own Node flags (a TypeScript loader under tsx/vitest, --inspect's
-      // port); the registry is a plain bundle and needs none of them.
-      execArgv: [],
+      // port); the registry is a plain bundle and needs none of them, only its own.
+      execArgv: [...REGISTRY_NODE_FLAGS],
       // Piped rather than inherited so the host decides where the registry's log lines end up.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
