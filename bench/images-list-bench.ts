@@ -33,9 +33,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import type { CommandName, CommandOutput } from '../electron/api/contract';
 import type { LocalImage } from '../electron/api/contract/images';
 import { chromiumArgs, chromiumPath } from '../playwright.config';
+import { APP_ENTRY, appBridgeScript } from './lib/app-stub';
 import {
   markTimes,
   nextFrameEnd,
@@ -63,88 +63,6 @@ const { values: options } = parseArgs({
   },
 });
 const ROUNDS = Math.max(1, Number(options.rounds));
-
-/** The stub bridge's answers to the commands the stores send at start-up (all but `images.list`). */
-const STARTUP_ANSWERS: { [K in CommandName]?: CommandOutput<K> } = {
-  'app.info': {
-    version: '0.0.0-bench',
-    host: 'electron',
-    platform: 'linux',
-    userDataDir: '/tmp/berth-bench',
-    notices: [],
-  },
-  'docker.status': {
-    state: 'connected',
-    endpoint: { description: 'unix:///var/run/docker.sock (platform default)', source: 'default' },
-    engine: {
-      name: 'bench',
-      version: '27.3.1',
-      apiVersion: '1.47',
-      os: 'Debian GNU/Linux 12 (bookworm)',
-      osType: 'linux',
-      arch: 'x86_64',
-      imageStore: 'overlay2',
-      rootless: false,
-    },
-  },
-  'settings.get': {
-    registry: { port: 5000, dataDir: null, exposeOnNetwork: false, autoStart: true },
-    registries: [
-      { host: 'ghcr.io', name: 'GitHub' },
-      { host: 'registry.northwind.example.com', name: 'Northwind' },
-    ],
-    daemonConfigPath: null,
-  },
-  'registry.status': {
-    state: 'running',
-    url: 'http://127.0.0.1:5000',
-    port: 5000,
-    host: '127.0.0.1',
-    dataDir: '/tmp/berth-bench/registry',
-    exposeOnNetwork: false,
-    startedAt: Date.UTC(2025, 10, 20),
-    restarts: 0,
-  },
-  'registry.activity': [],
-  'registry.repositories': [],
-  'transfers.list': [],
-  'daemonConfig.read': {
-    location: {
-      path: '/etc/docker/daemon.json',
-      reason: 'the Docker Engine default',
-      source: 'engine',
-      canSignal: false,
-    },
-    exists: true,
-    text: '{}\n',
-    version: 'bench-1',
-    insecureRegistries: [],
-    registryMirrors: [],
-    imageStore: 'classic',
-  },
-};
-
-/** Runs in the page before the app: the stub bridge, holding `images.list` until the bench delivers. */
-function bridgeScript(images: LocalImage[]): string {
-  return `
-window.__benchImages = ${JSON.stringify(images)};
-window.__benchRequests = [];
-(() => {
-  const answers = ${JSON.stringify(STARTUP_ANSWERS)};
-  let release;
-  const delivered = new Promise((resolve) => { release = resolve; });
-  window.__deliverImages = () => release(window.__benchImages);
-  window.berth = {
-    invoke: async (request) => {
-      window.__benchRequests.push(request.command);
-      if (request.command === 'images.list') return { id: request.id, ok: true, result: await delivered };
-      if (request.command in answers) return { id: request.id, ok: true, result: answers[request.command] };
-      return { id: request.id, ok: false, error: { code: 'INTERNAL', message: 'bench stub: ' + request.command } };
-    },
-    onEvent: () => () => {},
-  };
-})();`;
-}
 
 /**
  * Runs in the page: delivers the list from a task of its own (as an IPC reply arrives), marks when
@@ -288,7 +206,7 @@ const sum = (values: number[]) => values.reduce((total, value) => total + value,
 
 async function openView(browser: Browser, url: string, images: LocalImage[]): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.addInitScript(bridgeScript(images));
+  await page.addInitScript(appBridgeScript({ images, holdImages: true }));
   await page.goto(url);
   await page.waitForFunction('window.__benchRequests?.includes("images.list")');
   await page.getByRole('table', { name: 'Local images' }).waitFor();
@@ -462,7 +380,7 @@ async function main(): Promise<void> {
   const images = makeLocalImages(IMAGES);
   const outdir = await mkdtemp(join(tmpdir(), 'berth-images-bench-'));
   try {
-    const url = await buildRendererPage("import './renderer/src/main';", outdir);
+    const url = await buildRendererPage(APP_ENTRY, outdir);
     const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     const rounds: RoundResult[] = [];
     let shots: string[] = [];
