@@ -2,12 +2,14 @@
  * `tsx bench/renderer-progress-bench.ts`: main-thread work the renderer spends on 10,000
  * `transfers.progress` events, measured in Debian's Chromium.
  *
- * The real renderer code is bundled with esbuild — the API client, the transfers store with its
- * coalescing, the TransfersPanel React tree and the app's CSS — and loaded in a page whose
- * `window.berth` bridge is a stub, so events enter exactly where the host's would (the client's event
- * listener). 10 transfers × 50 layers, 1,000 whole snapshots per transfer (what the host sends: every
- * row, five layers moving at a time), delivered in bursts of 100 per frame — 60× denser than the
- * host's ≤ 5/s per transfer, to stress it. The snapshots are built before measuring.
+ * The whole renderer is loaded as the app runs it (bench/lib/app-stub.ts: its own entry, every store,
+ * the App with the images view holding 40 images and the transfers panel docked under it, the app's
+ * CSS) with a stub bridge, so events enter exactly where the host's would (the API client's event
+ * listener) and everything in the app that reacts to them is billed. React has rendered the app
+ * before the first event, as it has when a user starts a push; the transfers panel's own code is
+ * still cold. 10 transfers × 50 layers, 1,000 whole snapshots per transfer (what the host sends:
+ * every row, five layers moving at a time), delivered in bursts of 100 per frame — 60× denser than
+ * the host's ≤ 5/s per transfer, to stress it. Each burst's snapshots are built just before delivery.
  *
  * Measured by Chrome itself: the renderer main thread's CPU time (a trace's top-level tasks, thread
  * time — script, React, style, layout, paint, GC), from the first delivery until every transfer shows
@@ -22,7 +24,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../playwright.config';
+import { APP_ENTRY, appBridgeScript } from './lib/app-stub';
 import { readMainThread } from './lib/chrome-trace';
+import { makeLocalImages } from './lib/image-fixture';
 import { buildRendererPage } from './lib/renderer-page';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,31 +35,10 @@ const TRANSFERS = 10;
 const LAYERS = 50;
 const EVENTS = 10_000;
 const EVENTS_PER_FRAME = 100;
-const ROUNDS = 9;
-
-const ENTRY = `
-import { createRoot } from 'react-dom/client';
-import { TransfersPanel } from './renderer/src/views/transfers/TransfersPanel';
-import { connectTransfersStore, useTransfersStore } from './renderer/src/stores/transfers-store';
-import './renderer/src/styles.css';
-
-connectTransfersStore();
-createRoot(document.getElementById('root')).render(
-  <div className="app"><main className="main" style={{ gridColumn: '1 / 3', height: '100vh' }}><div className="main-content" /><TransfersPanel /></main></div>,
-);
-window.__transfersState = () => useTransfersStore.getState();
-`;
-
-/** Runs in the page before the bundle: the stub bridge the API client picks up. */
-const BRIDGE = `
-window.__listeners = [];
-window.berth = {
-  invoke: async (request) => request.command === 'transfers.list'
-    ? { id: request.id, ok: true, result: [] }
-    : { id: request.id, ok: false, error: { code: 'INTERNAL', message: 'bench stub' } },
-  onEvent: (listener) => { window.__listeners.push(listener); return () => {}; },
-};
-`;
+/** The figure is a difference of two ~100–250 ms traces, each ±15 ms from run to run: 15 rounds' median. */
+const ROUNDS = 15;
+/** The images view's list above the panel, as a user who pushes has. */
+const IMAGES = 40;
 
 /**
  * Runs in the page: defines how the i-th event looks. Each burst's snapshots are built just before
@@ -67,6 +50,11 @@ const PREPARE = `(({ transfers, layers, events }) => {
   const perTransfer = events / transfers;
   const stepsPerLayer = perTransfer / (layers / 5);
   window.__eventCount = events;
+  // Layer ids are made once: building 500,000 id strings would be most of the harness's own cost,
+  // and its noise would swamp the app's figure (strings compare by value, so the app can't tell).
+  const ids = [];
+  for (let t = 0; t < transfers; t += 1)
+    for (let l = 0; l < layers; l += 1) ids.push('sha256:' + (t * 1000 + l).toString(16).padStart(12, '0'));
   window.__makeEvent = (index) => {
     const step = Math.floor(index / transfers) + 1;
     const t = index % transfers;
@@ -80,7 +68,7 @@ const PREPARE = `(({ transfers, layers, events }) => {
       const current = Math.round(progress * layerSize);
       bytesDone += current;
       rows.push({
-        id: 'sha256:' + (t * 1000 + l).toString(16).padStart(12, '0'),
+        id: ids[t * layers + l],
         status: progress >= 1 ? 'Pushed' : progress > 0 ? 'Pushing' : 'Waiting',
         current, total: layerSize, unit: 'bytes', done: progress >= 1,
       });
@@ -122,7 +110,7 @@ const RUN = `(async ({ perFrame, deliver, transfers }) => {
   }
   await nextFrame();
   await nextFrame();
-  return window.__transfersState().order.length;
+  return document.querySelectorAll('[data-transfer-id]').length;
 })`;
 
 interface Metrics {
@@ -183,9 +171,11 @@ async function measure(
     .context()
     .browser()!
     .startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'v8', 'blink'] });
-  await page.evaluate(
+  const shown = await page.evaluate<number>(
     `${RUN}(${JSON.stringify({ perFrame: EVENTS_PER_FRAME, deliver, transfers: TRANSFERS })})`,
   );
+  if (deliver && shown !== TRANSFERS)
+    throw new Error(`the panel shows ${shown} transfers, expected ${TRANSFERS}`);
   const trace = await page.context().browser()!.stopTracing();
   return { ...minus(await metrics(session), before), cpu: mainThreadCpuMs(trace) };
 }
@@ -202,7 +192,8 @@ interface RoundResult {
 async function main(): Promise<void> {
   const outdir = await mkdtemp(join(tmpdir(), 'berth-renderer-bench-'));
   try {
-    const url = await buildRendererPage(ENTRY, outdir);
+    const url = await buildRendererPage(APP_ENTRY, outdir);
+    const images = makeLocalImages(IMAGES);
     const browser = await chromium.launch({
       executablePath: chromiumPath,
       args: chromiumArgs,
@@ -211,9 +202,13 @@ async function main(): Promise<void> {
     try {
       for (let round = 0; round < ROUNDS; round += 1) {
         const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-        await page.addInitScript(BRIDGE);
+        await page.addInitScript(appBridgeScript({ images, holdImages: false }));
         await page.goto(url);
-        await page.waitForFunction('typeof window.__transfersState === "function"');
+        // The app is up: the images list has rows and the transfers store is listening.
+        await page.locator('.table-row').first().waitFor();
+        await page.waitForFunction(
+          'window.__benchRequests.includes("transfers.list") && window.__listeners.length > 0',
+        );
         await page.evaluate(
           `${PREPARE}(${JSON.stringify({ transfers: TRANSFERS, layers: LAYERS, events: EVENTS })})`,
         );
@@ -221,8 +216,6 @@ async function main(): Promise<void> {
         await session.send('Performance.enable');
         const baseline = await measure(page, session, false);
         const withEvents = await measure(page, session, true);
-        const shown = await page.evaluate<number>('window.__transfersState().order.length');
-        if (shown !== TRANSFERS) throw new Error(`the panel holds ${shown} transfers, expected ${TRANSFERS}`);
         rounds.push({
           cpu: withEvents.cpu - baseline.cpu,
           work: minus(withEvents, baseline),
