@@ -4,9 +4,10 @@
  * number of events into one flush per frame with the latest snapshot of each transfer.
  */
 import { describe, expect, it } from 'vitest';
-import type { TransferSnapshot } from '../../electron/api/contract/transfers';
+import type { TransferRow, TransferSnapshot } from '../../electron/api/contract/transfers';
 import {
   applySnapshots,
+  compactRows,
   emptyTransfers,
   percent,
   removeTransfer,
@@ -269,5 +270,37 @@ describe('SnapshotBatcher with a minimum interval', () => {
     expect(flushed.map((batch) => batch.map((entry) => [entry.id, entry.bytesDone]))[2]).toEqual([['b', 10]]);
     expect(timers).toHaveLength(0);
     expect(frames.pending()).toBe(0);
+  });
+});
+
+describe('compactRows', () => {
+  const row = (n: number, status: string, done = false): TransferRow => ({
+    id: `sha256:${String(n).padStart(12, '0')}`,
+    status,
+    current: 0,
+    total: 10,
+    unit: 'bytes',
+    done,
+  });
+
+  it('lists the next unfinished layers in order and counts every status in order of appearance', () => {
+    const rows = [
+      row(1, 'Pushed', true),
+      row(2, 'Pushing'),
+      row(3, 'Layer already exists', true),
+      row(4, 'Pushing'),
+      row(5, 'Waiting'),
+      row(6, 'Waiting'),
+      row(7, 'Pushed', true),
+    ];
+    const { shown, counts } = compactRows(rows, 3);
+    expect(shown.map((each) => each.id.slice(-1))).toEqual(['2', '4', '5']);
+    expect(counts).toBe('2 Pushed · 2 Pushing · 1 Layer already exists · 2 Waiting');
+  });
+
+  it('shows nothing once every layer is done, and counts them all', () => {
+    const { shown, counts } = compactRows([row(1, 'Pushed', true), row(2, 'Pushed', true)], 8);
+    expect(shown).toEqual([]);
+    expect(counts).toBe('2 Pushed');
   });
 });

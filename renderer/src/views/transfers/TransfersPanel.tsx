@@ -10,7 +10,7 @@ import type { TransferRow, TransferSnapshot } from '../../../../electron/api/con
 import { ErrorWithFix } from '../../components/ErrorWithFix';
 import { formatBytes, formatDuration } from '../../format';
 import { useTransfersStore } from '../../stores/transfers-store';
-import { isFinished, percent } from './transfer-updates';
+import { compactRows, isFinished, percent } from './transfer-updates';
 import '../../transfers.css';
 
 const STATE_WORDS: Record<TransferSnapshot['state'], { push: string; pull: string }> = {
@@ -23,13 +23,6 @@ const STATE_WORDS: Record<TransferSnapshot['state'], { push: string; pull: strin
 
 /** Above this many layers, only the next unfinished ones are listed unless the user asks for every one. */
 const COMPACT_AFTER = 8;
-/** "38 Pushed · 5 Pushing · 7 Waiting", in order of first appearance. */
-function statusCounts(rows: TransferRow[]): string {
-  const counts = new Map<string, number>();
-  for (const row of rows) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
-  return [...counts].map(([status, count]) => `${count} ${status}`).join(' · ');
-}
-
 function shortLayerId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12);
 }
@@ -118,8 +111,12 @@ function CopyDigest({ digest }: { digest: string }) {
   );
 }
 
-/** With many transfers at once, only the newest few list their layers at first (each can be opened). */
-const LAYERS_SHOWN_FOR = 3;
+/**
+ * When several transfers appear at once (the app reopened, a batch of pushes), only the newest lists
+ * its layers at first; the others show their one-line bar, so the short panel shows more of them
+ * (each can be opened). A transfer started on its own is the newest, so it always lists its layers.
+ */
+const LAYERS_SHOWN_FOR = 1;
 
 /**
  * A transfer's snapshot for its card: live while the card is on screen; while it is scrolled out of
@@ -268,9 +265,8 @@ function TransferCard({ id, position }: { id: string; position: number }) {
   // for the rest; small ones list all.
   const compactable = transfer.rows.length > COMPACT_AFTER;
   const compact = showLayers && compactable && !showAll;
-  const visibleRows = compact
-    ? transfer.rows.filter((row) => !row.done).slice(0, COMPACT_AFTER)
-    : transfer.rows;
+  const compactList = compact ? compactRows(transfer.rows, COMPACT_AFTER) : undefined;
+  const visibleRows = compactList ? compactList.shown : transfer.rows;
   const messages = transfer.messages.filter(
     (message) => !message.startsWith('The push refers to') && !/digest: sha256:/i.test(message),
   );
@@ -317,7 +313,7 @@ function TransferCard({ id, position }: { id: string; position: number }) {
             compactable={compactable}
             showAll={showAll}
             onShowAll={setShowAll}
-            counts={compact ? statusCounts(transfer.rows) : ''}
+            counts={compactList?.counts ?? ''}
           />
           {showLayers && visibleRows.length > 0 && (
             <ul className="layers" aria-label={`Layers of ${transfer.reference}`}>

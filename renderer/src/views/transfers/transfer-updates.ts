@@ -4,7 +4,11 @@
  * the store wires these to `requestAnimationFrame` and the host's events, and unit tests drive them
  * directly.
  */
-import type { TransferSnapshot, TransferState } from '../../../../electron/api/contract/transfers';
+import type {
+  TransferRow,
+  TransferSnapshot,
+  TransferState,
+} from '../../../../electron/api/contract/transfers';
 
 /** What the UI keeps about transfers: snapshots by id, and the ids newest first. */
 export interface TransfersData {
@@ -212,4 +216,29 @@ export class SnapshotBatcher {
 export function percent(fraction: number): number {
   if (!Number.isFinite(fraction)) return 0;
   return Math.max(0, Math.min(100, Math.round(fraction * 100)));
+}
+
+/**
+ * A big image's compact list in one pass over its rows: the next `limit` unfinished layers, and the
+ * status counts ("38 Pushed · 5 Pushing · 7 Waiting", in order of first appearance). A card renders
+ * this a few times a second per transfer, so no Map, spread or second pass.
+ */
+export function compactRows(rows: TransferRow[], limit: number): { shown: TransferRow[]; counts: string } {
+  const shown: TransferRow[] = [];
+  const statuses: string[] = [];
+  const counts: number[] = [];
+  for (const row of rows) {
+    if (!row.done && shown.length < limit) shown.push(row);
+    const index = statuses.indexOf(row.status);
+    if (index === -1) {
+      statuses.push(row.status);
+      counts.push(1);
+    } else {
+      counts[index] = counts[index]! + 1;
+    }
+  }
+  let text = '';
+  for (let index = 0; index < statuses.length; index += 1)
+    text += `${index === 0 ? '' : ' · '}${counts[index]} ${statuses[index]}`;
+  return { shown, counts: text };
 }
