@@ -3,10 +3,10 @@
  * images, and watch the list follow `docker tag` / `docker rmi` typed in a terminal — no reload.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from './fixtures';
+import { expect, screenshotPath, test } from './fixtures';
 import { buildTestImage, removeImages, type TestImage } from '../helpers/test-images';
 import { startWebHost } from '../helpers/web-host';
 
@@ -40,8 +40,7 @@ test('shows Docker connected with its version and lists the local images', async
   await expect(row).toContainText(inspected.Id.replace('sha256:', '').slice(0, 12));
 
   await mainWindow.filterBy('');
-  mkdirSync('test-results/screenshots', { recursive: true });
-  const path = 'test-results/screenshots/main-window.png';
+  const path = screenshotPath('main-window.png');
   await mainWindow.page.screenshot({ path });
   await testInfo.attach('main-window', { path, contentType: 'image/png' });
 });

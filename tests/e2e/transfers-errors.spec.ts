@@ -4,7 +4,6 @@
  * A wrong password is refused in the dialog; the right one logs in through the daemon and the push
  * is retried and succeeds. (Debian's docker-registry with htpasswd auth, on 127.0.0.1.)
  */
-import { mkdirSync } from 'node:fs';
 import { parseReference } from '../../electron/common/reference';
 import {
   bcryptHtpasswdLine,
@@ -14,12 +13,11 @@ import {
   type TestImage,
   type TestRegistry,
 } from '../helpers/test-images';
-import { expect, test } from './fixtures';
+import { expect, screenshotPath, test } from './fixtures';
 import { TagDialogPage } from './pages/tag-dialog';
 import { ImageActions } from './pages/transfers-images';
 import { TransfersPanelPage } from './pages/transfers-panel';
 
-const SCREENSHOTS = 'test-results/screenshots';
 const USER = 'berth';
 const PASSWORD = 'correct-horse-battery';
 let image: TestImage;
@@ -27,7 +25,6 @@ let registry: TestRegistry | undefined;
 const cleanup: string[] = [];
 
 test.beforeAll(async ({ docker }) => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   const htpasswd = bcryptHtpasswdLine(USER, PASSWORD);
   if (htpasswd === undefined)
     throw new Error('python3 with crypt (bcrypt) is needed to make the htpasswd file');
@@ -73,7 +70,7 @@ test('a push that needs a login explains itself, and "Log in and retry" fixes it
     );
     await expect(box).toContainText(`${host} refused access`);
     await expect(box.getByRole('button', { name: `Log in to ${host} and retry` })).toBeVisible();
-    await page.screenshot({ path: `${SCREENSHOTS}/error-with-fix.png` });
+    await page.screenshot({ path: screenshotPath('error-with-fix.png') });
   });
 
   await test.step('a wrong password is refused in the login dialog', async () => {

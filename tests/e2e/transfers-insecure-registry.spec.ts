@@ -5,7 +5,7 @@
  * visible, the app says what it means, and one button adds the host to daemon.json's
  * insecure-registries, makes the daemon reload, checks it took, and retries — which pushes.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseReference } from '../../electron/common/reference';
@@ -13,12 +13,11 @@ import { createNetnsHost, startRegistryIn, type NetnsHost, type NetnsRegistry } 
 import { startPrivateDockerd, type PrivateDockerd } from '../helpers/private-dockerd';
 import { buildTestImage, type TestImage } from '../helpers/test-images';
 import { startWebHost, type RunningWebHost } from '../helpers/web-host';
-import { expect, test } from './fixtures';
+import { expect, screenshotPath, test } from './fixtures';
 import { TagDialogPage } from './pages/tag-dialog';
 import { ImageActions } from './pages/transfers-images';
 import { TransfersPanelPage } from './pages/transfers-panel';
 
-const SCREENSHOTS = 'test-results/screenshots';
 let configFile: string;
 let dockerd: PrivateDockerd;
 let testHost: NetnsHost;
@@ -28,7 +27,6 @@ let image: TestImage;
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  mkdirSync(SCREENSHOTS, { recursive: true });
   configFile = join(mkdtempSync(join(tmpdir(), 'berth-insecure-')), 'daemon.json');
   writeFileSync(configFile, '{\n  "debug": false\n}\n');
   dockerd = await startPrivateDockerd(configFile);
@@ -77,7 +75,7 @@ test('an HTTP registry on the network: the error explains itself and one click a
       'speaks plain HTTP; Docker only allows that for registries listed as insecure',
     );
     await expect(box.getByRole('button', { name: fix })).toBeVisible();
-    await page.screenshot({ path: `${SCREENSHOTS}/error-with-fix-insecure-registry.png` });
+    await page.screenshot({ path: screenshotPath('error-with-fix-insecure-registry.png') });
   });
 
   await test.step('the fix writes daemon.json, reloads the daemon, verifies, and the retry pushes', async () => {
