@@ -23,7 +23,7 @@ import { BlobFamily } from './lib/blob-data';
 import { WORKLOAD_PHASES, type WorkloadPlan } from './lib/blob-workloads';
 import { dockerUnavailable, ensureE2eImage, pushAndPull } from './lib/docker-e2e';
 import { HttpClient } from './lib/http-client';
-import { median, peakRssBytes } from './lib/measure';
+import { cpuSpeedProbe, median, peakRssBytes } from './lib/measure';
 import {
   BENCH_HOST,
   berthLauncher,
@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     if (!existsSync(path)) throw new Error(`${what} not found at ${path}`);
   }
   const loadBefore = loadavg()[0]!;
+  const speedBefore = cpuSpeedProbe();
 
   log('generating payloads…');
   const plan: WorkloadPlan = {
@@ -170,6 +171,7 @@ async function main(): Promise<void> {
   ];
   const verdicts = metrics.map(judge);
   const loadAfter = loadavg()[0]!;
+  const speedAfter = cpuSpeedProbe();
 
   log('');
   log(markdownTable(verdicts));
@@ -177,10 +179,14 @@ async function main(): Promise<void> {
   log(
     `Ratio = Berth / reference. MB = 10^6 bytes. Load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${cpus().length} CPUs.`,
   );
+  log(
+    `Machine speed (one core's SHA-256): ${speedBefore.toFixed(0)} MB/s before, ${speedAfter.toFixed(0)} MB/s after.`,
+  );
   if (Math.max(loadBefore, loadAfter) > cpus().length)
     log('The machine was busy with other work: treat small differences as noise.');
   writeJson(RESULTS, {
     ranAt: new Date().toISOString(),
+    sha256MBps: { before: speedBefore, after: speedAfter },
     quick,
     phaseRounds: PHASE_ROUNDS,
     machine: {

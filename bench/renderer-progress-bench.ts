@@ -26,6 +26,7 @@ import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../playwright.config';
 import { APP_ENTRY, appBridgeScript } from './lib/app-stub';
 import { readMainThread } from './lib/chrome-trace';
+import { cpuSpeedProbe } from './lib/measure';
 import { makeLocalImages } from './lib/image-fixture';
 import { buildRendererPage } from './lib/renderer-page';
 
@@ -192,6 +193,7 @@ interface RoundResult {
 async function main(): Promise<void> {
   const outdir = await mkdtemp(join(tmpdir(), 'berth-renderer-bench-'));
   try {
+    const speedBefore = cpuSpeedProbe();
     const url = await buildRendererPage(APP_ENTRY, outdir);
     const images = makeLocalImages(IMAGES);
     const browser = await chromium.launch({
@@ -227,6 +229,7 @@ async function main(): Promise<void> {
     } finally {
       await browser.close();
     }
+    const speed = { before: speedBefore, after: cpuSpeedProbe() };
     const sorted = [...rounds].sort((a, b) => a.cpu - b.cpu);
     const median = sorted[Math.floor(sorted.length / 2)]!;
     const best = sorted[0]!;
@@ -238,7 +241,9 @@ async function main(): Promise<void> {
     log(
       `machine: ${cpus().length} cores, load ${loadavg()
         .map((value) => value.toFixed(1))
-        .join(' ')}`,
+        .join(
+          ' ',
+        )}, one core's SHA-256 ${speed.before.toFixed(0)} MB/s before and ${speed.after.toFixed(0)} MB/s after (CPU-time figures scale with it)`,
     );
     log(
       '| round | main-thread CPU ms (events − baseline) | with events | baseline | wall-clock task ms (events − baseline) | script | style | layout |',
@@ -267,6 +272,7 @@ async function main(): Promise<void> {
           bestCpuMs: best.cpu,
           rounds,
           load: loadavg(),
+          sha256MBps: speed,
           measuredAt: new Date().toISOString(),
         },
         null,

@@ -1,4 +1,5 @@
 /** Small measuring tools shared by the benchmark workloads. */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /** Runs `task(0…count-1)` with at most `concurrency` in flight; resolves when all are done. */
@@ -51,4 +52,16 @@ export function peakRssBytes(pid: number): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/**
+ * How fast this machine is right now: one core's SHA-256 throughput over 64 MiB, in MB/s (~0.2 s).
+ * Virtual machines can run slower for minutes at a time without reporting steal time; printed beside
+ * CPU-time figures, it says which speed they were measured at.
+ */
+export function cpuSpeedProbe(): number {
+  const data = Buffer.alloc(64 * 1024 * 1024, 7);
+  const start = performance.now();
+  createHash('sha256').update(data).digest();
+  return megabytesPerSecond(data.length, elapsedMs(start));
 }
