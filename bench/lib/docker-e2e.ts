@@ -74,6 +74,16 @@ export async function pushAndPull(registryHostPort: string, imageId: string): Pr
   const pushMs = elapsedMs(start);
 
   await docker('rmi', remote, E2E_IMAGE);
+  // Another tag of the same image would keep its layers here, and the pull would measure nothing.
+  const stillHere = await docker('image', 'inspect', '--format', '{{join .RepoTags " "}}', imageId).catch(
+    () => undefined,
+  );
+  if (stillHere !== undefined) {
+    await docker('tag', imageId, E2E_IMAGE);
+    throw new Error(
+      `image ${imageId} is still in the daemon under other tags (${stillHere || 'untagged, used by a container'}); remove them so the pull downloads`,
+    );
+  }
   start = performance.now();
   await docker('pull', '--quiet', remote);
   const pullMs = elapsedMs(start);
