@@ -98,6 +98,58 @@ describe('blobs and uploads', () => {
     await beyond.arrayBuffer();
   });
 
+  it('serves big blobs byte for byte to parallel clients, whole and in ranges, also after a client left mid-download', async () => {
+    const MiB = 1024 * 1024;
+    // Sizes around the registry's 1 MiB reads (a short last read, an exact multiple, one byte over),
+    // the first bigger than what the kernel buffers for a client that stops reading.
+    const blobs = [randomBlob(24 * MiB + 12_345), randomBlob(2 * MiB), randomBlob(3 * MiB + 1)];
+    const digests: string[] = [];
+    for (const bytes of blobs) digests.push(await pushBlob(base, 'blobs/big', bytes));
+    const url = (digest: string) => `${base}/v2/blobs/big/blobs/${digest}`;
+
+    // A client that takes the first piece of the biggest blob and hangs up.
+    await new Promise<void>((done, fail) => {
+      const req = request(url(digests[0]!), (res) => {
+        res.once('data', () => {
+          req.destroy();
+          done();
+        });
+      });
+      req.on('error', fail);
+      req.end();
+    });
+
+    // Six downloads at once (each blob twice), half of them by clients that stop reading for a while
+    // (the registry's writes then wait in the socket): a buffer reused too early would show in bytes.
+    const slowDownload = (digest: string) =>
+      new Promise<Buffer>((done, fail) => {
+        const req = request(url(digest), (res) => {
+          const pieces: Buffer[] = [];
+          res.once('data', () => {
+            res.pause();
+            setTimeout(() => res.resume(), 300);
+          });
+          res.on('data', (piece: Buffer) => pieces.push(piece));
+          res.on('end', () => done(Buffer.concat(pieces)));
+          res.on('error', fail);
+        });
+        req.on('error', fail);
+        req.end();
+      });
+    const bodies = await Promise.all([
+      ...digests.map(slowDownload),
+      ...digests.map(async (digest) => Buffer.from(await (await fetch(url(digest))).arrayBuffer())),
+    ]);
+    bodies.forEach((body, index) => expect(sha256(body)).toBe(digests[index % digests.length]));
+
+    const partial = await fetch(url(digests[0]!), { headers: { Range: 'bytes=1048000-3146000' } });
+    expect(partial.status).toBe(206);
+    expect(partial.headers.get('content-range')).toBe(`bytes 1048000-3146000/${24 * MiB + 12_345}`);
+    expect(Buffer.from(await partial.arrayBuffer()).equals(blobs[0]!.subarray(1048000, 3146001))).toBe(true);
+    const tail = await fetch(url(digests[2]!), { headers: { Range: 'bytes=-70000' } });
+    expect(Buffer.from(await tail.arrayBuffer()).equals(blobs[2]!.subarray(-70000))).toBe(true);
+  });
+
   it('refuses a wrong digest with DIGEST_INVALID and keeps nothing', async () => {
     const response = await fetch(`${base}/v2/blobs/wrong/blobs/uploads/?digest=${sha256('other')}`, {
       method: 'POST',

@@ -1,6 +1,6 @@
 /** GET, HEAD and DELETE of `/v2/<name>/blobs/<digest>`. */
-import { pipeline } from 'node:stream/promises';
 import { type Handler, type RequestContext, sendEmpty } from './context';
+import { sendFileRange } from './file-sender';
 import { registryError } from '../errors';
 import { type Digest, parseDigest } from '../names';
 
@@ -63,31 +63,34 @@ export const getBlob: Handler = async (ctx) => {
       headers: { 'Content-Range': `bytes */${size}` },
     });
   }
-  const stream = await ctx.storage.blobs.openRead(digest, size === 0 ? undefined : range);
-  if (!stream)
+  const file = await ctx.storage.blobs.open(digest);
+  if (!file)
     throw registryError('BLOB_UNKNOWN', 'blob unknown to registry', { detail: { digest: digest.value } });
-  const headers: Record<string, string | number> = {
-    'Content-Type': 'application/octet-stream',
-    'Docker-Content-Digest': digest.value,
-    'Accept-Ranges': 'bytes',
-    ETag: `"${digest.value}"`,
-    'Cache-Control': 'max-age=31536000',
-  };
-  if (range) {
-    ctx.res.writeHead(206, {
-      ...headers,
-      'Content-Length': range.end - range.start + 1,
-      'Content-Range': `bytes ${range.start}-${range.end}/${size}`,
-    });
-  } else {
-    ctx.res.writeHead(200, { ...headers, 'Content-Length': size });
+  try {
+    const headers: Record<string, string | number> = {
+      'Content-Type': 'application/octet-stream',
+      'Docker-Content-Digest': digest.value,
+      'Accept-Ranges': 'bytes',
+      ETag: `"${digest.value}"`,
+      'Cache-Control': 'max-age=31536000',
+    };
+    if (range) {
+      ctx.res.writeHead(206, {
+        ...headers,
+        'Content-Length': range.end - range.start + 1,
+        'Content-Range': `bytes ${range.start}-${range.end}/${size}`,
+      });
+    } else {
+      ctx.res.writeHead(200, { ...headers, 'Content-Length': size });
+    }
+    if (size === 0) {
+      ctx.res.end();
+      return;
+    }
+    await sendFileRange(file, ctx.res, range?.start ?? 0, range?.end ?? size - 1, ctx.signal);
+  } finally {
+    await file.close();
   }
-  if (size === 0) {
-    stream.destroy();
-    ctx.res.end();
-    return;
-  }
-  await pipeline(stream, ctx.res, { signal: ctx.signal });
 };
 
 /** DELETE: removes the blob from the repository (the bytes go at the next GC). */

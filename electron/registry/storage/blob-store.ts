@@ -2,16 +2,13 @@
  * The content-addressed blob store: blobs/<algorithm>/<xx>/<hex>, each written once by renaming a
  * fully written, fsynced and verified file into place. Knows nothing about repositories.
  */
-import type { ReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobGuard } from './blob-guard';
 import { type DirectoryCache, isNotFound, removeQuietly, tempName } from './atomic-file';
 import type { StoragePaths } from './paths';
 import { type Digest, tryParseDigest } from '../names';
-
-/** Large reads: fewer syscalls and event-loop turns per MiB served. */
-const READ_HIGH_WATER_MARK = 1024 * 1024;
 
 /** Count and bytes of the blobs on disk. */
 export interface BlobTotals {
@@ -61,24 +58,17 @@ export class BlobStore {
   }
 
   /**
-   * A stream of the blob's bytes (optionally a byte range, both ends inclusive). The file is opened
-   * before this resolves, so a blob removed afterwards still streams to the end.
+   * The blob's file, open for reading; the caller closes it. Opened before any answer is sent, so a
+   * blob removed afterwards still reads to the end.
    */
-  async openRead(digest: Digest, range?: { start: number; end: number }): Promise<ReadStream | undefined> {
+  async open(digest: Digest): Promise<FileHandle | undefined> {
     if (this.guard.isDeleting(digest.value)) return undefined;
-    let handle;
     try {
-      handle = await open(this.paths.blob(digest), 'r');
+      return await open(this.paths.blob(digest), 'r');
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
-    // The stream owns the handle from here and closes it when done or destroyed.
-    return handle.createReadStream({
-      start: range?.start,
-      end: range?.end,
-      highWaterMark: READ_HIGH_WATER_MARK,
-    });
   }
 
   /** Reads a small blob (a manifest) whole. */

@@ -1,0 +1,111 @@
+/**
+ * Sends a byte range of an open file as an HTTP response body through reused 1 MiB buffers.
+ *
+ * Why not `createReadStream` piped to the response: each of its reads allocates a fresh buffer
+ * outside the V8 heap, and V8 only collects them once such memory has grown by tens of megabytes,
+ * so serving blobs at ~1 GB/s grew the registry process by up to 40 MB between collections (peak RSS
+ * 161 MB in a slow round of `npm run bench:registry`). Here a response holds two buffers: one is
+ * filled from the file while the other is being written, and a buffer is filled again only once the
+ * socket has taken its bytes. Buffers go back to a small shared pool when the response is done.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+
+const BUFFER_BYTES = 1024 * 1024;
+/** Buffers kept for the next responses (two per response that streams at the same time). */
+const POOL_LIMIT = 8;
+/** Up to this many bytes are read and sent in one piece, with no pooled buffer. */
+const SMALL_BYTES = 64 * 1024;
+
+const pool: Buffer[] = [];
+
+function takeBuffer(): Buffer {
+  return pool.pop() ?? Buffer.allocUnsafeSlow(BUFFER_BYTES);
+}
+
+function giveBack(buffer: Buffer): void {
+  if (pool.length < POOL_LIMIT) pool.push(buffer);
+}
+
+/** Resolves once the response has taken `chunk` (its bytes are in the socket); rejects on abort. */
+function write(res: ServerResponse, chunk: Buffer, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    res.write(chunk, (error) => {
+      signal.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve();
+    });
+  });
+}
+
+/** Reads exactly `length` bytes at `position` into `buffer`, or throws if the file is shorter. */
+async function readFully(
+  handle: FileHandle,
+  buffer: Buffer,
+  length: number,
+  position: number,
+): Promise<void> {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
+    if (bytesRead === 0) throw new Error('the blob file is shorter than its recorded size');
+    done += bytesRead;
+  }
+}
+
+/**
+ * Writes bytes `start`…`end` (inclusive) of `handle` to `res` and ends it; the caller has sent the
+ * headers and closes the handle. Rejects if the file can't be read (the response is then cut
+ * short: too late for a status) or if `signal` aborts (the client left).
+ */
+export async function sendFileRange(
+  handle: FileHandle,
+  res: ServerResponse,
+  start: number,
+  end: number,
+  signal: AbortSignal,
+): Promise<void> {
+  const total = end - start + 1;
+  if (total <= SMALL_BYTES) {
+    const bytes = Buffer.allocUnsafe(total);
+    await readFully(handle, bytes, total, start);
+    await write(res, bytes, signal);
+    res.end();
+    return;
+  }
+  const buffers = [takeBuffer(), takeBuffer()];
+  // A buffer whose write never completed (the client left mid-write) is not reused: the socket may
+  // still hold it. Only buffers whose last write finished go back to the pool.
+  const reusable = [true, true];
+  const writes: Array<Promise<void> | undefined> = [undefined, undefined];
+  try {
+    let position = start;
+    for (let slot = 0; position <= end; slot ^= 1) {
+      const buffer = buffers[slot]!;
+      // This buffer's previous bytes must be in the socket before it is filled again.
+      await writes[slot];
+      signal.throwIfAborted();
+      const length = Math.min(BUFFER_BYTES, end + 1 - position);
+      await readFully(handle, buffer, length, position);
+      position += length;
+      reusable[slot] = false;
+      const written = write(res, length === BUFFER_BYTES ? buffer : buffer.subarray(0, length), signal).then(
+        () => {
+          reusable[slot] = true;
+        },
+      );
+      // Handled where it is awaited; until then, keep an early failure from being "unhandled".
+      written.catch(() => undefined);
+      writes[slot] = written;
+    }
+    for (const pending of writes) if (pending) await pending;
+    res.end();
+  } finally {
+    buffers.forEach((buffer, slot) => {
+      if (reusable[slot]) giveBack(buffer);
+    });
+  }
+}
