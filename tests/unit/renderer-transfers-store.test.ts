@@ -190,29 +190,35 @@ describe('percent', () => {
   });
 });
 
+/** A batcher with a 200 ms interval whose frames, clock (`time.clock`) and timers the test runs by hand. */
+function intervalBatcher() {
+  const frames = manualFrames();
+  const time = { clock: 0 };
+  const timers: Array<{ callback: () => void; due: number }> = [];
+  const flushed: TransferSnapshot[][] = [];
+  const batcher = new SnapshotBatcher(frames.schedule, (batch) => flushed.push(batch), {
+    minIntervalMs: 200,
+    now: () => time.clock,
+    wait: (callback, ms) => timers.push({ callback, due: time.clock + ms }),
+  });
+  return { frames, time, timers, flushed, batcher };
+}
+
 describe('SnapshotBatcher with a minimum interval', () => {
   it('flushes progress at most once per interval, but new and finished transfers at once', () => {
-    const frames = manualFrames();
-    let clock = 0;
-    const timers: Array<{ callback: () => void; due: number }> = [];
-    const flushed: TransferSnapshot[][] = [];
-    const batcher = new SnapshotBatcher(frames.schedule, (batch) => flushed.push(batch), {
-      minIntervalMs: 200,
-      now: () => clock,
-      wait: (callback, ms) => timers.push({ callback, due: clock + ms }),
-    });
+    const { frames, time, timers, flushed, batcher } = intervalBatcher();
     // A new transfer: shown on the next frame.
     batcher.add(snapshot('a', { bytesDone: 1 }));
     frames.runFrame();
     expect(flushed).toHaveLength(1);
     // Progress 16 ms later waits for the rest of the interval on one timer, not a frame after frame.
     for (let frame = 1; frame <= 12; frame += 1) {
-      clock += 16;
+      time.clock += 16;
       batcher.add(snapshot('a', { bytesDone: 1 + frame }));
     }
     expect(frames.pending()).toBe(0);
     expect(timers.map((timer) => timer.due)).toEqual([200]);
-    clock = 200;
+    time.clock = 200;
     timers.shift()!.callback();
     expect(flushed).toHaveLength(1);
     expect(frames.pending()).toBe(1);
@@ -220,7 +226,7 @@ describe('SnapshotBatcher with a minimum interval', () => {
     expect(flushed).toHaveLength(2);
     expect(flushed[1]!.map((entry) => entry.bytesDone)).toEqual([13]);
     // The final snapshot does not wait, even while a timer for progress runs.
-    clock += 16;
+    time.clock += 16;
     batcher.add(snapshot('a', { bytesDone: 50 }));
     expect(timers).toHaveLength(1);
     batcher.add(snapshot('a', { state: 'succeeded', bytesDone: 100 }));
@@ -233,20 +239,12 @@ describe('SnapshotBatcher with a minimum interval', () => {
   });
 
   it('an urgent flush restarts the interval: a timer that was running waits out the rest', () => {
-    const frames = manualFrames();
-    let clock = 0;
-    const timers: Array<{ callback: () => void; due: number }> = [];
-    const flushed: TransferSnapshot[][] = [];
-    const batcher = new SnapshotBatcher(frames.schedule, (batch) => flushed.push(batch), {
-      minIntervalMs: 200,
-      now: () => clock,
-      wait: (callback, ms) => timers.push({ callback, due: clock + ms }),
-    });
+    const { frames, time, timers, flushed, batcher } = intervalBatcher();
     batcher.add(snapshot('a'));
     batcher.add(snapshot('b'));
     frames.runFrame();
     // Progress starts a timer; a new transfer then books a frame, and the progress rides along.
-    clock = 50;
+    time.clock = 50;
     batcher.add(snapshot('a', { bytesDone: 10 }));
     expect(timers.map((timer) => timer.due)).toEqual([200]);
     batcher.add(snapshot('c'));
@@ -257,14 +255,14 @@ describe('SnapshotBatcher with a minimum interval', () => {
     ]);
     // More progress: the running timer is enough; when it fires, the rest of the interval from the
     // last flush (50 ms) is waited out before a frame is booked.
-    clock = 60;
+    time.clock = 60;
     batcher.add(snapshot('b', { bytesDone: 10 }));
     expect(timers).toHaveLength(1);
-    clock = 200;
+    time.clock = 200;
     timers.shift()!.callback();
     expect(frames.pending()).toBe(0);
     expect(timers.map((timer) => timer.due)).toEqual([250]);
-    clock = 250;
+    time.clock = 250;
     timers.shift()!.callback();
     frames.runFrame();
     expect(flushed.map((batch) => batch.map((entry) => [entry.id, entry.bytesDone]))[2]).toEqual([['b', 10]]);
