@@ -46,7 +46,7 @@ const START_SAMPLES = quick ? 3 : 7;
 /** Rounds of each workload phase; each figure is the median over them. */
 const PHASE_ROUNDS = numberFlag('--rounds') ?? (quick ? 1 : 3);
 /** Rounds of docker push + pull per registry. */
-const E2E_ROUNDS = quick ? 1 : 5;
+const E2E_ROUNDS = quick ? 1 : 7;
 const skipDocker = process.argv.includes('--no-docker');
 
 interface Subject {

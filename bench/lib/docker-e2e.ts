@@ -4,6 +4,9 @@
  * insecure-registry config). The image (FROM scratch plus random-data layers) is built once and kept
  * under a fixed local tag; before each pull every local tag of it is removed, so the pull really
  * downloads, and afterwards the pulled image takes the fixed tag back for the next registry.
+ * Before each timed step the file system is synced, so the disk writes the last step left behind
+ * (a pull on vfs writes ~640 MiB, a push 256 MiB into the registry) aren't written back during it
+ * and billed to whichever registry comes next.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -69,6 +72,7 @@ export interface PushPullFigures {
 export async function pushAndPull(registryHostPort: string, imageId: string): Promise<PushPullFigures> {
   const remote = `${registryHostPort}/bench/e2e:1`;
   await docker('tag', E2E_IMAGE, remote);
+  await run('sync');
   let start = performance.now();
   await docker('push', '--quiet', remote);
   const pushMs = elapsedMs(start);
@@ -84,6 +88,7 @@ export async function pushAndPull(registryHostPort: string, imageId: string): Pr
       `image ${imageId} is still in the daemon under other tags (${stillHere || 'untagged, used by a container'}); remove them so the pull downloads`,
     );
   }
+  await run('sync');
   start = performance.now();
   await docker('pull', '--quiet', remote);
   const pullMs = elapsedMs(start);
