@@ -1,7 +1,8 @@
 /**
  * The upload chunk writer over real temp files: many small pieces (as `docker push` sends them)
  * land byte for byte at the right offset, `written` reports batch ends in order, a body that fails
- * or is aborted half-way rejects without hanging, and the body is left drainable.
+ * or is aborted half-way rejects without hanging, and the body is left drainable. Big uploads
+ * start datasyncs in the background as they grow; one that fails is reported by the final flush.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BackgroundFlushes } from '../../electron/registry/storage/background-flush';
 import { writeChunk } from '../../electron/registry/storage/chunk-writer';
 
 const roots: string[] = [];
@@ -97,5 +99,100 @@ describe('writeChunk', () => {
     await expect(
       writeChunk(path, 0, Readable.from([Buffer.from('x')]), { create: false, flush: false }),
     ).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('starts a background datasync each time the file grows past 16 MiB, across chunks', async () => {
+    const path = await tempFile();
+    const MiB = 1024 * 1024;
+    const bytes = randomBytes(40 * MiB);
+    const synced: string[] = [];
+    const background = new BackgroundFlushes({
+      sync: (file) => {
+        synced.push(file);
+        return Promise.resolve();
+      },
+    });
+    // Two chunks, as two PATCHes: 0–12 MiB and 12–40 MiB (past 16 and 32 MiB).
+    await writeChunk(path, 0, Readable.from([bytes.subarray(0, 12 * MiB)]), {
+      create: true,
+      flush: false,
+      background,
+    });
+    expect(synced).toEqual([]);
+    await writeChunk(
+      path,
+      12 * MiB,
+      Readable.from(
+        Array.from({ length: 28 }, (_, index) => bytes.subarray((12 + index) * MiB, (13 + index) * MiB)),
+      ),
+      {
+        create: false,
+        flush: true,
+        background,
+      },
+    );
+    expect(synced).toEqual([path, path]);
+    expect(sha(await readFile(path))).toBe(sha(bytes));
+  });
+
+  it('reports a failed background datasync at the final flush, once', async () => {
+    const path = await tempFile();
+    const background = new BackgroundFlushes({
+      sync: () => Promise.reject(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })),
+    });
+    await expect(
+      writeChunk(path, 0, Readable.from([randomBytes(17 * 1024 * 1024)]), {
+        create: true,
+        flush: true,
+        background,
+      }),
+    ).rejects.toThrow('EIO');
+    // Reported once: the final datasync of a later attempt decides on its own.
+    await expect(background.settle(path)).resolves.toBeUndefined();
+  });
+});
+
+describe('BackgroundFlushes', () => {
+  it('runs one datasync per file and at most `limit` at once; settle waits for the running one', async () => {
+    const release: Array<() => void> = [];
+    const started: string[] = [];
+    const flushes = new BackgroundFlushes({
+      limit: 2,
+      sync: (file) =>
+        new Promise<void>((resolve) => {
+          started.push(file);
+          release.push(resolve);
+        }),
+    });
+    flushes.start('a');
+    flushes.start('a');
+    flushes.start('b');
+    flushes.start('c');
+    expect(started).toEqual(['a', 'b']);
+    expect(flushes.active).toBe(2);
+    let settled = false;
+    const settling = flushes.settle('a').then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(settled).toBe(false);
+    release[0]!();
+    await settling;
+    expect(settled).toBe(true);
+    release[1]!();
+    await flushes.settle('b');
+    expect(flushes.active).toBe(0);
+  });
+
+  it('ignores a file removed meanwhile, and forgets a failure once told the file is gone', async () => {
+    const missing = new BackgroundFlushes({
+      sync: () => Promise.reject(Object.assign(new Error('ENOENT'), { code: 'ENOENT' })),
+    });
+    missing.start('gone');
+    await expect(missing.settle('gone')).resolves.toBeUndefined();
+
+    const failing = new BackgroundFlushes({ sync: () => Promise.reject(new Error('EIO')) });
+    failing.start('cancelled');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    failing.forget('cancelled');
+    await expect(failing.settle('cancelled')).resolves.toBeUndefined();
   });
 });

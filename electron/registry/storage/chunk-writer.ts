@@ -9,16 +9,21 @@
  * in flight while the next one is gathered (so receiving never waits for the disk unless the disk
  * is slower). Pieces are taken with 'data' events, not an async iterator: the iterator's `read()`
  * joins buffered pieces into a new buffer, a copy of every byte for nothing.
-
+ *
+ * Bytes start going to disk while the upload still streams: each time an upload's file grows past
+ * another 16 MiB, a datasync starts in the background (background-flush.ts).
  */
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import type { BackgroundFlushes } from './background-flush';
 
 /** Bytes gathered per writev: fewer syscalls and thread-pool round trips per MiB. */
 const BATCH_BYTES = 1024 * 1024;
 /** At most this many pieces per writev (IOV_MAX is 1024 on Linux and macOS). */
 const BATCH_PIECES = 1024;
+/** A background datasync starts each time a file grows past another multiple of this. */
+const FLUSH_STEP = 16 * 1024 * 1024;
 
 export interface ChunkWriteOptions {
   /** Create (or empty) the file rather than write into an existing one. */
@@ -29,6 +34,8 @@ export interface ChunkWriteOptions {
   signal?: AbortSignal;
   /** Called, in file order, each time a batch is in the file; `end` is the file offset after it. */
   written?: (end: number) => void;
+  /** Start datasyncs in the background as the file grows (and let them finish before `flush`'s). */
+  background?: BackgroundFlushes;
 }
 
 /**
@@ -79,7 +86,9 @@ export async function writeChunk(
         if (batchBytes === 0) {
           if (ended) {
             cleanup();
-            const finish = options.flush ? handle.datasync() : Promise.resolve();
+            const finish = options.flush
+              ? (options.background?.settle(path) ?? Promise.resolve()).then(() => handle.datasync())
+              : Promise.resolve();
             finish.then(() => resolve(position - start), reject);
           }
           return;
@@ -94,6 +103,8 @@ export async function writeChunk(
           () => {
             writing = false;
             if (pendingFailure) return pendingFailure();
+            if (Math.floor(position / FLUSH_STEP) > Math.floor(at / FLUSH_STEP))
+              options.background?.start(path);
             options.written?.(position);
             if (!ended) body.resume();
             writeNext();

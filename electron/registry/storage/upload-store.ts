@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import type { BlobStore } from './blob-store';
 import { readdirQuiet } from './blob-store';
 import { type DirectoryCache, isNotFound, removeQuietly, writeFileAtomic } from './atomic-file';
+import { BackgroundFlushes } from './background-flush';
 import { writeChunk } from './chunk-writer';
 import type { HashPool } from './hash-pool';
 import { KeyedLock } from './keyed-lock';
@@ -55,6 +56,8 @@ export interface ChunkOptions {
 export class UploadStore {
   private readonly sessions = new Map<string, Session>();
   private readonly locks = new KeyedLock();
+  /** Datasyncs of upload files started while they stream in. */
+  private readonly flushes = new BackgroundFlushes();
 
   constructor(
     private readonly paths: StoragePaths,
@@ -133,7 +136,10 @@ export class UploadStore {
           detail: { expected: digest.value, received: `${digest.algorithm}:${actual}` },
         });
       }
-      if (!flushed) await syncFile(data, session.offset);
+      if (!flushed) {
+        await this.flushes.settle(data);
+        await syncFile(data, session.offset);
+      }
       await this.blobs.commit(digest, data, session.offset);
       await this.repositories.linkLayer(name, digest);
       await this.discard(session);
@@ -241,6 +247,7 @@ export class UploadStore {
         // fsync: the bytes of a last chunk must be on disk before they are committed.
         flush: last,
         signal: options.signal,
+        background: this.flushes,
         written: (end) => {
           if (end - hashedTo >= HASH_STEP) feedHash(end);
         },
@@ -307,6 +314,7 @@ export class UploadStore {
 
   private async discard(session: Session): Promise<void> {
     this.sessions.delete(session.uuid);
+    this.flushes.forget(this.paths.uploadData(session.uuid));
     this.hashes.drop(session.uuid);
     // Three syscalls instead of a recursive rm: this runs once per blob pushed.
     await Promise.all([
