@@ -23,6 +23,9 @@ interface Options {
   pendingGraceMs?: number;
 }
 
+/** How long after it starts listening the registry starts its hash workers. */
+const WARM_AFTER_MS = 150;
+
 const USAGE =
   'usage: registry-process --port P --data DIR [--host 127.0.0.1] [--upload-max-idle SECONDS] [--gc-grace SECONDS]';
 
@@ -134,6 +137,9 @@ async function main(): Promise<void> {
       dataDir: options.dataDir,
       startedInMs: Math.round(performance.now()),
     });
+    // The first push then finds the hash workers up. Not at once: started with the listening socket,
+    // their start-up competed with the first requests (start-to-ready 178 → 251 ms, median of 9).
+    setTimeout(() => storage.hashes.warm(), WARM_AFTER_MS).unref();
     void storage
       .sweepUploads()
       .catch((error: Error) =>
