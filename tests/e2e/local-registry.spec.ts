@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from './fixtures';
+import { expect, test, testImageForFile } from './fixtures';
 import { LocalRegistryPage } from './pages/local-registry';
-import { buildTestImage, freePort, removeImages, type TestImage } from '../helpers/test-images';
+import { freePort, removeImages } from '../helpers/test-images';
 import { startWebHost, type RunningWebHost } from '../helpers/web-host';
 
 async function hostWithRegistryPort(port: number): Promise<RunningWebHost> {
@@ -25,11 +25,8 @@ async function hostWithRegistryPort(port: number): Promise<RunningWebHost> {
   return startWebHost({ userDataDir });
 }
 
-let image: TestImage;
-
-test.beforeAll(async ({ docker }) => {
-  image = await buildTestImage(docker, 'local-registry', [512 * 1024, 256 * 1024]);
-});
+// Built once for the file and removed after it.
+const testImage = testImageForFile('local-registry', [512 * 1024, 256 * 1024]);
 
 test('start, push with docker, see it live, delete the tag, clean up, stop', async ({
   page,
@@ -49,7 +46,7 @@ test('start, push with docker, see it live, delete the tag, clean up, stop', asy
     );
     await expect(page.getByRole('navigation', { name: 'Main' })).toContainText(`:${port}`);
 
-    execFileSync('docker', ['tag', image.reference, target]);
+    execFileSync('docker', ['tag', testImage.image.reference, target]);
     execFileSync('docker', ['push', target], { stdio: 'pipe' });
     const digest = (await docker.getImage(target).inspect()).RepoDigests.find((entry) =>
       entry.startsWith(`127.0.0.1:${port}/e2e/hello@`),
