@@ -25,8 +25,7 @@ async function hostWithRegistryPort(port: number): Promise<RunningWebHost> {
   return startWebHost({ userDataDir });
 }
 
-// Built once for the file and removed after it.
-const testImage = testImageForFile('local-registry', [512 * 1024, 256 * 1024]);
+const subject = testImageForFile('local-registry', [512 * 1024, 256 * 1024]);
 
 test('start, push with docker, see it live, delete the tag, clean up, stop', async ({
   page,
@@ -46,7 +45,7 @@ test('start, push with docker, see it live, delete the tag, clean up, stop', asy
     );
     await expect(page.getByRole('navigation', { name: 'Main' })).toContainText(`:${port}`);
 
-    execFileSync('docker', ['tag', testImage.image.reference, target]);
+    execFileSync('docker', ['tag', subject.image.reference, target]);
     execFileSync('docker', ['push', target], { stdio: 'pipe' });
     const digest = (await docker.getImage(target).inspect()).RepoDigests.find((entry) =>
       entry.startsWith(`127.0.0.1:${port}/e2e/hello@`),

@@ -19,7 +19,7 @@ test('cancelling a large push mid-way stops it and says "Cancelled"', async ({
   const { image } = subject;
   test.setTimeout(300_000);
   await mainWindow.open(webHost.url);
-  const registryHost = await startLocalRegistry(page);
+  const { host: registryHost } = await startLocalRegistry(page);
   const target = `${registryHost}/${image.repository}:${image.tag}`;
   subject.removeLater(target);
   const expected = parseReference(target);

@@ -19,10 +19,10 @@ test('dropping an image on the local registry opens the Tag dialog for it, and T
   const { image } = subject;
   test.setTimeout(240_000);
   await mainWindow.open(webHost.url);
-  const registryHost = await startLocalRegistry(page);
+  const { host: registryHost, port } = await startLocalRegistry(page);
   const navigation = new RegistryNavigation(page);
   const localRegistry = navigation.item(/Local registry/);
-  await expect(localRegistry).toContainText(registryHost.slice(registryHost.indexOf(':')));
+  await expect(localRegistry).toContainText(`:${port}`);
 
   const images = new ImageActions(page);
   const dialog = new TagDialogPage(page);

@@ -29,10 +29,8 @@ test('tag for the local registry, push with live layers, push again, delete, pul
   const { image } = subject;
   test.setTimeout(300_000);
   await mainWindow.open(webHost.url);
-  const registryHost = await startLocalRegistry(page);
-  await expect(mainWindow.sidebarItem(/Local registry/)).toContainText(
-    registryHost.slice(registryHost.indexOf(':')),
-  );
+  const { host: registryHost, port } = await startLocalRegistry(page);
+  await expect(mainWindow.sidebarItem(/Local registry/)).toContainText(`:${port}`);
 
   const images = new ImageActions(page);
   const dialog = new TagDialogPage(page);

@@ -111,9 +111,9 @@ export async function callApi<T>(page: Page, command: string, input: unknown): P
   return page.evaluate<T>(script);
 }
 
-/** Starts the app's local registry on a free port through the API; answers its `127.0.0.1:port`. */
-export async function startLocalRegistry(page: Page): Promise<string> {
+/** Starts the app's local registry on a free port through the API; answers its port and `127.0.0.1:port`. */
+export async function startLocalRegistry(page: Page): Promise<{ host: string; port: number }> {
   const port = await freePort();
   await callApi(page, 'registry.start', { port });
-  return `127.0.0.1:${port}`;
+  return { host: `127.0.0.1:${port}`, port };
 }
