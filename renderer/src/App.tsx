@@ -1,10 +1,11 @@
 /** The main window: sidebar, the open view, the docked transfers panel, dialogs, the status bar and notices. */
 import { useMemo } from 'react';
+import type { RegistryState } from '../../electron/api/contract/registry';
 import { DOCKER_HUB_DOMAIN } from '../../electron/common/reference';
 import { DialogHost } from './components/dialogs/DialogHost';
 import { useDialogStore } from './components/dialogs/dialog-store';
 import { Notices } from './components/Notices';
-import { Sidebar, type SidebarRegistry } from './components/Sidebar';
+import { Sidebar, type DotState, type SidebarRegistry } from './components/Sidebar';
 import { StatusBar } from './components/StatusBar';
 import { useAppStore } from './stores/app-store';
 import { connectRegistriesStore, useRegistriesStore } from './stores/registries-store';
@@ -19,6 +20,14 @@ import { TransfersPanel } from './views/transfers/TransfersPanel';
 // The stores this window's views share; wired once, before the first render.
 connectTransfersStore();
 connectRegistriesStore();
+
+/** The sidebar dot for the local registry: stopped is a normal state (grey), not an alarm (red). */
+function dotFor(state: RegistryState | undefined): DotState {
+  if (state === 'running') return 'on';
+  if (state === 'crashed') return 'off';
+  if (state === 'starting' || state === 'stopping') return 'wait';
+  return 'idle';
+}
 
 /** The Tag dialog's picker value for a sidebar registry. */
 function pickerValue(registry: SidebarRegistry): string {
@@ -39,7 +48,7 @@ export function App() {
         id: 'local',
         label: 'Local registry',
         view: { kind: 'local-registry' },
-        state: localState === 'running' ? 'on' : 'off',
+        state: dotFor(localState),
         ...(localState === 'running' && localPort ? { detail: `:${localPort}` } : {}),
       },
       { id: DOCKER_HUB_DOMAIN, label: 'Docker Hub', view: { kind: 'registry', host: DOCKER_HUB_DOMAIN } },

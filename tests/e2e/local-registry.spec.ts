@@ -39,7 +39,11 @@ test('start, push with docker, see it live, delete the tag, clean up, stop', asy
     const registry = new LocalRegistryPage(page);
     await registry.open();
     await expect(registry.state).toHaveAttribute('data-registry-state', 'stopped');
+    // The sidebar's dot: grey while stopped (a normal state, not an alarm), green while running.
+    const sidebarDot = page.getByRole('navigation', { name: 'Main' }).locator('.dot');
+    await expect(sidebarDot).toHaveClass('dot idle');
     await registry.start();
+    await expect(sidebarDot).toHaveClass('dot on');
     await expect(page.getByRole('region', { name: 'Local registry' })).toContainText(
       `http://127.0.0.1:${port}`,
     );
@@ -110,6 +114,7 @@ test('start, push with docker, see it live, delete the tag, clean up, stop', asy
     await expect(registry.state).toHaveAttribute('data-registry-state', 'running');
 
     await registry.stop();
+    await expect(sidebarDot).toHaveClass('dot idle');
     await expect
       .poll(async () =>
         fetch(`http://127.0.0.1:${port}/v2/`).then(

@@ -5,13 +5,16 @@
 import { useAppStore, type ViewId } from '../stores/app-store';
 import { useDialogStore } from './dialogs/dialog-store';
 
+/** A status dot's colour (styles.css): green running, grey stopped, amber on the way, red crashed. */
+export type DotState = 'on' | 'idle' | 'wait' | 'off';
+
 export interface SidebarRegistry {
   id: string;
   label: string;
   detail?: string;
   view: ViewId;
-  /** Running/stopped dot for the local registry. */
-  state?: 'on' | 'off';
+  /** The local registry's status dot. */
+  state?: DotState;
 }
 
 function sameView(a: ViewId, b: ViewId): boolean {
@@ -33,7 +36,7 @@ export function Sidebar({
     id: string,
     label: string,
     target: ViewId,
-    extra?: { detail?: string; state?: 'on' | 'off'; registry?: SidebarRegistry },
+    extra?: { detail?: string; state?: DotState; registry?: SidebarRegistry },
   ) => (
     <li key={id}>
       <button
