@@ -40,34 +40,38 @@ export class Inventory {
   }
 
   /**
-   * Deletes a tag; when no other tag in the repository points at its manifest, the manifest (and
-   * children of an index that nothing else in the repository uses) leave the repository too.
+   * Deletes a tag; when nothing else in the repository uses its manifest (another tag, or an index
+   * still stored there that lists it), the manifest leaves the repository, and so do the children of
+   * an index that nothing else uses. A platform image a remaining index lists stays pullable.
    */
   async deleteTag(name: string, tag: string): Promise<{ deleted: boolean; digest?: string }> {
     if (!isValidName(name) || !isValidTag(tag)) throw new Error('invalid repository or tag name');
     const digest = await this.storage.tags.get(name, tag);
     if (!digest || !(await this.storage.tags.delete(name, tag))) return { deleted: false };
-    const remaining = await this.storage.tags.entries(name);
-    if (remaining.some((entry) => entry.digest.value === digest.value))
-      return { deleted: true, digest: digest.value };
+    const inUse = await this.manifestsInUse(name, digest);
+    if (inUse.has(digest.value)) return { deleted: true, digest: digest.value };
     const stored = await this.storage.manifests.load(digest);
     await this.storage.repositories.unlinkRevision(name, digest);
-    if (stored?.info.kind === 'index')
-      await this.dropOrphanChildren(name, stored.info, new Set(remaining.map((entry) => entry.digest.value)));
+    for (const child of stored?.info.kind === 'index' ? stored.info.manifests : []) {
+      const childDigest = tryParseDigest(child.digest);
+      if (childDigest && !inUse.has(childDigest.value))
+        await this.storage.repositories.unlinkRevision(name, childDigest);
+    }
     return { deleted: true, digest: digest.value };
   }
 
-  private async dropOrphanChildren(name: string, index: ManifestInfo, tagged: Set<string>): Promise<void> {
-    const stillUsed = new Set<string>(tagged);
+  /**
+   * Manifests of `name` something else relies on once `leaving` goes: the ones its tags name, and the
+   * children of every other manifest still stored in the repository.
+   */
+  private async manifestsInUse(name: string, leaving: Digest): Promise<Set<string>> {
+    const inUse = new Set((await this.storage.tags.entries(name)).map((entry) => entry.digest.value));
     for (const revision of await this.storage.repositories.listRevisions(name)) {
+      if (revision.value === leaving.value) continue;
       const other = await this.storage.manifests.load(revision);
-      for (const child of other?.info.manifests ?? []) stillUsed.add(child.digest);
+      for (const child of other?.info.manifests ?? []) inUse.add(child.digest);
     }
-    for (const child of index.manifests) {
-      const digest = tryParseDigest(child.digest);
-      if (digest && !stillUsed.has(digest.value))
-        await this.storage.repositories.unlinkRevision(name, digest);
-    }
+    return inUse;
   }
 
   private async describe(info: ManifestInfo): Promise<{ size: number; platforms: string[] }> {
