@@ -29,7 +29,24 @@ test('dropping an image on the local registry opens the Tag dialog for it, and T
   await images.showOnly(image.repository);
   const row = images.row(image.reference);
 
-  await test.step('the keyboard equivalent: Push to… opens the same dialog', async () => {
+  await test.step('the keyboard equivalent: Tab from the filter to Push to…, Enter opens the same dialog', async () => {
+    await images.filter.focus();
+    const pushTo = `Push ${image.reference} to…`;
+    const focusedName = () =>
+      page.evaluate(
+        () => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent,
+      );
+    let presses = 0;
+    while ((await focusedName()) !== pushTo) {
+      expect(presses, `Tab never reached "${pushTo}"`).toBeLessThan(12);
+      await page.keyboard.press('Tab');
+      presses += 1;
+    }
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('dialog', { name: 'Push to a registry' })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(dialog.root).toBeHidden();
+    // The mouse path opens it too.
     await images.openPushTo(image.reference);
     await expect(page.getByRole('dialog', { name: 'Push to a registry' })).toBeVisible();
     await page.keyboard.press('Escape');

@@ -41,6 +41,8 @@ export interface StartRegistryOptions {
   args?: string[];
   /** Open an IPC channel (as the supervisor does) so tests can exchange messages.ts messages. */
   ipc?: boolean;
+  /** The `--host` argument; default '127.0.0.1', null to pass none (the process's own default). */
+  host?: string | null;
 }
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -80,8 +82,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     String(options.port ?? 0),
     '--data',
     dataDir,
-    '--host',
-    '127.0.0.1',
+    ...(options.host === null ? [] : ['--host', options.host ?? '127.0.0.1']),
     ...(options.args ?? []),
   ];
   const child = spawn(process.execPath, args, {

@@ -2,7 +2,7 @@
  * The registry process itself: exactly one URL line on stdout, start-to-ready time, clean exit on
  * SIGTERM (letting an in-flight request finish), PORT_IN_USE with exit code 3, bad arguments.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -75,6 +75,21 @@ describe('registry process', () => {
     expect(await exited).toBe(0);
     expect(stdout).toBe('');
     await registry.stop();
+  });
+
+  it('listens on 127.0.0.1 only unless told otherwise', async () => {
+    const registry = await startRegistry({ host: null });
+    try {
+      expect(registry.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // The kernel's own list of listening sockets, not what the process says about itself.
+      const listening = execFileSync('ss', ['-ltnH', `sport = :${registry.port}`], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/)[3]);
+      expect(listening).toEqual([`127.0.0.1:${registry.port}`]);
+    } finally {
+      await registry.stop();
+    }
   });
 
   it('reports PORT_IN_USE and exits with code 3 when the port is taken', async () => {

@@ -345,6 +345,59 @@ describe('manifests', () => {
       'application/vnd.docker.distribution.manifest.v2+json',
     );
     expect([mismatch.status, await errorCode(mismatch)]).toEqual([400, 'MANIFEST_INVALID']);
+    const unknownType = await putManifest(
+      base,
+      'manifests/bad',
+      'x',
+      Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.example.thing+json' })),
+      'application/vnd.example.thing+json',
+    );
+    expect([unknownType.status, await errorCode(unknownType)]).toEqual([415, 'UNSUPPORTED']);
+  });
+
+  it('stores a Docker manifest list of schema 2 images, and negotiates it like an index', async () => {
+    const DOCKER_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
+    const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+    const children = [];
+    for (const architecture of ['arm64', 'amd64']) {
+      // makeImage uploads the config and layer blobs; the manifest pushed is Docker's schema 2.
+      const blobs = await makeImage(base, 'manifests/dockerlist', {
+        platform: { os: 'linux', architecture },
+      });
+      const bytes = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: DOCKER_V2,
+          config: { ...blobs.config, mediaType: 'application/vnd.docker.container.image.v1+json' },
+          layers: [{ ...blobs.layer, mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip' }],
+        }),
+      );
+      expect((await putManifest(base, 'manifests/dockerlist', sha256(bytes), bytes, DOCKER_V2)).status).toBe(
+        201,
+      );
+      children.push({
+        mediaType: DOCKER_V2,
+        digest: sha256(bytes),
+        size: bytes.length,
+        platform: { os: 'linux', architecture },
+      });
+    }
+    const list = Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: DOCKER_LIST, manifests: children }),
+    );
+    expect((await putManifest(base, 'manifests/dockerlist', 'multi', list, DOCKER_LIST)).status).toBe(201);
+
+    const asList = await fetch(`${base}/v2/manifests/dockerlist/manifests/multi`, {
+      headers: { Accept: `${DOCKER_LIST}, ${DOCKER_V2}` },
+    });
+    expect(asList.headers.get('content-type')).toBe(DOCKER_LIST);
+    expect(asList.headers.get('docker-content-digest')).toBe(sha256(list));
+    expect(Buffer.from(await asList.arrayBuffer()).equals(list)).toBe(true);
+    const child = await fetch(`${base}/v2/manifests/dockerlist/manifests/multi`, {
+      headers: { Accept: DOCKER_V2 },
+    });
+    expect(child.headers.get('content-type')).toBe(DOCKER_V2);
+    expect(child.headers.get('docker-content-digest')).toBe(children[1]!.digest);
   });
 
   it('stores an index of stored children and negotiates for clients that cannot take one', async () => {
@@ -451,6 +504,10 @@ describe('listing', () => {
     expect(names).toContain('listing/tags');
     const page = await fetch(`${base}/v2/_catalog?n=1`);
     expect(((await page.json()) as { repositories: string[] }).repositories).toEqual([names[0]]);
-    expect(page.headers.get('link')).toContain('rel="next"');
+    expect(page.headers.get('link')).toBe(
+      `</v2/_catalog?last=${encodeURIComponent(names[0]!)}&n=1>; rel="next"`,
+    );
+    const next = await fetch(`${base}/v2/_catalog?n=1&last=${encodeURIComponent(names[0]!)}`);
+    expect(((await next.json()) as { repositories: string[] }).repositories).toEqual([names[1]]);
   });
 });

@@ -95,6 +95,31 @@ describe('progress model on recorded pull streams', () => {
     expectMonotonic(overalls);
   });
 
+  it("fresh pull: each new layer's row shows every state on the way, in the daemon's order", () => {
+    const messages = recording('pull-fresh');
+    const model = new ProgressModel('pull');
+    const shown = new Map<string, string[]>();
+    messages.forEach((message, index) => {
+      model.apply(message, 1_000_000 + index * 10);
+      for (const row of model.progress(1_000_000 + index * 10).rows) {
+        const seen = shown.get(row.id) ?? [];
+        if (seen.at(-1) !== row.status) shown.set(row.id, [...seen, row.status]);
+      }
+    });
+    const fresh = [...shown.values()].filter((states) => states.at(-1) === 'Pull complete');
+    expect(fresh).toHaveLength(2);
+    for (const states of fresh) {
+      expect(states).toEqual([
+        'Pulling fs layer',
+        'Downloading',
+        'Verifying Checksum',
+        'Download complete',
+        'Extracting',
+        'Pull complete',
+      ]);
+    }
+  });
+
   it('pull with layers already present: "Already exists" rows are done, the new one pulls', () => {
     const { final } = replay('pull', recording('pull-existing'));
     expect(final.rows.filter((row) => row.status === 'Already exists')).toHaveLength(3);

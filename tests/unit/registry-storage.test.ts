@@ -4,7 +4,7 @@
  * garbage collection's protection of blobs a push relies on.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -81,6 +81,23 @@ describe('blobs and uploads', () => {
       Readable.from([bytes.subarray(200_000)]),
     );
     expect((await readFile(second.paths.blob(digestOf(bytes)))).equals(bytes)).toBe(true);
+  });
+
+  it('refuses to resume an upload whose file lost acknowledged bytes (BLOB_UPLOAD_INVALID), and drops it', async () => {
+    const first = await newStorage();
+    const { uuid } = await first.uploads.create('resume/lost');
+    await first.uploads.append('resume/lost', uuid, Readable.from([randomBytes(100_000)]), { start: 0 });
+    // As after a crash of a disk that didn't keep what it acknowledged.
+    await truncate(first.paths.uploadData(uuid), 40_000);
+
+    const second = await newStorage({}, first.paths.root);
+    await expect(
+      second.uploads.append('resume/lost', uuid, Readable.from([randomBytes(10)]), { start: 100_000 }),
+    ).rejects.toMatchObject({ code: 'BLOB_UPLOAD_INVALID' });
+    await expect(second.uploads.status('resume/lost', uuid)).rejects.toMatchObject({
+      code: 'BLOB_UPLOAD_UNKNOWN',
+    });
+    expect(await readdir(second.paths.uploadsRoot)).toEqual([]);
   });
 
   it('refuses a wrong digest, cancels the upload and keeps nothing', async () => {
