@@ -145,14 +145,12 @@ export class ProgressModel {
     this.finished = true;
   }
 
-  /** Mark every unfinished row with a final word ("Cancelled", "Docker stopped", "Failed"). */
+  /**
+   * Mark every unfinished row with a final word ("Cancelled", "Docker stopped", "Failed"); its
+   * counters stay where they stopped, so the row still shows how far that layer got.
+   */
   markUnfinished(status: string): void {
-    for (const row of this.rows.values()) {
-      if (!row.done) {
-        row.status = status;
-        row.shows = 'none';
-      }
-    }
+    for (const row of this.rows.values()) if (!row.done) row.status = status;
   }
 
   /** The current rows and aggregates. O(rows). */

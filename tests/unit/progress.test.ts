@@ -234,7 +234,10 @@ describe('progress model: weighting, speed, endings', () => {
     model.apply({ status: 'Pushed', progressDetail: {}, id: 'a' }, 0);
     model.apply({ status: 'Pushing', progressDetail: { current: 5, total: 10 }, id: 'b' }, 0);
     model.markUnfinished('Cancelled');
-    expect(model.progress(0).rows.map((row) => row.status)).toEqual(['Pushed', 'Cancelled']);
+    const rows = model.progress(0).rows;
+    expect(rows.map((row) => row.status)).toEqual(['Pushed', 'Cancelled']);
+    // The stopped layer still tells how far it got.
+    expect(rows[1]).toMatchObject({ current: 5, total: 10, unit: 'bytes', done: false });
   });
 
   it('keeps the daemon error message', () => {

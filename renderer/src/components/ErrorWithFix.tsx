@@ -228,7 +228,10 @@ export function ErrorWithFix({
       {title && <strong className="error-title">{title}</strong>}
       {error.raw && error.raw !== error.message ? (
         <>
-          <p className="raw-label">Docker said:</p>
+          {/* When Docker stopped, the words are the broken connection's, not Docker's. */}
+          <p className="raw-label">
+            {error.code === 'DOCKER_STOPPED' ? 'The connection to Docker said:' : 'Docker said:'}
+          </p>
           <pre className="raw raw-first" aria-label="Docker's message">
             {error.raw}
           </pre>
