@@ -88,7 +88,12 @@ const STORAGE_FAILURES: Record<string, { status: number; what: string }> = {
  * Turns any failure into a `RegistryError`. System errors (disk full, permission denied …) become a
  * clean 5xx with a sentence a person can act on; `logLine` is what the server prints to stderr.
  */
-export function toRegistryError(error: unknown): { error: RegistryError; logLine?: string } {
+export function toRegistryError(error: unknown): {
+  error: RegistryError;
+  logLine?: string;
+  /** The storage failed (disk full, permission denied…): what went wrong, in words. */
+  storageFailure?: string;
+} {
   if (error instanceof RegistryError) return { error };
   const systemCode = (error as NodeJS.ErrnoException | undefined)?.code;
   const failure = systemCode ? STORAGE_FAILURES[systemCode] : undefined;
@@ -100,6 +105,7 @@ export function toRegistryError(error: unknown): { error: RegistryError; logLine
         detail: { cause: systemCode },
       }),
       logLine: `storage failure (${systemCode}): ${failure.what}: ${text}`,
+      storageFailure: failure.what,
     };
   }
   return {

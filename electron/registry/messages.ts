@@ -28,12 +28,17 @@ export interface RegistryStats {
 }
 
 export interface RegistryActivity {
-  /** e.g. 'push' (manifest PUT), 'pull' (manifest GET), 'blob-upload', 'delete'. */
-  kind: 'push' | 'pull' | 'blob-upload' | 'blob-mount' | 'delete' | 'gc';
+  /**
+   * e.g. 'push' (manifest PUT), 'pull' (manifest GET), 'blob-upload', 'delete'; 'failure' when the
+   * storage failed a request (disk full, permission denied) and the registry carried on.
+   */
+  kind: 'push' | 'pull' | 'blob-upload' | 'blob-mount' | 'delete' | 'gc' | 'failure';
   repository: string;
   reference?: string;
   digest?: string;
   bytes?: number;
+  /** For a failure: what went wrong, in words ("the disk is full"). */
+  detail?: string;
   /** ms since epoch. */
   at: number;
 }

@@ -20,6 +20,11 @@ export interface RegistryServerOptions {
 }
 
 const API_VERSION_HEADER = 'registry/2.0';
+/**
+ * A storage failure shows in the activity feed once per this many ms for the same cause: a client
+ * retrying a push against a full disk must not flood the feed (each request is still logged).
+ */
+const FAILURE_REPEAT_MS = 10_000;
 
 function sendError(req: IncomingMessage, res: ServerResponse, error: RegistryError): void {
   if (res.headersSent) {
@@ -43,6 +48,13 @@ function sendError(req: IncomingMessage, res: ServerResponse, error: RegistryErr
 export function createRegistryServer(options: RegistryServerOptions): Server {
   const log = options.log ?? ((line: string) => process.stderr.write(`berth-registry: ${line}\n`));
   const activity = options.activity ?? (() => undefined);
+  const failureShownAt = new Map<string, number>();
+  const reportFailure = (what: string, repository: string) => {
+    const now = Date.now();
+    if (now - (failureShownAt.get(what) ?? -Infinity) < FAILURE_REPEAT_MS) return;
+    failureShownAt.set(what, now);
+    activity({ kind: 'failure', repository, detail: what, at: now });
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const controller = new AbortController();
@@ -50,6 +62,8 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
       if (!res.writableFinished) controller.abort();
     });
     res.setHeader('Docker-Distribution-API-Version', API_VERSION_HEADER);
+    /** The request's repository, once validated (for the activity feed). */
+    let name = '';
     try {
       const url = req.url ?? '/';
       const queryAt = url.indexOf('?');
@@ -64,10 +78,11 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
         });
       }
       const captures = matched.captures;
+      name = matched.route.hasName ? parseName(captures[0] ?? '') : '';
       const ctx: RequestContext = {
         req,
         res,
-        name: matched.route.hasName ? parseName(captures[0] ?? '') : '',
+        name,
         params: matched.route.hasName ? captures.slice(1) : captures,
         query: new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1)),
         signal: controller.signal,
@@ -77,8 +92,9 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
       await handler(ctx);
     } catch (error) {
       if (controller.signal.aborted) return; // the client left; nobody to answer
-      const { error: registryFailure, logLine } = toRegistryError(error);
+      const { error: registryFailure, logLine, storageFailure } = toRegistryError(error);
       if (logLine) log(`${req.method} ${req.url?.slice(0, 300)}: ${logLine}`);
+      if (storageFailure) reportFailure(storageFailure, name);
       sendError(req, res, registryFailure);
     }
   }

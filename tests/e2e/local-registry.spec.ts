@@ -5,7 +5,7 @@
  * which is remembered.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,25 @@ test('start, push with docker, see it live, delete the tag, clean up, stop', asy
     await expect(registry.activity).toContainText('Pushed');
     await expect(registry.activity).toContainText('e2e/hello:1');
     await expect(page.getByRole('region', { name: 'Local registry' })).toContainText('1 repository · 1 tag');
+
+    // A storage failure the registry survives (here a file where its uploads folder should be): an
+    // upload fails with a clean 500, and the app says so in the feed and in a notice.
+    const uploads = join(host.userDataDir, 'registry', 'uploads');
+    rmSync(uploads, { recursive: true, force: true });
+    writeFileSync(uploads, 'not a folder');
+    const failed = await fetch(`http://127.0.0.1:${port}/v2/e2e/hello/blobs/uploads/`, { method: 'POST' });
+    expect(failed.status).toBe(500);
+    await expect(registry.activity).toContainText('Storage failed');
+    await expect(registry.activity).toContainText('the storage folder is damaged');
+    const notice = page
+      .getByRole('alert')
+      .filter({ hasText: 'Local registry: the storage folder is damaged' });
+    await expect(notice).toBeVisible();
+    await page.screenshot({ path: 'test-results/screenshots/local-registry-storage-failure.png' });
+    rmSync(uploads);
+    mkdirSync(uploads);
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(notice).toBeHidden();
     await page.screenshot({ path: 'test-results/screenshots/local-registry.png' });
     await testInfo.attach('local-registry', {
       path: 'test-results/screenshots/local-registry.png',

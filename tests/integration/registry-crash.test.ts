@@ -2,7 +2,8 @@
  * Crash safety of the real registry process: kill -9 in the middle of uploads, restart on the same
  * data folder, then check that nothing under a final name is corrupt, that an acknowledged chunked
  * upload resumes (its hash rebuilt from the partial file), that stale uploads are swept, and that
- * the next push works. Also storage failures: a clean 5xx, and the registry keeps serving.
+ * the next push works. Also storage failures: a clean 5xx, a 'failure' activity for the app, and
+ * the registry keeps serving.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-process';
 import { errorCode, makeImage, pushBlob, putManifest, randomBlob, sha256 } from '../helpers/registry-http';
 import { run } from '../helpers/registry-clients';
+import { RegistryIpc } from '../helpers/registry-ipc';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -128,8 +130,9 @@ describe('kill -9 and restart', () => {
 });
 
 describe('storage failures', () => {
-  it('answers a damaged storage folder with a clean 5xx, logs it, and keeps serving', async () => {
-    const registry = await startRegistry();
+  it('answers a damaged storage folder with a clean 5xx, logs it, tells the app once, and keeps serving', async () => {
+    const registry = await startRegistry({ ipc: true });
+    const ipc = new RegistryIpc(registry.child);
     const image = await makeImage(registry.url, 'broken/app');
     expect((await putManifest(registry.url, 'broken/app', 'v1', image.manifest)).status).toBe(201);
     // A file where the temp folder should be: every atomic write fails with ENOTDIR.
@@ -139,6 +142,18 @@ describe('storage failures', () => {
     expect(failed.status).toBe(500);
     expect(await errorCode(failed)).toBe('UNKNOWN');
     expect(registry.stderr()).toMatch(/storage failure \(ENOTDIR\)/);
+    // The app's activity feed hears of it, once for a client retrying the same failing request.
+    expect((await putManifest(registry.url, 'broken/app', 'v2', image.manifest)).status).toBe(500);
+    await ipc.waitFor((m) => m.type === 'activity' && m.activity.kind === 'failure');
+    const failures = ipc.received.filter((m) => m.type === 'activity' && m.activity.kind === 'failure');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({
+      activity: {
+        kind: 'failure',
+        repository: 'broken/app',
+        detail: expect.stringMatching(/damaged/) as string,
+      },
+    });
     expect((await fetch(`${registry.url}/v2/broken/app/manifests/v1`)).status).toBe(200);
     await rm(join(registry.dataDir, 'tmp'));
     await mkdir(join(registry.dataDir, 'tmp'));

@@ -80,11 +80,13 @@ export const repositorySummarySchema = z.object({
 export type RepositorySummary = z.infer<typeof repositorySummarySchema>;
 
 export const registryActivitySchema = z.object({
-  kind: z.enum(['push', 'pull', 'blob-upload', 'blob-mount', 'delete', 'gc']),
+  kind: z.enum(['push', 'pull', 'blob-upload', 'blob-mount', 'delete', 'gc', 'failure']),
   repository: z.string(),
   reference: z.string().optional(),
   digest: z.string().optional(),
   bytes: z.number().nonnegative().optional(),
+  /** For a failure: what went wrong, in words ("the disk is full"). */
+  detail: z.string().optional(),
   /** ms since epoch. */
   at: z.number(),
 });

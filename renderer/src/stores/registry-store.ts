@@ -12,6 +12,7 @@ import type {
   RepositorySummary,
 } from '../../../electron/api/contract/registry';
 import { api, errorData } from '../api/client';
+import { useAppStore } from './app-store';
 
 interface RegistryStoreState {
   status: RegistryStatus | undefined;
@@ -121,6 +122,16 @@ export function connectRegistryStore(): void {
   });
   api.on('registry.activity', (entry) => {
     useRegistryStore.setState((state) => ({ activity: [...state.activity, entry].slice(-ACTIVITY_KEPT) }));
+    // The registry survived it, but pushes to it fail until it is fixed: say so wherever the user is.
+    if (entry.kind === 'failure') {
+      useAppStore.getState().notify({
+        level: 'error',
+        title: `Local registry: ${entry.detail ?? 'its storage failed'}`,
+        detail: `Pushes to it fail until this is fixed; what it stores is still served. Storage folder: ${
+          useRegistryStore.getState().status?.dataDir ?? 'see the Local registry view'
+        }`,
+      });
+    }
   });
   const load = async () => {
     const [status, activity] = await Promise.all([

@@ -9,6 +9,7 @@ const verbs: Record<string, string> = {
   'blob-mount': 'Mounted layer',
   delete: 'Deleted',
   gc: 'Cleaned up',
+  failure: 'Storage failed',
 };
 
 export function ActivityFeed() {
@@ -23,13 +24,19 @@ export function ActivityFeed() {
           <li key={`${entry.at}-${index}`} className={`activity-item ${entry.kind}`}>
             <span className="activity-verb">{verbs[entry.kind] ?? entry.kind}</span>{' '}
             <span className="activity-what">
-              {entry.repository}
+              {entry.kind === 'failure'
+                ? `${entry.detail ?? 'unknown cause'}${entry.repository ? ` (${entry.repository})` : ''}`
+                : entry.repository}
               {entry.reference && !entry.reference.startsWith('sha256:') ? `:${entry.reference}` : ''}
             </span>
             <span className="activity-meta">
-              {entry.digest ? shortDigest(entry.digest) : ''}
-              {entry.bytes ? ` · ${formatBytes(entry.bytes)}` : ''} ·{' '}
-              {new Date(entry.at).toLocaleTimeString()}
+              {[
+                entry.digest ? shortDigest(entry.digest) : '',
+                entry.bytes ? formatBytes(entry.bytes) : '',
+                new Date(entry.at).toLocaleTimeString(),
+              ]
+                .filter(Boolean)
+                .join(' · ')}
             </span>
           </li>
         ))}

@@ -9,7 +9,9 @@ export function CleanUpPanel() {
     return (
       <div className="cleanup" role="group" aria-label="Clean up">
         {gcPreview.blobsRemoved === 0 ? (
-          <span>Nothing to clean up: every layer is used by a tag.</span>
+          <span>
+            Nothing to clean up: every layer belongs to an image here, or to a push of the last 15 minutes.
+          </span>
         ) : (
           <span>
             Clean-up would free <strong>{formatBytes(gcPreview.bytesFreed)}</strong> ({gcPreview.blobsRemoved}{' '}
