@@ -33,8 +33,8 @@ test('dropping an image on the local registry opens the Tag dialog for it, and T
     await images.filter.focus();
     const pushTo = `Push ${image.reference} to…`;
     const focusedName = () =>
-      page.evaluate(
-        () => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent,
+      page.evaluate<string | null>(
+        "document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? null",
       );
     let presses = 0;
     while ((await focusedName()) !== pushTo) {
