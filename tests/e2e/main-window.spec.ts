@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { expect, screenshotPath, test } from './fixtures';
 import { buildTestImage, removeImages, type TestImage } from '../helpers/test-images';
 import { startWebHost } from '../helpers/web-host';
+import { formatBytes } from '../../renderer/src/format';
+import { ImageActions } from './pages/transfers-images';
 
 let image: TestImage;
 
@@ -58,6 +60,44 @@ test('a tag or rmi made with the docker CLI shows up without reloading', async (
   execFileSync('docker', ['rmi', retagged]);
   await expect(mainWindow.imagesTable).not.toContainText(retagged, { timeout: 2_000 });
   await expect(mainWindow.imageRow(image.reference)).toBeVisible();
+});
+
+test('one image with two tags is one row with its size and age; Remove can untag just one of them', async ({
+  mainWindow,
+  webHost,
+  docker,
+}) => {
+  await mainWindow.open(webHost.url);
+  const second = `${image.repository}:second`;
+  execFileSync('docker', ['tag', image.reference, second]);
+  try {
+    await mainWindow.filterBy(image.repository);
+    const images = new ImageActions(mainWindow.page);
+    // Grouped by image ID: both names on one row, with the image's size and age.
+    const rows = images.table.getByRole('row').filter({ hasText: image.repository });
+    await expect(rows).toHaveCount(1);
+    await expect(rows).toContainText(image.reference);
+    await expect(rows).toContainText(second);
+    const inspected = await docker.getImage(image.reference).inspect();
+    await expect(rows).toContainText(formatBytes(inspected.Size));
+    await expect(rows).toContainText(/seconds? ago|minutes? ago/);
+
+    // Names are sorted: ":1" comes before ":second" and labels the row's actions.
+    const remove = await images.openRemove(image.reference);
+    await remove.getByRole('radio', { name: second }).check();
+    await expect(remove.getByRole('note')).toHaveText(
+      `Untags ${second}; the image stays because it has other tags (${image.reference}).`,
+    );
+    await remove.getByRole('button', { name: 'Untag' }).click();
+    await expect(remove).toBeHidden();
+    await expect(mainWindow.imagesTable).not.toContainText(second);
+    await expect(mainWindow.imageRow(image.reference)).toBeVisible();
+    // Docker agrees: the other tag and the image are still there.
+    expect((await docker.getImage(image.reference).inspect()).Id).toBe(inspected.Id);
+    await expect(docker.getImage(second).inspect()).rejects.toMatchObject({ statusCode: 404 });
+  } finally {
+    await removeImages(docker, [second]);
+  }
 });
 
 test('a damaged settings file is moved aside, defaults are used, and the window says so', async ({

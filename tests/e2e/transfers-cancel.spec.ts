@@ -39,6 +39,11 @@ test('cancelling a large push mid-way stops it and says "Cancelled"', async ({
     await expect.poll(() => push.overallPercent(), { timeout: 120_000 }).toBeGreaterThan(0);
     expect(await push.overallPercent()).toBeLessThan(100);
     await expect(push.layers.filter({ hasText: 'Pushing' })).toHaveCount(1);
+    // The overall line tells the bytes, the speed and the time left; the moving layer its own bytes.
+    await expect(push.root.locator('.transfer-details')).toHaveText(
+      /^[\d.]+ [kMG]?B of [\d.]+ MB · [\d.]+ [kMG]?B\/s · (\d+ s|\d+ min \d+ s|\d+ h \d+ min|\d+ d \d+ h) left$/,
+    );
+    await expect(push.layers.filter({ hasText: 'Pushing' })).toContainText(/[\d.]+ [kMG]?B \/ 315 MB/);
     await page.screenshot({ path: screenshotPath('images-push-in-progress.png') });
   });
 
