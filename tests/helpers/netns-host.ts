@@ -6,9 +6,10 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { referenceRegistryConfig } from './reference-registry-config';
 
 export interface NetnsHost {
   namespace: string;
@@ -120,6 +121,92 @@ export async function startRegistryIn(host: NetnsHost): Promise<NetnsRegistry> {
         await exited;
       }
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface NetnsTlsRegistry extends NetnsRegistry {
+  /** The self-signed certificate the registry serves (PEM): its own CA. */
+  caFile: string;
+}
+
+/**
+ * Runs Debian's reference registry inside the test host over HTTPS, with a self-signed certificate
+ * for the host's address that nothing trusts yet: Docker refuses it with "x509: certificate signed by
+ * unknown authority" until the certificate is saved as `certs.d/<address>/ca.crt`.
+ */
+export async function startTlsRegistryIn(host: NetnsHost): Promise<NetnsTlsRegistry> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-netns-tls-'));
+  const certificate = join(dir, 'registry.crt');
+  const key = join(dir, 'registry.key');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-keyout',
+      key,
+      '-out',
+      certificate,
+      '-subj',
+      `/CN=${host.address}`,
+      '-addext',
+      `subjectAltName=IP:${host.address}`,
+    ],
+    { stdio: 'pipe' },
+  );
+  // The namespace has its own ports: a fixed one is free there.
+  const port = 5443;
+  const config = join(dir, 'config.yml');
+  writeFileSync(
+    config,
+    referenceRegistryConfig({
+      dataDir: dir,
+      address: `0.0.0.0:${port}`,
+      logLevel: 'info',
+      tls: { certificate, key },
+    }),
+  );
+  const child: ChildProcess = spawn(
+    'ip',
+    ['netns', 'exec', host.namespace, '/usr/bin/docker-registry', 'serve', config],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  await new Promise<void>((done, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error(`TLS registry in ${host.namespace} did not start; output:\n${output}`)),
+      15_000,
+    );
+    const watch = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/listening on .*, tls/.test(output)) {
+        clearTimeout(timer);
+        done();
+      }
+    };
+    child.stdout?.on('data', watch);
+    child.stderr?.on('data', watch);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`TLS registry in ${host.namespace} exited with ${code}; output:\n${output}`));
+    });
+  });
+  return {
+    address: `${host.address}:${port}`,
+    caFile: certificate,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((done) => child.once('exit', done));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

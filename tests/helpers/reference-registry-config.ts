@@ -1,6 +1,7 @@
 /**
  * The config file for Debian's reference registry (`/usr/bin/docker-registry`, distribution 2.8):
- * filesystem storage under `dataDir/data`, deletes enabled, access log off, optional htpasswd auth.
+ * filesystem storage under `dataDir/data`, deletes enabled, access log off, optional htpasswd auth
+ * and TLS.
  * One writer for the tests and the benchmark, so both run the yardstick the same way.
  */
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ export interface ReferenceRegistryConfig {
   logLevel: 'info' | 'warn' | 'error';
   /** Path of an htpasswd file (bcrypt lines); turns on basic auth. */
   htpasswdPath?: string;
+  /** Serve HTTPS with this certificate and key (PEM files). */
+  tls?: { certificate: string; key: string };
 }
 
 export function referenceRegistryConfig({
@@ -19,6 +22,7 @@ export function referenceRegistryConfig({
   address,
   logLevel,
   htpasswdPath,
+  tls,
 }: ReferenceRegistryConfig): string {
   const lines = [
     'version: 0.1',
@@ -34,6 +38,7 @@ export function referenceRegistryConfig({
     'http:',
     `  addr: ${address}`,
   ];
+  if (tls !== undefined) lines.push('  tls:', `    certificate: ${tls.certificate}`, `    key: ${tls.key}`);
   if (htpasswdPath !== undefined)
     lines.push('auth:', '  htpasswd:', '    realm: berth-test', `    path: ${htpasswdPath}`);
   return `${lines.join('\n')}\n`;
