@@ -129,6 +129,59 @@ describe('kill -9 and restart', () => {
   });
 });
 
+describe('kill -9 during manifest and tag writes', () => {
+  it('leaves every tag naming a whole manifest, and every manifest whole', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'berth-registry-crash-tags-'));
+    dirs.push(dataDir);
+    let registry = await startRegistry({ dataDir });
+    // Manifests that differ only in an annotation: each PUT writes a new manifest and moves tags.
+    const base = await makeImage(registry.url, 'crash/tags');
+    const variant = (tag: string, n: number) => {
+      const manifest = JSON.parse(base.manifest.toString('utf8')) as Record<string, unknown>;
+      return Buffer.from(JSON.stringify({ ...manifest, annotations: { tag, n: String(n) } }));
+    };
+    // Four writers move four tags as fast as they can; the process dies in the middle of it.
+    let stop = false;
+    let written = 0;
+    const writer = async (tag: string) => {
+      for (let n = 0; !stop; n += 1) {
+        const response = await putManifest(registry.url, 'crash/tags', tag, variant(tag, n)).catch(
+          () => undefined,
+        );
+        if (response?.status === 201) written += 1;
+      }
+    };
+    const writers = ['a', 'b', 'c', 'd'].map((tag) => writer(tag));
+    await until(() => Promise.resolve(written >= 40));
+    await registry.kill9();
+    stop = true;
+    await Promise.all(writers);
+
+    registry = await startRegistry({ dataDir });
+    expect(await listFiles(join(dataDir, 'tmp'))).toEqual([]);
+    // Every manifest acknowledged before the kill (distinct per tag and round), plus config and layer.
+    expect(await expectBlobsIntact(dataDir)).toBeGreaterThanOrEqual(40 + 2);
+    const tags = (await (await fetch(`${registry.url}/v2/crash/tags/tags/list`)).json()) as {
+      tags: string[];
+    };
+    expect(tags.tags).toEqual(['a', 'b', 'c', 'd']);
+    for (const tag of tags.tags) {
+      const response = await fetch(`${registry.url}/v2/crash/tags/manifests/${tag}`, {
+        headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+      });
+      expect(response.status).toBe(200);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      expect(sha256(bytes)).toBe(response.headers.get('docker-content-digest'));
+      expect(JSON.parse(bytes.toString('utf8'))).toMatchObject({
+        annotations: { n: expect.any(String) as string },
+      });
+    }
+    // And the registry takes the next write.
+    expect((await putManifest(registry.url, 'crash/tags', 'a', variant('a', -1))).status).toBe(201);
+    await registry.stop();
+  });
+});
+
 describe('storage failures', () => {
   it('answers a damaged storage folder with a clean 5xx, logs it, tells the app once, and keeps serving', async () => {
     const registry = await startRegistry({ ipc: true });
