@@ -8,13 +8,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseReference } from '../../electron/common/reference';
 import { createNetnsHost, startRegistryIn, type NetnsHost, type NetnsRegistry } from '../helpers/netns-host';
 import { startPrivateDockerd, type PrivateDockerd } from '../helpers/private-dockerd';
 import { buildTestImage, type TestImage } from '../helpers/test-images';
 import { startWebHost, type RunningWebHost } from '../helpers/web-host';
 import { expect, screenshotPath, test } from './fixtures';
-import { TagDialogPage } from './pages/tag-dialog';
 import { ImageActions } from './pages/transfers-images';
 import { TransfersPanelPage } from './pages/transfers-panel';
 
@@ -49,21 +47,9 @@ test('an HTTP registry on the network: the error explains itself and one click a
 }) => {
   test.setTimeout(240_000);
   await page.goto(web.url);
-  const images = new ImageActions(page);
-  const dialog = new TagDialogPage(page);
   const panel = new TransfersPanelPage(page);
-  const target = `${registry.address}/${image.repository}:${image.tag}`;
-  const expected = parseReference(target);
-  if (!expected.ok) throw new Error(expected.reason);
-
-  await images.showOnly(image.repository);
-  await images.openPushTo(image.reference);
-  await dialog.chooseRegistry('Another registry…');
-  await dialog.registryHost.fill(registry.address);
-  await expect(dialog.fullName).toHaveText(target);
-  await dialog.tagAndPushButton.click();
-
-  const push = panel.transfer('Push', expected.ref.normalized);
+  const pushed = await new ImageActions(page).pushToAnotherRegistry(image, registry.address);
+  const push = panel.transfer('Push', pushed);
   const fix = `Add ${registry.address} to insecure registries and retry`;
   await test.step('Docker’s words stay, the meaning and the fix are under them', async () => {
     await push.waitForState('Push failed');
@@ -80,7 +66,7 @@ test('an HTTP registry on the network: the error explains itself and one click a
 
   await test.step('the fix writes daemon.json, reloads the daemon, verifies, and the retry pushes', async () => {
     await push.root.getByRole('button', { name: fix }).click();
-    const retried = panel.transfer('Push', expected.ref.normalized);
+    const retried = panel.transfer('Push', pushed);
     await retried.waitForState('Pushed', 120_000);
     await expect(retried.overall).toHaveAttribute('aria-valuenow', '100');
     expect(
@@ -92,8 +78,6 @@ test('an HTTP registry on the network: the error explains itself and one click a
       RegistryConfig: { IndexConfigs: Record<string, { Secure: boolean }> };
     };
     expect(info.RegistryConfig.IndexConfigs[registry.address]?.Secure).toBe(false);
-    await expect(
-      panel.root.getByRole('article', { name: `Push ${expected.ref.normalized}`, exact: true }),
-    ).toHaveCount(1);
+    await expect(panel.root.getByRole('article', { name: `Push ${pushed}`, exact: true })).toHaveCount(1);
   });
 });

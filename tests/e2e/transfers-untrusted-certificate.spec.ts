@@ -7,7 +7,6 @@
  */
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseReference } from '../../electron/common/reference';
 import {
   createNetnsHost,
   startTlsRegistryIn,
@@ -15,7 +14,6 @@ import {
   type NetnsTlsRegistry,
 } from '../helpers/netns-host';
 import { expect, screenshotPath, test, testImageForFile } from './fixtures';
-import { TagDialogPage } from './pages/tag-dialog';
 import { ImageActions } from './pages/transfers-images';
 import { TransfersPanelPage } from './pages/transfers-panel';
 
@@ -43,22 +41,10 @@ test('an untrusted certificate: the error says where Docker looks for the CA, an
   test.setTimeout(180_000);
   const { image } = subject;
   await mainWindow.open(webHost.url);
-  const images = new ImageActions(page);
-  const dialog = new TagDialogPage(page);
   const panel = new TransfersPanelPage(page);
-  const target = `${registry.address}/${image.repository}:${image.tag}`;
-  subject.removeLater(target);
-  const expected = parseReference(target);
-  if (!expected.ok) throw new Error(expected.reason);
-
-  await images.showOnly(image.repository);
-  await images.openPushTo(image.reference);
-  await dialog.chooseRegistry('Another registry…');
-  await dialog.registryHost.fill(registry.address);
-  await expect(dialog.fullName).toHaveText(target);
-  await dialog.tagAndPushButton.click();
-
-  const push = panel.transfer('Push', expected.ref.normalized);
+  subject.removeLater(`${registry.address}/${image.repository}:${image.tag}`);
+  const pushed = await new ImageActions(page).pushToAnotherRegistry(image, registry.address);
+  const push = panel.transfer('Push', pushed);
   const box = push.root.getByRole('alert', { name: 'Push failed' });
   await test.step('Docker’s words stay; the meaning and where the CA goes are under them', async () => {
     await push.waitForState('Push failed');
@@ -76,7 +62,7 @@ test('an untrusted certificate: the error says where Docker looks for the CA, an
     mkdirSync(dirname(caPath), { recursive: true });
     copyFileSync(registry.caFile, caPath);
     await box.getByRole('button', { name: 'Retry' }).click();
-    const retried = panel.transfer('Push', expected.ref.normalized);
+    const retried = panel.transfer('Push', pushed);
     await retried.waitForState('Pushed', 120_000);
     await expect(retried.overall).toHaveAttribute('aria-valuenow', '100');
   });

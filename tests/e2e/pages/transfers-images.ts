@@ -1,5 +1,7 @@
 /** Page object for what the transfers journeys do in the images view and the registry views. */
 import { expect, type Locator, type Page } from '@playwright/test';
+import { parseReference } from '../../../electron/common/reference';
+import { TagDialogPage } from './tag-dialog';
 
 export class ImageActions {
   readonly table: Locator;
@@ -33,6 +35,27 @@ export class ImageActions {
   /** The inline Push button next to a name that points at a registry. */
   async push(name: string): Promise<void> {
     await this.table.getByRole('button', { name: `Push ${name}`, exact: true }).click();
+  }
+
+  /**
+   * "Push to…" another registry by address: the Tag dialog's "Another registry…", the host, the full
+   * name checked, Tag and push. Answers the target name as the host normalises it (the card's name).
+   */
+  async pushToAnotherRegistry(
+    image: { repository: string; tag: string; reference: string },
+    registryAddress: string,
+  ): Promise<string> {
+    const target = `${registryAddress}/${image.repository}:${image.tag}`;
+    const expected = parseReference(target);
+    if (!expected.ok) throw new Error(expected.reason);
+    const dialog = new TagDialogPage(this.page);
+    await this.showOnly(image.repository);
+    await this.openPushTo(image.reference);
+    await dialog.chooseRegistry('Another registry…');
+    await dialog.registryHost.fill(registryAddress);
+    await expect(dialog.fullName).toHaveText(target);
+    await dialog.tagAndPushButton.click();
+    return expected.ref.normalized;
   }
 
   async openRemove(firstName: string): Promise<Locator> {
