@@ -175,6 +175,30 @@ describe('garbage collection', () => {
     expect(await storage.blobs.size(blob)).toBe(1000);
   });
 
+  it('answers a blob the sweep is removing as absent, to every reader, and a new commit of it lands after', async () => {
+    const storage = await newStorage({ pendingGraceMs: 0 });
+    const bytes = randomBytes(1000);
+    const blob = await upload(storage, 'gc/going', bytes);
+    expect(await storage.blobs.size(blob)).toBe(1000);
+    storage.guard.markDeleting(blob.value);
+    // HEAD, GET and manifest reads all see it gone the instant the sweep decided.
+    expect(await storage.blobs.size(blob, true)).toBeUndefined();
+    expect(await storage.blobs.open(blob)).toBeUndefined();
+    expect(await storage.blobs.read(blob)).toBeUndefined();
+    storage.guard.doneDeleting(blob.value);
+
+    // The sweep itself: the commit of the same digest queued on its lock lands after the unlink.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    storage.guard.beginCollection();
+    const removed = storage.blobs.remove(blob);
+    const again = upload(storage, 'gc/going', bytes);
+    expect(await removed).toBe(1000);
+    storage.guard.endCollection();
+    await again;
+    expect((await readFile(storage.paths.blob(blob))).equals(bytes)).toBe(true);
+    expect(await storage.blobs.size(blob)).toBe(1000);
+  });
+
   it('keeps a blob touched while the collection runs', async () => {
     const storage = await newStorage({ pendingGraceMs: 0 });
     const blob = await upload(storage, 'gc/race', randomBytes(1000));
