@@ -91,11 +91,18 @@ describe('TransferService against dockerd and docker-registry', () => {
   });
 
   it('coalesces events to at most ~5 a second, and always sends the final state', async () => {
-    const reference = await tagFor(uniqueRepository('coalesce'));
+    // A push long enough to send several progress events: a fresh 64 MiB layer, nothing to mount.
+    const big = await buildTestImage(docker, 'coalesce', [64 * MiB]);
+    const reference = `${registry.host}/${uniqueRepository('coalesce')}:1`;
+    await docker.getImage(big.reference).tag({ repo: reference.slice(0, -2), tag: '1' });
+    cleanup.push(big.reference, reference);
     const { id } = service.push(reference);
     const final = await service.waitFor(id);
+    expect(final.state).toBe('succeeded');
     const mine = timedEventsOf(id);
     const progressEvents = mine.filter((event) => event.snapshot.state === 'running').slice(1);
+    // Else the spacing below would check nothing.
+    expect(progressEvents.length).toBeGreaterThanOrEqual(2);
     for (let index = 1; index < progressEvents.length; index += 1) {
       // Timers may fire a little early or late; 150 ms still proves the coalescing.
       expect(progressEvents[index]!.at - progressEvents[index - 1]!.at).toBeGreaterThanOrEqual(150);
