@@ -41,6 +41,8 @@ describe('docker against the registry', () => {
       headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' },
     });
     expect(head.headers.get('docker-content-digest')).toBe(digest);
+    // What docker pushed is a Docker schema 2 manifest, stored and served as one.
+    expect(head.headers.get('content-type')).toBe('application/vnd.docker.distribution.manifest.v2+json');
 
     const again = await dockerOk(['push', target]);
     expect(again).toMatch(/Layer already exists/);
