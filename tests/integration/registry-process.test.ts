@@ -3,9 +3,12 @@
  * SIGTERM (letting an in-flight request finish), PORT_IN_USE with exit code 3, bad arguments.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RegistryToHostMessage } from '../../electron/registry/messages';
@@ -87,6 +90,53 @@ describe('registry process', () => {
         .split('\n')
         .map((line) => line.trim().split(/\s+/)[3]);
       expect(listening).toEqual([`127.0.0.1:${registry.port}`]);
+    } finally {
+      await registry.stop();
+    }
+  });
+
+  it('hashes a big upload while it streams: 256 MiB in, the peak memory grows by far less', async () => {
+    const registry = await startRegistry();
+    try {
+      const peakKiB = () =>
+        Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${registry.child.pid}/status`, 'utf8'))?.[1]);
+      // After the hash workers' warm-up (150 ms after ready), so only the upload is measured.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const before = peakKiB();
+      // 256 × the same random MiB: the test knows the digest without holding 256 MiB either.
+      const piece = randomBytes(1024 * 1024);
+      const count = 256;
+      const hash = createHash('sha256');
+      for (let i = 0; i < count; i += 1) hash.update(piece);
+      const digest = `sha256:${hash.digest('hex')}`;
+      const status = await new Promise<number>((done, fail) => {
+        const req = request(
+          {
+            host: registry.host,
+            port: registry.port,
+            method: 'POST',
+            path: `/v2/big/blob/blobs/uploads/?digest=${digest}`,
+            headers: { 'Content-Length': piece.length * count },
+          },
+          (res) => {
+            res.resume();
+            done(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', fail);
+        Readable.from(
+          (function* () {
+            for (let i = 0; i < count; i += 1) yield piece;
+          })(),
+        ).pipe(req);
+      });
+      expect(status).toBe(201);
+      const head = await fetch(`${registry.url}/v2/big/blob/blobs/${digest}`, { method: 'HEAD' });
+      expect(head.headers.get('content-length')).toBe(String(piece.length * count));
+      const grewMiB = (peakKiB() - before) / 1024;
+      console.log(`registry peak memory grew by ${grewMiB.toFixed(0)} MiB for a 256 MiB upload`);
+      // Held whole, it would be 256 MiB or more.
+      expect(grewMiB).toBeLessThan(128);
     } finally {
       await registry.stop();
     }
