@@ -20,6 +20,8 @@ export interface DiagnoseContext {
 
 interface Rule {
   test: RegExp;
+  /** Only for this operation (the words mean something else in another). */
+  only?: DiagnoseContext['operation'];
   build(raw: string, context: DiagnoseContext): AppError;
 }
 
@@ -145,6 +147,23 @@ const rules: Rule[] = [
       }),
   },
   {
+    // The registry answered, then closed the connection while Docker was still sending a layer: how
+    // Docker reports a registry that turns an upload down part-way (both Berth's registry and the
+    // reference give docker these words when their disk fills up).
+    test: /write tcp \S+: write: (broken pipe|connection reset by peer)/i,
+    only: 'push',
+    build: (raw, context) =>
+      new AppError(
+        'UPLOAD_CUT_OFF',
+        `${hostOf(context)} closed the connection while Docker was sending a layer.`,
+        {
+          hint: "A registry does this when it turns an upload down part-way: most often its disk is full, or the layer is over its size limit. For Berth's local registry, its notice and the Local registry view say which. Fix that, then try again.",
+          raw,
+          fix: { kind: 'retry' },
+        },
+      ),
+  },
+  {
     test: /connection refused|no such host|i\/o timeout|network is unreachable|no route to host|TLS handshake timeout|context deadline exceeded|dial tcp|server misbehaving|connection reset by peer/i,
     build: (raw, context) =>
       new AppError(
@@ -161,7 +180,10 @@ const rules: Rule[] = [
 
 /** Explain an error message the daemon sent (in the stream's errorDetail, or an HTTP error body). */
 export function diagnoseDaemonMessage(raw: string, context: DiagnoseContext): AppError {
-  for (const rule of rules) if (rule.test.test(raw)) return rule.build(raw, context);
+  for (const rule of rules) {
+    if (rule.test.test(raw) && (rule.only === undefined || rule.only === context.operation))
+      return rule.build(raw, context);
+  }
   return new AppError(
     'INTERNAL',
     `Docker could not finish the ${context.operation}. Docker's own message is below.`,

@@ -38,6 +38,38 @@ const table: [string, DiagnoseContext, string, string | undefined, string][] = [
     'showCertsHelp',
     'authority',
   ],
+  // Recorded from dockerd 20.10 pushing into a registry whose disk was full (Berth's and docker-registry
+  // 2.8 alike, a 4 MiB tmpfs): docker's final words after five attempts.
+  [
+    'write tcp 127.0.0.1:38370->127.0.0.1:5077: write: broken pipe',
+    push,
+    'UPLOAD_CUT_OFF',
+    'retry',
+    'closed the connection while Docker was sending a layer',
+  ],
+  [
+    'write tcp 127.0.0.1:38370->127.0.0.1:5077: write: connection reset by peer',
+    push,
+    'UPLOAD_CUT_OFF',
+    'retry',
+    'closed the connection',
+  ],
+  // In a pull, Docker sends no layer: a reset is the registry going away.
+  [
+    'write tcp 127.0.0.1:38370->127.0.0.1:5077: write: connection reset by peer',
+    pull,
+    'REGISTRY_UNREACHABLE',
+    'retry',
+    'could not reach',
+  ],
+  // A connection that never got anywhere is still "unreachable".
+  [
+    'Get "https://10.0.0.5:5000/v2/": read tcp 10.0.0.1:4444->10.0.0.5:5000: read: connection reset by peer',
+    push,
+    'REGISTRY_UNREACHABLE',
+    'retry',
+    'could not reach',
+  ],
   ['unauthorized: authentication required', push, 'UNAUTHORIZED', 'login', 'refused access'],
   ['denied: requested access to the resource is denied', push, 'UNAUTHORIZED', 'login', 'write to'],
   [
