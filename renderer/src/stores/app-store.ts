@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { DockerStatus, Notice } from '../../../electron/api/contract/app';
 import { api } from '../api/client';
+import { type ToastNotice, withNotice } from './notices';
 
 export type ViewId =
   | { kind: 'images' }
@@ -9,9 +10,7 @@ export type ViewId =
   | { kind: 'registry'; host: string }
   | { kind: 'docker-engine' };
 
-export interface ToastNotice extends Notice {
-  id: number;
-}
+export type { ToastNotice } from './notices';
 
 interface AppState {
   docker: DockerStatus | undefined;
@@ -33,8 +32,7 @@ export const useAppStore = create<AppState>((set) => ({
   notices: [],
   host: undefined,
   setView: (view) => set({ view }),
-  notify: (notice) =>
-    set((state) => ({ notices: [...state.notices.slice(-4), { ...notice, id: nextNotice++ }] })),
+  notify: (notice) => set((state) => ({ notices: withNotice(state.notices, notice, nextNotice++) })),
   dismiss: (id) => set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) })),
 }));
 
