@@ -4,7 +4,6 @@
  * A wrong password is refused in the dialog; the right one logs in through the daemon and the push
  * is retried and succeeds. (Debian's docker-registry with htpasswd auth, on 127.0.0.1.)
  */
-import { parseReference } from '../../electron/common/reference';
 import {
   bcryptHtpasswdLine,
   buildTestImage,
@@ -14,7 +13,6 @@ import {
   type TestRegistry,
 } from '../helpers/test-images';
 import { expect, screenshotPath, test } from './fixtures';
-import { TagDialogPage } from './pages/tag-dialog';
 import { ImageActions } from './pages/transfers-images';
 import { TransfersPanelPage } from './pages/transfers-panel';
 
@@ -46,22 +44,11 @@ test('a push that needs a login explains itself, and "Log in and retry" fixes it
   test.setTimeout(180_000);
   const host = registry!.host;
   await mainWindow.open(webHost.url);
-  const images = new ImageActions(page);
-  const dialog = new TagDialogPage(page);
   const panel = new TransfersPanelPage(page);
-  const target = `${host}/${image.repository}:${image.tag}`;
-  cleanup.push(target);
-  const expected = parseReference(target);
-  if (!expected.ok) throw new Error(expected.reason);
+  cleanup.push(`${host}/${image.repository}:${image.tag}`);
+  const pushed = await new ImageActions(page).pushToAnotherRegistry(image, host);
 
-  await images.showOnly(image.repository);
-  await images.openPushTo(image.reference);
-  await dialog.chooseRegistry('Another registry…');
-  await dialog.registryHost.fill(host);
-  await expect(dialog.fullName).toHaveText(target);
-  await dialog.tagAndPushButton.click();
-
-  const push = panel.transfer('Push', expected.ref.normalized);
+  const push = panel.transfer('Push', pushed);
   await test.step('the failure keeps Docker’s words and offers the fix', async () => {
     await push.waitForState('Push failed');
     const box = push.root.getByRole('alert', { name: 'Push failed' });
@@ -88,11 +75,9 @@ test('a push that needs a login explains itself, and "Log in and retry" fixes it
   });
 
   await test.step('the retried push succeeds and replaces the failed one', async () => {
-    const retried = panel.transfer('Push', expected.ref.normalized);
+    const retried = panel.transfer('Push', pushed);
     await retried.waitForState('Pushed');
     await expect(retried.overall).toHaveAttribute('aria-valuenow', '100');
-    await expect(
-      panel.root.getByRole('article', { name: `Push ${expected.ref.normalized}`, exact: true }),
-    ).toHaveCount(1);
+    await expect(panel.root.getByRole('article', { name: `Push ${pushed}`, exact: true })).toHaveCount(1);
   });
 });

@@ -68,61 +68,66 @@ export interface NetnsRegistry {
   stop(): Promise<void>;
 }
 
-/** Runs Berth's own registry (the bundled process) inside the test host, listening on all its addresses. */
-export async function startRegistryIn(host: NetnsHost): Promise<NetnsRegistry> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'berth-netns-registry-'));
-  const entry = resolve('dist/node/registry-process.cjs');
-  const child: ChildProcess = spawn(
-    'ip',
-    [
-      'netns',
-      'exec',
-      host.namespace,
-      process.execPath,
-      entry,
-      '--port',
-      '0',
-      '--host',
-      '0.0.0.0',
-      '--data',
-      dataDir,
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const port = await new Promise<number>((done, fail) => {
-    let stdout = '';
+/**
+ * Runs `command` inside the test host until it prints a line matching `ready` (on stdout or stderr);
+ * answers the match, and `stop` (SIGTERM, wait, then remove `folder`, the server's own temp folder).
+ */
+async function serveInNamespace(
+  host: NetnsHost,
+  what: string,
+  command: string[],
+  ready: RegExp,
+  folder: string,
+): Promise<{ match: RegExpExecArray; stop: () => Promise<void> }> {
+  const child: ChildProcess = spawn('ip', ['netns', 'exec', host.namespace, ...command], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const match = await new Promise<RegExpExecArray>((done, fail) => {
     const timer = setTimeout(
-      () => fail(new Error(`registry in ${host.namespace} printed no URL; stderr:\n${stderr}`)),
+      () => fail(new Error(`${what} in ${host.namespace} did not start; output:\n${output}`)),
       15_000,
     );
-    child.stdout?.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-      const match = /^http:\/\/[^:\s]+:(\d+)\s*$/m.exec(stdout);
-      if (match) {
+    const watch = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = ready.exec(output);
+      if (found) {
         clearTimeout(timer);
-        done(Number(match[1]));
+        done(found);
       }
-    });
+    };
+    child.stdout?.on('data', watch);
+    child.stderr?.on('data', watch);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      fail(new Error(`registry in ${host.namespace} exited with ${code}; stderr:\n${stderr}`));
+      fail(new Error(`${what} in ${host.namespace} exited with ${code}; output:\n${output}`));
     });
   });
   return {
-    address: `${host.address}:${port}`,
-    async stop() {
+    match,
+    stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((done) => child.once('exit', done));
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs Berth's own registry (the bundled process) inside the test host, listening on all its addresses. */
+export async function startRegistryIn(host: NetnsHost): Promise<NetnsRegistry> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-netns-registry-'));
+  const entry = resolve('dist/node/registry-process.cjs');
+  const server = await serveInNamespace(
+    host,
+    'registry',
+    [process.execPath, entry, '--port', '0', '--host', '0.0.0.0', '--data', dataDir],
+    /^http:\/\/[^:\s]+:(\d+)\s*$/m,
+    dataDir,
+  );
+  return { address: `${host.address}:${server.match[1]}`, stop: server.stop };
 }
 
 export interface NetnsTlsRegistry extends NetnsRegistry {
@@ -172,41 +177,12 @@ export async function startTlsRegistryIn(host: NetnsHost): Promise<NetnsTlsRegis
       tls: { certificate, key },
     }),
   );
-  const child: ChildProcess = spawn(
-    'ip',
-    ['netns', 'exec', host.namespace, '/usr/bin/docker-registry', 'serve', config],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  const server = await serveInNamespace(
+    host,
+    'TLS registry',
+    ['/usr/bin/docker-registry', 'serve', config],
+    /listening on .*, tls/,
+    dir,
   );
-  let output = '';
-  await new Promise<void>((done, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error(`TLS registry in ${host.namespace} did not start; output:\n${output}`)),
-      15_000,
-    );
-    const watch = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/listening on .*, tls/.test(output)) {
-        clearTimeout(timer);
-        done();
-      }
-    };
-    child.stdout?.on('data', watch);
-    child.stderr?.on('data', watch);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`TLS registry in ${host.namespace} exited with ${code}; output:\n${output}`));
-    });
-  });
-  return {
-    address: `${host.address}:${port}`,
-    caFile: certificate,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((done) => child.once('exit', done));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { address: `${host.address}:${port}`, caFile: certificate, stop: server.stop };
 }

@@ -3,42 +3,38 @@
  * manifest leaves the repository only when nothing else there uses it — another tag, or an index
  * still stored that lists it — so deleting one tag never breaks a pull of another.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Inventory } from '../../electron/registry/inventory';
-import { type Digest, parseDigest, parseReference } from '../../electron/registry/names';
-import { RegistryStorage } from '../../electron/registry/storage/registry-storage';
+import { type Digest, parseReference } from '../../electron/registry/names';
+import type { RegistryStorage } from '../../electron/registry/storage/registry-storage';
+import { digestOf, TempStorages, uploadBlob } from '../helpers/registry-storage';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const REPO = 'multi/app';
 
-const roots: string[] = [];
-afterEach(async () => {
-  for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
-});
-
-async function newStorage(): Promise<RegistryStorage> {
-  const dir = await mkdtemp(join(tmpdir(), 'berth-inventory-unit-'));
-  roots.push(dir);
-  const storage = new RegistryStorage(dir);
-  await storage.prepare();
-  return storage;
-}
-
-function digestOf(bytes: Buffer): Digest {
-  return parseDigest(`sha256:${createHash('sha256').update(bytes).digest('hex')}`);
-}
+const storages = new TempStorages();
+afterEach(() => storages.removeAll());
 
 async function pushBlob(storage: RegistryStorage, bytes: Buffer): Promise<{ digest: string; size: number }> {
-  const { uuid } = await storage.uploads.create(REPO);
-  const digest = digestOf(bytes);
-  await storage.uploads.complete(REPO, uuid, digest, Readable.from([bytes]));
-  return { digest: digest.value, size: bytes.length };
+  return { digest: (await uploadBlob(storage, REPO, bytes)).value, size: bytes.length };
+}
+
+/** Fresh storage holding an amd64 and an arm64 image, stored by digest and not yet tagged. */
+async function twoPlatforms(): Promise<{
+  storage: RegistryStorage;
+  inventory: Inventory;
+  amd64: Digest;
+  arm64: Digest;
+}> {
+  const storage = await storages.create();
+  return {
+    storage,
+    inventory: new Inventory(storage),
+    amd64: await pushImage(storage, 'amd64'),
+    arm64: await pushImage(storage, 'arm64'),
+  };
 }
 
 /** A one-layer image for `architecture`, stored by digest (as `docker buildx` pushes platforms). */
@@ -80,10 +76,7 @@ async function pullable(storage: RegistryStorage, digest: Digest): Promise<boole
 
 describe('deleting a tag', () => {
   it('keeps a platform image that a remaining tagged index lists', async () => {
-    const storage = await newStorage();
-    const inventory = new Inventory(storage);
-    const amd64 = await pushImage(storage, 'amd64');
-    const arm64 = await pushImage(storage, 'arm64');
+    const { storage, inventory, amd64, arm64 } = await twoPlatforms();
     const index = await pushIndex(storage, 'all', [amd64, arm64]);
     await storage.tags.set(REPO, 'amd64', amd64);
 
@@ -102,7 +95,7 @@ describe('deleting a tag', () => {
   });
 
   it('keeps a manifest another tag names, and drops it with the last tag', async () => {
-    const storage = await newStorage();
+    const storage = await storages.create();
     const inventory = new Inventory(storage);
     const image = await pushImage(storage, 'amd64');
     await storage.tags.set(REPO, '1.0', image);
@@ -120,10 +113,7 @@ describe('deleting a tag', () => {
   });
 
   it('keeps the children of a deleted index that another index still lists', async () => {
-    const storage = await newStorage();
-    const inventory = new Inventory(storage);
-    const amd64 = await pushImage(storage, 'amd64');
-    const arm64 = await pushImage(storage, 'arm64');
+    const { storage, inventory, amd64, arm64 } = await twoPlatforms();
     const both = await pushIndex(storage, 'both', [amd64, arm64]);
     await pushIndex(storage, 'amd64-only', [amd64]);
 
@@ -134,7 +124,7 @@ describe('deleting a tag', () => {
   });
 
   it('answers deleted: false for a tag that is not there, and refuses invalid names', async () => {
-    const inventory = new Inventory(await newStorage());
+    const inventory = new Inventory(await storages.create());
     expect(await inventory.deleteTag(REPO, 'nope')).toEqual({ deleted: false });
     await expect(inventory.deleteTag('Bad/Name', 'x')).rejects.toThrow('invalid repository or tag name');
   });

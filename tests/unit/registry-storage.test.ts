@@ -4,48 +4,23 @@
  * garbage collection's protection of blobs a push relies on.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, truncate } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GarbageCollector } from '../../electron/registry/gc';
-import { type Digest, parseDigest } from '../../electron/registry/names';
-import { RegistryStorage } from '../../electron/registry/storage/registry-storage';
+import { parseDigest } from '../../electron/registry/names';
+import { digestOf, TempStorages, uploadBlob } from '../helpers/registry-storage';
 
-const roots: string[] = [];
-afterEach(async () => {
-  for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
-});
-
-async function newStorage(
-  options: ConstructorParameters<typeof RegistryStorage>[1] = {},
-  root?: string,
-): Promise<RegistryStorage> {
-  const dir = root ?? (await mkdtemp(join(tmpdir(), 'berth-registry-unit-')));
-  if (!root) roots.push(dir);
-  const storage = new RegistryStorage(dir, options);
-  await storage.prepare();
-  return storage;
-}
-
-function digestOf(bytes: Buffer): Digest {
-  return parseDigest(`sha256:${createHash('sha256').update(bytes).digest('hex')}`);
-}
-
-async function upload(storage: RegistryStorage, name: string, bytes: Buffer): Promise<Digest> {
-  const { uuid } = await storage.uploads.create(name);
-  const digest = digestOf(bytes);
-  await storage.uploads.complete(name, uuid, digest, Readable.from([bytes]));
-  return digest;
-}
+const storages = new TempStorages();
+afterEach(() => storages.removeAll());
 
 describe('blobs and uploads', () => {
   it('commits the same blob from many uploads at once, keeping one copy', async () => {
-    const storage = await newStorage();
+    const storage = await storages.create();
     const bytes = randomBytes(512 * 1024);
     const digests = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => upload(storage, `repo${i % 3}`, bytes)),
+      Array.from({ length: 8 }, (_, i) => uploadBlob(storage, `repo${i % 3}`, bytes)),
     );
     expect(new Set(digests.map((d) => d.value)).size).toBe(1);
     const digest = digests[0]!;
@@ -58,12 +33,12 @@ describe('blobs and uploads', () => {
   });
 
   it('resumes an upload in a fresh instance by re-hashing the partial file, and truncates an unacknowledged tail', async () => {
-    const first = await newStorage();
+    const first = await storages.create();
     const bytes = randomBytes(300_000);
     const { uuid } = await first.uploads.create('resume/me');
     await first.uploads.append('resume/me', uuid, Readable.from([bytes.subarray(0, 100_000)]), { start: 0 });
 
-    const second = await newStorage({}, first.paths.root);
+    const second = await storages.create({}, first.paths.root);
     expect(await second.uploads.status('resume/me', uuid)).toEqual({ uuid, offset: 100_000 });
     await expect(
       second.uploads.append('resume/me', uuid, Readable.from([bytes.subarray(200_000)]), { start: 200_000 }),
@@ -84,13 +59,13 @@ describe('blobs and uploads', () => {
   });
 
   it('refuses to resume an upload whose file lost acknowledged bytes (BLOB_UPLOAD_INVALID), and drops it', async () => {
-    const first = await newStorage();
+    const first = await storages.create();
     const { uuid } = await first.uploads.create('resume/lost');
     await first.uploads.append('resume/lost', uuid, Readable.from([randomBytes(100_000)]), { start: 0 });
     // As after a crash of a disk that didn't keep what it acknowledged.
     await truncate(first.paths.uploadData(uuid), 40_000);
 
-    const second = await newStorage({}, first.paths.root);
+    const second = await storages.create({}, first.paths.root);
     await expect(
       second.uploads.append('resume/lost', uuid, Readable.from([randomBytes(10)]), { start: 100_000 }),
     ).rejects.toMatchObject({ code: 'BLOB_UPLOAD_INVALID' });
@@ -101,7 +76,7 @@ describe('blobs and uploads', () => {
   });
 
   it('refuses a wrong digest, cancels the upload and keeps nothing', async () => {
-    const storage = await newStorage();
+    const storage = await storages.create();
     const { uuid } = await storage.uploads.create('wrong');
     await expect(
       storage.uploads.complete(
@@ -118,7 +93,7 @@ describe('blobs and uploads', () => {
   });
 
   it('verifies sha512 digests too', async () => {
-    const storage = await newStorage();
+    const storage = await storages.create();
     const bytes = randomBytes(1000);
     const digest = parseDigest(`sha512:${createHash('sha512').update(bytes).digest('hex')}`);
     const { uuid } = await storage.uploads.create('five/twelve');
@@ -127,7 +102,7 @@ describe('blobs and uploads', () => {
   });
 
   it('sweeps idle uploads', async () => {
-    const storage = await newStorage({ uploadMaxIdleMs: 0 });
+    const storage = await storages.create({ uploadMaxIdleMs: 0 });
     await storage.uploads.create('idle');
     expect(await storage.sweepUploads()).toBe(1);
     expect(await readdir(storage.paths.uploadsRoot)).toEqual([]);
@@ -136,7 +111,7 @@ describe('blobs and uploads', () => {
 
 describe('tags', () => {
   it('replaces a tag atomically under concurrent writers', async () => {
-    const storage = await newStorage();
+    const storage = await storages.create();
     const digests = Array.from({ length: 20 }, () => digestOf(randomBytes(8)));
     await Promise.all(digests.map((digest) => storage.tags.set('t', 'latest', digest)));
     const onDisk = (await readFile(storage.paths.tag('t', 'latest'), 'utf8')).trim();
@@ -148,13 +123,13 @@ describe('tags', () => {
 
 describe('garbage collection', () => {
   it('keeps blobs a push relies on within the grace period, frees them after', async () => {
-    const protectedStorage = await newStorage();
-    const pending = await upload(protectedStorage, 'gc/push', randomBytes(1000));
+    const protectedStorage = await storages.create();
+    const pending = await uploadBlob(protectedStorage, 'gc/push', randomBytes(1000));
     expect((await new GarbageCollector(protectedStorage).run(false)).digests).toEqual([]);
     expect(await protectedStorage.blobs.size(pending)).toBe(1000);
 
-    const noGrace = await newStorage({ pendingGraceMs: 0 });
-    const abandoned = await upload(noGrace, 'gc/push', randomBytes(1000));
+    const noGrace = await storages.create({ pendingGraceMs: 0 });
+    const abandoned = await uploadBlob(noGrace, 'gc/push', randomBytes(1000));
     // GC never removes files newer than its start; make sure the blob is older.
     await new Promise((resolve) => setTimeout(resolve, 20));
     const result = await new GarbageCollector(noGrace).run(false);
@@ -164,8 +139,8 @@ describe('garbage collection', () => {
   });
 
   it('keeps the blobs of a manifest stored while a collection runs (its mark may have missed it)', async () => {
-    const storage = await newStorage();
-    const blob = await upload(storage, 'gc/race', randomBytes(1000));
+    const storage = await storages.create();
+    const blob = await uploadBlob(storage, 'gc/race', randomBytes(1000));
     await new Promise((resolve) => setTimeout(resolve, 20));
     storage.guard.beginCollection();
     // The manifest referencing the blob is linked after the mark listed the repository.
@@ -176,9 +151,9 @@ describe('garbage collection', () => {
   });
 
   it('answers a blob the sweep is removing as absent, to every reader, and a new commit of it lands after', async () => {
-    const storage = await newStorage({ pendingGraceMs: 0 });
+    const storage = await storages.create({ pendingGraceMs: 0 });
     const bytes = randomBytes(1000);
-    const blob = await upload(storage, 'gc/going', bytes);
+    const blob = await uploadBlob(storage, 'gc/going', bytes);
     expect(await storage.blobs.size(blob)).toBe(1000);
     storage.guard.markDeleting(blob.value);
     // HEAD, GET and manifest reads all see it gone the instant the sweep decided.
@@ -191,7 +166,7 @@ describe('garbage collection', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     storage.guard.beginCollection();
     const removed = storage.blobs.remove(blob);
-    const again = upload(storage, 'gc/going', bytes);
+    const again = uploadBlob(storage, 'gc/going', bytes);
     expect(await removed).toBe(1000);
     storage.guard.endCollection();
     await again;
@@ -200,8 +175,8 @@ describe('garbage collection', () => {
   });
 
   it('keeps a blob touched while the collection runs', async () => {
-    const storage = await newStorage({ pendingGraceMs: 0 });
-    const blob = await upload(storage, 'gc/race', randomBytes(1000));
+    const storage = await storages.create({ pendingGraceMs: 0 });
+    const blob = await uploadBlob(storage, 'gc/race', randomBytes(1000));
     await new Promise((resolve) => setTimeout(resolve, 20));
     storage.guard.beginCollection();
     storage.guard.touch(blob.value);

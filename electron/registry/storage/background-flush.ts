@@ -71,9 +71,4 @@ export class BackgroundFlushes {
   forget(path: string): void {
     this.failed.delete(path);
   }
-
-  /** Datasyncs running now. */
-  get active(): number {
-    return this.running.size;
-  }
 }

@@ -10,8 +10,6 @@ export type ViewId =
   | { kind: 'registry'; host: string }
   | { kind: 'docker-engine' };
 
-export type { ToastNotice } from './notices';
-
 interface AppState {
   docker: DockerStatus | undefined;
   link: 'open' | 'reconnecting';
