@@ -24,6 +24,9 @@ async function tempFile(): Promise<string> {
   return join(dir, 'data');
 }
 
+/** The final datasync itself, left out: these tests are about what comes before it. */
+const noSync = () => Promise.resolve();
+
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** `bytes` cut into pieces of 1–9 KiB, like a chunked-encoding body. */
@@ -148,12 +151,12 @@ describe('writeChunk', () => {
       }),
     ).rejects.toThrow('EIO');
     // Reported once: the final datasync of a later attempt decides on its own.
-    await expect(background.settle(path)).resolves.toBeUndefined();
+    await expect(background.finalSync(path, noSync)).resolves.toBeUndefined();
   });
 });
 
 describe('BackgroundFlushes', () => {
-  it('runs one datasync per file and at most `limit` at once; settle waits for the running one', async () => {
+  it('runs one datasync per file and at most `limit` at once; the final sync waits for the running one', async () => {
     const release: Array<() => void> = [];
     const started: string[] = [];
     const flushes = new BackgroundFlushes({
@@ -170,14 +173,14 @@ describe('BackgroundFlushes', () => {
     flushes.start('c');
     expect(started).toEqual(['a', 'b']);
     let settled = false;
-    const settling = flushes.settle('a').then(() => (settled = true));
+    const settling = flushes.finalSync('a', noSync).then(() => (settled = true));
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(settled).toBe(false);
     release[0]!();
     await settling;
     expect(settled).toBe(true);
     release[1]!();
-    await flushes.settle('b');
+    await flushes.finalSync('b', noSync);
     // Both slots are free again: the next file's datasync starts.
     flushes.start('c');
     expect(started).toEqual(['a', 'b', 'c']);
@@ -188,12 +191,12 @@ describe('BackgroundFlushes', () => {
       sync: () => Promise.reject(Object.assign(new Error('ENOENT'), { code: 'ENOENT' })),
     });
     missing.start('gone');
-    await expect(missing.settle('gone')).resolves.toBeUndefined();
+    await expect(missing.finalSync('gone', noSync)).resolves.toBeUndefined();
 
     const failing = new BackgroundFlushes({ sync: () => Promise.reject(new Error('EIO')) });
     failing.start('cancelled');
     await new Promise((resolve) => setTimeout(resolve, 0));
     failing.forget('cancelled');
-    await expect(failing.settle('cancelled')).resolves.toBeUndefined();
+    await expect(failing.finalSync('cancelled', noSync)).resolves.toBeUndefined();
   });
 });

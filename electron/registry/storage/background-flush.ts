@@ -8,7 +8,7 @@
  * of `npm run bench:registry` (64 MiB blobs, four at a time) went from 220 to 247 MB/s, median of 6
  * rounds, faster in each of the 6.
  *
- * A background datasync that fails is remembered and thrown by `settle` (the final flush of that
+ * A background datasync that fails is remembered and thrown by `finalSync` (the final flush of that
  * file): the kernel may not report a write error to a later datasync of the same file.
  */
 import { open } from 'node:fs/promises';
@@ -16,7 +16,8 @@ import { open } from 'node:fs/promises';
 /** Writes a file's dirty pages to disk and waits for them. */
 export type SyncFile = (path: string) => Promise<void>;
 
-async function datasyncPath(path: string): Promise<void> {
+/** Opens `path`, datasyncs it and closes it. */
+export async function datasyncPath(path: string): Promise<void> {
   const handle = await open(path, 'r+');
   try {
     await handle.datasync();
@@ -57,14 +58,18 @@ export class BackgroundFlushes {
     void done.then(() => this.running.delete(path));
   }
 
-  /** Waits for a datasync of `path` still running; throws (once) if one failed. Call before the final datasync. */
-  async settle(path: string): Promise<void> {
+  /**
+   * The datasync a file needs before it is committed: waits for a background one still running,
+   * throws (once) if one failed, then runs `sync` (by default: open, datasync, close).
+   */
+  async finalSync(path: string, sync: () => Promise<void> = () => datasyncPath(path)): Promise<void> {
     await this.running.get(path);
     const failure = this.failed.get(path);
     if (failure) {
       this.failed.delete(path);
       throw failure;
     }
+    await sync();
   }
 
   /** The file is gone (upload cancelled or committed): drop what is remembered about it. */

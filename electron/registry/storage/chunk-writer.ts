@@ -34,7 +34,7 @@ export interface ChunkWriteOptions {
   signal?: AbortSignal;
   /** Called, in file order, each time a batch is in the file; `end` is the file offset after it. */
   written?: (end: number) => void;
-  /** Start datasyncs in the background as the file grows (and let them finish before `flush`'s). */
+  /** Start datasyncs in the background as the file grows (and let them finish before `flush`'s, which they then run). */
   background?: BackgroundFlushes;
 }
 
@@ -86,9 +86,12 @@ export async function writeChunk(
         if (batchBytes === 0) {
           if (ended) {
             cleanup();
-            const finish = options.flush
-              ? (options.background?.settle(path) ?? Promise.resolve()).then(() => handle.datasync())
-              : Promise.resolve();
+            const datasync = () => handle.datasync();
+            const finish = !options.flush
+              ? Promise.resolve()
+              : options.background
+                ? options.background.finalSync(path, datasync)
+                : datasync();
             finish.then(() => resolve(position - start), reject);
           }
           return;

@@ -7,7 +7,7 @@
  * the digest, fsyncs and hands the file to the blob store, which renames it into place.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rmdir, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rmdir, stat, truncate, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { BlobStore } from './blob-store';
 import { readdirQuiet } from './blob-store';
@@ -137,8 +137,9 @@ export class UploadStore {
         });
       }
       if (!flushed) {
-        await this.flushes.settle(data);
-        await syncFile(data, session.offset);
+        // An upload of no bytes never created its file.
+        if (session.offset === 0) await writeFile(data, '', { flag: 'a' });
+        await this.flushes.finalSync(data);
       }
       await this.blobs.commit(digest, data, session.offset);
       await this.repositories.linkLayer(name, digest);
@@ -332,15 +333,4 @@ export class UploadStore {
 /** The `Range` header value for an upload holding `offset` bytes (distribution's convention). */
 export function rangeHeader(offset: number): string {
   return `0-${Math.max(offset - 1, 0)}`;
-}
-
-/** fsyncs a file (data only: its size is already right, its name is about to change). */
-async function syncFile(path: string, size: number): Promise<void> {
-  if (size === 0) await writeFile(path, '', { flag: 'a' });
-  const handle = await open(path, 'r+');
-  try {
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
 }
