@@ -19,13 +19,14 @@ export const ERROR_CODES = {
   NAME_INVALID: { status: 400, message: 'invalid repository name' },
   NAME_UNKNOWN: { status: 404, message: 'repository name not known to registry' },
   SIZE_INVALID: { status: 400, message: 'provided length did not match content length' },
-  // 405 for an unsupported method on a known route; handlers pass 415 for an unsupported media type.
+  // 405 for an unsupported method on a known route. The spec's words, "unsupported due to a missing
+  // implementation or invalid set of parameters", also cover an unknown endpoint (404), an unknown
+  // manifest media type (415) and a blob range that can't be served (416): clients must see only the
+  // spec's codes (an out-of-order upload chunk's 416 is BLOB_UPLOAD_INVALID).
   UNSUPPORTED: { status: 405, message: 'the operation is unsupported' },
-  RANGE_INVALID: { status: 416, message: 'invalid content range' },
   DENIED: { status: 403, message: 'requested access to the resource is denied' },
   UNAUTHORIZED: { status: 401, message: 'authentication required' },
   TOOMANYREQUESTS: { status: 429, message: 'too many requests' },
-  NOT_FOUND: { status: 404, message: 'no such endpoint' },
   // Not an OCI code: what distribution answers for its own failures (disk full, permission denied).
   UNKNOWN: { status: 500, message: 'unknown error' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -81,6 +81,10 @@ export function parseManifest(bytes: Uint8Array, contentType: string | undefined
   const headerType = header && isManifestMediaType(header) ? header : undefined;
   if (declared && headerType && declared !== headerType)
     invalid(`mediaType ${declared} does not match Content-Type ${headerType}`);
+  // Docker's schema 2 requires the field; without it the type would be guessed again from the body
+  // after a restart (as OCI), and the Content-Type served would change. distribution refuses it too.
+  if (!declared && headerType?.startsWith('application/vnd.docker.'))
+    invalid(`a ${headerType} manifest must declare its mediaType`);
   const mediaType =
     declared ?? headerType ?? (Array.isArray(m.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest);
   if (!isManifestMediaType(mediaType)) {
@@ -148,31 +152,39 @@ export function platformString(platform: Descriptor['platform']): string | undef
   return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
 }
 
-/** True when the client's Accept header takes `mediaType` (no header = anything). */
+/**
+ * True when the client's Accept header takes `mediaType` (no header = anything). A type listed with
+ * `q=0` is refused (RFC 9110 §12.4.2). `application/json` is schema 1's type, which Docker clients
+ * still list: it is not a wildcard.
+ */
 export function accepts(acceptHeader: string | undefined, mediaType: string): boolean {
   if (!acceptHeader) return true;
   for (const part of acceptHeader.split(',')) {
-    const type = part.split(';')[0]?.trim().toLowerCase();
-    if (type === mediaType || type === '*/*' || type === 'application/*' || type === 'application/json')
-      return true;
+    const [rawType, ...parameters] = part.split(';');
+    const type = rawType?.trim().toLowerCase();
+    if (type !== mediaType && type !== '*/*' && type !== 'application/*') continue;
+    const refused = parameters.some((parameter) => /^\s*q\s*=\s*0(\.0{0,3})?\s*$/i.test(parameter));
+    if (!refused) return true;
   }
   return false;
 }
 
 /**
- * For a client that can't take an index/list but can take an image manifest (old clients), picks
- * the child to serve instead (linux/amd64 first, like distribution), or undefined to serve as is.
+ * For a client that asked for a tag, can't take the index or list stored there, but can take an
+ * image manifest (old clients): the linux/amd64 child to serve instead, as distribution does, or
+ * undefined to serve the index as is. Never another platform's image (the client would run the
+ * wrong architecture), and never for a request by digest: what is fetched by digest must hash to it.
  */
 export function negotiateIndexChild(
   info: ManifestInfo,
   acceptHeader: string | undefined,
 ): Descriptor | undefined {
   if (info.kind !== 'index' || accepts(acceptHeader, info.mediaType)) return undefined;
-  const candidates = info.manifests.filter(
-    (child) => IMAGE_TYPES.has(child.mediaType) && accepts(acceptHeader, child.mediaType),
-  );
-  return (
-    candidates.find((child) => child.platform?.os === 'linux' && child.platform.architecture === 'amd64') ??
-    candidates[0]
+  return info.manifests.find(
+    (child) =>
+      child.platform?.os === 'linux' &&
+      child.platform.architecture === 'amd64' &&
+      IMAGE_TYPES.has(child.mediaType) &&
+      accepts(acceptHeader, child.mediaType),
   );
 }

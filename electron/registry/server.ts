@@ -70,7 +70,10 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
       const path = queryAt === -1 ? url : url.slice(0, queryAt);
       const matched = matchRoute(path);
       if (!matched)
-        throw registryError('NOT_FOUND', 'no such endpoint', { detail: { path: path.slice(0, 200) } });
+        throw registryError('UNSUPPORTED', 'no such endpoint', {
+          status: 404,
+          detail: { path: path.slice(0, 200) },
+        });
       const handler = matched.route.methods[req.method ?? ''];
       if (!handler) {
         throw registryError('UNSUPPORTED', `method ${req.method} not allowed here`, {

@@ -72,6 +72,11 @@ describe('base and errors', () => {
     expect(response.status).toBe(405);
     expect(await errorCode(response)).toBe('UNSUPPORTED');
   });
+
+  it('answers an unknown endpoint with 404 and a code from the spec (UNSUPPORTED)', async () => {
+    const response = await fetch(`${base}/v2/some/repo/not-an-endpoint`);
+    expect([response.status, await errorCode(response)]).toEqual([404, 'UNSUPPORTED']);
+  });
 });
 
 describe('blobs and uploads', () => {
@@ -95,7 +100,17 @@ describe('blobs and uploads', () => {
     });
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe('bytes */100000');
-    await beyond.arrayBuffer();
+    expect(await errorCode(beyond)).toBe('UNSUPPORTED');
+  });
+
+  it('answers a suffix range of the empty blob with 416, as it has no last byte', async () => {
+    const digest = await pushBlob(base, 'blobs/empty', new Uint8Array(0));
+    const whole = await fetch(`${base}/v2/blobs/empty/blobs/${digest}`);
+    expect([whole.status, (await whole.arrayBuffer()).byteLength]).toEqual([200, 0]);
+    const suffix = await fetch(`${base}/v2/blobs/empty/blobs/${digest}`, { headers: { Range: 'bytes=-5' } });
+    expect(suffix.status).toBe(416);
+    expect(suffix.headers.get('content-range')).toBe('bytes */0');
+    await suffix.arrayBuffer();
   });
 
   it('serves big blobs byte for byte to parallel clients, whole and in ranges, also after a client left mid-download', async () => {
@@ -183,7 +198,7 @@ describe('blobs and uploads', () => {
     expect(skipped.status).toBe(416);
     expect(skipped.headers.get('range')).toBe('0-9999');
     expect(skipped.headers.get('location')).toBe(location);
-    expect(await errorCode(skipped)).toBe('RANGE_INVALID');
+    expect(await errorCode(skipped)).toBe('BLOB_UPLOAD_INVALID');
     const mismatch = await fetch(`${base}${location}`, {
       method: 'PATCH',
       body: bytes.subarray(10_000, 20_000),
@@ -345,6 +360,20 @@ describe('manifests', () => {
       'application/vnd.docker.distribution.manifest.v2+json',
     );
     expect([mismatch.status, await errorCode(mismatch)]).toEqual([400, 'MANIFEST_INVALID']);
+    // Docker's schema 2 without its mediaType field: refused, or its type would be guessed again
+    // (as OCI) after a restart and the Content-Type served would change.
+    const { mediaType: _dropped, ...untyped } = JSON.parse(image.manifest.toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    const noMediaType = await putManifest(
+      base,
+      'manifests/bad',
+      'x',
+      Buffer.from(JSON.stringify(untyped)),
+      'application/vnd.docker.distribution.manifest.v2+json',
+    );
+    expect([noMediaType.status, await errorCode(noMediaType)]).toEqual([400, 'MANIFEST_INVALID']);
     const unknownType = await putManifest(
       base,
       'manifests/bad',
@@ -398,6 +427,18 @@ describe('manifests', () => {
     });
     expect(child.headers.get('content-type')).toBe(DOCKER_V2);
     expect(child.headers.get('docker-content-digest')).toBe(children[1]!.digest);
+    // A type listed with q=0 is refused: the client gets the image, not the list.
+    const refused = await fetch(`${base}/v2/manifests/dockerlist/manifests/multi`, {
+      headers: { Accept: `${DOCKER_LIST};q=0, ${DOCKER_V2}` },
+    });
+    expect(refused.headers.get('docker-content-digest')).toBe(children[1]!.digest);
+    // By digest, the bytes are always the ones that hash to it, whatever the client accepts.
+    const byDigest = await fetch(`${base}/v2/manifests/dockerlist/manifests/${sha256(list)}`, {
+      method: 'HEAD',
+      headers: { Accept: DOCKER_V2 },
+    });
+    expect(byDigest.headers.get('content-type')).toBe(DOCKER_LIST);
+    expect(byDigest.headers.get('docker-content-digest')).toBe(sha256(list));
   });
 
   it('stores an index of stored children and negotiates for clients that cannot take one', async () => {
@@ -443,6 +484,34 @@ describe('manifests', () => {
       headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
     });
     expect(old.headers.get('docker-content-digest')).toBe(amd.digest);
+    // Fetched by digest, the index is the index: its bytes hash to the digest asked for.
+    const byDigest = await fetch(`${base}/v2/manifests/multi/manifests/${sha256(index)}`, {
+      headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+    });
+    expect(byDigest.headers.get('docker-content-digest')).toBe(sha256(index));
+    expect(sha256(Buffer.from(await byDigest.arrayBuffer()))).toBe(sha256(index));
+
+    // An index without a linux/amd64 image is served as is, never another platform's image.
+    const armOnly = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: arm.digest,
+            size: arm.manifest.length,
+            platform: { os: 'linux', architecture: 'arm64' },
+          },
+        ],
+      }),
+    );
+    await putManifest(base, 'manifests/multi', 'arm', armOnly, 'application/vnd.oci.image.index.v1+json');
+    const noAmd = await fetch(`${base}/v2/manifests/multi/manifests/arm`, {
+      method: 'HEAD',
+      headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+    });
+    expect(noAmd.headers.get('docker-content-digest')).toBe(sha256(armOnly));
   });
 
   it('answers referrers with OCI-Subject and the artifactType filter', async () => {
@@ -495,6 +564,10 @@ describe('listing', () => {
     const second = await fetch(`${base}/v2/listing/tags/tags/list?n=2&last=a`);
     expect(((await second.json()) as { tags: string[] }).tags).toEqual(['b', 'c']);
     expect(second.headers.get('link')).toBeNull();
+    // n=0: an empty list and no Link (following one would loop on the same answer).
+    const none = await fetch(`${base}/v2/listing/tags/tags/list?n=0`);
+    expect(((await none.json()) as { tags: string[] }).tags).toEqual([]);
+    expect(none.headers.get('link')).toBeNull();
   });
 
   it('lists the catalog with n/last and Link', async () => {
@@ -509,5 +582,8 @@ describe('listing', () => {
     );
     const next = await fetch(`${base}/v2/_catalog?n=1&last=${encodeURIComponent(names[0]!)}`);
     expect(((await next.json()) as { repositories: string[] }).repositories).toEqual([names[1]]);
+    const none = await fetch(`${base}/v2/_catalog?n=0`);
+    expect(((await none.json()) as { repositories: string[] }).repositories).toEqual([]);
+    expect(none.headers.get('link')).toBeNull();
   });
 });

@@ -42,7 +42,7 @@ describe('blobs and uploads', () => {
     expect(await second.uploads.status('resume/me', uuid)).toEqual({ uuid, offset: 100_000 });
     await expect(
       second.uploads.append('resume/me', uuid, Readable.from([bytes.subarray(200_000)]), { start: 200_000 }),
-    ).rejects.toMatchObject({ code: 'RANGE_INVALID' });
+    ).rejects.toMatchObject({ code: 'BLOB_UPLOAD_INVALID', status: 416 });
     await expect(second.uploads.status('other/repo', uuid)).rejects.toMatchObject({
       code: 'BLOB_UPLOAD_UNKNOWN',
     });

@@ -19,7 +19,8 @@ export function parseRange(
   if (!match || (match[1] === '' && match[2] === '')) return undefined;
   if (match[1] === '') {
     const suffix = Number(match[2]);
-    if (suffix === 0) return 'unsatisfiable';
+    // "bytes=-N" of an empty blob has no last byte to start from (RFC 9110 §14.1.2).
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
     return { start: Math.max(size - suffix, 0), end: size - 1 };
   }
   const start = Number(match[1]);
@@ -58,7 +59,7 @@ export const getBlob: Handler = async (ctx) => {
   const { digest, size } = await findBlob(ctx);
   const range = parseRange(ctx.req.headers.range, size);
   if (range === 'unsatisfiable') {
-    throw registryError('RANGE_INVALID', 'requested range not satisfiable', {
+    throw registryError('UNSUPPORTED', 'requested range not satisfiable', {
       status: 416,
       headers: { 'Content-Range': `bytes */${size}` },
     });

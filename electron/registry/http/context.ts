@@ -101,6 +101,8 @@ export function paginate(
 ): { page: string[]; link?: string } {
   const last = query.get('last');
   const n = queryInt(query, 'n');
+  // n=0 asks for nothing, and there must be no Link to follow (it would answer the same again).
+  if (n === 0) return { page: [] };
   const after = last === null ? items : items.filter((item) => item > last);
   if (n === undefined || after.length <= n) return { page: n === undefined ? after : after.slice(0, n) };
   const page = after.slice(0, n);

@@ -5,10 +5,14 @@ import { MAX_MANIFEST_BYTES, negotiateIndexChild } from '../manifest-format';
 import { parseReference, tryParseDigest } from '../names';
 import type { StoredManifest } from '../storage/manifest-store';
 
-/** Resolves the manifest to serve, applying content negotiation for clients that can't take an index. */
+/**
+ * Resolves the manifest to serve: by digest, exactly those bytes; by tag, an index is swapped for its
+ * linux/amd64 image when the client can't take the index (see negotiateIndexChild).
+ */
 async function negotiated(ctx: RequestContext): Promise<StoredManifest> {
   const reference = parseReference(ctx.params[0] ?? '');
   const stored = await ctx.storage.manifests.get(ctx.name, reference);
+  if (reference.kind !== 'tag') return stored;
   const child = negotiateIndexChild(stored.info, ctx.req.headers.accept);
   const childDigest = child ? tryParseDigest(child.digest) : undefined;
   if (!childDigest) return stored;

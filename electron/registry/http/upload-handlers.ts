@@ -23,11 +23,15 @@ function parseContentRange(ctx: RequestContext): { start?: number; length?: numb
   if (!header) return { length: declaredLength };
   const match = /^(?:bytes[ =])?(\d+)-(\d+)$/.exec(header.trim());
   if (!match)
-    throw registryError('RANGE_INVALID', `invalid Content-Range ${header.slice(0, 60)}`, { status: 416 });
+    throw registryError('BLOB_UPLOAD_INVALID', `invalid Content-Range ${header.slice(0, 60)}`, {
+      status: 416,
+    });
   const start = Number(match[1]);
   const end = Number(match[2]);
   if (end < start)
-    throw registryError('RANGE_INVALID', `invalid Content-Range ${header.slice(0, 60)}`, { status: 416 });
+    throw registryError('BLOB_UPLOAD_INVALID', `invalid Content-Range ${header.slice(0, 60)}`, {
+      status: 416,
+    });
   const length = end - start + 1;
   if (declaredLength !== undefined && declaredLength !== length) {
     throw registryError(
@@ -43,7 +47,7 @@ async function withUploadHeaders<T>(name: string, uuid: string, work: () => Prom
   try {
     return await work();
   } catch (error) {
-    if (error instanceof RegistryError && error.code === 'RANGE_INVALID' && error.headers.Range) {
+    if (error instanceof RegistryError && error.status === 416 && error.headers.Range) {
       Object.assign(error.headers, { Location: uploadLocation(name, uuid), 'Docker-Upload-UUID': uuid });
     }
     throw error;

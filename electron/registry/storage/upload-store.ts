@@ -218,11 +218,9 @@ export class UploadStore {
   ): Promise<void> {
     if (options.start !== undefined && options.start !== session.offset) {
       throw registryError(
-        'RANGE_INVALID',
+        'BLOB_UPLOAD_INVALID',
         `chunk starts at ${options.start} but the upload has ${session.offset} bytes`,
-        {
-          headers: { Range: rangeHeader(session.offset) },
-        },
+        { status: 416, headers: { Range: rangeHeader(session.offset) } },
       );
     }
     await this.ensureHash(session);
