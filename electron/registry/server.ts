@@ -5,7 +5,9 @@
  * request and answered with a clean 5xx; the server keeps serving.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ActivityListener, RequestContext } from './http/context';
+import { isLoopbackAddress, refusalReason } from './http/request-guard';
 import { type RegistryError, registryError, toRegistryError } from './errors';
 import { parseName } from './names';
 import { matchRoute } from './routes';
@@ -68,6 +70,8 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
       const url = req.url ?? '/';
       const queryAt = url.indexOf('?');
       const path = queryAt === -1 ? url : url.slice(0, queryAt);
+      const refused = listening && refusalReason(req, listening);
+      if (refused) throw registryError('DENIED', refused);
       const matched = matchRoute(path);
       if (!matched)
         throw registryError('UNSUPPORTED', 'no such endpoint', {
@@ -112,6 +116,12 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
     },
     (req, res) => void handle(req, res),
   );
+  /** What the request guard needs to know of the socket, once it listens. */
+  let listening: { loopbackOnly: boolean; port: number } | undefined;
+  server.on('listening', () => {
+    const address = server.address() as AddressInfo;
+    listening = { loopbackOnly: isLoopbackAddress(address.address), port: address.port };
+  });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   return server;

@@ -73,6 +73,49 @@ describe('base and errors', () => {
     expect(await errorCode(response)).toBe('UNSUPPORTED');
   });
 
+  /** A raw request, so Host and the browser's headers can be set as a web page's would be. */
+  function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+    return new Promise((done, fail) => {
+      const req = request({ host: registry.host, port: registry.port, path, headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', fail);
+      req.end();
+    });
+  }
+
+  it('refuses requests a web page makes, and names it does not answer to (DNS rebinding)', async () => {
+    const own = `127.0.0.1:${registry.port}`;
+    // What docker, podman and skopeo send: the registry's own name, no browser headers.
+    for (const host of [own, `localhost:${registry.port}`, `[::1]:${registry.port}`])
+      expect((await rawGet('/v2/_catalog', { Host: host })).status).toBe(200);
+    // A URL the user typed into a browser is fine (Sec-Fetch-Site: none).
+    expect((await rawGet('/v2/_catalog', { Host: own, 'Sec-Fetch-Site': 'none' })).status).toBe(200);
+    const refused: Array<Record<string, string>> = [
+      { Host: own, Origin: 'http://evil.example' },
+      { Host: own, Origin: 'null' },
+      { Host: own, 'Sec-Fetch-Site': 'cross-site' },
+      { Host: `evil.example:${registry.port}` },
+      { Host: `127.0.0.1:${registry.port + 1}` },
+    ];
+    for (const headers of refused) {
+      const answer = await rawGet('/v2/_catalog', headers);
+      expect([answer.status, JSON.parse(answer.body).errors[0].code]).toEqual([403, 'DENIED']);
+    }
+    // A page can't store a blob either (a "simple" POST needs no CORS preflight).
+    const blob = Buffer.from('from a web page');
+    const post = await fetch(`${base}/v2/web/page/blobs/uploads/?digest=${sha256(blob)}`, {
+      method: 'POST',
+      body: blob,
+      headers: { 'Content-Type': 'text/plain', Origin: 'http://evil.example' },
+    });
+    expect([post.status, await errorCode(post)]).toEqual([403, 'DENIED']);
+    expect((await fetch(`${base}/v2/web/page/blobs/${sha256(blob)}`, { method: 'HEAD' })).status).toBe(404);
+  });
+
   it('answers an unknown endpoint with 404 and a code from the spec (UNSUPPORTED)', async () => {
     const response = await fetch(`${base}/v2/some/repo/not-an-endpoint`);
     expect([response.status, await errorCode(response)]).toEqual([404, 'UNSUPPORTED']);
