@@ -4,7 +4,8 @@
  * garbage collection's protection of blobs a push relies on.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile, truncate } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -109,6 +110,56 @@ describe('blobs and uploads', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(await storage.sweepUploads()).toBe(1);
     expect(await readdir(storage.paths.uploadsRoot)).toEqual([]);
+  });
+});
+
+describe('the data folder', () => {
+  const folders: string[] = [];
+  afterEach(async () => {
+    for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
+  });
+  const folder = async () => {
+    const made = await mkdtemp(join(tmpdir(), 'berth-registry-folder-'));
+    folders.push(made);
+    return made;
+  };
+
+  it("refuses a folder of someone else's files and deletes none of them", async () => {
+    const root = await folder();
+    // What start-up would otherwise empty (tmp/) and sweep (uploads/), next to the user's own file.
+    await mkdir(join(root, 'tmp'));
+    await writeFile(join(root, 'tmp', 'draft.txt'), 'mine');
+    await mkdir(join(root, 'uploads', 'holiday'), { recursive: true });
+    await writeFile(join(root, 'uploads', 'holiday', 'photo.jpg'), 'mine');
+    await writeFile(join(root, 'notes.txt'), 'mine');
+    await expect(storages.create({}, root)).rejects.toThrow(/notes\.txt.*choose an empty folder/);
+    expect(await readFile(join(root, 'tmp', 'draft.txt'), 'utf8')).toBe('mine');
+    expect(await readFile(join(root, 'uploads', 'holiday', 'photo.jpg'), 'utf8')).toBe('mine');
+    expect((await readdir(root)).sort()).toEqual(['notes.txt', 'tmp', 'uploads']);
+  });
+
+  it('marks an empty folder as its own, and takes its own folder back after a restart', async () => {
+    const root = await folder();
+    const first = await storages.create({}, root);
+    const digest = await uploadBlob(first, 'mine/app', randomBytes(100));
+    expect((await readdir(root)).sort()).toEqual([
+      '.berth-registry',
+      'blobs',
+      'repositories',
+      'tmp',
+      'uploads',
+    ]);
+    // A file of the user's put next to it later doesn't make the registry's folder unusable.
+    await writeFile(join(root, 'README.txt'), 'what this folder is');
+    const second = await storages.create({}, join(root));
+    expect(await second.blobs.size(digest)).toBe(100);
+  });
+
+  it('takes a folder made before the mark existed (only its own folders in it)', async () => {
+    const root = await folder();
+    for (const own of ['blobs', 'repositories', 'uploads', 'tmp']) await mkdir(join(root, own));
+    await storages.create({}, root);
+    expect(await readdir(root)).toContain('.berth-registry');
   });
 });
 
