@@ -63,6 +63,18 @@ type Failure = { ok: false; reason: string; part: ReferencePart };
 const fail = (part: ReferencePart, reason: string): Failure => ({ ok: false, reason, part });
 
 /** Parse and normalise a reference as `docker tag` / `docker push` would. Never throws. */
+/** An image ID as Docker prints it, short (12+ hex) or full, with or without `sha256:`. */
+const LOCAL_IMAGE_ID = /^(?:sha256:)?[a-f0-9]{12,64}$/;
+
+/**
+ * True for what may name a local image in a call to the daemon: an image ID, or a name in Docker's
+ * grammar. Nothing else, so a value like `../containers/<id>` or `x?force=1` can't reach the
+ * Engine API's URL paths (dockerode puts it there as is).
+ */
+export function isLocalImageReference(text: string): boolean {
+  return LOCAL_IMAGE_ID.test(text) || parseReference(text).ok;
+}
+
 export function parseReference(text: string): ParseResult {
   if (text.length === 0) return fail('name', 'the image name is empty');
   if (/\s/.test(text)) return fail('name', 'spaces are not allowed in an image name');

@@ -45,6 +45,40 @@ describe('router', () => {
     expect(calls).toEqual([]);
   });
 
+  it('refuses an image reference that is neither a name nor an ID (it would land in the Engine API URL)', async () => {
+    const { router, calls } = routerWithSpy();
+    for (const reference of ['../containers/abc', 'x?force=1', 'a/../b', 'ubuntu#x', '/etc/passwd']) {
+      const remove = await router.handle(
+        { id: 8, command: 'images.remove', input: { reference, force: true } },
+        80,
+        context,
+      );
+      expect(remove).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+      const tag = await router.handle(
+        { id: 9, command: 'images.tag', input: { source: reference, target: 'b:1' } },
+        80,
+        context,
+      );
+      expect(tag).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    }
+    expect(calls).toEqual([]);
+    // What the app sends: names, digests and image IDs (short, full, with sha256:).
+    for (const reference of [
+      'ubuntu',
+      '127.0.0.1:5000/team/app:1',
+      'app@sha256:' + 'a'.repeat(64),
+      'ca5f91ab0521',
+      'sha256:' + 'b'.repeat(64),
+    ]) {
+      const answer = await router.handle(
+        { id: 10, command: 'images.tag', input: { source: reference, target: 'b:1' } },
+        80,
+        context,
+      );
+      expect(answer).toMatchObject({ ok: true });
+    }
+  });
+
   it('answers INVALID_INPUT for a request that is not an object', async () => {
     const { router } = routerWithSpy();
     expect(await router.handle('images.list', 12, context)).toMatchObject({

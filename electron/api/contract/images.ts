@@ -1,5 +1,6 @@
 /** Commands and events about the images in the local Docker daemon. */
 import { z } from 'zod';
+import { isLocalImageReference } from '../../common/reference';
 import { command, event } from './define';
 
 export const localImageSchema = z.object({
@@ -11,7 +12,11 @@ export const localImageSchema = z.object({
 });
 export type LocalImage = z.infer<typeof localImageSchema>;
 
-const imageReference = z.string().min(1).max(512);
+const imageReference = z
+  .string()
+  .min(1)
+  .max(512)
+  .refine(isLocalImageReference, 'not an image name or image ID');
 
 export const imagesCommands = {
   'images.list': command(
