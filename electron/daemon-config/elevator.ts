@@ -34,10 +34,15 @@ const PERMISSION_DENIED = 'User did not grant permission.';
 export function createSudoPromptElevator(platform: NodeJS.Platform = process.platform): Elevator {
   return {
     copyIntoPlace(tempFile, target, options) {
-      const command =
-        platform === 'win32'
-          ? windowsCommand(tempFile, target, options)
-          : posixCommand(tempFile, target, options);
+      let command: string;
+      try {
+        command =
+          platform === 'win32'
+            ? windowsCommand(tempFile, target, options)
+            : posixCommand(tempFile, target, options);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
       return new Promise<void>((resolve, reject) => {
         exec(command, { name: 'Berth' }, (error, _stdout, stderr) => {
           if (!error) return resolve();
@@ -63,10 +68,36 @@ export function createSudoPromptElevator(platform: NodeJS.Platform = process.pla
 }
 
 /**
+ * Characters a path may not hold on its way through the prompt. `@vscode/sudo-prompt` runs the
+ * command as `/bin/bash -c "…"` through a shell, escaping only `"`: inside those double quotes `$`,
+ * a backquote and `\` are still interpreted (by the user's shell, before the prompt), which undoes
+ * the single quotes around each path and could run a path's text as a command as root. On Windows,
+ * cmd expands `%…%` even inside quotes. No daemon.json location needs any of them.
+ */
+const UNSAFE_IN_PROMPT: Record<'posix' | 'win32', RegExp> = {
+  posix: /["$`\\!\n\r]/,
+  win32: /["%!\n\r]/,
+};
+
+function refuseUnsafePaths(kind: 'posix' | 'win32', paths: Array<string | null>): void {
+  for (const path of paths) {
+    if (path !== null && UNSAFE_IN_PROMPT[kind].test(path)) {
+      throw new AppError(
+        'DAEMON_CONFIG_NOT_WRITABLE',
+        `Berth won't ask for administrator rights to write ${JSON.stringify(path)}: the path holds characters the prompt's shell would interpret.`,
+        { hint: 'Move daemon.json to a path without " $ ` \\ ! % or line breaks, or edit it by hand.' },
+      );
+    }
+  }
+}
+
+/**
  * `install` writes a sibling with the right mode and owner, then `mv` replaces the target in one rename,
  * so Docker never sees a half-written file; `set -e` stops at the first failure, leaving the target as is.
+ * Throws (before anything runs) for a path the prompt couldn't pass safely.
  */
 export function posixCommand(tempFile: string, target: string, options: ElevatedCopyOptions): string {
+  refuseUnsafePaths('posix', [tempFile, target, options.backupPath]);
   const staged = `${target}.berth-new`;
   const owner =
     options.uid !== undefined && options.gid !== undefined ? ` -o ${options.uid} -g ${options.gid}` : '';
@@ -79,7 +110,8 @@ export function posixCommand(tempFile: string, target: string, options: Elevated
   return `/bin/sh -c ${quote(steps.join('; '))}`;
 }
 
-function windowsCommand(tempFile: string, target: string, options: ElevatedCopyOptions): string {
+export function windowsCommand(tempFile: string, target: string, options: ElevatedCopyOptions): string {
+  refuseUnsafePaths('win32', [tempFile, target, options.backupPath]);
   const steps = [`if not exist "${dirname(target)}" mkdir "${dirname(target)}"`];
   if (options.backupPath) steps.push(`copy /Y "${target}" "${options.backupPath}"`);
   steps.push(`copy /Y "${tempFile}" "${target}"`);

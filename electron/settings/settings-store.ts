@@ -70,7 +70,6 @@ export class SettingsStore {
     const next = settingsSchema.parse({
       ...current,
       ...(patch.registries !== undefined ? { registries: patch.registries } : {}),
-      ...(patch.daemonConfigPath !== undefined ? { daemonConfigPath: patch.daemonConfigPath } : {}),
       registry: { ...current.registry, ...(patch.registry ?? {}) },
     });
     this.backend.store = next;

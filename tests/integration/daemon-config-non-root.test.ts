@@ -5,15 +5,28 @@
  * Elevator forwards the copy to this (root) process over IPC — playing the OS prompt — which runs the
  * production elevator's command or refuses.
  */
-import { execFile, spawn } from 'node:child_process';
+import { exec, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { posixCommand, type ElevatedCopyOptions } from '../../electron/daemon-config/elevator';
+import {
+  createSudoPromptElevator,
+  posixCommand,
+  windowsCommand,
+  type ElevatedCopyOptions,
+} from '../../electron/daemon-config/elevator';
 import { contentVersion } from '../../electron/daemon-config/read';
 
-const run = promisify(execFile);
+/**
+ * Runs an elevated command the way @vscode/sudo-prompt does on Linux, minus pkexec: through a shell,
+ * as `/bin/bash -c "echo MAGIC; <command with only \" escaped>"`. So a path's quoting is tested as it
+ * really travels, through the double quotes that undo nothing but `"`.
+ */
+function asSudoPromptRuns(command: string): Promise<unknown> {
+  const wrapped = `/bin/bash -c "echo SUDOPROMPT; ${command.replace(/"/g, '\\"')}"`;
+  return promisify(exec)(wrapped);
+}
 const NOBODY = 65534;
 const ORIGINAL = '{\n  "debug": false\n}\n';
 const UPDATED = '{\n  "debug": false,\n  "insecure-registries": ["192.168.9.9:5000"]\n}\n';
@@ -136,7 +149,7 @@ describe.skipIf(notRoot)('as a normal user, a root-owned daemon.json goes throug
       contentVersion(Buffer.from(ORIGINAL)),
       async (temp, target, options) => {
         requests.push({ target, options });
-        await run('/bin/sh', ['-c', posixCommand(temp, target, options)]);
+        await asSudoPromptRuns(posixCommand(temp, target, options));
       },
     );
     expect(result.outcome, result.message).toMatchObject({
@@ -147,5 +160,34 @@ describe.skipIf(notRoot)('as a normal user, a root-owned daemon.json goes throug
     const info = await stat(path);
     expect([info.uid, info.gid, info.mode & 0o777]).toEqual([0, 0, 0o644]);
     expect(await readFile(result.outcome!.backupPath!, 'utf8')).toBe(ORIGINAL);
+  });
+
+  it("refuses, before any prompt, a path the prompt's shell would interpret", async () => {
+    const options: ElevatedCopyOptions = { backupPath: null, mode: 0o644 };
+    const witness = join(folder, 'ran');
+    for (const target of [
+      join(folder, `$(touch ${witness})`, 'daemon.json'),
+      join(folder, `\`touch ${witness}\``, 'daemon.json'),
+      join(folder, `x'; touch ${witness}; '`, 'daemon\\.json'),
+      join(folder, 'a"b', 'daemon.json'),
+    ]) {
+      expect(() => posixCommand(join(folder, 'temp'), target, options)).toThrow(/prompt's shell/);
+      await expect(
+        createSudoPromptElevator('linux').copyIntoPlace(join(folder, 'temp'), target, options),
+      ).rejects.toMatchObject({ code: 'DAEMON_CONFIG_NOT_WRITABLE' });
+    }
+    expect(() => windowsCommand('C:\\t\\x.json', 'C:\\%APPDATA%\\daemon.json', options)).toThrow(
+      /prompt's shell/,
+    );
+    expect(await readdir(folder)).not.toContain('ran');
+  });
+
+  it('passes a path with spaces and quotes through the prompt intact', async () => {
+    const odd = join(folder, "Docker's config (test)");
+    const temp = join(folder, 'staged.json');
+    await writeFile(temp, UPDATED);
+    await asSudoPromptRuns(posixCommand(temp, join(odd, 'daemon.json'), { backupPath: null, mode: 0o640 }));
+    expect(await readFile(join(odd, 'daemon.json'), 'utf8')).toBe(UPDATED);
+    expect((await stat(join(odd, 'daemon.json'))).mode & 0o777).toBe(0o640);
   });
 });

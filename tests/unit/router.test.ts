@@ -79,6 +79,26 @@ describe('router', () => {
     }
   });
 
+  it('lets the renderer change no path the app reads or writes (the registry folder, daemon.json)', async () => {
+    const { router, calls } = routerWithSpy();
+    for (const input of [
+      { daemonConfigPath: '/home/me/.bashrc' },
+      { registry: { dataDir: '/home/me' } },
+      { registry: { port: 5001, dataDir: '/' } },
+    ]) {
+      const answer = await router.handle({ id: 11, command: 'settings.update', input }, 80, context);
+      expect(answer).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    }
+    expect(calls).toEqual([]);
+    // The port and the network choice still reach the handler.
+    await router.handle(
+      { id: 12, command: 'settings.update', input: { registry: { port: 5001, exposeOnNetwork: true } } },
+      80,
+      context,
+    );
+    expect(calls).toEqual(['settings.update']);
+  });
+
   it('answers INVALID_INPUT for a request that is not an object', async () => {
     const { router } = routerWithSpy();
     expect(await router.handle('images.list', 12, context)).toMatchObject({

@@ -24,11 +24,17 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
-export const settingsPatchSchema = z.object({
-  registry: settingsSchema.shape.registry.partial().optional(),
-  registries: settingsSchema.shape.registries.optional(),
-  daemonConfigPath: settingsSchema.shape.daemonConfigPath.optional(),
-});
+/**
+ * What the renderer may change. Not the two paths (the registry's folder, daemon.json's place): the
+ * app reads and writes files there, and with elevation for daemon.json, so a renderer that could
+ * set them could read or overwrite any file. They are set in the settings file (see the README).
+ */
+export const settingsPatchSchema = z
+  .object({
+    registry: settingsSchema.shape.registry.omit({ dataDir: true }).strict().partial().optional(),
+    registries: settingsSchema.shape.registries.optional(),
+  })
+  .strict();
 
 export const engineInfoSchema = z.object({
   name: z.string(),
