@@ -17,6 +17,7 @@ import {
   mkdtemp,
   open,
   readFile,
+  realpath,
   rename,
   rm,
   stat,
@@ -68,8 +69,27 @@ function changedSinceRead(path: string): AppError {
   );
 }
 
+/**
+ * daemon.json may be a symbolic link (kept in a dotfiles repository, or NixOS's /etc/static): the file
+ * it points at is the one to replace, so the link stays a link. Renaming onto the link itself would
+ * swap it for a plain file and silently end that setup.
+ */
+async function followLink(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return path;
+    throw error;
+  }
+}
+
 /** Replace daemon.json with `text` safely; see the file comment for the steps. */
 export async function writeDaemonConfigFile(request: WriteRequest): Promise<WriteOutcome> {
+  const outcome = await writeResolved({ ...request, path: await followLink(request.path) });
+  return { ...outcome, path: request.path };
+}
+
+async function writeResolved(request: WriteRequest): Promise<WriteOutcome> {
   const { path, text, baseVersion } = request;
   const current = await readCurrent(path);
   if (contentVersion(current) !== baseVersion) throw changedSinceRead(path);

@@ -4,7 +4,19 @@
  * command, run for real with /bin/sh (no prompt needed in a folder we own), and the hosts.toml writer.
  */
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -58,6 +70,28 @@ describe('writeDaemonConfigFile', () => {
       'daemon.json',
       'daemon.json.berth-backup-20261127-053509',
     ]); // no temp left
+  });
+
+  it('replaces the file a symbolic link points at, and keeps the link', async () => {
+    // daemon.json kept in a dotfiles folder and linked into place (or NixOS's /etc/static).
+    await mkdir(join(folder, 'dotfiles'));
+    const real = join(folder, 'dotfiles', 'daemon.json');
+    await writeFile(real, '{}\n');
+    const path = join(folder, 'daemon.json');
+    await symlink(real, path);
+    const outcome = await writeDaemonConfigFile({
+      path,
+      text: '{"debug": true}\n',
+      baseVersion: contentVersion(Buffer.from('{}\n')),
+      elevator: neverElevate,
+      now: () => at,
+    });
+    expect(outcome.path).toBe(path);
+    expect((await lstat(path)).isSymbolicLink()).toBe(true);
+    expect(await readlink(path)).toBe(real);
+    expect(await readFile(real, 'utf8')).toBe('{"debug": true}\n');
+    expect(outcome.backupPath).toBe(`${real}.berth-backup-20261127-053509`);
+    expect(await readFile(outcome.backupPath!, 'utf8')).toBe('{}\n');
   });
 
   it('never overwrites an earlier backup from the same second', async () => {
