@@ -10,7 +10,7 @@
  *
  * Each workload phase runs for several rounds (`--rounds N`; 3, or 1 with `--quick`) and the median of
  * the rounds is reported: one round of the chunked upload is under a second, so a single sample is
- * mostly noise. `--no-docker` skips the docker push/pull part.
+ * mostly noise. `--no-docker` skips the docker push/pull part; `--e2e-rounds N` sets its rounds (7).
  *
  * Everything listens on 127.0.0.1 on ports the OS reports free; data lives in temp folders removed
  * afterwards. The docker push/pull part needs DOCKER_HOST (or Docker's default socket) to answer.
@@ -46,7 +46,8 @@ const START_SAMPLES = quick ? 3 : 7;
 /** Rounds of each workload phase; each figure is the median over them. */
 const PHASE_ROUNDS = numberFlag('--rounds') ?? (quick ? 1 : 3);
 /** Rounds of docker push + pull per registry. */
-const E2E_ROUNDS = quick ? 1 : 7;
+/** `--e2e-rounds N`: more rounds narrow the docker push/pull medians (each round swings ±10 %). */
+const E2E_ROUNDS = numberFlag('--e2e-rounds') ?? (quick ? 1 : 7);
 const skipDocker = process.argv.includes('--no-docker');
 
 interface Subject {
