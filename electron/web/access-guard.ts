@@ -3,11 +3,20 @@
  * still aim requests at it, so: the Host header must name this host and port (against DNS
  * rebinding), a WebSocket's Origin must be this host's own, and every request needs the token printed
  * at start-up — in the URL once, then in an HttpOnly, SameSite=Strict cookie.
+ *
+ * Browsers keep cookies per host name, not per port: every server on 127.0.0.1 shares one cookie
+ * jar. So the cookie is named after this host's port (two Berth hosts don't overwrite each other's),
+ * and every cookie of that name is tried, not just the first: a page on another 127.0.0.1 port can
+ * plant a cookie of the same name, which must not lock the user out. (What stays true of any cookie
+ * here: the browser also sends it to other servers on 127.0.0.1 — see the README.)
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const TOKEN_COOKIE = 'berth_token';
+/** The token cookie's name for the host on `port`. */
+export function tokenCookieName(port: number): string {
+  return `berth_token_${port}`;
+}
 
 export type Verdict =
   { allowed: true; viaQuery: boolean } | { allowed: false; status: 401 | 403; reason: string };
@@ -15,11 +24,13 @@ export type Verdict =
 export class AccessGuard {
   private readonly allowedHosts: Set<string>;
   private readonly allowedOrigins: Set<string>;
+  private readonly cookieName: string;
 
   constructor(
     private readonly token: string,
     port: number,
   ) {
+    this.cookieName = tokenCookieName(port);
     this.allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
     this.allowedOrigins = new Set([...this.allowedHosts].map((host) => `http://${host}`));
   }
@@ -47,8 +58,8 @@ export class AccessGuard {
     }
     const queryToken = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
     if (queryToken !== null && this.matches(queryToken)) return { allowed: true, viaQuery: true };
-    const cookieToken = readCookie(request.headers.cookie, TOKEN_COOKIE);
-    if (cookieToken !== undefined && this.matches(cookieToken)) return { allowed: true, viaQuery: false };
+    const cookieTokens = readCookies(request.headers.cookie, this.cookieName);
+    if (cookieTokens.some((candidate) => this.matches(candidate))) return { allowed: true, viaQuery: false };
     return {
       allowed: false,
       status: 401,
@@ -57,7 +68,7 @@ export class AccessGuard {
   }
 
   cookieHeader(): string {
-    return `${TOKEN_COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
+    return `${this.cookieName}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
   }
 
   private matches(candidate: string): boolean {
@@ -67,11 +78,13 @@ export class AccessGuard {
   }
 }
 
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
+/** Every value of cookie `name` in a Cookie header (a browser sends one per path/origin it was set for). */
+function readCookies(header: string | undefined, name: string): string[] {
+  if (!header) return [];
+  const values: string[] = [];
   for (const part of header.split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
+    if (key === name) values.push(value.join('='));
   }
-  return undefined;
+  return values;
 }

@@ -28,7 +28,7 @@ test('the token in the URL becomes an HttpOnly SameSite cookie and leaves the ad
   await page.goto(webHost.url);
   expect(new URL(page.url()).search).toBe('');
   const cookies = await page.context().cookies();
-  const cookie = cookies.find((entry) => entry.name === 'berth_token');
+  const cookie = cookies.find((entry) => entry.name === `berth_token_${webHost.port}`);
   expect(cookie?.httpOnly).toBe(true);
   expect(cookie?.sameSite).toBe('Strict');
 });
@@ -57,8 +57,19 @@ test('a foreign Host header (DNS rebinding) is refused with 403', async ({ webHo
 
 test('the API WebSocket needs the token and the host’s own Origin', async ({ webHost }) => {
   const api = `ws://127.0.0.1:${webHost.port}/api`;
-  const cookie = `berth_token=${webHost.token}`;
+  const cookie = `berth_token_${webHost.port}=${webHost.token}`;
   expect(await upgradeStatus(api, { Origin: webHost.origin })).toBe(401);
+  // Another host's cookie (another port, same 127.0.0.1 jar) is not this one's.
+  expect(await upgradeStatus(api, { Origin: webHost.origin, Cookie: `berth_token=${webHost.token}` })).toBe(
+    401,
+  );
+  // A cookie of the same name planted by a page on another 127.0.0.1 port doesn't lock the user out.
+  expect(
+    await upgradeStatus(api, {
+      Origin: webHost.origin,
+      Cookie: `berth_token_${webHost.port}=planted; ${cookie}`,
+    }),
+  ).toBe(101);
   expect(await upgradeStatus(api, { Origin: 'http://evil.example', Cookie: cookie })).toBe(403);
   expect(await upgradeStatus(api, { Cookie: cookie })).toBe(403);
   expect(await upgradeStatus(api, { Origin: webHost.origin, Cookie: cookie })).toBe(101);
@@ -68,7 +79,7 @@ test('calls over the socket are validated: unknown command, bad input, oversized
   webHost,
 }) => {
   const socket = new WebSocket(`ws://127.0.0.1:${webHost.port}/api`, {
-    headers: { Origin: webHost.origin, Cookie: `berth_token=${webHost.token}` },
+    headers: { Origin: webHost.origin, Cookie: `berth_token_${webHost.port}=${webHost.token}` },
   });
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   const responses = new Map<number, { ok: boolean; error?: { code: string } }>();
