@@ -493,26 +493,24 @@ describe('manifests', () => {
     });
     expect((await putManifest(base, 'manifests/multi', amd.digest, amd.manifest)).status).toBe(201);
     expect((await putManifest(base, 'manifests/multi', arm.digest, arm.manifest)).status).toBe(201);
-    const index = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.index.v1+json',
-        manifests: [
-          {
+    /** An OCI index of stored images, each with its linux platform. */
+    const ociIndex = (images: Array<[{ digest: string; manifest: Buffer }, string]>) =>
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          manifests: images.map(([image, architecture]) => ({
             mediaType: 'application/vnd.oci.image.manifest.v1+json',
-            digest: arm.digest,
-            size: arm.manifest.length,
-            platform: { os: 'linux', architecture: 'arm64' },
-          },
-          {
-            mediaType: 'application/vnd.oci.image.manifest.v1+json',
-            digest: amd.digest,
-            size: amd.manifest.length,
-            platform: { os: 'linux', architecture: 'amd64' },
-          },
-        ],
-      }),
-    );
+            digest: image.digest,
+            size: image.manifest.length,
+            platform: { os: 'linux', architecture },
+          })),
+        }),
+      );
+    const index = ociIndex([
+      [arm, 'arm64'],
+      [amd, 'amd64'],
+    ]);
     expect(
       (await putManifest(base, 'manifests/multi', 'latest', index, 'application/vnd.oci.image.index.v1+json'))
         .status,
@@ -535,20 +533,7 @@ describe('manifests', () => {
     expect(sha256(Buffer.from(await byDigest.arrayBuffer()))).toBe(sha256(index));
 
     // An index without a linux/amd64 image is served as is, never another platform's image.
-    const armOnly = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.index.v1+json',
-        manifests: [
-          {
-            mediaType: 'application/vnd.oci.image.manifest.v1+json',
-            digest: arm.digest,
-            size: arm.manifest.length,
-            platform: { os: 'linux', architecture: 'arm64' },
-          },
-        ],
-      }),
-    );
+    const armOnly = ociIndex([[arm, 'arm64']]);
     await putManifest(base, 'manifests/multi', 'arm', armOnly, 'application/vnd.oci.image.index.v1+json');
     const noAmd = await fetch(`${base}/v2/manifests/multi/manifests/arm`, {
       method: 'HEAD',

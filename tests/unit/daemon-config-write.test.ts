@@ -44,18 +44,23 @@ afterEach(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
+/** Turns `{}` at `path` into `{"debug": true}`, at the test's fixed time, without elevation. */
+function writeDebugOn(path: string) {
+  return writeDaemonConfigFile({
+    path,
+    text: '{"debug": true}\n',
+    baseVersion: contentVersion(Buffer.from('{}\n')),
+    elevator: neverElevate,
+    now: () => at,
+  });
+}
+
 describe('writeDaemonConfigFile', () => {
   it('backs up, replaces atomically and keeps the mode', async () => {
     const path = join(folder, 'daemon.json');
     await writeFile(path, '{}\n');
     await chmod(path, 0o600);
-    const outcome = await writeDaemonConfigFile({
-      path,
-      text: '{"debug": true}\n',
-      baseVersion: contentVersion(Buffer.from('{}\n')),
-      elevator: neverElevate,
-      now: () => at,
-    });
+    const outcome = await writeDebugOn(path);
     expect(outcome).toEqual({
       path,
       backupPath: `${path}.berth-backup-20261127-053509`,
@@ -79,13 +84,7 @@ describe('writeDaemonConfigFile', () => {
     await writeFile(real, '{}\n');
     const path = join(folder, 'daemon.json');
     await symlink(real, path);
-    const outcome = await writeDaemonConfigFile({
-      path,
-      text: '{"debug": true}\n',
-      baseVersion: contentVersion(Buffer.from('{}\n')),
-      elevator: neverElevate,
-      now: () => at,
-    });
+    const outcome = await writeDebugOn(path);
     expect(outcome.path).toBe(path);
     expect((await lstat(path)).isSymbolicLink()).toBe(true);
     expect(await readlink(path)).toBe(real);
