@@ -44,8 +44,19 @@ test('dropping an image on the local registry opens the Tag dialog for it, and T
     }
     await page.keyboard.press('Enter');
     await expect(page.getByRole('dialog', { name: 'Push to a registry' })).toBeVisible();
+    // Focus lands on the dialog's first field (not its × button, where Enter would close it), and
+    // Tab and Shift+Tab stay inside the dialog: the rows behind it can't be reached.
+    const focusIn = (selector: string) =>
+      page.evaluate<boolean>(`!!document.activeElement?.closest(${JSON.stringify(selector)})`);
+    expect(await focusIn('.dialog-body')).toBe(true);
+    for (let press = 0; press < 25; press += 1) {
+      await page.keyboard.press(press < 12 ? 'Shift+Tab' : 'Tab');
+      expect(await focusIn('[role=dialog]'), `focus left the dialog after ${press + 1} presses`).toBe(true);
+    }
     await page.keyboard.press('Escape');
     await expect(dialog.root).toBeHidden();
+    // Focus is back on the button that opened it.
+    expect(await focusedName()).toBe(pushTo);
     // The mouse path opens it too.
     await images.openPushTo(image.reference);
     await expect(page.getByRole('dialog', { name: 'Push to a registry' })).toBeVisible();

@@ -1,9 +1,20 @@
 /**
  * A modal dialog: labelled by its title, closed with Escape, the backdrop or its cancel button (the
- * first in the footer, before the dialog's own actions), focus moved inside.
+ * first in the footer, before the dialog's own actions). Focus moves to the first field (or what is
+ * marked `data-autofocus`), not the header's ×, so Enter submits; Tab and Shift+Tab stay inside it,
+ * and focus goes back to what opened it.
  */
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import '../../transfers.css';
+
+const FOCUSABLE = [
+  'input:not([disabled])',
+  'select:not([disabled])',
+  'textarea:not([disabled])',
+  'button:not([disabled])',
+  'a[href]',
+  '[tabindex]:not([tabindex="-1"])',
+].join(', ');
 
 export function Dialog({
   title,
@@ -25,12 +36,28 @@ export function Dialog({
   const panel = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
-    const first = panel.current?.querySelector<HTMLElement>(
-      '[data-autofocus], input, select, textarea, button',
-    );
+    const first =
+      panel.current?.querySelector<HTMLElement>('[data-autofocus]') ??
+      panel.current?.querySelector<HTMLElement>(`.dialog-body :is(${FOCUSABLE})`) ??
+      panel.current?.querySelector<HTMLElement>('.dialog-footer button');
     first?.focus();
     return () => previous?.focus();
   }, []);
+  /** Tab from the last control goes to the first, Shift+Tab from the first to the last. */
+  const keepFocusInside = (event: KeyboardEvent<HTMLDivElement>) => {
+    const inside = [...(panel.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])];
+    if (inside.length === 0) return;
+    const first = inside[0]!;
+    const last = inside[inside.length - 1]!;
+    const active = document.activeElement;
+    if (event.shiftKey && (active === first || !panel.current?.contains(active))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !panel.current?.contains(active))) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
   return (
     <div
       className="dialog-backdrop"
@@ -48,6 +75,8 @@ export function Dialog({
           if (event.key === 'Escape') {
             event.stopPropagation();
             onClose();
+          } else if (event.key === 'Tab') {
+            keepFocusInside(event);
           }
         }}
       >

@@ -7,22 +7,24 @@ import { TagDialog } from './TagDialog';
 
 export function DialogHost() {
   const open = useDialogStore((state) => state.open);
+  const opening = useDialogStore((state) => state.opening);
   const close = useDialogStore((state) => state.close);
   if (!open) return null;
   switch (open.kind) {
     case 'tag':
-      return <TagDialog request={open.request} onClose={close} />;
+      return <TagDialog key={opening} request={open.request} onClose={close} />;
     case 'remove':
-      return <RemoveImageDialog group={open.group} onClose={close} />;
+      return <RemoveImageDialog key={opening} group={open.group} onClose={close} />;
     case 'login':
       return (
         <LoginDialog
+          key={opening}
           registry={open.registry}
           {...(open.onLoggedIn ? { onLoggedIn: open.onLoggedIn } : {})}
           onClose={close}
         />
       );
     case 'add-registry':
-      return <AddRegistryDialog onClose={close} />;
+      return <AddRegistryDialog key={opening} onClose={close} />;
   }
 }

@@ -23,12 +23,18 @@ export type OpenDialog =
 
 interface DialogState {
   open: OpenDialog | undefined;
+  /**
+   * Counts openings: the host keys the dialog by it, so a dialog opened while another of the same kind
+   * is showing starts fresh (its fields, its choice) instead of keeping the previous one's.
+   */
+  opening: number;
   show: (dialog: OpenDialog) => void;
   close: () => void;
 }
 
 export const useDialogStore = create<DialogState>((set) => ({
   open: undefined,
-  show: (dialog) => set({ open: dialog }),
+  opening: 0,
+  show: (dialog) => set((state) => ({ open: dialog, opening: state.opening + 1 })),
   close: () => set({ open: undefined }),
 }));
