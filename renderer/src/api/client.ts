@@ -14,6 +14,7 @@ import type {
   RequestMessage,
   ResponseMessage,
 } from '../../../electron/api/contract';
+import { webSocketTransport, type Transport } from './ws-transport';
 
 export class ApiError extends Error {
   constructor(readonly data: AppErrorData) {
@@ -41,10 +42,6 @@ export interface ApiClient {
   on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void;
   /** 'open' | 'reconnecting' — the WebSocket host can drop; the bridge never does. */
   onConnection(listener: (state: 'open' | 'reconnecting') => void): () => void;
-}
-
-interface Transport {
-  send(request: RequestMessage): Promise<ResponseMessage>;
 }
 
 function createClient(
@@ -83,60 +80,6 @@ function bridgeTransport(bridge: BerthBridge) {
   return (deliver: (message: EventMessage) => void): Transport => {
     bridge.onEvent(deliver);
     return { send: (request) => bridge.invoke(request) };
-  };
-}
-
-function webSocketTransport(url: string) {
-  return (
-    deliver: (message: EventMessage) => void,
-    connection: (state: 'open' | 'reconnecting') => void,
-  ): Transport => {
-    const pending = new Map<number, (response: ResponseMessage) => void>();
-    let socket: WebSocket;
-    let ready: Promise<void>;
-    let retryMs = 250;
-
-    const connect = () => {
-      socket = new WebSocket(url);
-      ready = new Promise((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
-      socket.addEventListener('open', () => {
-        retryMs = 250;
-        connection('open');
-      });
-      socket.addEventListener('message', (event: MessageEvent<string>) => {
-        const message = JSON.parse(event.data) as ResponseMessage | EventMessage;
-        if ('event' in message) {
-          deliver(message);
-        } else {
-          pending.get(message.id)?.(message);
-          pending.delete(message.id);
-        }
-      });
-      socket.addEventListener('close', () => {
-        for (const [id, resolve] of pending) {
-          resolve({
-            id,
-            ok: false,
-            error: { code: 'INTERNAL', message: 'The connection to Berth was lost. Retrying…' },
-          });
-        }
-        pending.clear();
-        connection('reconnecting');
-        setTimeout(connect, retryMs);
-        retryMs = Math.min(retryMs * 2, 4000);
-      });
-    };
-    connect();
-
-    return {
-      async send(request) {
-        await ready;
-        return new Promise((resolve) => {
-          pending.set(request.id, resolve);
-          socket.send(JSON.stringify(request));
-        });
-      },
-    };
   };
 }
 

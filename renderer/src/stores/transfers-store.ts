@@ -28,7 +28,8 @@ interface TransfersState extends TransfersData {
   push: (reference: string) => Promise<string | undefined>;
   /** Start a pull; answers the transfer id, or undefined when it could not start. */
   pull: (reference: string) => Promise<string | undefined>;
-  cancel: (id: string) => Promise<void>;
+  /** Answers false when the host could not cancel (a notice says why). */
+  cancel: (id: string) => Promise<boolean>;
   dismiss: (id: string) => Promise<void>;
   /** Run the same push or pull again (after a fix), replacing the failed one in the list. */
   retry: (id: string) => Promise<string | undefined>;
@@ -67,10 +68,12 @@ export const useTransfersStore = create<TransfersState>((set, get) => {
     async cancel(id) {
       try {
         await api.call('transfers.cancel', { id });
+        return true;
       } catch (error) {
         useAppStore
           .getState()
           .notify({ level: 'error', title: 'Could not cancel', detail: errorData(error).message });
+        return false;
       }
     },
     async dismiss(id) {

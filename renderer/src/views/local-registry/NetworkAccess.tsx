@@ -28,18 +28,37 @@ export function NetworkAccess({ exposed, running }: { exposed: boolean; running:
     }
   };
 
+  // A failed change shows next to whichever button is showing now (the confirmation closed first).
+  const failure = problem && (
+    <p className="warn-text" role="alert">
+      {problem}
+    </p>
+  );
   if (exposed) {
     return (
-      <button type="button" className="link-button" onClick={() => void change(false)}>
-        Limit to this computer
-      </button>
+      <>
+        <button type="button" className="link-button" onClick={() => void change(false)}>
+          Limit to this computer
+        </button>
+        {failure}
+      </>
     );
   }
   if (!confirming) {
     return (
-      <button type="button" className="link-button" onClick={() => setConfirming(true)}>
-        Share on my network…
-      </button>
+      <>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => {
+            setProblem(undefined);
+            setConfirming(true);
+          }}
+        >
+          Share on my network…
+        </button>
+        {failure}
+      </>
     );
   }
   return (
@@ -54,7 +73,6 @@ export function NetworkAccess({ exposed, running }: { exposed: boolean; running:
       <button type="button" className="button small" onClick={() => setConfirming(false)}>
         Cancel
       </button>
-      {problem && <p className="warn-text">{problem}</p>}
     </div>
   );
 }

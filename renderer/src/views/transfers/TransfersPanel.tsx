@@ -185,7 +185,13 @@ const TransferHeader = memo(function TransferHeader({
             disabled={cancelling}
             onClick={() => {
               setCancelling(true);
-              void useTransfersStore.getState().cancel(id);
+              // A cancel that failed (its notice says why) can be tried again.
+              void useTransfersStore
+                .getState()
+                .cancel(id)
+                .then((cancelled) => {
+                  if (!cancelled) setCancelling(false);
+                });
             }}
           >
             {cancelling ? 'Cancelling…' : 'Cancel'}
