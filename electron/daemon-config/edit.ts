@@ -172,7 +172,21 @@ function itemSeparator(text: string, containerOffset: number, items: Node[]): st
   return lead.includes('\n') ? `,${lead}` : ', ';
 }
 
+/** Removes every item of the array at `key` that `matches` (an entry listed twice goes entirely). */
 function removeItem(text: string, path: string, key: string, matches: (value: string) => boolean): string {
+  for (let result = text; ;) {
+    const next = removeFirstItem(result, path, key, matches);
+    if (next === result) return result;
+    result = next;
+  }
+}
+
+function removeFirstItem(
+  text: string,
+  path: string,
+  key: string,
+  matches: (value: string) => boolean,
+): string {
   const root = parseStrict(text, path);
   const array = root ? valueOf(root, key) : undefined;
   const items = array?.children ?? [];

@@ -115,6 +115,9 @@ function ipv4Problem(address: string): string | undefined {
     return `"${address}" is not a complete IPv4 address (it needs four numbers, like 192.168.1.20).`;
   for (const part of parts) {
     if (!/^\d{1,3}$/.test(part)) return `"${address}" is not a valid IPv4 address.`;
+    // Go's net.ParseIP/ParseCIDR (Docker) refuse them: "192.168.001.0/24" stops dockerd from starting.
+    if (part.length > 1 && part.startsWith('0'))
+      return `"${address}" has a number with a leading zero (${part}); Docker refuses that: write ${Number(part)}.`;
     if (Number(part) > 255)
       return `${part} is not a valid part of an IPv4 address (each goes from 0 to 255).`;
   }
@@ -148,9 +151,13 @@ export function checkMirror(url: string): MirrorCheck {
   return { ok: true, value: url };
 }
 
-/** Host names are case-insensitive; "Registry.lan:5000" and "registry.lan:5000" are the same entry. */
+/**
+ * Whether two insecure-registries entries are the same to Docker. Exactly equal: dockerd looks an
+ * image's registry up in its table as written, so "Registry.lan:5000" in the file does not cover a
+ * push to "registry.lan:5000" (and must not stop Berth from adding the entry that does).
+ */
 export function sameRegistryEntry(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+  return a === b;
 }
 
 /** Docker stores mirrors with a trailing slash; compare without it. */

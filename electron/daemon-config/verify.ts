@@ -97,6 +97,7 @@ function sameNetwork(a: string, b: string): boolean {
   const [addressB = '', bitsB] = b.split('/');
   if (bitsA !== bitsB) return false;
   if (isIPv4(addressA) && isIPv4(addressB)) return ipv4InCidr(addressB, a);
+  // IPv6 hex digits: Docker prints the network in lowercase, as Go formats it.
   return a.toLowerCase() === b.toLowerCase();
 }
 

@@ -137,11 +137,25 @@ describe('editing keeps the file’s own layout', () => {
     ['a middle item', '["a", "b", "c"]', 'b', '["a", "c"]'],
     ['the last item', '["a", "b", "c"]', 'c', '["a", "b"]'],
     ['the only item', '[ "a" ]', 'a', '[]'],
-    ['case-insensitively', '["A.lan", "b"]', 'a.LAN', '["b"]'],
+    // Docker looks entries up exactly as written: "A.lan" is another entry than "a.lan".
+    ['exactly as written', '["A.lan", "a.lan", "b"]', 'a.lan', '["A.lan", "b"]'],
+    [
+      'every copy of an entry listed twice',
+      '["reg:5000", "other:5000", "reg:5000"]',
+      'reg:5000',
+      '["other:5000"]',
+    ],
   ])('removes %s', (_name, list, entry, expected) => {
     const text = `{"debug": true, "insecure-registries": ${list}, "mtu": 1}`;
     expect(editDaemonConfigText(text, 'x', { ...NONE, removeInsecureRegistries: [entry] })).toBe(
       `{"debug": true, "insecure-registries": ${expected}, "mtu": 1}`,
+    );
+  });
+
+  it('adds an entry that differs from a listed one only in letter case (Docker tells them apart)', () => {
+    const text = '{"insecure-registries": ["Registry.lan:5000"]}';
+    expect(editDaemonConfigText(text, 'x', { ...NONE, addInsecureRegistries: ['registry.lan:5000'] })).toBe(
+      '{"insecure-registries": ["Registry.lan:5000", "registry.lan:5000"]}',
     );
   });
 
@@ -156,7 +170,7 @@ describe('editing keeps the file’s own layout', () => {
     const text = '{"insecure-registries": ["a.lan:5000"], "registry-mirrors": ["https://m.example.com/"]}';
     const error = failure(() =>
       editDaemonConfigText(text, 'x', {
-        addInsecureRegistries: ['A.lan:5000', 'b.lan', 'b.lan'],
+        addInsecureRegistries: ['a.lan:5000', 'b.lan', 'b.lan'],
         removeInsecureRegistries: ['c.lan'],
         addRegistryMirrors: ['https://m.example.com'],
         removeRegistryMirrors: [],
@@ -164,7 +178,7 @@ describe('editing keeps the file’s own layout', () => {
     );
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.issues).toEqual([
-      { path: 'addInsecureRegistries.0', message: '"A.lan:5000" is already in insecure-registries.' },
+      { path: 'addInsecureRegistries.0', message: '"a.lan:5000" is already in insecure-registries.' },
       { path: 'addInsecureRegistries.2', message: '"b.lan" is listed twice.' },
       {
         path: 'removeInsecureRegistries.0',

@@ -43,6 +43,12 @@ describe('checkInsecureRegistry', () => {
     ['256.1.1.1:5000', '256 is not a valid part of an IPv4 address (each goes from 0 to 255).'],
     ['10.0.0:5000', '"10.0.0" is not a complete IPv4 address (it needs four numbers, like 192.168.1.20).'],
     ['10.0.0.0/33', 'An IPv4 prefix is at most /32, not /33.'],
+    // Go's parsers (dockerd) refuse leading zeros: such an entry stops dockerd from starting.
+    [
+      '192.168.001.0/24',
+      '"192.168.001.0" has a number with a leading zero (001); Docker refuses that: write 1. (in the CIDR "192.168.001.0/24")',
+    ],
+    ['10.01.0.1:5000', '"10.01.0.1" has a number with a leading zero (01); Docker refuses that: write 1.'],
     ['fd00::1', 'Put IPv6 addresses in brackets: [fd00::1] or [fd00::1]:5000.'],
     ['[fd00::zz]:5000', '"fd00::zz" is not a valid IPv6 address.'],
     ['a:b:c', '"a:b:c" has more than one ":"; write host:port.'],
