@@ -178,10 +178,29 @@ const rules: Rule[] = [
   },
 ];
 
+/**
+ * The daemon's words without the names in them: quoted URLs, and the image's reference, repository
+ * and registry host as the user wrote them. A rule must match what Docker says, not a name that
+ * happens to hold "denied" or "unauthorized" (`lookup denied.example.com: no such host` is a host
+ * that doesn't resolve, not a refused login).
+ */
+function withoutNames(raw: string, context: DiagnoseContext): string {
+  let words = raw.replace(/"(?:https?|wss?):\/\/[^"]*"/gi, '"<url>"');
+  const reference = context.reference;
+  const repository = reference?.replace(/@.*$/, '').replace(/:[^:/]+$/, '');
+  const host = context.registry;
+  const hostName = host?.replace(/:\d+$/, '');
+  for (const name of [reference, repository, host, hostName]) {
+    if (name && name.length >= 3) words = words.split(name).join('<name>');
+  }
+  return words;
+}
+
 /** Explain an error message the daemon sent (in the stream's errorDetail, or an HTTP error body). */
 export function diagnoseDaemonMessage(raw: string, context: DiagnoseContext): AppError {
+  const words = withoutNames(raw, context);
   for (const rule of rules) {
-    if (rule.test.test(raw) && (rule.only === undefined || rule.only === context.operation))
+    if (rule.test.test(words) && (rule.only === undefined || rule.only === context.operation))
       return rule.build(raw, context);
   }
   return new AppError(

@@ -4,6 +4,7 @@
  * request to the daemon, which cancels the daemon's own push or pull (its request context ends).
  */
 import type Dockerode from 'dockerode';
+import { StringDecoder } from 'node:string_decoder';
 import type { DaemonMessage } from '../common/progress';
 import type { ImageReference } from '../common/reference';
 import type { DockerAuthConfig } from './registry-auth';
@@ -44,6 +45,8 @@ export function readMessages(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let buffered = '';
+    // A character split between two chunks (ü, or a CJK name) is joined, not turned into "��".
+    const decoder = new StringDecoder('utf8');
     let settled = false;
     const finish = (error?: unknown) => {
       if (settled) return;
@@ -53,15 +56,24 @@ export function readMessages(
     };
     const emitLine = (line: string) => {
       if (line.trim().length === 0) return;
+      let parsed: unknown;
       try {
-        onMessage(JSON.parse(line) as DaemonMessage);
+        parsed = JSON.parse(line);
       } catch {
-        // Not JSON: keep the daemon's words as a plain status line rather than losing them.
-        onMessage({ status: line.trim() });
+        parsed = undefined;
+      }
+      // Not a JSON object: keep the daemon's words as a plain status line rather than losing them.
+      const message =
+        parsed !== null && typeof parsed === 'object' ? (parsed as DaemonMessage) : { status: line.trim() };
+      // A listener's own failure ends the transfer with it; it must not apply the message twice.
+      try {
+        onMessage(message);
+      } catch (error) {
+        finish(error);
       }
     };
     stream.on('data', (chunk: Buffer | string) => {
-      buffered += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+      buffered += typeof chunk === 'string' ? chunk : decoder.write(chunk);
       let newline = buffered.indexOf('\n');
       while (newline !== -1) {
         emitLine(buffered.slice(0, newline));
@@ -70,7 +82,7 @@ export function readMessages(
       }
     });
     stream.on('end', () => {
-      emitLine(buffered);
+      emitLine(buffered + decoder.end());
       finish();
     });
     stream.on('error', (error) => finish(error));

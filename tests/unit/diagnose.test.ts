@@ -159,6 +159,41 @@ describe('diagnoseDaemonMessage', () => {
     expect(error.hint).toBeTruthy();
   });
 
+  it('reads what Docker says, not a name that holds "denied" or "unauthorized"', () => {
+    const named = (registry: string, reference: string): DiagnoseContext => ({
+      operation: 'push',
+      registry,
+      reference,
+      platform: 'linux',
+    });
+    // A host that doesn't resolve, a refused connection, a timeout: unreachable, not "log in".
+    expect(
+      diagnoseDaemonMessage(
+        'Get "https://denied.example.com:5000/v2/": dial tcp: lookup denied.example.com on 10.0.0.1:53: no such host',
+        named('denied.example.com:5000', 'denied.example.com:5000/team/app:1'),
+      ).code,
+    ).toBe('REGISTRY_UNREACHABLE');
+    expect(
+      diagnoseDaemonMessage(
+        'Put "http://10.0.0.5:5000/v2/denied-app/blobs/uploads/x": dial tcp 10.0.0.5:5000: connect: connection refused',
+        named('10.0.0.5:5000', '10.0.0.5:5000/denied-app:1'),
+      ).code,
+    ).toBe('REGISTRY_UNREACHABLE');
+    expect(
+      diagnoseDaemonMessage(
+        'Get "https://unauthorized-proxy.lan/v2/": dial tcp: lookup unauthorized-proxy.lan: i/o timeout',
+        named('unauthorized-proxy.lan', 'unauthorized-proxy.lan/app:1'),
+      ).code,
+    ).toBe('REGISTRY_UNREACHABLE');
+    // The same names with Docker's own refusal are still a refusal.
+    expect(
+      diagnoseDaemonMessage(
+        'denied: requested access to the resource is denied',
+        named('denied.example.com:5000', 'denied.example.com:5000/team/app:1'),
+      ).code,
+    ).toBe('UNAUTHORIZED');
+  });
+
   it('points the fixes at the right registry', () => {
     expect(diagnoseDaemonMessage('http: server gave HTTP response to HTTPS client', push).fix).toEqual({
       kind: 'addInsecureRegistry',
