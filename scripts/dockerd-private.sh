@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a private Docker daemon for development and CI: vfs storage, no iptables, no bridge,
 # its own data-root, exec-root and unix socket under one folder. Prints the DOCKER_HOST to use.
-#   scripts/dockerd-private.sh start DIR [--config-file FILE]   → prints unix://DIR/docker.sock once it answers
+#   scripts/dockerd-private.sh start DIR [--config-file FILE] [other dockerd flags…]
+#                                                  → prints unix://DIR/docker.sock once it answers
 #   scripts/dockerd-private.sh stop DIR
 set -euo pipefail
 action=${1:?start|stop}
@@ -10,12 +11,11 @@ shift 2 || true
 case "$action" in
   start)
     mkdir -p "$dir"
-    config_args=()
-    if [ "${1:-}" = "--config-file" ]; then config_args=(--config-file "$2"); fi
+    config_args=("$@")
     dockerd \
       --storage-driver vfs --iptables=false --ip6tables=false --bridge=none \
       --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
-      --host "unix://$dir/docker.sock" "${config_args[@]}" \
+      --host "unix://$dir/docker.sock" ${config_args[@]+"${config_args[@]}"} \
       >"$dir/dockerd.log" 2>&1 &
     for _ in $(seq 1 300); do
       if DOCKER_HOST="unix://$dir/docker.sock" docker version >/dev/null 2>&1; then

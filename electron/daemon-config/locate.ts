@@ -100,6 +100,17 @@ export function locateDaemonConfig({
   };
 }
 
+/**
+ * The command line of the dockerd behind this connection, when it runs on this computer and can be
+ * found (Linux); undefined otherwise.
+ */
+export function localDockerdArgs(
+  connection: DaemonConnection,
+  environment: LocateEnvironment,
+): string[] | undefined {
+  return findLocalDockerd(connection, environment)?.args;
+}
+
 function findLocalDockerd(
   connection: DaemonConnection,
   environment: LocateEnvironment,

@@ -19,11 +19,16 @@ import type {
 import { applyDaemonConfig, type Signaller } from './apply';
 import { detectImageStore, fetchDaemonInfo, type DaemonInfo, type InfoSource } from './daemon-info';
 import { unifiedDiff } from './diff';
-import { systemProcReader } from './dockerd-process';
+import { flagValues, systemProcReader } from './dockerd-process';
 import { editDaemonConfigText } from './edit';
 import type { Elevator } from './elevator';
 import { certsDirectory, removeHostsToml, writeHostsToml } from './hosts-toml';
-import { locateDaemonConfig, type DaemonConnection, type LocateEnvironment } from './locate';
+import {
+  localDockerdArgs,
+  locateDaemonConfig,
+  type DaemonConnection,
+  type LocateEnvironment,
+} from './locate';
 import { contentVersion, parseDaemonConfigText, problemOf, readDaemonConfig } from './read';
 import { adviseHost } from './teach';
 import { checkInsecureRegistry, checkMirror, sameRegistryEntry } from './validate';
@@ -69,6 +74,23 @@ export function connectionOf(docker: DockerClient): DaemonConnection {
 }
 
 /** One method per `daemonConfig.*` command; see the file comment for the flow. */
+/** daemon.json keys dockerd also takes as a flag (moby refuses a setting given both ways). */
+const FLAGGED_KEYS: ReadonlyArray<[key: string, flag: string]> = [
+  ['insecure-registries', '--insecure-registry'],
+  ['registry-mirrors', '--registry-mirror'],
+];
+
+/** Whether daemon.json text (valid JSON, or empty: `{}`) has a top-level `key`. */
+function hasKey(text: string, key: string): boolean {
+  if (text.trim() === '') return false;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && key in value;
+  } catch {
+    return false;
+  }
+}
+
 export class DaemonConfigService {
   constructor(private readonly deps: DaemonConfigServiceDeps) {}
 
@@ -117,6 +139,7 @@ export class DaemonConfigService {
     const file = await readDaemonConfig(location.path);
     if (file.version !== changes.baseVersion) throw changedSince(location.path);
     const after = editDaemonConfigText(file.text, location.path, changes);
+    this.refuseFlagConflicts(file.text, after, location.path);
     const certsDir = this.certsDir(location);
     return {
       path: location.path,
@@ -138,6 +161,7 @@ export class DaemonConfigService {
     const file = await readDaemonConfig(location.path);
     if (file.version !== changes.baseVersion) throw changedSince(location.path);
     const after = editDaemonConfigText(file.text, location.path, changes);
+    this.refuseFlagConflicts(file.text, after, location.path);
     return this.write(location, info, file.insecureRegistries, after, changes.baseVersion);
   }
 
@@ -162,10 +186,9 @@ export class DaemonConfigService {
         { issues },
       );
     // The old file may be the broken one the raw editor exists for; then it had no entries we know of.
-    const before = await readDaemonConfig(location.path).then(
-      (file) => file.insecureRegistries,
-      () => [],
-    );
+    const previous = await readDaemonConfig(location.path).catch(() => undefined);
+    const before = previous?.insecureRegistries ?? [];
+    this.refuseFlagConflicts(previous?.text ?? '', text, location.path);
     return this.write(location, info, before, text, baseVersion);
   }
 
@@ -180,6 +203,29 @@ export class DaemonConfigService {
     signal?: AbortSignal,
   ): Promise<DaemonConfigVerifyResult> {
     return verifyDaemonConfig(this.deps.docker, expectation, signal ? { timeoutMs, signal } : { timeoutMs });
+  }
+
+  /**
+   * dockerd refuses, on reload and at start, a setting given both as a flag and in daemon.json
+   * ("directives are specified both as a flag and in the configuration file"). So a key that the file
+   * didn't have is not added while the running dockerd has the matching flag: the reload would fail
+   * and Docker would not start again. A key already there proves there is no such flag.
+   */
+  private refuseFlagConflicts(before: string, after: string, path: string): void {
+    const args = localDockerdArgs(connectionOf(this.deps.docker), this.deps.environment);
+    if (!args) return;
+    for (const [key, flag] of FLAGGED_KEYS) {
+      const values = flagValues(args, [flag]);
+      if (values.length === 0 || !hasKey(after, key) || hasKey(before, key)) continue;
+      throw new AppError(
+        'DAEMON_CONFIG_INVALID',
+        `Docker is started with ${flag} (${values.join(', ')}), so it refuses "${key}" in ${path}: the same setting may not be given both ways, and Docker would not start again.`,
+        {
+          hint: `Add the registry where Docker is started (its ${flag} flags, e.g. in the systemd unit), or remove those flags and let daemon.json hold the list.`,
+          issues: [{ path: key, message: `dockerd already has ${flag}` }],
+        },
+      );
+    }
   }
 
   private async write(

@@ -26,12 +26,15 @@ export interface PrivateDockerd {
   stop(): Promise<void>;
 }
 
-/** Start a private dockerd that reads `configFile`; resolves once it answers on its socket. */
-export async function startPrivateDockerd(configFile: string): Promise<PrivateDockerd> {
+/**
+ * Start a private dockerd that reads `configFile` (and takes `flags`, e.g. `--insecure-registry=x`);
+ * resolves once it answers on its socket.
+ */
+export async function startPrivateDockerd(configFile: string, flags: string[] = []): Promise<PrivateDockerd> {
   const dir = await mkdtemp('/tmp/bd-');
   const daemonDir = join(dir, 'd');
   try {
-    const { stdout } = await run(script, ['start', daemonDir, '--config-file', configFile], {
+    const { stdout } = await run(script, ['start', daemonDir, '--config-file', configFile, ...flags], {
       timeout: 60_000,
     });
     const dockerHost = stdout.trim();
