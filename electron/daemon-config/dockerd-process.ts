@@ -38,7 +38,11 @@ export function defaultDockerdSockets(env: Record<string, string | undefined>): 
 
 /**
  * The dockerd serving `socketPath`: first by its `--host`/`-H` flags (cheap, no root needed), then by who
- * holds the socket open (covers systemd's `-H fd://` socket activation). Undefined when none matches.
+ * holds the socket open (covers systemd's `-H fd://` socket activation), and last by the default socket
+ * of a dockerd started without `-H` — only its own default: /run/docker.sock for a dockerd run by root,
+ * the user's runtime folder for a rootless one. (Before, a rootless dockerd matched /run/docker.sock
+ * too, so next to a rootful `-H fd://` daemon the signal went to the wrong one.) Undefined when none
+ * matches.
  */
 export function findDockerd(
   socketPath: string,
@@ -51,13 +55,12 @@ export function findDockerd(
     if (args && args.length > 0 && basename(args[0] ?? '') === 'dockerd') candidates.push({ pid, args });
   }
   const wanted = normaliseSocket(socketPath);
-  for (const { pid, args } of candidates) {
-    const hosts = flagValues(args, ['--host', '-H']).map((host) =>
+  const hostsOf = (args: string[]) =>
+    flagValues(args, ['--host', '-H']).map((host) =>
       host.startsWith('unix://') ? normaliseSocket(host.slice(7)) : host,
     );
-    if (hosts.includes(wanted)) return describe(pid, args, 'host-flag');
-    if (hosts.length === 0 && defaultSockets.map(normaliseSocket).includes(wanted))
-      return describe(pid, args, 'default-socket');
+  for (const { pid, args } of candidates) {
+    if (hostsOf(args).includes(wanted)) return describe(pid, args, 'host-flag');
   }
   const inodes = new Set(proc.unixSocketInodes(socketPath));
   if (inodes.size > 0) {
@@ -65,6 +68,15 @@ export function findDockerd(
       if (proc.socketInodesOf(pid).some((inode) => inodes.has(inode)))
         return describe(pid, args, 'socket-owner');
     }
+  }
+  const rootDefault = normaliseSocket('/run/docker.sock');
+  for (const { pid, args } of candidates) {
+    if (hostsOf(args).length > 0) continue;
+    const owner = proc.ownerUid(pid);
+    const ownDefaults = defaultSockets
+      .map(normaliseSocket)
+      .filter((socket) => owner === undefined || (owner === 0) === (socket === rootDefault));
+    if (ownDefaults.includes(wanted)) return describe(pid, args, 'default-socket');
   }
   return undefined;
 }

@@ -106,6 +106,43 @@ describe('locateDaemonConfig', () => {
     });
   });
 
+  it('a rootless dockerd is not taken for the rootful one on /run/docker.sock', () => {
+    // A rootful dockerd socket-activated by systemd, and the user's rootless one (no -H: it listens
+    // in the user's runtime folder). As the user, root's open sockets can't be read.
+    const rootful = { args: ['/usr/bin/dockerd', '-H', 'fd://'], uid: 0 };
+    const rootless = {
+      args: ['dockerd', '--config-file', '/home/ada/.config/docker/daemon.json'],
+      uid: 1000,
+    };
+    const asUser = procTable(
+      { 900: rootful, 4000: { ...rootless, sockets: [7] } },
+      {
+        '/run/docker.sock': [99],
+        '/run/user/1000/docker.sock': [7],
+      },
+    );
+    const defaults = ['/var/run/docker.sock', '/run/docker.sock', '/run/user/1000/docker.sock'];
+    // Not found beats the wrong one: the app then says to reload Docker by hand.
+    expect(findDockerd('/var/run/docker.sock', asUser, defaults)).toBeUndefined();
+    // The rootless daemon is still found on its own socket.
+    expect(findDockerd('/run/user/1000/docker.sock', asUser, defaults)).toMatchObject({ pid: 4000 });
+    // As root, the rootful daemon's sockets are readable: found by who holds the socket.
+    const asRoot = procTable(
+      { 900: { ...rootful, sockets: [99] }, 4000: { ...rootless, sockets: [7] } },
+      { '/run/docker.sock': [99], '/run/user/1000/docker.sock': [7] },
+    );
+    expect(findDockerd('/run/docker.sock', asRoot, defaults)).toMatchObject({
+      pid: 900,
+      matchedBy: 'socket-owner',
+    });
+    // A rootful dockerd without -H still answers for /run/docker.sock by its default.
+    const plain = procTable({ 950: { args: ['dockerd'], uid: 0 } });
+    expect(findDockerd('/var/run/docker.sock', plain, defaults)).toMatchObject({
+      pid: 950,
+      matchedBy: 'default-socket',
+    });
+  });
+
   it('the user’s override wins over everything, and signalling still works', () => {
     const proc = procTable({ 5: { args: ['dockerd', '--config-file', '/srv/docker.json'] } });
     const location = locateDaemonConfig({
