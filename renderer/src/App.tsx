@@ -73,7 +73,8 @@ export function App() {
       content = <LocalRegistryView />;
       break;
     case 'registry':
-      content = <RemoteRegistryView host={view.host} />;
+      // Keyed by host: another registry's view starts with its own (empty) name field and state.
+      content = <RemoteRegistryView key={view.host} host={view.host} />;
       break;
     case 'docker-engine':
       content = <DockerEngineView />;

@@ -1,6 +1,6 @@
 /** The toasts list: newest last, at most five, and a repeated notice replaces its copy. */
 import { describe, expect, it } from 'vitest';
-import { MOST_NOTICES, type ToastNotice, withNotice } from '../../renderer/src/stores/notices';
+import { MOST_NOTICES, ToastClocks, type ToastNotice, withNotice } from '../../renderer/src/stores/notices';
 
 const full = {
   level: 'error',
@@ -31,5 +31,59 @@ describe('withNotice', () => {
     for (let id = 4; id <= 9; id += 1) notices = withNotice(notices, { level: 'info', title: `n${id}` }, id);
     expect(notices).toHaveLength(MOST_NOTICES);
     expect(notices.map((notice) => notice.id)).toEqual([5, 6, 7, 8, 9]);
+  });
+});
+
+describe('toast clocks', () => {
+  /** Hand-driven timers: `advance(ms)` fires what is due. */
+  function clock() {
+    let now = 0;
+    let next = 1;
+    const due = new Map<number, { at: number; callback: () => void }>();
+    return {
+      timers: {
+        set: (callback: () => void, ms: number) => {
+          const id = next++;
+          due.set(id, { at: now + ms, callback });
+          return id as unknown as ReturnType<typeof setTimeout>;
+        },
+        clear: (timer: ReturnType<typeof setTimeout>) => void due.delete(timer as unknown as number),
+      },
+      advance(ms: number) {
+        now += ms;
+        for (const [id, entry] of [...due]) {
+          if (entry.at <= now) {
+            due.delete(id);
+            entry.callback();
+          }
+        }
+      },
+      pending: () => due.size,
+    };
+  }
+  const toast = (id: number, level: ToastNotice['level'] = 'success'): ToastNotice => ({
+    id,
+    level,
+    title: `t${id}`,
+  });
+
+  it('dismisses each success toast 8 s after it showed, even while new ones keep coming', () => {
+    const time = clock();
+    const dismissed: number[] = [];
+    const clocks = new ToastClocks((id) => dismissed.push(id), time.timers);
+    clocks.follow([toast(1)]);
+    time.advance(5000);
+    clocks.follow([toast(1), toast(2)]);
+    time.advance(3000);
+    expect(dismissed).toEqual([1]);
+    clocks.follow([toast(2), toast(3, 'error')]);
+    time.advance(5000);
+    expect(dismissed).toEqual([1, 2]);
+    // Errors stay until dismissed by hand; a toast closed by hand stops its clock.
+    clocks.follow([toast(3, 'error'), toast(4, 'info')]);
+    clocks.follow([toast(3, 'error')]);
+    expect(time.pending()).toBe(0);
+    time.advance(60_000);
+    expect(dismissed).toEqual([1, 2]);
   });
 });

@@ -1,18 +1,20 @@
-/** Toasts for notices from the host and from the app itself. */
-import { useEffect } from 'react';
+/**
+ * Toasts for notices from the host and from the app itself. Success and info toasts leave 8 s after
+ * they appeared, each on its own clock (see ToastClocks). Each toast is its
+ * own status or alert, so the container is not a live region too (that announced them twice).
+ */
+import { useEffect, useState } from 'react';
 import { useAppStore } from '../stores/app-store';
+import { ToastClocks } from '../stores/notices';
 
 export function Notices() {
   const notices = useAppStore((state) => state.notices);
   const dismiss = useAppStore((state) => state.dismiss);
-  useEffect(() => {
-    const timers = notices
-      .filter((notice) => notice.level === 'success' || notice.level === 'info')
-      .map((notice) => setTimeout(() => dismiss(notice.id), 8000));
-    return () => timers.forEach(clearTimeout);
-  }, [notices, dismiss]);
+  const [clocks] = useState(() => new ToastClocks((id) => useAppStore.getState().dismiss(id)));
+  useEffect(() => clocks.follow(notices), [clocks, notices]);
+  useEffect(() => () => clocks.stop(), [clocks]);
   return (
-    <div className="notices" aria-live="polite">
+    <div className="notices">
       {notices.map((notice) => (
         <div
           key={notice.id}

@@ -16,6 +16,12 @@ interface ImagesState {
   reload: () => Promise<void>;
 }
 
+/**
+ * Reloads overlap (a debounced event, a view opening, a tag removed): only the newest one's answer is
+ * kept, so a slower older answer can't bring back an image list from before the change.
+ */
+let latestReload = 0;
+
 export const useImagesStore = create<ImagesState>((set) => ({
   images: [],
   loaded: false,
@@ -23,11 +29,12 @@ export const useImagesStore = create<ImagesState>((set) => ({
   filter: '',
   setFilter: (filter) => set({ filter }),
   async reload() {
+    const mine = ++latestReload;
     try {
       const images = await api.call('images.list', {});
-      set({ images, loaded: true, error: undefined });
+      if (mine === latestReload) set({ images, loaded: true, error: undefined });
     } catch (error) {
-      set({ error: errorData(error), loaded: true });
+      if (mine === latestReload) set({ error: errorData(error), loaded: true });
     }
   },
 }));

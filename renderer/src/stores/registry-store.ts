@@ -35,6 +35,9 @@ interface RegistryStoreState {
 
 const ACTIVITY_KEPT = 200;
 
+/** Counts repository loads: see loadRepositories. */
+let latestRepositoriesLoad = 0;
+
 export const useRegistryStore = create<RegistryStoreState>((set, get) => ({
   status: undefined,
   repositories: [],
@@ -67,10 +70,13 @@ export const useRegistryStore = create<RegistryStoreState>((set, get) => ({
   },
   async loadRepositories() {
     if (get().status?.state !== 'running') return;
+    // Only the newest load's answer is kept (a slower older one would bring back a deleted tag).
+    const mine = ++latestRepositoriesLoad;
     try {
-      set({ repositories: await api.call('registry.repositories', {}) });
+      const repositories = await api.call('registry.repositories', {});
+      if (mine === latestRepositoriesLoad) set({ repositories });
     } catch (error) {
-      set({ actionError: errorData(error) });
+      if (mine === latestRepositoriesLoad) set({ actionError: errorData(error) });
     }
   },
   async deleteTag(repository, tag) {

@@ -29,7 +29,7 @@ export function LoginDialog({
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
-    if (!username || !password) return;
+    if (!username || !password || busy) return;
     setBusy(true);
     setFailure(undefined);
     const problem = await login(registry, username, password);

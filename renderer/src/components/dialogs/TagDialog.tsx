@@ -131,7 +131,8 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
 
   const submit = async (intent: 'tag' | 'push') => {
     const reference = validation.reference;
-    if (!reference) return;
+    // Enter pressed again while the first submit runs must not tag and push twice.
+    if (!reference || busy) return;
     setBusy(intent);
     setFailure(undefined);
     try {

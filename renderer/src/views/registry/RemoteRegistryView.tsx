@@ -33,6 +33,7 @@ export function RemoteRegistryView({ host }: { host: string }) {
   const setView = useAppStore((state) => state.setView);
   const [name, setName] = useState('');
   const [starting, setStarting] = useState(false);
+  const [removeProblem, setRemoveProblem] = useState<string | undefined>(undefined);
   const user = loggedInUser(logins, host);
   const normalizedHost = normalizeRegistryHost(host);
   const title =
@@ -63,13 +64,23 @@ export function RemoteRegistryView({ host }: { host: string }) {
             type="button"
             className="button small"
             onClick={() => {
-              void removeRegistry(normalizedHost).then(() => setView({ kind: 'images' }));
+              setRemoveProblem(undefined);
+              void removeRegistry(normalizedHost).then((problem) => {
+                // Leave the view only when the registry really left the sidebar.
+                if (problem) setRemoveProblem(`Could not remove ${normalizedHost}: ${problem.message}`);
+                else setView({ kind: 'images' });
+              });
             }}
           >
             Remove from sidebar
           </button>
         )}
       </header>
+      {removeProblem && (
+        <p className="warn-text" role="alert">
+          {removeProblem}
+        </p>
+      )}
       <div className="cards">
         <section className="card" aria-labelledby="registry-login-title">
           <h2 id="registry-login-title">Account</h2>
