@@ -47,3 +47,33 @@ describe('images store', () => {
     expect(useImagesStore.getState().images.map((entry) => entry.id)).toEqual(['after']);
   });
 });
+
+const daemonStorePath = '../../renderer/src/stores/daemon-config-store';
+const { useDaemonConfigStore } = (await import(daemonStorePath)) as {
+  useDaemonConfigStore: {
+    getState(): { propose(change: { addInsecureRegistries: string[] }): Promise<boolean> };
+    setState(state: Record<string, unknown>): void;
+  };
+};
+
+describe('daemon.json store', () => {
+  beforeEach(() => {
+    calls.length = 0;
+  });
+
+  it('takes no new change while a save is being written, applied or verified', async () => {
+    useDaemonConfigStore.setState({ snapshot: { version: 'v1' } });
+    for (const phase of ['saving', 'applying', 'verifying']) {
+      useDaemonConfigStore.setState({ phase });
+      expect(
+        await useDaemonConfigStore.getState().propose({ addInsecureRegistries: ['10.0.0.9:5000'] }),
+      ).toBe(false);
+    }
+    expect(calls).toEqual([]);
+    useDaemonConfigStore.setState({ phase: 'done' });
+    const proposed = useDaemonConfigStore.getState().propose({ addInsecureRegistries: ['10.0.0.9:5000'] });
+    expect(calls.map((call) => call.command)).toEqual(['daemonConfig.preview']);
+    calls[0]!.resolve({ path: '/etc/docker/daemon.json' });
+    expect(await proposed).toBe(true);
+  });
+});

@@ -37,7 +37,12 @@ interface DaemonConfigState {
   applied: DaemonConfigApplyResult | undefined;
   verified: DaemonConfigVerifyResult | undefined;
   load: () => Promise<void>;
-  propose: (change: PendingChange) => Promise<void>;
+  /**
+   * Preview a change; answers whether the preview is now on screen. Refused (false) while a save is
+   * being written, applied or verified: a second change then would hide that save's progress and
+   * allow a second save alongside it.
+   */
+  propose: (change: PendingChange) => Promise<boolean>;
   discard: () => void;
   confirm: () => Promise<boolean>;
   saveRaw: (text: string, baseVersion: string) => Promise<void>;
@@ -79,8 +84,15 @@ export const useDaemonConfigStore = create<DaemonConfigState>((set, get) => ({
     }
   },
   async propose(change) {
-    const base = get().snapshot;
-    if (!base) return;
+    const { snapshot: base, phase } = get();
+    if (
+      !base ||
+      phase === 'previewing' ||
+      phase === 'saving' ||
+      phase === 'applying' ||
+      phase === 'verifying'
+    )
+      return false;
     set({
       phase: 'previewing',
       error: undefined,
@@ -91,8 +103,10 @@ export const useDaemonConfigStore = create<DaemonConfigState>((set, get) => ({
     try {
       const preview = await api.call('daemonConfig.preview', { ...change, baseVersion: base.version });
       set({ preview, pending: change, phase: 'idle' });
+      return true;
     } catch (error) {
       set({ error: errorData(error), phase: 'idle', preview: undefined, pending: undefined });
+      return false;
     }
   },
   discard: () => set({ preview: undefined, pending: undefined }),

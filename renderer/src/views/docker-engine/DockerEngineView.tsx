@@ -14,7 +14,8 @@ import { SaveOutcome } from './SaveOutcome';
 import './docker-engine.css';
 
 export function DockerEngineView() {
-  const { snapshot, readError, raw, error, load, propose } = useDaemonConfigStore();
+  const { snapshot, readError, raw, error, load, propose, phase } = useDaemonConfigStore();
+  const saving = phase === 'saving' || phase === 'applying' || phase === 'verifying';
   const engine = useAppStore((state) => state.docker?.engine);
   useEffect(() => {
     void load();
@@ -71,8 +72,9 @@ export function DockerEngineView() {
             placeholder="host:port or CIDR"
             addLabel="Add insecure registry"
             entries={snapshot.insecureRegistries}
-            onAdd={(value) => void propose({ addInsecureRegistries: [value] })}
+            onAdd={(value) => propose({ addInsecureRegistries: [value] })}
             onRemove={(value) => void propose({ removeInsecureRegistries: [value] })}
+            busy={saving}
           />
           <EntryList
             title="Registry mirrors"
@@ -80,8 +82,9 @@ export function DockerEngineView() {
             placeholder="https://mirror.example.com"
             addLabel="Add registry mirror"
             entries={snapshot.registryMirrors}
-            onAdd={(value) => void propose({ addRegistryMirrors: [value] })}
+            onAdd={(value) => propose({ addRegistryMirrors: [value] })}
             onRemove={(value) => void propose({ removeRegistryMirrors: [value] })}
+            busy={saving}
           />
           <aside className="teach" aria-label="What to know">
             <h2>Good to know</h2>

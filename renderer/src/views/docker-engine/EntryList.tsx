@@ -7,8 +7,11 @@ export interface EntryListProps {
   placeholder: string;
   addLabel: string;
   entries: string[];
-  onAdd: (value: string) => void;
+  /** Answers whether the addition went through (its preview shows); the field is cleared only then. */
+  onAdd: (value: string) => Promise<boolean>;
   onRemove: (value: string) => void;
+  /** A save is running: no changes until it is done. */
+  busy?: boolean;
 }
 
 export function EntryList({
@@ -19,6 +22,7 @@ export function EntryList({
   entries,
   onAdd,
   onRemove,
+  busy = false,
 }: EntryListProps) {
   const [value, setValue] = useState('');
   const inputId = useId();
@@ -38,6 +42,7 @@ export function EntryList({
                 type="button"
                 className="button small"
                 aria-label={`Remove ${entry}`}
+                disabled={busy}
                 onClick={() => onRemove(entry)}
               >
                 Remove
@@ -50,9 +55,12 @@ export function EntryList({
         className="entry-add"
         onSubmit={(event) => {
           event.preventDefault();
-          if (value.trim() && !duplicate) {
-            onAdd(value.trim());
-            setValue('');
+          const typed = value.trim();
+          if (typed && !duplicate && !busy) {
+            // Kept in the field when the preview refuses it (the error says why), to fix and retry.
+            void onAdd(typed).then((added) => {
+              if (added) setValue((current) => (current.trim() === typed ? '' : current));
+            });
           }
         }}
       >
@@ -66,7 +74,7 @@ export function EntryList({
           value={value}
           onChange={(event) => setValue(event.target.value)}
         />
-        <button type="submit" className="button" disabled={!value.trim() || duplicate}>
+        <button type="submit" className="button" disabled={!value.trim() || duplicate || busy}>
           {addLabel.startsWith('Add') ? 'Add…' : addLabel}
         </button>
         {duplicate && <span className="warn-text">Already in the list.</span>}
