@@ -56,6 +56,13 @@ export async function readDaemonConfig(path: string): Promise<DaemonConfigFile> 
     });
   }
   const text = bytes.toString('utf8');
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Docker refuses such a file too; read leniently it would look valid, and the next edit would
+    // rewrite the damaged bytes.
+    throw invalid(path, text, Math.max(0, text.indexOf('\ufffd')), 'the file is not valid UTF-8 text');
+  }
   const lists = parseDaemonConfigText(text, path);
   return { path, exists: true, text, version: contentVersion(bytes), ...lists };
 }
@@ -80,11 +87,15 @@ export function parseDaemonConfigText(
 export function parseStrict(text: string, path: string): Node | undefined {
   if (text.trim() === '') return undefined;
   if (text.charCodeAt(0) === 0xfeff) {
-    throw invalid(
-      path,
-      text,
-      0,
-      'the file starts with a byte order mark (BOM), which is not JSON; save it as UTF-8 without BOM',
+    // Docker reads past a BOM; Berth only edits plain UTF-8, so it says so rather than "invalid".
+    throw new AppError(
+      'DAEMON_CONFIG_INVALID',
+      `${path} starts with a byte order mark (BOM). Docker reads it, but Berth edits only UTF-8 files without one, so it will not change this file.`,
+      {
+        hint: 'Save it as UTF-8 without BOM (in Notepad: Save as, Encoding: UTF-8), then reload. Or edit it in the raw editor without the BOM.',
+        fix: { kind: 'openDaemonConfig' },
+        raw: text,
+      },
     );
   }
   const errors: ParseError[] = [];

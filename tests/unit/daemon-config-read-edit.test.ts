@@ -49,6 +49,22 @@ describe('reading daemon.json', () => {
     });
   });
 
+  it('refuses a file that is not UTF-8 (Docker refuses it too), and says a BOM is Berth’s limit, not Docker’s', async () => {
+    const latin1 = join(folder, 'latin1.json');
+    await writeFile(latin1, Buffer.from([...Buffer.from('{"labels": ["caf'), 0xe9, ...Buffer.from('"]}')]));
+    const notUtf8 = await readDaemonConfig(latin1).then(
+      () => undefined,
+      (error: unknown) => error as AppError,
+    );
+    expect(notUtf8?.code).toBe('DAEMON_CONFIG_INVALID');
+    expect(notUtf8?.message).toContain('line 1, column 17: the file is not valid UTF-8 text');
+    const bom = failure(() => parseDaemonConfigText('\uFEFF{}', '/etc/docker/daemon.json'));
+    expect(bom.code).toBe('DAEMON_CONFIG_INVALID');
+    expect(bom.message).toContain('Docker reads it, but Berth edits only UTF-8 files without one');
+    expect(bom.message).not.toContain('not valid for Docker');
+    expect(bom.fix).toEqual({ kind: 'openDaemonConfig' });
+  });
+
   it('answers the lists and a version that is the hash of the bytes', async () => {
     const path = join(folder, 'ok.json');
     const text = '{"insecure-registries": ["a.lan:5000"], "registry-mirrors": ["https://m.example.com"]}';
@@ -74,12 +90,6 @@ describe('reading daemon.json', () => {
     ['{\n  "debug": true\n', 3, 1, 'a closing } is missing'],
     ['{"debug": true} {}', 1, 17, 'there is text after the closing }'],
     ['["a"]', 1, 1, 'daemon.json must be one JSON object, { … }'],
-    [
-      '\uFEFF{}',
-      1,
-      1,
-      'the file starts with a byte order mark (BOM), which is not JSON; save it as UTF-8 without BOM',
-    ],
     ['{"insecure-registries": "a.lan"}', 1, 25, '"insecure-registries" must be a list, like ["host:port"]'],
     ['{"registry-mirrors": [1]}', 1, 23, 'every entry of "registry-mirrors" must be a string in quotes'],
     [
