@@ -3,42 +3,29 @@
  * `insecure-registries` on reload and at start. Berth must not add that key then: checked against a
  * real private dockerd, including that the conflict is real (its reload fails).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../../electron/api/app-error';
-import type { Elevator } from '../../electron/daemon-config/elevator';
 import { contentVersion } from '../../electron/daemon-config/read';
-import { DaemonConfigService, systemLocateEnvironment } from '../../electron/daemon-config/service';
-import { startPrivateDockerd, type PrivateDockerd } from '../helpers/private-dockerd';
+import type { DaemonConfigService } from '../../electron/daemon-config/service';
+import { startDaemonConfigSetup, type DaemonConfigSetup } from '../helpers/daemon-config-setup';
+import type { PrivateDockerd } from '../helpers/private-dockerd';
 
 const ORIGINAL = '{\n  "debug": false\n}\n';
-const noElevation: Elevator = {
-  copyIntoPlace: () => Promise.reject(new Error('the file is writable here; no elevation expected')),
-};
 
 describe('daemon.json next to a dockerd that has --insecure-registry', () => {
-  let folder: string;
+  let setup: DaemonConfigSetup;
   let configFile: string;
   let dockerd: PrivateDockerd;
   let service: DaemonConfigService;
 
   beforeAll(async () => {
-    folder = await mkdtemp('/tmp/bdf-');
-    configFile = join(folder, 'daemon.json');
-    await writeFile(configFile, ORIGINAL);
-    dockerd = await startPrivateDockerd(configFile, ['--insecure-registry=10.7.7.7:5000']);
-    service = new DaemonConfigService({
-      docker: dockerd.docker,
-      settings: { daemonConfigPath: () => null },
-      elevator: noElevation,
-      environment: systemLocateEnvironment(),
-    });
+    setup = await startDaemonConfigSetup(ORIGINAL, '/tmp/bdf-', ['--insecure-registry=10.7.7.7:5000']);
+    ({ configFile, dockerd, service } = setup);
   });
 
   afterAll(async () => {
-    await dockerd?.stop();
-    if (folder) await rm(folder, { recursive: true, force: true });
+    await setup?.stop();
   });
 
   it('refuses to add insecure-registries, says why, and leaves the file alone', async () => {

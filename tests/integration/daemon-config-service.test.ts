@@ -4,16 +4,15 @@
  * SIGHUP makes dockerd reload, and `/info` shows the change. Broken files and concurrent writers are
  * refused without touching the file.
  */
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../../electron/api/app-error';
 import { commands } from '../../electron/api/contract';
 import { findDockerd, systemProcReader, type ProcReader } from '../../electron/daemon-config/dockerd-process';
-import type { Elevator } from '../../electron/daemon-config/elevator';
 import { createDaemonConfigHandlers } from '../../electron/daemon-config/handlers';
-import { DaemonConfigService, systemLocateEnvironment } from '../../electron/daemon-config/service';
-import { startPrivateDockerd, type PrivateDockerd } from '../helpers/private-dockerd';
+import { systemLocateEnvironment, type DaemonConfigService } from '../../electron/daemon-config/service';
+import { noElevation, startDaemonConfigSetup, type DaemonConfigSetup } from '../helpers/daemon-config-setup';
+import type { PrivateDockerd } from '../helpers/private-dockerd';
 
 // Unrelated keys in a deliberately personal layout (4 spaces, inline arrays, unicode)
 // that must survive every edit byte for byte. None of them clash with the flags the script passes.
@@ -28,10 +27,6 @@ const ORIGINAL = [
   '}',
   '',
 ].join('\n');
-
-const noElevation: Elevator = {
-  copyIntoPlace: () => Promise.reject(new Error('the file is writable here; no elevation expected')),
-};
 
 async function expectAppError(promise: Promise<unknown>, code: string): Promise<AppError> {
   try {
@@ -49,22 +44,15 @@ describe('daemon.json service against a private dockerd', () => {
   let dockerd: PrivateDockerd;
   let service: DaemonConfigService;
 
+  let setup: DaemonConfigSetup;
+
   beforeAll(async () => {
-    folder = await mkdtemp('/tmp/bdc-');
-    configFile = join(folder, 'daemon.json');
-    await writeFile(configFile, ORIGINAL);
-    dockerd = await startPrivateDockerd(configFile);
-    service = new DaemonConfigService({
-      docker: dockerd.docker,
-      settings: { daemonConfigPath: () => null },
-      elevator: noElevation,
-      environment: systemLocateEnvironment(),
-    });
+    setup = await startDaemonConfigSetup(ORIGINAL, '/tmp/bdc-');
+    ({ folder, configFile, dockerd, service } = setup);
   });
 
   afterAll(async () => {
-    await dockerd?.stop();
-    if (folder) await rm(folder, { recursive: true, force: true });
+    await setup?.stop();
   });
 
   it('locates the --config-file from dockerd’s own command line, with its pid', async () => {

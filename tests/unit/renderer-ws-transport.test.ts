@@ -31,13 +31,18 @@ class FakeSocket extends EventTarget {
 
 const request = (id: number) => ({ id, command: 'app.info' as const, input: {} });
 
+/** A transport over fresh socket doubles (FakeSocket.made[0] is its first socket). */
+function freshTransport() {
+  FakeSocket.made = [];
+  return webSocketTransport('ws://x/api', FakeSocket as unknown as typeof WebSocket)(
+    () => undefined,
+    () => undefined,
+  );
+}
+
 describe('browser-host transport', () => {
   it('answers calls made before the first open, when the socket opens; and "connection lost" when it drops', async () => {
-    FakeSocket.made = [];
-    const transport = webSocketTransport('ws://x/api', FakeSocket as unknown as typeof WebSocket)(
-      () => undefined,
-      () => undefined,
-    );
+    const transport = freshTransport();
     const early = transport.send(request(1));
     const first = FakeSocket.made[0]!;
     first.open();
@@ -59,11 +64,7 @@ describe('browser-host transport', () => {
   });
 
   it('answers a call that waited for a socket that closed without ever opening', async () => {
-    FakeSocket.made = [];
-    const transport = webSocketTransport('ws://x/api', FakeSocket as unknown as typeof WebSocket)(
-      () => undefined,
-      () => undefined,
-    );
+    const transport = freshTransport();
     const waiting = transport.send(request(4));
     FakeSocket.made[0]!.close();
     expect(await waiting).toMatchObject({ id: 4, ok: false });
