@@ -36,8 +36,9 @@ describe('daemon.json next to a dockerd that has --insecure-registry', () => {
       addRegistryMirrors: [],
       removeRegistryMirrors: [],
     };
-    for (const attempt of [service.preview(changes), service.update(changes)]) {
-      const error = (await attempt.then(
+    // One call at a time: a second promise made up front would reject before it is awaited.
+    for (const attempt of [() => service.preview(changes), () => service.update(changes)]) {
+      const error = (await attempt().then(
         () => undefined,
         (failure: unknown) => failure,
       )) as AppError | undefined;
