@@ -10,7 +10,7 @@ export class DockerEnginePage {
   constructor(readonly page: Page) {
     this.location = page.getByLabel('daemon.json location');
     this.insecure = page.getByRole('region', { name: 'Insecure registries' });
-    this.review = page.getByRole('dialog', { name: 'Review the change' });
+    this.review = page.getByRole('region', { name: 'Review the change' });
     this.outcome = page.getByRole('status', { name: 'Save result' });
   }
 
@@ -26,5 +26,7 @@ export class DockerEnginePage {
     await this.insecure.getByLabel('Add insecure registry').fill(host);
     await this.insecure.getByRole('button', { name: 'Add…' }).click();
     await expect(this.review).toBeVisible();
+    // Focus moves to what must be confirmed (the review's heading).
+    await expect(this.review.getByRole('heading', { level: 2 })).toBeFocused();
   }
 }

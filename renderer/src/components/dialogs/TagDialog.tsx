@@ -293,7 +293,7 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
             {fieldError('tag')}
           </div>
         </div>
-        <div className="full-name" aria-live="polite">
+        <div className="full-name">
           <span className="full-name-label">Full name</span>
           <output aria-label="Full name" className={`mono full-name-value${reference ? '' : ' invalid'}`}>
             {reference ? reference.familiar : typedName || '—'}

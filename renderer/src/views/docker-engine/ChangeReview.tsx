@@ -1,4 +1,9 @@
-/** The before/after diff of a proposed daemon.json change; nothing is written until "Save and apply". */
+/**
+ * The before/after diff of a proposed daemon.json change; nothing is written until "Save and apply".
+ * A labelled region (not a dialog: the page stays usable), whose heading takes the focus when a new
+ * preview appears, so keyboard and screen-reader users land on what they must confirm.
+ */
+import { useEffect, useRef } from 'react';
 import { useDaemonConfigStore } from '../../stores/daemon-config-store';
 
 function lineKind(line: string): string {
@@ -11,10 +16,16 @@ function lineKind(line: string): string {
 
 export function ChangeReview() {
   const { preview, phase, confirm, discard } = useDaemonConfigStore();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (preview) heading.current?.focus();
+  }, [preview]);
   if (!preview) return null;
   return (
-    <div className="change-review" role="dialog" aria-label="Review the change">
-      <h2>Review the change to {preview.path}</h2>
+    <section className="change-review" aria-label="Review the change">
+      <h2 ref={heading} tabIndex={-1}>
+        Review the change to {preview.path}
+      </h2>
       {preview.advice.map((advice) => (
         <p key={advice.host} className={advice.needsEntry ? 'muted' : 'warn-text'}>
           {advice.message}
@@ -44,6 +55,6 @@ export function ChangeReview() {
           Cancel
         </button>
       </div>
-    </div>
+    </section>
   );
 }
