@@ -62,7 +62,6 @@ const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha5
 type Failure = { ok: false; reason: string; part: ReferencePart };
 const fail = (part: ReferencePart, reason: string): Failure => ({ ok: false, reason, part });
 
-/** Parse and normalise a reference as `docker tag` / `docker push` would. Never throws. */
 /** An image ID as Docker prints it, short (12+ hex) or full, with or without `sha256:`. */
 const LOCAL_IMAGE_ID = /^(?:sha256:)?[a-f0-9]{12,64}$/;
 
@@ -75,6 +74,7 @@ export function isLocalImageReference(text: string): boolean {
   return LOCAL_IMAGE_ID.test(text) || parseReference(text).ok;
 }
 
+/** Parse and normalise a reference as `docker tag` / `docker push` would. Never throws. */
 export function parseReference(text: string): ParseResult {
   if (text.length === 0) return fail('name', 'the image name is empty');
   if (/\s/.test(text)) return fail('name', 'spaces are not allowed in an image name');

@@ -55,13 +55,15 @@ export async function readDaemonConfig(path: string): Promise<DaemonConfigFile> 
       cause: error,
     });
   }
-  const text = bytes.toString('utf8');
+  let text: string;
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // A BOM is kept in the text, for parseStrict to name it.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     // Docker refuses such a file too; read leniently it would look valid, and the next edit would
     // rewrite the damaged bytes.
-    throw invalid(path, text, Math.max(0, text.indexOf('\ufffd')), 'the file is not valid UTF-8 text');
+    const lenient = bytes.toString('utf8');
+    throw invalid(path, lenient, Math.max(0, lenient.indexOf('\ufffd')), 'the file is not valid UTF-8 text');
   }
   const lists = parseDaemonConfigText(text, path);
   return { path, exists: true, text, version: contentVersion(bytes), ...lists };

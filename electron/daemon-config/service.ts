@@ -73,7 +73,6 @@ export function connectionOf(docker: DockerClient): DaemonConnection {
   return connection;
 }
 
-/** One method per `daemonConfig.*` command; see the file comment for the flow. */
 /** daemon.json keys dockerd also takes as a flag (moby refuses a setting given both ways). */
 const FLAGGED_KEYS: ReadonlyArray<[key: string, flag: string]> = [
   ['insecure-registries', '--insecure-registry'],
@@ -91,6 +90,7 @@ function hasKey(text: string, key: string): boolean {
   }
 }
 
+/** One method per `daemonConfig.*` command; see the file comment for the flow. */
 export class DaemonConfigService {
   constructor(private readonly deps: DaemonConfigServiceDeps) {}
 

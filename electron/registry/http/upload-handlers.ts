@@ -22,13 +22,9 @@ function parseContentRange(ctx: RequestContext): { start?: number; length?: numb
     ctx.req.headers['content-length'] === undefined ? undefined : Number(ctx.req.headers['content-length']);
   if (!header) return { length: declaredLength };
   const match = /^(?:bytes[ =])?(\d+)-(\d+)$/.exec(header.trim());
-  if (!match)
-    throw registryError('BLOB_UPLOAD_INVALID', `invalid Content-Range ${header.slice(0, 60)}`, {
-      status: 416,
-    });
-  const start = Number(match[1]);
-  const end = Number(match[2]);
-  if (end < start)
+  const start = Number(match?.[1]);
+  const end = Number(match?.[2]);
+  if (!match || end < start)
     throw registryError('BLOB_UPLOAD_INVALID', `invalid Content-Range ${header.slice(0, 60)}`, {
       status: 416,
     });

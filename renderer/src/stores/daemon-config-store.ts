@@ -23,6 +23,11 @@ export interface PendingChange {
 
 export type SavePhase = 'idle' | 'previewing' | 'saving' | 'applying' | 'verifying' | 'done';
 
+/** A save is being written, applied or verified: no other change may start (see `propose`). */
+export function isSaving(phase: SavePhase): boolean {
+  return phase === 'saving' || phase === 'applying' || phase === 'verifying';
+}
+
 interface DaemonConfigState {
   snapshot: DaemonConfigSnapshot | undefined;
   /** Set when the file could not be read (DAEMON_CONFIG_INVALID carries the raw text in `raw`). */
@@ -85,14 +90,7 @@ export const useDaemonConfigStore = create<DaemonConfigState>((set, get) => ({
   },
   async propose(change) {
     const { snapshot: base, phase } = get();
-    if (
-      !base ||
-      phase === 'previewing' ||
-      phase === 'saving' ||
-      phase === 'applying' ||
-      phase === 'verifying'
-    )
-      return false;
+    if (!base || phase === 'previewing' || isSaving(phase)) return false;
     set({
       phase: 'previewing',
       error: undefined,

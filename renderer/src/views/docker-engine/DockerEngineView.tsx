@@ -5,7 +5,7 @@
  */
 import { useEffect } from 'react';
 import { ErrorBox } from '../../components/ErrorBox';
-import { useDaemonConfigStore } from '../../stores/daemon-config-store';
+import { isSaving, useDaemonConfigStore } from '../../stores/daemon-config-store';
 import { useAppStore } from '../../stores/app-store';
 import { EntryList } from './EntryList';
 import { ChangeReview } from './ChangeReview';
@@ -15,7 +15,7 @@ import './docker-engine.css';
 
 export function DockerEngineView() {
   const { snapshot, readError, raw, error, load, propose, phase } = useDaemonConfigStore();
-  const saving = phase === 'saving' || phase === 'applying' || phase === 'verifying';
+  const saving = isSaving(phase);
   const engine = useAppStore((state) => state.docker?.engine);
   useEffect(() => {
     void load();
