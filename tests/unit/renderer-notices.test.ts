@@ -1,6 +1,12 @@
 /** The toasts list: newest last, at most five, and a repeated notice replaces its copy. */
 import { describe, expect, it } from 'vitest';
-import { MOST_NOTICES, ToastClocks, type ToastNotice, withNotice } from '../../renderer/src/stores/notices';
+import {
+  finishedNotices,
+  MOST_NOTICES,
+  ToastClocks,
+  type ToastNotice,
+  withNotice,
+} from '../../renderer/src/stores/notices';
 
 const full = {
   level: 'error',
@@ -85,5 +91,57 @@ describe('toast clocks', () => {
     expect(time.pending()).toBe(0);
     time.advance(60_000);
     expect(dismissed).toEqual([1, 2]);
+  });
+});
+
+describe('finishedNotices', () => {
+  const pushed = (name: string) => ({
+    kind: 'push' as const,
+    reference: `127.0.0.1:5000/team/${name}:1`,
+    state: 'succeeded' as const,
+    digest: `sha256:${'ab'.repeat(32)}`,
+  });
+
+  it('tells one success with its digest', () => {
+    expect(finishedNotices([pushed('a')], true)).toEqual([
+      {
+        level: 'success',
+        title: 'Pushed 127.0.0.1:5000/team/a:1',
+        detail: `Digest sha256:${'ab'.repeat(32)}`,
+      },
+    ]);
+  });
+
+  it('tells ten successes at once in one notice that names the first three, not ten toasts', () => {
+    const ten = Array.from({ length: 10 }, (_, index) => pushed(`app-${index}`));
+    expect(finishedNotices(ten, true)).toEqual([
+      {
+        level: 'success',
+        title: 'Pushed 10 images',
+        detail:
+          '127.0.0.1:5000/team/app-0:1, 127.0.0.1:5000/team/app-1:1, 127.0.0.1:5000/team/app-2:1 and 7 more. Digests are in the Transfers panel.',
+      },
+    ]);
+    const mixed = [pushed('a'), pushed('b'), { ...pushed('c'), kind: 'pull' as const }];
+    expect(finishedNotices(mixed, true)[0]?.title).toBe('Pushed 2 images and pulled 1');
+  });
+
+  it('tells a failure only while the panel is folded, with the error', () => {
+    const failed = {
+      kind: 'pull' as const,
+      reference: 'registry.example.com/team/app:1',
+      state: 'failed' as const,
+      error: { code: 'NOT_FOUND' as const, message: 'manifest unknown' },
+    };
+    expect(finishedNotices([failed, pushed('a')], true).map((notice) => notice.level)).toEqual(['success']);
+    expect(finishedNotices([failed], false)).toEqual([
+      {
+        level: 'error',
+        title: 'Pull of registry.example.com/team/app:1 failed',
+        detail: 'manifest unknown',
+      },
+    ]);
+    // A cancelled transfer was the user's own doing: no notice.
+    expect(finishedNotices([{ ...failed, state: 'cancelled' as const }], false)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 /** The toasts on screen, as a pure list operation the app store applies (and unit tests drive). */
 import type { Notice } from '../../../electron/api/contract/app';
+import type { TransferSnapshot } from '../../../electron/api/contract/transfers';
 
 export interface ToastNotice extends Notice {
   id: number;
@@ -60,4 +61,52 @@ export class ToastClocks {
     this.clocks.forEach((clock) => this.timers.clear(clock));
     this.clocks.clear();
   }
+}
+
+type Finished = Pick<TransferSnapshot, 'kind' | 'reference' | 'state' | 'digest' | 'error'>;
+
+/**
+ * What to tell the user about transfers that finished in one batch. One success gets its own notice
+ * with the digest; several at once (a batch of pushes ending together) get one notice that names
+ * them, rather than a stack of toasts, most of which the five-toast limit would drop unseen (each
+ * card keeps its digest). A failure gets a notice only while the panel is folded: open, the panel
+ * already shows the error and its fix.
+ */
+export function finishedNotices(finished: readonly Finished[], panelOpen: boolean): Notice[] {
+  const notices: Notice[] = [];
+  const succeeded = finished.filter((transfer) => transfer.state === 'succeeded');
+  if (succeeded.length === 1) {
+    const [transfer] = succeeded as [Finished];
+    notices.push({
+      level: 'success',
+      title: `${transfer.kind === 'push' ? 'Pushed' : 'Pulled'} ${transfer.reference}`,
+      ...(transfer.digest ? { detail: `Digest ${transfer.digest}` } : {}),
+    });
+  } else if (succeeded.length > 1) {
+    const pushed = succeeded.filter((transfer) => transfer.kind === 'push').length;
+    const pulled = succeeded.length - pushed;
+    const images = (count: number) => `${count} image${count === 1 ? '' : 's'}`;
+    const shown = succeeded.slice(0, 3).map((transfer) => transfer.reference);
+    const more = succeeded.length - shown.length;
+    notices.push({
+      level: 'success',
+      title:
+        pulled === 0
+          ? `Pushed ${images(pushed)}`
+          : pushed === 0
+            ? `Pulled ${images(pulled)}`
+            : `Pushed ${images(pushed)} and pulled ${pulled}`,
+      detail: `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}. Digests are in the Transfers panel.`,
+    });
+  }
+  if (panelOpen) return notices;
+  for (const transfer of finished) {
+    if (transfer.state !== 'failed') continue;
+    notices.push({
+      level: 'error',
+      title: `${transfer.kind === 'push' ? 'Push' : 'Pull'} of ${transfer.reference} failed`,
+      detail: transfer.error?.message ?? 'See the transfers panel.',
+    });
+  }
+  return notices;
 }

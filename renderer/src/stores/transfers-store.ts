@@ -9,6 +9,7 @@ import type { TransferKind, TransferSnapshot } from '../../../electron/api/contr
 import { shortDigest } from '../format';
 import { api, errorData } from '../api/client';
 import { useAppStore } from './app-store';
+import { finishedNotices } from './notices';
 import {
   applySnapshots,
   emptyTransfers,
@@ -117,30 +118,16 @@ export function pushImage(reference: string): Promise<string | undefined> {
   return useTransfersStore.getState().push(reference);
 }
 
-function announce(snapshot: TransferSnapshot): void {
-  const verb = snapshot.kind === 'push' ? 'Pushed' : 'Pulled';
+function announce(finished: readonly TransferSnapshot[]): void {
   const notify = useAppStore.getState().notify;
-  if (snapshot.state === 'succeeded') {
-    notify({
-      level: 'success',
-      title: `${verb} ${snapshot.reference}`,
-      ...(snapshot.digest ? { detail: `Digest ${snapshot.digest}` } : {}),
-    });
-  } else if (snapshot.state === 'failed' && !useTransfersStore.getState().expanded) {
-    // With the panel open the error and its fix are already on screen; a toast would cover them.
-    notify({
-      level: 'error',
-      title: `${snapshot.kind === 'push' ? 'Push' : 'Pull'} of ${snapshot.reference} failed`,
-      detail: snapshot.error?.message ?? 'See the transfers panel.',
-    });
-  }
+  for (const notice of finishedNotices(finished, useTransfersStore.getState().expanded)) notify(notice);
 }
 
 function applyBatch(snapshots: Iterable<TransferSnapshot>): void {
   const state = useTransfersStore.getState();
   const { data, finished } = applySnapshots(state, snapshots, { forgotten, live: true });
   if (data !== state) useTransfersStore.setState({ byId: data.byId, order: data.order });
-  for (const snapshot of finished) announce(snapshot);
+  if (finished.length > 0) announce(finished);
 }
 
 /** Wire the store to the host once, at start-up. */
