@@ -107,7 +107,14 @@ const RUN = `(async ({ perFrame, deliver, transfers }) => {
     await nextFrame();
   }
   if (deliver) {
-    while ([...document.querySelectorAll('[role=status]')].filter((node) => node.textContent === 'Pushed').length < transfers) await nextFrame();
+    // Every transfer is finished when the panel's header counts them all done and every card in view
+    // says Pushed (cards scrolled out of the panel's view aren't in the page: the list is windowed).
+    const finished = () => {
+      const cards = [...document.querySelectorAll('[data-transfer-id]')];
+      return document.querySelector('.transfers-count')?.textContent === transfers + ' done' && cards.length > 0 &&
+        cards.every((card) => card.querySelector('[role=status]')?.textContent === 'Pushed');
+    };
+    while (!finished()) await nextFrame();
   }
   await nextFrame();
   await nextFrame();
@@ -175,8 +182,7 @@ async function measure(
   const shown = await page.evaluate<number>(
     `${RUN}(${JSON.stringify({ perFrame: EVENTS_PER_FRAME, deliver, transfers: TRANSFERS })})`,
   );
-  if (deliver && shown !== TRANSFERS)
-    throw new Error(`the panel shows ${shown} transfers, expected ${TRANSFERS}`);
+  if (deliver && shown === 0) throw new Error('the panel shows no transfer');
   const trace = await page.context().browser()!.stopTracing();
   return { ...minus(await metrics(session), before), cpu: mainThreadCpuMs(trace) };
 }

@@ -296,6 +296,24 @@ describe('compactRows', () => {
     expect(counts).toBe('2 Pushed · 2 Pushing · 1 Layer already exists · 2 Waiting');
   });
 
+  it('while the transfer runs, tops the list up with the last finished layers, in their places', () => {
+    const rows = [
+      row(1, 'Pushed', true),
+      row(2, 'Pushed', true),
+      row(3, 'Pushing'),
+      row(4, 'Layer already exists', true),
+      row(5, 'Pushed', true),
+      row(6, 'Waiting'),
+    ];
+    const ids = (list: TransferRow[]) => list.map((each) => each.id.slice(-1));
+    expect(ids(compactRows(rows, 4, true).shown)).toEqual(['3', '4', '5', '6']);
+    expect(ids(compactRows(rows, 8, true).shown)).toEqual(['1', '2', '3', '4', '5', '6']);
+    // Enough unfinished layers: nothing finished is added.
+    expect(ids(compactRows(rows, 2, true).shown)).toEqual(['3', '6']);
+    // The transfer ended: only unfinished layers.
+    expect(ids(compactRows(rows, 4).shown)).toEqual(['3', '6']);
+  });
+
   it('shows nothing once every layer is done, and counts them all', () => {
     const { shown, counts } = compactRows([row(1, 'Pushed', true), row(2, 'Pushed', true)], 8);
     expect(shown).toEqual([]);

@@ -48,12 +48,19 @@ export class TransfersPanelPage {
     this.toggle = this.root.getByRole('button', { name: /Transfers/ });
   }
 
-  /** Dismiss every finished transfer (the host keeps those of earlier specs too) until the panel is gone. */
+  /**
+   * Dismiss every finished transfer (the host keeps those of earlier specs too), one card at a time,
+   * until the panel is gone. The list is windowed, so dismissing one can bring the next into view.
+   */
   async dismissAll(): Promise<void> {
-    const dismiss = this.root.getByRole('button', { name: 'Dismiss' });
-    for (let left = await dismiss.count(); left > 0; left -= 1) {
-      await dismiss.first().click();
-      await expect(dismiss).toHaveCount(left - 1);
+    const finished = this.root.getByRole('article').filter({
+      has: this.page.getByRole('button', { name: 'Dismiss' }),
+    });
+    for (let guard = 0; guard < 200 && (await finished.count()) > 0; guard += 1) {
+      const card = finished.first();
+      const id = await card.getAttribute('data-transfer-id');
+      await card.getByRole('button', { name: 'Dismiss' }).click();
+      await expect(this.root.locator(`[data-transfer-id="${id}"]`)).toHaveCount(0);
     }
     await expect(this.root).toBeHidden();
   }

@@ -5,7 +5,13 @@
  * card subscribes to its own transfer and each layer row is memoised, so a frame's update re-renders
  * only what changed.
  */
-import { memo, useEffect, useState, type CSSProperties } from 'react';
+import {
+  defaultRangeExtractor,
+  elementScroll,
+  useVirtualizer,
+  type Virtualizer,
+} from '@tanstack/react-virtual';
+import { memo, useRef, useState, type CSSProperties } from 'react';
 import type { TransferRow, TransferSnapshot } from '../../../../electron/api/contract/transfers';
 import { ErrorWithFix } from '../../components/ErrorWithFix';
 import { formatBytes, formatDuration } from '../../format';
@@ -118,40 +124,8 @@ function CopyDigest({ digest }: { digest: string }) {
  */
 const LAYERS_SHOWN_FOR = 1;
 
-/**
- * A transfer's snapshot for its card: live while the card is on screen; while it is scrolled out of
- * the panel only a change of state (finished, failed…) comes through, so ten transfers at once cost
- * the render of the two or three you can see.
- */
-function useSnapshotWhileVisible(
-  id: string,
-): [TransferSnapshot | undefined, (element: HTMLElement | null) => void] {
-  const [element, setElement] = useState<HTMLElement | null>(null);
-  const [onScreen, setOnScreen] = useState(true);
-  const [transfer, setTransfer] = useState(() => useTransfersStore.getState().byId[id]);
-  useEffect(() => {
-    if (element === null || typeof IntersectionObserver === 'undefined') return;
-    const observer = new IntersectionObserver((entries) =>
-      setOnScreen(entries.some((entry) => entry.isIntersecting)),
-    );
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [element]);
-  useEffect(() => {
-    const follow = (latest: TransferSnapshot | undefined) =>
-      setTransfer((shown) =>
-        onScreen || latest === undefined || shown === undefined || latest.state !== shown.state
-          ? latest
-          : shown,
-      );
-    // Catch up with what changed while the card was off screen.
-    follow(useTransfersStore.getState().byId[id]);
-    return useTransfersStore.subscribe((state, previous) => {
-      if (state.byId[id] !== previous.byId[id]) follow(state.byId[id]);
-    });
-  }, [id, onScreen]);
-  return [transfer, setElement];
-}
+/** Space between two cards, px. */
+const CARD_GAP = 10;
 
 /**
  * A transfer's title line: changes only with its state, so it is skipped while progress streams in.
@@ -251,8 +225,19 @@ const LayerSummary = memo(function LayerSummary({
   );
 });
 
-function TransferCard({ id, position }: { id: string; position: number }) {
-  const [transfer, observe] = useSnapshotWhileVisible(id);
+interface CardPlace {
+  id: string;
+  position: number;
+  count: number;
+  /** Where the windowed list puts the card, in px from the top of the list. */
+  start: number;
+  /** The list measures the card's real height with it. */
+  measure: (element: HTMLElement | null) => void;
+}
+
+/** Memoised: the list re-renders as it measures cards, which changes nothing in a card that stays put. */
+const TransferCard = memo(function TransferCard({ id, position, count, start, measure }: CardPlace) {
+  const transfer = useTransfersStore((state) => state.byId[id]);
   const [showLayers, setShowLayers] = useState(position < LAYERS_SHOWN_FOR);
   const [showAll, setShowAll] = useState(false);
   if (!transfer) return null;
@@ -271,17 +256,21 @@ function TransferCard({ id, position }: { id: string; position: number }) {
   // for the rest; small ones list all.
   const compactable = transfer.rows.length > COMPACT_AFTER;
   const compact = showLayers && compactable && !showAll;
-  const compactList = compact ? compactRows(transfer.rows, COMPACT_AFTER) : undefined;
+  const compactList = compact ? compactRows(transfer.rows, COMPACT_AFTER, !finished) : undefined;
   const visibleRows = compactList ? compactList.shown : transfer.rows;
   const messages = transfer.messages.filter(
     (message) => !message.startsWith('The push refers to') && !/digest: sha256:/i.test(message),
   );
   return (
     <article
-      ref={observe}
+      ref={measure}
       className={`transfer ${transfer.state}`}
       aria-label={`${verb} ${transfer.reference}`}
+      aria-posinset={position + 1}
+      aria-setsize={count}
+      data-index={position}
       data-transfer-id={transfer.id}
+      style={{ transform: `translateY(${start}px)` }}
     >
       <TransferHeader
         id={transfer.id}
@@ -342,6 +331,128 @@ function TransferCard({ id, position }: { id: string; position: number }) {
       )}
     </article>
   );
+});
+
+/** A card's height before it is measured: the newest lists its layers, the others are one bar. */
+function estimatedHeight(position: number): number {
+  return position < LAYERS_SHOWN_FOR ? 290 : 104;
+}
+
+/**
+ * A card's height as the list's ResizeObserver reports it (it reports every card once when it is
+ * first laid out, then on each change). Without a report, the height known so far: the default,
+ * `offsetHeight`, forced a layout of the page in the middle of React's commit for each card.
+ */
+function measuredHeight(
+  element: Element,
+  entry: ResizeObserverEntry | undefined,
+  list: Virtualizer<HTMLDivElement, Element>,
+): number {
+  const box = entry?.borderBoxSize[0];
+  if (box) return Math.round(box.blockSize);
+  const index = list.indexFromElement(element);
+  return list.itemSizeCache.get(list.options.getItemKey(index)) ?? list.options.estimateSize(index);
+}
+
+/**
+ * The list's own size, from a ResizeObserver only. The default also reads it with
+ * getBoundingClientRect as the list mounts, which forces a layout of the whole page in React's
+ * commit; until the first report the list assumes the panel's usual height (initialRect).
+ */
+function observeListSize(
+  list: Virtualizer<HTMLDivElement, Element>,
+  report: (rect: { width: number; height: number }) => void,
+): (() => void) | undefined {
+  const element = list.scrollElement;
+  if (element === null || typeof ResizeObserver === 'undefined') return undefined;
+  const observer = new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1]?.borderBoxSize[0];
+    if (box) report({ width: Math.round(box.inlineSize), height: Math.round(box.blockSize) });
+  });
+  observer.observe(element, { box: 'border-box' });
+  return () => observer.disconnect();
+}
+
+/**
+ * Scrolls the list, except to where it already is: as the list mounts, the virtualizer asks to be
+ * scrolled to its own offset (0), and that write forces a layout of the page in React's commit.
+ */
+function scrollList(
+  offset: number,
+  options: { adjustments?: number; behavior?: ScrollBehavior },
+  list: Virtualizer<HTMLDivElement, Element>,
+): void {
+  if (offset + (options.adjustments ?? 0) === list.scrollOffset) return;
+  elementScroll(offset, options, list);
+}
+
+/**
+ * The list's height until its ResizeObserver reports it: the panel's in an 800 px window (at most
+ * 48 % of it, transfers.css, less its header). A guess, not `window.innerHeight`, which would force
+ * a layout too.
+ */
+const USUAL_LIST_HEIGHT = 345;
+
+/**
+ * The cards, windowed: only those in the panel's view are in the page, so ten transfers at once
+ * cost the render of the two or three you can see, while they start, while they stream and when
+ * they finish. A feed, as ARIA has it for a scrolled list of articles: each
+ * says its place in the whole list.
+ */
+function TransferList({ order }: { order: readonly string[] }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  // The card holding the keyboard focus, by id: it stays in the page even scrolled out of view (so
+  // the focus isn't lost), and while the focus is in the list one more card is kept beyond each edge,
+  // so Tab always has a next card to go to (it scrolls into view, and the one after it is added).
+  const [focused, setFocused] = useState<string | undefined>(undefined);
+  const focusedIndex = focused === undefined ? -1 : order.indexOf(focused);
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is the maintained virtualizer; it is called once per render as documented.
+  const virtualizer = useVirtualizer({
+    count: order.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: estimatedHeight,
+    getItemKey: (index) => order[index] ?? index,
+    gap: CARD_GAP,
+    overscan: focusedIndex === -1 ? 0 : 1,
+    rangeExtractor: (range) => {
+      const indexes = defaultRangeExtractor(range);
+      if (focusedIndex === -1 || indexes.includes(focusedIndex)) return indexes;
+      return [...indexes, focusedIndex].sort((a, b) => a - b);
+    },
+    measureElement: measuredHeight,
+    observeElementRect: observeListSize,
+    scrollToFn: scrollList,
+    initialRect: { width: 0, height: USUAL_LIST_HEIGHT },
+  });
+  return (
+    <div
+      className="transfers-list"
+      ref={scroller}
+      role="feed"
+      aria-label="Pushes and pulls"
+      onFocus={(event) => {
+        const card = event.target.closest<HTMLElement>('[data-transfer-id]');
+        setFocused(card?.dataset.transferId);
+      }}
+      onBlur={(event) => {
+        if (!(event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget)))
+          setFocused(undefined);
+      }}
+    >
+      <div className="transfers-window" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((item) => (
+          <TransferCard
+            key={item.key}
+            id={order[item.index]!}
+            position={item.index}
+            count={order.length}
+            start={item.start}
+            measure={virtualizer.measureElement}
+          />
+        ))}
+      </div>
+    </div>
+  );
 }
 
 export function TransfersPanel() {
@@ -377,30 +488,24 @@ export function TransfersPanel() {
           </button>
         )}
       </header>
-      {expanded && (
-        <div className="transfers-list">
-          {startError && (
-            <div className="transfer-start-error">
-              <ErrorWithFix
-                error={startError.error}
-                title={`Could not start the ${startError.kind} of ${startError.reference}`}
-                onRetry={() => {
-                  clearStartError();
-                  void (startError.kind === 'push'
-                    ? useTransfersStore.getState().push(startError.reference)
-                    : useTransfersStore.getState().pull(startError.reference));
-                }}
-              />
-              <button type="button" className="button small" onClick={clearStartError}>
-                Dismiss
-              </button>
-            </div>
-          )}
-          {order.map((id, position) => (
-            <TransferCard key={id} id={id} position={position} />
-          ))}
+      {expanded && startError && (
+        <div className="transfer-start-error">
+          <ErrorWithFix
+            error={startError.error}
+            title={`Could not start the ${startError.kind} of ${startError.reference}`}
+            onRetry={() => {
+              clearStartError();
+              void (startError.kind === 'push'
+                ? useTransfersStore.getState().push(startError.reference)
+                : useTransfersStore.getState().pull(startError.reference));
+            }}
+          />
+          <button type="button" className="button small" onClick={clearStartError}>
+            Dismiss
+          </button>
         </div>
       )}
+      {expanded && order.length > 0 && <TransferList order={order} />}
     </section>
   );
 }

@@ -219,16 +219,24 @@ export function percent(fraction: number): number {
 }
 
 /**
- * A big image's compact list in one pass over its rows: the next `limit` unfinished layers, and the
- * status counts ("38 Pushed · 5 Pushing · 7 Waiting", in order of first appearance). A card renders
- * this a few times a second per transfer, so no Map, spread or second pass.
+ * A big image's compact list: the next `limit` unfinished layers, and the status counts ("38 Pushed ·
+ * 5 Pushing · 7 Waiting", in order of first appearance). With `fill` (the transfer still runs), fewer
+ * than `limit` unfinished layers are topped up with the last finished ones, in their places, so the
+ * list keeps its height and the user sees the last layers turn "Pushed" rather than vanish. A card
+ * renders this a few times a second per transfer: one pass (two while topping up), no Map or spread.
  */
-export function compactRows(rows: TransferRow[], limit: number): { shown: TransferRow[]; counts: string } {
-  const shown: TransferRow[] = [];
+export function compactRows(
+  rows: TransferRow[],
+  limit: number,
+  fill = false,
+): { shown: TransferRow[]; counts: string } {
+  let shown: TransferRow[] = [];
   const statuses: string[] = [];
   const counts: number[] = [];
+  let finished = 0;
   for (const row of rows) {
-    if (!row.done && shown.length < limit) shown.push(row);
+    if (row.done) finished += 1;
+    else if (shown.length < limit) shown.push(row);
     const index = statuses.indexOf(row.status);
     if (index === -1) {
       statuses.push(row.status);
@@ -236,6 +244,17 @@ export function compactRows(rows: TransferRow[], limit: number): { shown: Transf
     } else {
       counts[index] = counts[index]! + 1;
     }
+  }
+  if (fill && shown.length < limit && finished > 0) {
+    // Every unfinished row is shown; add the last `limit - shown.length` finished ones.
+    let skip = finished - Math.min(finished, limit - shown.length);
+    const topped: TransferRow[] = [];
+    for (const row of rows) {
+      if (!row.done) topped.push(row);
+      else if (skip > 0) skip -= 1;
+      else topped.push(row);
+    }
+    shown = topped;
   }
   let text = '';
   for (let index = 0; index < statuses.length; index += 1)

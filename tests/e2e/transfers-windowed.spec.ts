@@ -1,0 +1,133 @@
+/**
+ * The transfers panel with a dozen transfers at once is a windowed list: the page holds the cards in
+ * the panel's view, not all twelve; the header counts every one; scrolling brings the oldest into
+ * view with its latest state (including one that finished while it was out of view); the big
+ * image's layer list keeps its height while its last layers finish; and Tab reaches every card.
+ * The whole renderer runs against the benchmarks' stub bridge (bench/lib/app-stub.ts), and
+ * snapshots enter where the host's events would: a dozen real pushes at once would take minutes
+ * here and prove nothing more about the panel.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { TransferSnapshot } from '../../electron/api/contract/transfers';
+import { APP_ENTRY, appBridgeScript } from '../../bench/lib/app-stub';
+import { makeLocalImages } from '../../bench/lib/image-fixture';
+import { buildRendererPage } from '../../bench/lib/renderer-page';
+
+const COUNT = 12;
+const LAYERS = 20;
+const LAYER_BYTES = 1_000_000;
+
+/** Transfer `index` with its first `finished` layers pushed and the rest waiting. */
+function snapshot(index: number, finished: number): TransferSnapshot {
+  const done = finished === LAYERS;
+  const rows = Array.from({ length: LAYERS }, (_, layer) => ({
+    id: `sha256:${(index * 100 + layer).toString(16).padStart(12, '0')}`,
+    status: layer < finished ? 'Pushed' : 'Waiting',
+    current: layer < finished ? LAYER_BYTES : 0,
+    total: LAYER_BYTES,
+    unit: 'bytes' as const,
+    done: layer < finished,
+  }));
+  const bytesDone = finished * LAYER_BYTES;
+  return {
+    id: `t${index}`,
+    kind: 'push',
+    reference: `127.0.0.1:5000/windowed/app-${index}:1`,
+    state: done ? 'succeeded' : 'running',
+    rows,
+    overall: finished / LAYERS,
+    bytesDone,
+    bytesTotal: LAYERS * LAYER_BYTES,
+    speed: done ? 0 : 1_000_000,
+    etaSeconds: done ? null : LAYERS - finished,
+    ...(done ? { digest: `sha256:${'cd'.repeat(32)}`, finishedAt: 2000 + index } : {}),
+    messages: [],
+    // Transfer 0 is the oldest, so it is listed last.
+    startedAt: 1000 + index,
+  };
+}
+
+test('a dozen transfers: the panel holds the cards in view, counts them all, and scrolls to the oldest in its latest state', async ({
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const outdir = mkdtempSync(join(tmpdir(), 'berth-e2e-transfers-window-'));
+  try {
+    const url = await buildRendererPage(APP_ENTRY, outdir);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.addInitScript(appBridgeScript({ images: makeLocalImages(5), holdImages: false }));
+    await page.goto(url);
+    await page.waitForFunction(
+      'window.__benchRequests.includes("transfers.list") && window.__listeners.length > 0',
+    );
+    const deliver = (snapshots: TransferSnapshot[]) =>
+      page.evaluate(
+        `(${JSON.stringify(snapshots)}).forEach((payload) => window.__listeners.forEach((listener) => listener({ event: 'transfers.progress', payload })))`,
+      );
+
+    await deliver(Array.from({ length: COUNT }, (_, index) => snapshot(index, 1)));
+    const panel = page.getByRole('region', { name: 'Transfers' });
+    const cards = panel.getByRole('article');
+    await expect(panel.getByRole('button', { name: /Transfers/ })).toContainText(`${COUNT} running`);
+    const newest = panel.getByRole('article', { name: `Push 127.0.0.1:5000/windowed/app-${COUNT - 1}:1` });
+    await expect(newest).toBeVisible();
+    await expect(newest).toHaveAttribute('aria-posinset', '1');
+    await expect(newest).toHaveAttribute('aria-setsize', String(COUNT));
+    const inPage = await cards.count();
+    expect(inPage).toBeGreaterThan(0);
+    expect(inPage).toBeLessThan(COUNT / 2);
+
+    // The newest lists its next eight unfinished layers; as its last ones finish, the list tops up
+    // with the last finished ones, so it keeps its height.
+    const layers = newest.getByRole('list', { name: /^Layers of/ });
+    const statuses = layers.locator('[data-layer-status]');
+    await expect(statuses).toHaveText(Array<string>(8).fill('Waiting'));
+    const heightWhileBusy = (await layers.boundingBox())!.height;
+    await deliver([snapshot(COUNT - 1, LAYERS - 2)]);
+    await expect(statuses).toHaveText([...Array<string>(6).fill('Pushed'), 'Waiting', 'Waiting']);
+    expect((await layers.boundingBox())!.height).toBe(heightWhileBusy);
+
+    // The oldest finishes while it is out of view; scrolled to, it shows that, with its digest.
+    await deliver([snapshot(0, LAYERS)]);
+    await expect(panel.getByRole('button', { name: /Transfers/ })).toContainText('1 done');
+    const oldest = panel.getByRole('article', { name: 'Push 127.0.0.1:5000/windowed/app-0:1' });
+    await expect(oldest).toHaveCount(0);
+    await page.evaluate(
+      "(() => { const list = document.querySelector('.transfers-list'); list.scrollTop = list.scrollHeight; })()",
+    );
+    await expect(oldest).toBeVisible();
+    await expect(oldest).toHaveAttribute('aria-posinset', String(COUNT));
+    await expect(oldest.getByRole('status')).toHaveText('Pushed');
+    await expect(oldest.getByLabel('Digest', { exact: true })).toHaveText(`sha256:${'cd'.repeat(32)}`);
+    await expect(newest).toHaveCount(0);
+    expect(await cards.count()).toBeLessThan(COUNT / 2);
+
+    // By keyboard: from the newest card, Tab goes card by card down to the oldest; a focused card
+    // scrolled out of view stays in the page, so the focus isn't lost.
+    await expect(page.getByRole('feed', { name: 'Pushes and pulls' })).toBeVisible();
+    await page.evaluate("document.querySelector('.transfers-list').scrollTop = 0");
+    await newest.getByRole('button', { name: 'Cancel' }).focus();
+    await page.evaluate(
+      "(() => { const list = document.querySelector('.transfers-list'); list.scrollTop = list.scrollHeight; })()",
+    );
+    await expect(newest.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await page.evaluate("document.querySelector('.transfers-list').scrollTop = 0");
+    const focusedCard = () =>
+      page.evaluate<string | null>(
+        "document.activeElement?.closest('[data-transfer-id]')?.getAttribute('data-transfer-id') ?? null",
+      );
+    const visited = new Set<string>();
+    for (let presses = 0; presses < 120 && (await focusedCard()) !== 't0'; presses += 1) {
+      await page.keyboard.press('Tab');
+      const id = await focusedCard();
+      if (id) visited.add(id);
+    }
+    expect(await focusedCard()).toBe('t0');
+    expect(visited.size).toBe(COUNT);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+});
