@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { TransferSnapshot } from '../../electron/api/contract/transfers';
 import { APP_ENTRY, appBridgeScript } from '../../bench/lib/app-stub';
 import { makeLocalImages } from '../../bench/lib/image-fixture';
@@ -50,26 +50,36 @@ function snapshot(index: number, finished: number): TransferSnapshot {
   };
 }
 
+/** The whole renderer on the stub bridge; `deliver` hands it snapshots as the host's events would. */
+async function openApp(page: Page, outdir: string) {
+  const url = await buildRendererPage(APP_ENTRY, outdir);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.addInitScript(appBridgeScript({ images: makeLocalImages(5), holdImages: false }));
+  await page.goto(url);
+  await page.waitForFunction(
+    'window.__benchRequests.includes("transfers.list") && window.__listeners.length > 0',
+  );
+  const deliver = (snapshots: TransferSnapshot[]) =>
+    page.evaluate(
+      `(${JSON.stringify(snapshots)}).forEach((payload) => window.__listeners.forEach((listener) => listener({ event: 'transfers.progress', payload })))`,
+    );
+  const scrollListTo = (top: number | 'end') =>
+    page.evaluate(
+      `(() => { const list = document.querySelector('.transfers-list'); list.scrollTop = ${top === 'end' ? 'list.scrollHeight' : top}; })()`,
+    );
+  const card = (index: number) =>
+    page.getByRole('article', { name: `Push 127.0.0.1:5000/windowed/app-${index}:1` });
+  return { deliver, scrollListTo, card, panel: page.getByRole('region', { name: 'Transfers' }) };
+}
+
 test('a dozen transfers: the panel holds the cards in view, counts them all, and scrolls to the oldest in its latest state', async ({
   page,
 }) => {
   test.setTimeout(60_000);
   const outdir = mkdtempSync(join(tmpdir(), 'berth-e2e-transfers-window-'));
   try {
-    const url = await buildRendererPage(APP_ENTRY, outdir);
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.addInitScript(appBridgeScript({ images: makeLocalImages(5), holdImages: false }));
-    await page.goto(url);
-    await page.waitForFunction(
-      'window.__benchRequests.includes("transfers.list") && window.__listeners.length > 0',
-    );
-    const deliver = (snapshots: TransferSnapshot[]) =>
-      page.evaluate(
-        `(${JSON.stringify(snapshots)}).forEach((payload) => window.__listeners.forEach((listener) => listener({ event: 'transfers.progress', payload })))`,
-      );
-
+    const { deliver, panel } = await openApp(page, outdir);
     await deliver(Array.from({ length: COUNT }, (_, index) => snapshot(index, 1)));
-    const panel = page.getByRole('region', { name: 'Transfers' });
     const cards = panel.getByRole('article');
     await expect(panel.getByRole('button', { name: /Transfers/ })).toContainText(`${COUNT} running`);
     const newest = panel.getByRole('article', { name: `Push 127.0.0.1:5000/windowed/app-${COUNT - 1}:1` });
@@ -127,6 +137,51 @@ test('a dozen transfers: the panel holds the cards in view, counts them all, and
     }
     expect(await focusedCard()).toBe('t0');
     expect(visited.size).toBe(COUNT);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
+test('windowed cards keep what the user opened, stay put when a transfer starts above them, and Page Down moves card by card', async ({
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const outdir = mkdtempSync(join(tmpdir(), 'berth-e2e-transfers-window-'));
+  try {
+    const { deliver, scrollListTo, card, panel } = await openApp(page, outdir);
+    await deliver(Array.from({ length: COUNT }, (_, index) => snapshot(index, 1)));
+    await expect(card(COUNT - 1)).toBeVisible();
+
+    // Open the layers of a card further down, scroll it out of view and back: still open.
+    await scrollListTo(500);
+    const id = await panel.getByRole('article').last().getAttribute('data-transfer-id');
+    const second = card(Number(id!.slice(1)));
+    await expect(second).toBeInViewport();
+    const show = second.getByRole('button', { name: /layers$/ });
+    await show.click();
+    await expect(show).toHaveAttribute('aria-expanded', 'true');
+    await page.getByRole('searchbox', { name: 'Filter images' }).focus();
+    await scrollListTo('end');
+    await expect(second).toHaveCount(0);
+    await scrollListTo(500);
+    await expect(second.getByRole('button', { name: /layers$/ })).toHaveAttribute('aria-expanded', 'true');
+
+    // A new transfer starts while the user looks further down: what they look at doesn't move.
+    const before = (await second.boundingBox())!.y;
+    const place = Number(await second.getAttribute('aria-posinset'));
+    await deliver([{ ...snapshot(COUNT, 1), startedAt: 5000 }]);
+    await expect(panel.getByRole('button', { name: /Transfers/ })).toContainText(`${COUNT + 1} running`);
+    await expect(second).toHaveAttribute('aria-posinset', String(place + 1));
+    expect(Math.abs((await second.boundingBox())!.y - before)).toBeLessThan(2);
+
+    // Page Down / Page Up: the focus goes to the next / previous card, which scrolls into view.
+    await scrollListTo(0);
+    await card(COUNT).focus();
+    for (let presses = 0; presses < 5; presses += 1) await page.keyboard.press('PageDown');
+    await expect(card(COUNT - 5)).toBeFocused();
+    await expect(card(COUNT - 5)).toBeInViewport();
+    await page.keyboard.press('PageUp');
+    await expect(card(COUNT - 4)).toBeFocused();
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

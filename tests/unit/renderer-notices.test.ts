@@ -123,7 +123,7 @@ describe('finishedNotices', () => {
       },
     ]);
     const mixed = [pushed('a'), pushed('b'), { ...pushed('c'), kind: 'pull' as const }];
-    expect(finishedNotices(mixed, true)[0]?.title).toBe('Pushed 2 images and pulled 1');
+    expect(finishedNotices(mixed, true)[0]?.title).toBe('Pushed 2 images and pulled 1 image');
   });
 
   it('tells a failure only while the panel is folded, with the error', () => {

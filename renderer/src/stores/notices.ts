@@ -95,7 +95,7 @@ export function finishedNotices(finished: readonly Finished[], panelOpen: boolea
           ? `Pushed ${images(pushed)}`
           : pushed === 0
             ? `Pulled ${images(pulled)}`
-            : `Pushed ${images(pushed)} and pulled ${pulled}`,
+            : `Pushed ${images(pushed)} and pulled ${images(pulled)}`,
       detail: `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}. Digests are in the Transfers panel.`,
     });
   }

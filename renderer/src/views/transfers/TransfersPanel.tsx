@@ -11,7 +11,15 @@ import {
   useVirtualizer,
   type Virtualizer,
 } from '@tanstack/react-virtual';
-import { memo, useRef, useState, type CSSProperties } from 'react';
+import {
+  memo,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type ReactNode,
+} from 'react';
 import type { TransferRow, TransferSnapshot } from '../../../../electron/api/contract/transfers';
 import { ErrorWithFix } from '../../components/ErrorWithFix';
 import { formatBytes, formatDuration } from '../../format';
@@ -128,6 +136,40 @@ const LAYERS_SHOWN_FOR = 1;
 const CARD_GAP = 10;
 
 /**
+ * What the user opened or started on each card, by transfer id. The list is windowed, so a card's
+ * component unmounts when it scrolls out of view; this brings it back as the user left it (layers
+ * shown, every layer, Cancel already pressed). Forgotten when the transfer leaves the panel.
+ */
+interface CardView {
+  showLayers: boolean;
+  showAll: boolean;
+}
+const cardViews = new Map<string, CardView>();
+const cancelling = new Set<string>();
+
+function forgetCardViews(kept: readonly string[]): void {
+  const keep = new Set(kept);
+  for (const id of cardViews.keys()) if (!keep.has(id)) cardViews.delete(id);
+  for (const id of cancelling) if (!keep.has(id)) cancelling.delete(id);
+}
+
+function useCardView(id: string, position: number): [CardView, (patch: Partial<CardView>) => void] {
+  const [view, setView] = useState<CardView>(() => {
+    const known = cardViews.get(id);
+    if (known) return known;
+    const first = { showLayers: position < LAYERS_SHOWN_FOR, showAll: false };
+    cardViews.set(id, first);
+    return first;
+  });
+  const update = (patch: Partial<CardView>) => {
+    const next = { ...view, ...patch };
+    cardViews.set(id, next);
+    setView(next);
+  };
+  return [view, update];
+}
+
+/**
  * A transfer's title line: changes only with its state, so it is skipped while progress streams in.
  * Actions are read from the store at click time (they never change).
  */
@@ -137,7 +179,7 @@ const TransferHeader = memo(function TransferHeader({
   reference,
   state,
 }: Pick<TransferSnapshot, 'id' | 'kind' | 'reference' | 'state'>) {
-  const [cancelling, setCancelling] = useState(false);
+  const [cancelPressed, setCancelPressed] = useState(() => cancelling.has(id));
   const finished = isFinished({ state });
   const verb = kind === 'push' ? 'push' : 'pull';
   return (
@@ -156,19 +198,22 @@ const TransferHeader = memo(function TransferHeader({
           <button
             type="button"
             className="button small"
-            disabled={cancelling}
+            disabled={cancelPressed}
             onClick={() => {
-              setCancelling(true);
+              cancelling.add(id);
+              setCancelPressed(true);
               // A cancel that failed (its notice says why) can be tried again.
               void useTransfersStore
                 .getState()
                 .cancel(id)
                 .then((cancelled) => {
-                  if (!cancelled) setCancelling(false);
+                  if (cancelled) return;
+                  cancelling.delete(id);
+                  setCancelPressed(false);
                 });
             }}
           >
-            {cancelling ? 'Cancelling…' : 'Cancel'}
+            {cancelPressed ? 'Cancelling…' : 'Cancel'}
           </button>
         )}
         {finished && (
@@ -229,17 +274,14 @@ interface CardPlace {
   id: string;
   position: number;
   count: number;
-  /** Where the windowed list puts the card, in px from the top of the list. */
-  start: number;
   /** The list measures the card's real height with it. */
   measure: (element: HTMLElement | null) => void;
 }
 
 /** Memoised: the list re-renders as it measures cards, which changes nothing in a card that stays put. */
-const TransferCard = memo(function TransferCard({ id, position, count, start, measure }: CardPlace) {
+const TransferCard = memo(function TransferCard({ id, position, count, measure }: CardPlace) {
   const transfer = useTransfersStore((state) => state.byId[id]);
-  const [showLayers, setShowLayers] = useState(position < LAYERS_SHOWN_FOR);
-  const [showAll, setShowAll] = useState(false);
+  const [{ showLayers, showAll }, updateView] = useCardView(id, position);
   if (!transfer) return null;
   const finished = isFinished(transfer);
   const verb = transfer.kind === 'push' ? 'Push' : 'Pull';
@@ -270,7 +312,7 @@ const TransferCard = memo(function TransferCard({ id, position, count, start, me
       aria-setsize={count}
       data-index={position}
       data-transfer-id={transfer.id}
-      style={{ transform: `translateY(${start}px)` }}
+      tabIndex={-1}
     >
       <TransferHeader
         id={transfer.id}
@@ -304,10 +346,10 @@ const TransferCard = memo(function TransferCard({ id, position, count, start, me
           <LayerSummary
             count={transfer.rows.length}
             showLayers={showLayers}
-            onShowLayers={setShowLayers}
+            onShowLayers={(show) => updateView({ showLayers: show })}
             compactable={compactable}
             showAll={showAll}
-            onShowAll={setShowAll}
+            onShowAll={(all) => updateView({ showAll: all })}
             counts={compactList?.counts ?? ''}
           />
           {showLayers && visibleRows.length > 0 && (
@@ -374,15 +416,16 @@ function observeListSize(
 }
 
 /**
- * Scrolls the list, except to where it already is: as the list mounts, the virtualizer asks to be
- * scrolled to its own offset (0), and that write forces a layout of the page in React's commit.
+ * Scrolls the list, except to the top when it is already there: as the list mounts, the virtualizer
+ * asks to be scrolled to 0, and that write forces a layout of the page in React's commit. (Only 0:
+ * any other target may be a retry of a scroll the browser cut short, which must go through.)
  */
 function scrollList(
   offset: number,
   options: { adjustments?: number; behavior?: ScrollBehavior },
   list: Virtualizer<HTMLDivElement, Element>,
 ): void {
-  if (offset + (options.adjustments ?? 0) === list.scrollOffset) return;
+  if (offset + (options.adjustments ?? 0) === 0 && (list.scrollOffset ?? 0) === 0) return;
   elementScroll(offset, options, list);
 }
 
@@ -403,7 +446,8 @@ function TransferList({ order }: { order: readonly string[] }) {
   const scroller = useRef<HTMLDivElement>(null);
   // The card holding the keyboard focus, by id: it stays in the page even scrolled out of view (so
   // the focus isn't lost), and while the focus is in the list one more card is kept beyond each edge,
-  // so Tab always has a next card to go to (it scrolls into view, and the one after it is added).
+  // so Tab and Page Down always have a next card to go to (it scrolls into view, and the one after
+  // it is added).
   const [focused, setFocused] = useState<string | undefined>(undefined);
   const focusedIndex = focused === undefined ? -1 : order.indexOf(focused);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is the maintained virtualizer; it is called once per render as documented.
@@ -424,6 +468,74 @@ function TransferList({ order }: { order: readonly string[] }) {
     scrollToFn: scrollList,
     initialRect: { width: 0, height: USUAL_LIST_HEIGHT },
   });
+  // Keep what the user looks at in place when transfers are added or removed above it (a new push
+  // goes on top). Each scroll notes the first card in view and how far it starts from the list's
+  // top (once that scroll's cards are in the page); when the list's order changes, the list scrolls by as much as that card moved, before the
+  // browser paints. The browser's own scroll anchoring is off for the list (it didn't hold the cards
+  // here), and so is the virtualizer's (it would correct the same move a second time).
+  const anchor = useRef<{ id: string; top: number } | undefined>(undefined);
+  const anchoredOrder = useRef(order);
+  useLayoutEffect(() => {
+    virtualizer.shouldAdjustScrollPositionOnItemSizeChange = () => false;
+  }, [virtualizer]);
+  useLayoutEffect(() => {
+    const list = scroller.current;
+    const held = anchor.current;
+    if (anchoredOrder.current === order || !list || !held) return;
+    anchoredOrder.current = order;
+    if (list.scrollTop === 0) return;
+    const card = list.querySelector(`[data-transfer-id="${CSS.escape(held.id)}"]`);
+    if (card === null) return;
+    const moved = card.getBoundingClientRect().top - list.getBoundingClientRect().top - held.top;
+    if (Math.abs(moved) >= 1) list.scrollTop += moved;
+  }, [order]);
+  // A card Page Down / Page Up asked for before it was in the page: focused once it is.
+  const focusWhenShown = useRef<number | undefined>(undefined);
+  useLayoutEffect(() => {
+    if (focusWhenShown.current === undefined) return;
+    const card = scroller.current?.querySelector<HTMLElement>(`[data-index="${focusWhenShown.current}"]`);
+    if (!card) return;
+    focusWhenShown.current = undefined;
+    card.focus();
+  });
+  // Noted once the cards of a new scroll position are rendered, not on each progress update.
+  const scrolledTo = virtualizer.scrollOffset ?? 0;
+  useLayoutEffect(() => {
+    const list = scroller.current;
+    if (!list) return;
+    const listTop = list.getBoundingClientRect().top;
+    for (const card of list.querySelectorAll<HTMLElement>('[data-transfer-id]')) {
+      const box = card.getBoundingClientRect();
+      if (box.bottom > listTop) {
+        anchor.current = { id: card.dataset.transferId!, top: box.top - listTop };
+        return;
+      }
+    }
+  }, [scrolledTo]);
+  const items = virtualizer.getVirtualItems();
+  const cards: ReactNode[] = [];
+  // Spacers stand for the cards out of view, in the normal flow with the cards: a card that grows
+  // pushes the ones below it in the same frame. Each is followed by a gap.
+  const spacer = (key: string, height: number) => {
+    if (height > 0)
+      cards.push(<div key={key} className="transfers-spacer" aria-hidden="true" style={{ height }} />);
+  };
+  let end = 0;
+  for (const item of items) {
+    // Before the first card, and before the focused card kept far from the ones in view.
+    spacer(`before-${item.key}`, item.start - (end === 0 ? 0 : end + CARD_GAP) - CARD_GAP);
+    cards.push(
+      <TransferCard
+        key={item.key}
+        id={order[item.index]!}
+        position={item.index}
+        count={order.length}
+        measure={virtualizer.measureElement}
+      />,
+    );
+    end = item.end;
+  }
+  if (items.length > 0) spacer('after', virtualizer.getTotalSize() - end - CARD_GAP);
   return (
     <div
       className="transfers-list"
@@ -438,19 +550,25 @@ function TransferList({ order }: { order: readonly string[] }) {
         if (!(event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget)))
           setFocused(undefined);
       }}
+      onKeyDown={(event) => {
+        // The feed's keys (WAI-ARIA): Page Down / Page Up move the focus to the next / previous card.
+        if (event.key !== 'PageDown' && event.key !== 'PageUp') return;
+        const card = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+        if (!card) return;
+        const next = Number(card.dataset.index) + (event.key === 'PageDown' ? 1 : -1);
+        if (next < 0 || next >= order.length) return;
+        event.preventDefault();
+        const target = event.currentTarget.querySelector<HTMLElement>(`[data-index="${next}"]`);
+        if (target) {
+          target.focus();
+          return;
+        }
+        // Keys faster than the list renders: bring the card in, and focus it once it is there.
+        focusWhenShown.current = next;
+        virtualizer.scrollToIndex(next, { align: 'auto' });
+      }}
     >
-      <div className="transfers-window" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((item) => (
-          <TransferCard
-            key={item.key}
-            id={order[item.index]!}
-            position={item.index}
-            count={order.length}
-            start={item.start}
-            measure={virtualizer.measureElement}
-          />
-        ))}
-      </div>
+      <div className="transfers-window">{cards}</div>
     </div>
   );
 }
@@ -465,6 +583,7 @@ export function TransfersPanel() {
   const startError = useTransfersStore((state) => state.startError);
   const clearStartError = useTransfersStore((state) => state.clearStartError);
   const dismissFinished = useTransfersStore((state) => state.dismissFinished);
+  useEffect(() => forgetCardViews(order), [order]);
   if (order.length === 0 && !startError) return null;
   return (
     <section className={`transfers-panel${expanded ? ' expanded' : ''}`} aria-label="Transfers">
