@@ -55,18 +55,23 @@ export async function readDaemonConfig(path: string): Promise<DaemonConfigFile> 
       cause: error,
     });
   }
-  let text: string;
+  const text = decodeDaemonConfig(bytes, path);
+  const lists = parseDaemonConfigText(text, path);
+  return { path, exists: true, text, version: contentVersion(bytes), ...lists };
+}
+
+/**
+ * daemon.json's bytes as text, strictly: bytes that aren't UTF-8 throw DAEMON_CONFIG_INVALID (Docker
+ * refuses such a file too; read leniently it would look valid, and the next edit would rewrite the
+ * damaged bytes). A BOM is kept in the text, for parseStrict to name it.
+ */
+export function decodeDaemonConfig(bytes: Buffer, path: string): string {
   try {
-    // A BOM is kept in the text, for parseStrict to name it.
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    // Docker refuses such a file too; read leniently it would look valid, and the next edit would
-    // rewrite the damaged bytes.
     const lenient = bytes.toString('utf8');
     throw invalid(path, lenient, Math.max(0, lenient.indexOf('\ufffd')), 'the file is not valid UTF-8 text');
   }
-  const lists = parseDaemonConfigText(text, path);
-  return { path, exists: true, text, version: contentVersion(bytes), ...lists };
 }
 
 /** The registry lists of a daemon.json text; throws DAEMON_CONFIG_INVALID with line and column. */

@@ -29,7 +29,15 @@ import {
   type DaemonConnection,
   type LocateEnvironment,
 } from './locate';
-import { contentVersion, parseDaemonConfigText, problemOf, readDaemonConfig } from './read';
+import {
+  contentVersion,
+  decodeDaemonConfig,
+  INSECURE_REGISTRIES_KEY,
+  parseDaemonConfigText,
+  problemOf,
+  readDaemonConfig,
+  REGISTRY_MIRRORS_KEY,
+} from './read';
 import { adviseHost } from './teach';
 import { checkInsecureRegistry, checkMirror, sameRegistryEntry } from './validate';
 import { verifyDaemonConfig, type VerifyExpectation } from './verify';
@@ -75,8 +83,8 @@ export function connectionOf(docker: DockerClient): DaemonConnection {
 
 /** daemon.json keys dockerd also takes as a flag (moby refuses a setting given both ways). */
 const FLAGGED_KEYS: ReadonlyArray<[key: string, flag: string]> = [
-  ['insecure-registries', '--insecure-registry'],
-  ['registry-mirrors', '--registry-mirror'],
+  [INSECURE_REGISTRIES_KEY, '--insecure-registry'],
+  [REGISTRY_MIRRORS_KEY, '--registry-mirror'],
 ];
 
 /** Whether daemon.json text (valid JSON, or empty: `{}`) has a top-level `key`. */
@@ -122,9 +130,11 @@ export class DaemonConfigService {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw AppError.from(error);
       bytes = null;
     }
+    // Shown even when it isn't UTF-8 (leniently decoded), with the problem that says so.
     const text = bytes?.toString('utf8') ?? '';
     const raw: DaemonConfigRaw = { location, exists: bytes !== null, text, version: contentVersion(bytes) };
     try {
+      if (bytes !== null) decodeDaemonConfig(bytes, location.path);
       parseDaemonConfigText(text, location.path);
     } catch (error) {
       const problem = problemOf(error);

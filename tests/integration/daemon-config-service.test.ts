@@ -224,6 +224,15 @@ describe('daemon.json service against a private dockerd', () => {
       expect(fixed.backupPath).not.toBeNull();
       expect(await readFile(fixed.backupPath!, 'utf8')).toBe(broken);
       expect((await service.readRaw()).problem).toBeUndefined();
+
+      // Bytes that aren't UTF-8 are shown to the raw editor with the problem that says so, not as
+      // a clean file whose next save would write the damaged bytes back.
+      await writeFile(
+        configFile,
+        Buffer.concat([Buffer.from('{"log-level": "'), Buffer.from([0xff]), Buffer.from('"}\n')]),
+      );
+      const notUtf8 = await service.readRaw();
+      expect(notUtf8.problem?.message).toContain('not valid UTF-8');
     } finally {
       await writeFile(configFile, good);
     }
