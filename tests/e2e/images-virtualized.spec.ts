@@ -6,13 +6,8 @@
  * contract's shape (bench/lib). `npm run bench:images` measures how smooth it is; this checks what
  * it is.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
-import { APP_ENTRY, appBridgeScript } from '../../bench/lib/app-stub';
 import { makeLocalImages } from '../../bench/lib/image-fixture';
-import { buildRendererPage } from '../../bench/lib/renderer-page';
+import { expect, test } from './stub-app';
 
 const COUNT = 2000;
 /** A viewport of 800 px shows about 15 rows; the list may render a few screens' worth, never all. */
@@ -20,38 +15,31 @@ const MOST_ROWS_IN_DOM = 80;
 
 test('2,000 images: only the rows in view are in the DOM, the end scrolls into view, the filter finds one', async ({
   page,
+  openStubApp,
 }) => {
   test.setTimeout(120_000);
-  const outdir = mkdtempSync(join(tmpdir(), 'berth-e2e-virtual-'));
-  try {
-    const images = makeLocalImages(COUNT);
-    const url = await buildRendererPage(APP_ENTRY, outdir);
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.addInitScript(appBridgeScript({ images, holdImages: false }));
-    await page.goto(url);
+  const images = makeLocalImages(COUNT);
+  await openStubApp(images);
 
-    const table = page.getByRole('table', { name: 'Local images' });
-    const rows = page.locator('.table-row');
-    await expect(page.getByText(`${COUNT} images in your local Docker`)).toBeVisible();
-    await expect(table).toHaveAttribute('aria-rowcount', String(COUNT + 1));
-    await expect(rows.first()).toBeVisible();
-    expect(await rows.count()).toBeLessThan(MOST_ROWS_IN_DOM);
+  const table = page.getByRole('table', { name: 'Local images' });
+  const rows = page.locator('.table-row');
+  await expect(page.getByText(`${COUNT} images in your local Docker`)).toBeVisible();
+  await expect(table).toHaveAttribute('aria-rowcount', String(COUNT + 1));
+  await expect(rows.first()).toBeVisible();
+  expect(await rows.count()).toBeLessThan(MOST_ROWS_IN_DOM);
 
-    // Newest first (ties by ID): after scrolling to the end, the oldest image's row is on screen.
-    const oldest = [...images].sort((a, b) => b.created - a.created || a.id.localeCompare(b.id)).at(-1)!;
-    await page.evaluate(
-      "(() => { const body = document.querySelector('.table-body'); body.scrollTop = body.scrollHeight; })()",
-    );
-    await expect(
-      rows.filter({ hasText: oldest.id.slice('sha256:'.length, 'sha256:'.length + 12) }),
-    ).toBeVisible();
-    expect(await rows.count()).toBeLessThan(MOST_ROWS_IN_DOM);
+  // Newest first (ties by ID): after scrolling to the end, the oldest image's row is on screen.
+  const oldest = [...images].sort((a, b) => b.created - a.created || a.id.localeCompare(b.id)).at(-1)!;
+  await page.evaluate(
+    "(() => { const body = document.querySelector('.table-body'); body.scrollTop = body.scrollHeight; })()",
+  );
+  await expect(
+    rows.filter({ hasText: oldest.id.slice('sha256:'.length, 'sha256:'.length + 12) }),
+  ).toBeVisible();
+  expect(await rows.count()).toBeLessThan(MOST_ROWS_IN_DOM);
 
-    const wanted = images[1234]!.repoTags[0]!;
-    await page.getByRole('searchbox', { name: 'Filter images' }).fill(wanted);
-    await expect(rows.filter({ hasText: wanted }).first()).toBeVisible();
-    expect(await rows.count()).toBeLessThan(10);
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  const wanted = images[1234]!.repoTags[0]!;
+  await page.getByRole('searchbox', { name: 'Filter images' }).fill(wanted);
+  await expect(rows.filter({ hasText: wanted }).first()).toBeVisible();
+  expect(await rows.count()).toBeLessThan(10);
 });

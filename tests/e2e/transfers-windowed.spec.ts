@@ -7,14 +7,11 @@
  * snapshots enter where the host's events would: a dozen real pushes at once would take minutes
  * here and prove nothing more about the panel.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import type { LocalImage } from '../../electron/api/contract/images';
 import type { TransferSnapshot } from '../../electron/api/contract/transfers';
-import { APP_ENTRY, appBridgeScript } from '../../bench/lib/app-stub';
 import { makeLocalImages } from '../../bench/lib/image-fixture';
-import { buildRendererPage } from '../../bench/lib/renderer-page';
+import { expect, test } from './stub-app';
 
 const COUNT = 12;
 const LAYERS = 20;
@@ -51,14 +48,8 @@ function snapshot(index: number, finished: number): TransferSnapshot {
 }
 
 /** The whole renderer on the stub bridge; `deliver` hands it snapshots as the host's events would. */
-async function openApp(page: Page, outdir: string) {
-  const url = await buildRendererPage(APP_ENTRY, outdir);
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.addInitScript(appBridgeScript({ images: makeLocalImages(5), holdImages: false }));
-  await page.goto(url);
-  await page.waitForFunction(
-    'window.__benchRequests.includes("transfers.list") && window.__listeners.length > 0',
-  );
+async function openApp(page: Page, openStubApp: (images: LocalImage[]) => Promise<void>) {
+  await openStubApp(makeLocalImages(5));
   const deliver = (snapshots: TransferSnapshot[]) =>
     page.evaluate(
       `(${JSON.stringify(snapshots)}).forEach((payload) => window.__listeners.forEach((listener) => listener({ event: 'transfers.progress', payload })))`,
@@ -74,115 +65,107 @@ async function openApp(page: Page, outdir: string) {
 
 test('a dozen transfers: the panel holds the cards in view, counts them all, and scrolls to the oldest in its latest state', async ({
   page,
+  openStubApp,
 }) => {
   test.setTimeout(60_000);
-  const outdir = mkdtempSync(join(tmpdir(), 'berth-e2e-transfers-window-'));
-  try {
-    const { deliver, panel } = await openApp(page, outdir);
-    await deliver(Array.from({ length: COUNT }, (_, index) => snapshot(index, 1)));
-    const cards = panel.getByRole('article');
-    await expect(panel.getByRole('button', { name: /Transfers/ })).toContainText(`${COUNT} running`);
-    const newest = panel.getByRole('article', { name: `Push 127.0.0.1:5000/windowed/app-${COUNT - 1}:1` });
-    await expect(newest).toBeVisible();
-    await expect(newest).toHaveAttribute('aria-posinset', '1');
-    await expect(newest).toHaveAttribute('aria-setsize', String(COUNT));
-    const inPage = await cards.count();
-    expect(inPage).toBeGreaterThan(0);
-    expect(inPage).toBeLessThan(COUNT / 2);
+  const { deliver, panel } = await openApp(page, openStubApp);
+  await deliver(Array.from({ length: COUNT }, (_, index) => snapshot(index, 1)));
+  const cards = panel.getByRole('article');
+  await expect(panel.getByRole('button', { name: /Transfers/ })).toContainText(`${COUNT} running`);
+  const newest = panel.getByRole('article', { name: `Push 127.0.0.1:5000/windowed/app-${COUNT - 1}:1` });
+  await expect(newest).toBeVisible();
+  await expect(newest).toHaveAttribute('aria-posinset', '1');
+  await expect(newest).toHaveAttribute('aria-setsize', String(COUNT));
+  const inPage = await cards.count();
+  expect(inPage).toBeGreaterThan(0);
+  expect(inPage).toBeLessThan(COUNT / 2);
 
-    // The newest lists its next eight unfinished layers; as its last ones finish, the list tops up
-    // with the last finished ones, so it keeps its height.
-    const layers = newest.getByRole('list', { name: /^Layers of/ });
-    const statuses = layers.locator('[data-layer-status]');
-    await expect(statuses).toHaveText(Array<string>(8).fill('Waiting'));
-    const heightWhileBusy = (await layers.boundingBox())!.height;
-    await deliver([snapshot(COUNT - 1, LAYERS - 2)]);
-    await expect(statuses).toHaveText([...Array<string>(6).fill('Pushed'), 'Waiting', 'Waiting']);
-    expect((await layers.boundingBox())!.height).toBe(heightWhileBusy);
+  // The newest lists its next eight unfinished layers; as its last ones finish, the list tops up
+  // with the last finished ones, so it keeps its height.
+  const layers = newest.getByRole('list', { name: /^Layers of/ });
+  const statuses = layers.locator('[data-layer-status]');
+  await expect(statuses).toHaveText(Array<string>(8).fill('Waiting'));
+  const heightWhileBusy = (await layers.boundingBox())!.height;
+  await deliver([snapshot(COUNT - 1, LAYERS - 2)]);
+  await expect(statuses).toHaveText([...Array<string>(6).fill('Pushed'), 'Waiting', 'Waiting']);
+  expect((await layers.boundingBox())!.height).toBe(heightWhileBusy);
 
-    // The oldest finishes while it is out of view; scrolled to, it shows that, with its digest.
-    await deliver([snapshot(0, LAYERS)]);
-    await expect(panel.getByRole('button', { name: /Transfers/ })).toContainText('1 done');
-    const oldest = panel.getByRole('article', { name: 'Push 127.0.0.1:5000/windowed/app-0:1' });
-    await expect(oldest).toHaveCount(0);
-    await page.evaluate(
-      "(() => { const list = document.querySelector('.transfers-list'); list.scrollTop = list.scrollHeight; })()",
+  // The oldest finishes while it is out of view; scrolled to, it shows that, with its digest.
+  await deliver([snapshot(0, LAYERS)]);
+  await expect(panel.getByRole('button', { name: /Transfers/ })).toContainText('1 done');
+  const oldest = panel.getByRole('article', { name: 'Push 127.0.0.1:5000/windowed/app-0:1' });
+  await expect(oldest).toHaveCount(0);
+  await page.evaluate(
+    "(() => { const list = document.querySelector('.transfers-list'); list.scrollTop = list.scrollHeight; })()",
+  );
+  await expect(oldest).toBeVisible();
+  await expect(oldest).toHaveAttribute('aria-posinset', String(COUNT));
+  await expect(oldest.getByRole('status')).toHaveText('Pushed');
+  await expect(oldest.getByLabel('Digest', { exact: true })).toHaveText(`sha256:${'cd'.repeat(32)}`);
+  await expect(newest).toHaveCount(0);
+  expect(await cards.count()).toBeLessThan(COUNT / 2);
+
+  // By keyboard: from the newest card, Tab goes card by card down to the oldest; a focused card
+  // scrolled out of view stays in the page, so the focus isn't lost.
+  await expect(page.getByRole('feed', { name: 'Pushes and pulls' })).toBeVisible();
+  await page.evaluate("document.querySelector('.transfers-list').scrollTop = 0");
+  await newest.getByRole('button', { name: 'Cancel' }).focus();
+  await page.evaluate(
+    "(() => { const list = document.querySelector('.transfers-list'); list.scrollTop = list.scrollHeight; })()",
+  );
+  await expect(newest.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.evaluate("document.querySelector('.transfers-list').scrollTop = 0");
+  const focusedCard = () =>
+    page.evaluate<string | null>(
+      "document.activeElement?.closest('[data-transfer-id]')?.getAttribute('data-transfer-id') ?? null",
     );
-    await expect(oldest).toBeVisible();
-    await expect(oldest).toHaveAttribute('aria-posinset', String(COUNT));
-    await expect(oldest.getByRole('status')).toHaveText('Pushed');
-    await expect(oldest.getByLabel('Digest', { exact: true })).toHaveText(`sha256:${'cd'.repeat(32)}`);
-    await expect(newest).toHaveCount(0);
-    expect(await cards.count()).toBeLessThan(COUNT / 2);
-
-    // By keyboard: from the newest card, Tab goes card by card down to the oldest; a focused card
-    // scrolled out of view stays in the page, so the focus isn't lost.
-    await expect(page.getByRole('feed', { name: 'Pushes and pulls' })).toBeVisible();
-    await page.evaluate("document.querySelector('.transfers-list').scrollTop = 0");
-    await newest.getByRole('button', { name: 'Cancel' }).focus();
-    await page.evaluate(
-      "(() => { const list = document.querySelector('.transfers-list'); list.scrollTop = list.scrollHeight; })()",
-    );
-    await expect(newest.getByRole('button', { name: 'Cancel' })).toBeFocused();
-    await page.evaluate("document.querySelector('.transfers-list').scrollTop = 0");
-    const focusedCard = () =>
-      page.evaluate<string | null>(
-        "document.activeElement?.closest('[data-transfer-id]')?.getAttribute('data-transfer-id') ?? null",
-      );
-    const visited = new Set<string>();
-    for (let presses = 0; presses < 120 && (await focusedCard()) !== 't0'; presses += 1) {
-      await page.keyboard.press('Tab');
-      const id = await focusedCard();
-      if (id) visited.add(id);
-    }
-    expect(await focusedCard()).toBe('t0');
-    expect(visited.size).toBe(COUNT);
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
+  const visited = new Set<string>();
+  for (let presses = 0; presses < 120 && (await focusedCard()) !== 't0'; presses += 1) {
+    await page.keyboard.press('Tab');
+    const id = await focusedCard();
+    if (id) visited.add(id);
   }
+  expect(await focusedCard()).toBe('t0');
+  expect(visited.size).toBe(COUNT);
 });
 
 test('windowed cards keep what the user opened, stay put when a transfer starts above them, and Page Down moves card by card', async ({
   page,
+  openStubApp,
 }) => {
   test.setTimeout(60_000);
-  const outdir = mkdtempSync(join(tmpdir(), 'berth-e2e-transfers-window-'));
-  try {
-    const { deliver, scrollListTo, card, panel } = await openApp(page, outdir);
-    await deliver(Array.from({ length: COUNT }, (_, index) => snapshot(index, 1)));
-    await expect(card(COUNT - 1)).toBeVisible();
+  const { deliver, scrollListTo, card, panel } = await openApp(page, openStubApp);
+  await deliver(Array.from({ length: COUNT }, (_, index) => snapshot(index, 1)));
+  await expect(card(COUNT - 1)).toBeVisible();
 
-    // Open the layers of a card further down, scroll it out of view and back: still open.
-    await scrollListTo(500);
-    const id = await panel.getByRole('article').last().getAttribute('data-transfer-id');
-    const second = card(Number(id!.slice(1)));
-    await expect(second).toBeInViewport();
-    const show = second.getByRole('button', { name: /layers$/ });
-    await show.click();
-    await expect(show).toHaveAttribute('aria-expanded', 'true');
-    await page.getByRole('searchbox', { name: 'Filter images' }).focus();
-    await scrollListTo('end');
-    await expect(second).toHaveCount(0);
-    await scrollListTo(500);
-    await expect(second.getByRole('button', { name: /layers$/ })).toHaveAttribute('aria-expanded', 'true');
+  // Open the layers of a card further down, scroll it out of view and back: still open.
+  await scrollListTo(500);
+  const id = await panel.getByRole('article').last().getAttribute('data-transfer-id');
+  const second = card(Number(id!.slice(1)));
+  await expect(second).toBeInViewport();
+  const show = second.getByRole('button', { name: /layers$/ });
+  await show.click();
+  await expect(show).toHaveAttribute('aria-expanded', 'true');
+  await page.getByRole('searchbox', { name: 'Filter images' }).focus();
+  await scrollListTo('end');
+  await expect(second).toHaveCount(0);
+  await scrollListTo(500);
+  await expect(second.getByRole('button', { name: /layers$/ })).toHaveAttribute('aria-expanded', 'true');
 
-    // A new transfer starts while the user looks further down: what they look at doesn't move.
-    const before = (await second.boundingBox())!.y;
-    const place = Number(await second.getAttribute('aria-posinset'));
-    await deliver([{ ...snapshot(COUNT, 1), startedAt: 5000 }]);
-    await expect(panel.getByRole('button', { name: /Transfers/ })).toContainText(`${COUNT + 1} running`);
-    await expect(second).toHaveAttribute('aria-posinset', String(place + 1));
-    expect(Math.abs((await second.boundingBox())!.y - before)).toBeLessThan(2);
+  // A new transfer starts while the user looks further down: what they look at doesn't move.
+  const before = (await second.boundingBox())!.y;
+  const place = Number(await second.getAttribute('aria-posinset'));
+  await deliver([{ ...snapshot(COUNT, 1), startedAt: 5000 }]);
+  await expect(panel.getByRole('button', { name: /Transfers/ })).toContainText(`${COUNT + 1} running`);
+  await expect(second).toHaveAttribute('aria-posinset', String(place + 1));
+  expect(Math.abs((await second.boundingBox())!.y - before)).toBeLessThan(2);
 
-    // Page Down / Page Up: the focus goes to the next / previous card, which scrolls into view.
-    await scrollListTo(0);
-    await card(COUNT).focus();
-    for (let presses = 0; presses < 5; presses += 1) await page.keyboard.press('PageDown');
-    await expect(card(COUNT - 5)).toBeFocused();
-    await expect(card(COUNT - 5)).toBeInViewport();
-    await page.keyboard.press('PageUp');
-    await expect(card(COUNT - 4)).toBeFocused();
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  // Page Down / Page Up: the focus goes to the next / previous card, which scrolls into view.
+  await scrollListTo(0);
+  await card(COUNT).focus();
+  for (let presses = 0; presses < 5; presses += 1) await page.keyboard.press('PageDown');
+  await expect(card(COUNT - 5)).toBeFocused();
+  await expect(card(COUNT - 5)).toBeInViewport();
+  await page.keyboard.press('PageUp');
+  await expect(card(COUNT - 4)).toBeFocused();
 });

@@ -50,10 +50,11 @@ export function Dialog({
     const first = inside[0]!;
     const last = inside[inside.length - 1]!;
     const active = document.activeElement;
-    if (event.shiftKey && (active === first || !panel.current?.contains(active))) {
+    // The key reached the panel's handler, so the focus is inside it.
+    if (event.shiftKey && active === first) {
       event.preventDefault();
       last.focus();
-    } else if (!event.shiftKey && (active === last || !panel.current?.contains(active))) {
+    } else if (!event.shiftKey && active === last) {
       event.preventDefault();
       first.focus();
     }

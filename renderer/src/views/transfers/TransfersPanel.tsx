@@ -439,8 +439,8 @@ const USUAL_LIST_HEIGHT = 345;
 /**
  * The cards, windowed: only those in the panel's view are in the page, so ten transfers at once
  * cost the render of the two or three you can see, while they start, while they stream and when
- * they finish. A feed, as ARIA has it for a scrolled list of articles: each
- * says its place in the whole list.
+ * they finish. A feed, as ARIA has it for a scrolled list of articles: each card says its place in
+ * the whole list, and Page Down / Page Up move between cards.
  */
 function TransferList({ order }: { order: readonly string[] }) {
   const scroller = useRef<HTMLDivElement>(null);
@@ -469,10 +469,11 @@ function TransferList({ order }: { order: readonly string[] }) {
     initialRect: { width: 0, height: USUAL_LIST_HEIGHT },
   });
   // Keep what the user looks at in place when transfers are added or removed above it (a new push
-  // goes on top). Each scroll notes the first card in view and how far it starts from the list's
-  // top (once that scroll's cards are in the page); when the list's order changes, the list scrolls by as much as that card moved, before the
-  // browser paints. The browser's own scroll anchoring is off for the list (it didn't hold the cards
-  // here), and so is the virtualizer's (it would correct the same move a second time).
+  // goes on top). After each scroll, once that scroll's cards are in the page, note the first card
+  // in view and how far it starts from the list's top; when the order changes, scroll by as much as
+  // that card moved, before the browser paints. The browser's own scroll anchoring is off for the
+  // list (it didn't hold the cards here), and so is the virtualizer's (it would correct the same
+  // move a second time). Progress updates neither note nor scroll anything.
   const anchor = useRef<{ id: string; top: number } | undefined>(undefined);
   const anchoredOrder = useRef(order);
   useLayoutEffect(() => {
@@ -498,7 +499,6 @@ function TransferList({ order }: { order: readonly string[] }) {
     focusWhenShown.current = undefined;
     card.focus();
   });
-  // Noted once the cards of a new scroll position are rendered, not on each progress update.
   const scrolledTo = virtualizer.scrollOffset ?? 0;
   useLayoutEffect(() => {
     const list = scroller.current;
