@@ -2,7 +2,6 @@
  * Small file-system helpers every store uses: atomic replace (temp file + fsync + rename), a cache of
  * folders known to exist (so the hot path doesn't mkdir on every write), and quiet removal.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -27,6 +26,8 @@ export class DirectoryCache {
 
 /** A unique name for a temp file. */
 export function tempName(prefix = 'tmp'): string {
+  // node:crypto is loaded on first use, not at start-up (see process-entry.ts).
+  const { randomBytes } = process.getBuiltinModule('node:crypto');
   return `${prefix}-${process.pid}-${randomBytes(8).toString('hex')}`;
 }
 

@@ -12,7 +12,7 @@
  * daemon compresses its layers on the same cores.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 // Plain CommonJS so it runs with `eval: true` from the single bundled file.
 const WORKER_SOURCE = `
@@ -119,6 +119,8 @@ export class HashPool {
   }
 
   private start(index: number): Slot {
+    // node:worker_threads is loaded here, on first use, not at start-up (see process-entry.ts).
+    const { Worker } = process.getBuiltinModule('node:worker_threads');
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     worker.unref();
     const slot: Slot = { worker, pending: new Map() };

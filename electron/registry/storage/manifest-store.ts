@@ -3,7 +3,6 @@
  * bytes as a blob, link the revision, move the tag), fetch by tag or digest, delete, and referrers.
  * A manifest's bytes are stored exactly as pushed, so Docker-Content-Digest is their digest.
  */
-import { createHash } from 'node:crypto';
 import type { BlobStore } from './blob-store';
 import type { RepositoryStore } from './repository-store';
 import type { TagStore } from './tag-store';
@@ -48,7 +47,7 @@ export class ManifestStore {
   ): Promise<StoredManifest> {
     const algorithm = reference.kind === 'digest' ? reference.digest.algorithm : 'sha256';
     const digest = tryParseDigest(
-      `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`,
+      `${algorithm}:${process.getBuiltinModule('node:crypto').createHash(algorithm).update(bytes).digest('hex')}`,
     ) as Digest;
     if (reference.kind === 'digest' && reference.digest.value !== digest.value) {
       throw registryError('DIGEST_INVALID', 'manifest digest does not match the reference', {

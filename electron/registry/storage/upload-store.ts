@@ -6,7 +6,6 @@
  * counts acknowledged bytes only: a chunk cut short is truncated away. Completing an upload verifies
  * the digest, fsyncs and hands the file to the blob store, which renames it into place.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rmdir, stat, truncate, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { BlobStore } from './blob-store';
@@ -69,7 +68,7 @@ export class UploadStore {
 
   /** Starts an upload into repository `name`. */
   async create(name: string): Promise<UploadStatus> {
-    const uuid = randomUUID();
+    const uuid = process.getBuiltinModule('node:crypto').randomUUID();
     const session: Session = { uuid, name, offset: 0, startedAt: Date.now(), hashed: undefined };
     // mkdir without the cache: the folder is new, and forgetting it later keeps the cache small.
     await mkdir(this.paths.upload(uuid), { recursive: true });
