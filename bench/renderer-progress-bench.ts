@@ -15,7 +15,11 @@
  * time — script, React, style, layout, paint, GC), from the first delivery until every transfer shows
  * its final state, minus a baseline run over as many frames that builds the same events and drops
  * them (the harness's own cost). Thread time, not wall time, because on a loaded machine wall time
- * grows with preemption; CDP's wall-clock TaskDuration is printed too. Target: < 100 ms.
+ * grows with preemption; CDP's wall-clock TaskDuration is printed too. The tracer records only the
+ * top-level tasks (the figure needs nothing else): also tracing each script call and each style,
+ * layout and paint step made the figure 5–10 % higher on the same code (rounds alternating the two),
+ * the tracer's own work, which grows with the app's and so was billed to it.
+ * BENCH_BREAKDOWN=1 traces those steps and prints where the time went. Target: < 100 ms.
  * Prints the figures and writes bench/results/renderer-progress.json.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -40,6 +44,10 @@ const EVENTS_PER_FRAME = 100;
 const ROUNDS = 15;
 /** The images view's list above the panel, as a user who pushes has. */
 const IMAGES = 40;
+/** Top-level tasks only, unless a breakdown by step is asked for (which costs the thread more). */
+const TRACE_CATEGORIES = process.env.BENCH_BREAKDOWN
+  ? ['toplevel', 'devtools.timeline', 'v8', 'blink']
+  : ['toplevel'];
 
 /**
  * Runs in the page: defines how the i-th event looks. Each burst's snapshots are built just before
@@ -175,10 +183,7 @@ async function measure(
   deliver: boolean,
 ): Promise<Metrics & { cpu: number }> {
   const before = await metrics(session);
-  await page
-    .context()
-    .browser()!
-    .startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'v8', 'blink'] });
+  await page.context().browser()!.startTracing(page, { categories: TRACE_CATEGORIES });
   const shown = await page.evaluate<number>(
     `${RUN}(${JSON.stringify({ perFrame: EVENTS_PER_FRAME, deliver, transfers: TRANSFERS })})`,
   );
