@@ -144,4 +144,32 @@ describe('finishedNotices', () => {
     // A cancelled transfer was the user's own doing: no notice.
     expect(finishedNotices([{ ...failed, state: 'cancelled' as const }], false)).toEqual([]);
   });
+
+  it('tells several failures at once in one error notice that names them (error toasts stay until dismissed)', () => {
+    const failure = (kind: 'push' | 'pull', name: string) => ({
+      kind,
+      reference: `registry.example.com/team/${name}:1`,
+      state: 'failed' as const,
+      error: { code: 'UNAUTHORIZED' as const, message: 'unauthorized: authentication required' },
+    });
+    const six = [
+      ...Array.from({ length: 5 }, (_, index) => failure('push', `app-${index}`)),
+      failure('pull', 'base'),
+    ];
+    expect(finishedNotices(six, false)).toEqual([
+      {
+        level: 'error',
+        title: '5 pushes and 1 pull failed',
+        detail:
+          'registry.example.com/team/app-0:1, registry.example.com/team/app-1:1, registry.example.com/team/app-2:1 and 3 more. Each error and its fix are in the Transfers panel.',
+      },
+    ]);
+    // With a success in the same batch: its own notice, then the failures' one.
+    const mixed = finishedNotices([pushed('a'), failure('pull', 'x'), failure('pull', 'y')], false);
+    expect(mixed.map((notice) => [notice.level, notice.title])).toEqual([
+      ['success', 'Pushed 127.0.0.1:5000/team/a:1'],
+      ['error', '2 pulls failed'],
+    ]);
+    expect(finishedNotices(six, true)).toEqual([]);
+  });
 });
