@@ -11,6 +11,7 @@ import type { Page } from '@playwright/test';
 import type { LocalImage } from '../../electron/api/contract/images';
 import type { TransferSnapshot } from '../../electron/api/contract/transfers';
 import { makeLocalImages } from '../../bench/lib/image-fixture';
+import { screenshotPath } from './fixtures';
 import { expect, test } from './stub-app';
 
 const COUNT = 12;
@@ -168,4 +169,47 @@ test('windowed cards keep what the user opened, stay put when a transfer starts 
   await expect(card(COUNT - 5)).toBeInViewport();
   await page.keyboard.press('PageUp');
   await expect(card(COUNT - 4)).toBeFocused();
+});
+
+test('a dozen transfers ending together tell the user in one notice each way, not a stack of toasts', async ({
+  page,
+  openStubApp,
+}) => {
+  test.setTimeout(60_000);
+  const { deliver, panel } = await openApp(page, openStubApp);
+  await deliver(Array.from({ length: COUNT }, (_, index) => snapshot(index, 1)));
+  const toggle = panel.getByRole('button', { name: /Transfers/ });
+  await expect(toggle).toContainText(`${COUNT} running`);
+
+  // All succeed at once: one success notice naming the first three (the panel keeps the digests).
+  await deliver(Array.from({ length: COUNT }, (_, index) => snapshot(index, LAYERS)));
+  const successes = page.locator('.notices').getByRole('status');
+  await expect(successes).toHaveCount(1);
+  await expect(successes).toContainText(`Pushed ${COUNT} images`);
+  await expect(successes).toContainText(`and ${COUNT - 3} more. Digests are in the Transfers panel.`);
+  await successes.getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByRole('button', { name: 'Clear finished' }).click();
+
+  // With the panel folded, a dozen fail at once: one error notice (error notices stay until
+  // dismissed, so one each pushed the others out), naming the first three.
+  await deliver(Array.from({ length: COUNT }, (_, index) => snapshot(COUNT + index, 1)));
+  await expect(toggle).toContainText(`${COUNT} running`);
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await deliver(
+    Array.from({ length: COUNT }, (_, index) => ({
+      ...snapshot(COUNT + index, 1),
+      state: 'failed' as const,
+      error: { code: 'UNAUTHORIZED' as const, message: 'unauthorized: authentication required' },
+    })),
+  );
+  // The folded panel's header says how they ended.
+  await expect(toggle).toContainText(`${COUNT} failed`);
+  const alerts = page.locator('.notices').getByRole('alert');
+  await expect(alerts).toHaveCount(1);
+  await expect(alerts).toContainText(`${COUNT} pushes failed`);
+  await expect(alerts).toContainText(
+    `127.0.0.1:5000/windowed/app-${COUNT}:1, 127.0.0.1:5000/windowed/app-${COUNT + 1}:1, 127.0.0.1:5000/windowed/app-${COUNT + 2}:1 and ${COUNT - 3} more. Each error and its fix are in the Transfers panel.`,
+  );
+  await page.screenshot({ path: screenshotPath('transfers-failures-grouped.png') });
 });

@@ -573,12 +573,24 @@ function TransferList({ order }: { order: readonly string[] }) {
   );
 }
 
+/** The header's count: "2 running · 3 done · 1 failed" (what is 0 is left out). */
+function countWords(running: number, done: number, failed: number): string {
+  const words: string[] = [];
+  if (running > 0) words.push(`${running} running`);
+  if (done > 0) words.push(`${done} done`);
+  if (failed > 0) words.push(`${failed} failed`);
+  return words.join(' · ');
+}
+
 export function TransfersPanel() {
   const order = useTransfersStore((state) => state.order);
   const expanded = useTransfersStore((state) => state.expanded);
   const setExpanded = useTransfersStore((state) => state.setExpanded);
   const running = useTransfersStore(
     (state) => state.order.filter((id) => !isFinished(state.byId[id] ?? { state: 'succeeded' })).length,
+  );
+  const failed = useTransfersStore(
+    (state) => state.order.filter((id) => state.byId[id]?.state === 'failed').length,
   );
   const startError = useTransfersStore((state) => state.startError);
   const clearStartError = useTransfersStore((state) => state.clearStartError);
@@ -596,9 +608,7 @@ export function TransfersPanel() {
         >
           <span aria-hidden="true">{expanded ? '▾' : '▸'}</span> Transfers
           <span className="transfers-count">
-            {running > 0 ? `${running} running` : ''}
-            {running > 0 && order.length > running ? ' · ' : ''}
-            {order.length > running ? `${order.length - running} done` : ''}
+            {countWords(running, order.length - running - failed, failed)}
           </span>
         </button>
         {order.length > running && (
