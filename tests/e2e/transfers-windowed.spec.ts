@@ -48,13 +48,17 @@ function snapshot(index: number, finished: number): TransferSnapshot {
   };
 }
 
-/** The whole renderer on the stub bridge; `deliver` hands it snapshots as the host's events would. */
+/**
+ * The whole renderer on the stub bridge with a dozen pushes running (each one layer in); `deliver`
+ * hands it snapshots as the host's events would.
+ */
 async function openApp(page: Page, openStubApp: (images: LocalImage[]) => Promise<void>) {
   await openStubApp(makeLocalImages(5));
   const deliver = (snapshots: TransferSnapshot[]) =>
     page.evaluate(
       `(${JSON.stringify(snapshots)}).forEach((payload) => window.__listeners.forEach((listener) => listener({ event: 'transfers.progress', payload })))`,
     );
+  await deliver(Array.from({ length: COUNT }, (_, index) => snapshot(index, 1)));
   const scrollListTo = (top: number | 'end') =>
     page.evaluate(
       `(() => { const list = document.querySelector('.transfers-list'); list.scrollTop = ${top === 'end' ? 'list.scrollHeight' : top}; })()`,
@@ -70,7 +74,6 @@ test('a dozen transfers: the panel holds the cards in view, counts them all, and
 }) => {
   test.setTimeout(60_000);
   const { deliver, panel } = await openApp(page, openStubApp);
-  await deliver(Array.from({ length: COUNT }, (_, index) => snapshot(index, 1)));
   const cards = panel.getByRole('article');
   await expect(panel.getByRole('button', { name: /Transfers/ })).toContainText(`${COUNT} running`);
   const newest = panel.getByRole('article', { name: `Push 127.0.0.1:5000/windowed/app-${COUNT - 1}:1` });
@@ -136,7 +139,6 @@ test('windowed cards keep what the user opened, stay put when a transfer starts 
 }) => {
   test.setTimeout(60_000);
   const { deliver, scrollListTo, card, panel } = await openApp(page, openStubApp);
-  await deliver(Array.from({ length: COUNT }, (_, index) => snapshot(index, 1)));
   await expect(card(COUNT - 1)).toBeVisible();
 
   // Open the layers of a card further down, scroll it out of view and back: still open.
@@ -177,7 +179,6 @@ test('a dozen transfers ending together tell the user in one notice each way, no
 }) => {
   test.setTimeout(60_000);
   const { deliver, panel } = await openApp(page, openStubApp);
-  await deliver(Array.from({ length: COUNT }, (_, index) => snapshot(index, 1)));
   const toggle = panel.getByRole('button', { name: /Transfers/ });
   await expect(toggle).toContainText(`${COUNT} running`);
 
