@@ -14,6 +14,8 @@ import { quarantineCorruptSettings, SETTINGS_FILE_NAME, SettingsStore } from './
 import { CONTENT_SECURITY_POLICY } from './web/static-files';
 import { createSudoPromptElevator } from './daemon-config/elevator';
 import { createUtilityProcessSpawner } from './shell/utility-process-spawner';
+import { FinishNotifier } from './shell/finish-notifications';
+import type { TransferSnapshot } from './api/contract/transfers';
 
 const APP_ORIGIN = 'app://berth';
 const rendererDir = join(__dirname, '..', 'renderer');
@@ -77,29 +79,14 @@ function createWindow(): BrowserWindow {
   return window;
 }
 
-/** A system notification when a push or pull ends, with the digest, so the user can look away meanwhile. */
+/** System notifications when pushes and pulls end (batched: see shell/finish-notifications.ts). */
 function notifyWhenTransfersFinish(running: Core): void {
-  const announced = new Set<string>();
+  const notifier = new FinishNotifier((notice) =>
+    new Notification({ title: notice.title, body: notice.detail ?? '' }).show(),
+  );
   running.bus.subscribe((event, payload) => {
-    if (event !== 'transfers.progress' || !Notification.isSupported()) return;
-    const transfer = payload as {
-      id: string;
-      kind: string;
-      reference: string;
-      state: string;
-      digest?: string;
-      error?: { message: string };
-    };
-    if (!['succeeded', 'failed'].includes(transfer.state) || announced.has(transfer.id)) return;
-    announced.add(transfer.id);
-    const verb = transfer.kind === 'push' ? 'Pushed' : 'Pulled';
-    new Notification({
-      title:
-        transfer.state === 'succeeded'
-          ? `${verb} ${transfer.reference}`
-          : `${transfer.kind === 'push' ? 'Push' : 'Pull'} of ${transfer.reference} failed`,
-      body: transfer.state === 'succeeded' ? (transfer.digest ?? '') : (transfer.error?.message ?? ''),
-    }).show();
+    if (event === 'transfers.progress' && Notification.isSupported())
+      notifier.add(payload as TransferSnapshot);
   });
 }
 

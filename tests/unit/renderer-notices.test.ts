@@ -1,12 +1,7 @@
 /** The toasts list: newest last, at most five, and a repeated notice replaces its copy. */
 import { describe, expect, it } from 'vitest';
-import {
-  finishedNotices,
-  MOST_NOTICES,
-  ToastClocks,
-  type ToastNotice,
-  withNotice,
-} from '../../renderer/src/stores/notices';
+import { finishedNotices } from '../../electron/common/transfer-notices';
+import { MOST_NOTICES, ToastClocks, type ToastNotice, withNotice } from '../../renderer/src/stores/notices';
 
 const full = {
   level: 'error',

@@ -9,7 +9,7 @@ import type { TransferKind, TransferSnapshot } from '../../../electron/api/contr
 import { shortDigest } from '../format';
 import { api, errorData } from '../api/client';
 import { useAppStore } from './app-store';
-import { finishedNotices } from './notices';
+import { finishedNotices } from '../../../electron/common/transfer-notices';
 import {
   applySnapshots,
   emptyTransfers,
