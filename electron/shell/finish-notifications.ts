@@ -30,7 +30,7 @@ export class FinishNotifier {
     private readonly timers: Timers = { set: (callback, ms) => setTimeout(callback, ms) },
   ) {}
 
-  add(snapshot: Pick<TransferSnapshot, 'id' | 'kind' | 'reference' | 'state' | 'digest' | 'error'>): void {
+  add(snapshot: FinishedTransfer & Pick<TransferSnapshot, 'id'>): void {
     if (snapshot.state === 'queued' || snapshot.state === 'running' || this.told.has(snapshot.id)) return;
     this.told.add(snapshot.id);
     this.batch.push(snapshot);

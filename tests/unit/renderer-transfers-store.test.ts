@@ -8,6 +8,8 @@ import type { TransferRow, TransferSnapshot } from '../../electron/api/contract/
 import {
   applySnapshots,
   compactRows,
+  countTransfers,
+  countWords,
   emptyTransfers,
   percent,
   removeTransfer,
@@ -268,6 +270,21 @@ describe('SnapshotBatcher with a minimum interval', () => {
     expect(flushed.map((batch) => batch.map((entry) => [entry.id, entry.bytesDone]))[2]).toEqual([['b', 10]]);
     expect(timers).toHaveLength(0);
     expect(frames.pending()).toBe(0);
+  });
+});
+
+describe("the panel header's count", () => {
+  it('counts running, done and failed transfers apart, and leaves out what is 0', () => {
+    const { data } = applySnapshots(emptyTransfers, [
+      snapshot('a'),
+      snapshot('b', { state: 'queued' }),
+      snapshot('c', { state: 'succeeded' }),
+      snapshot('d', { state: 'cancelled' }),
+      snapshot('e', { state: 'failed' }),
+    ]);
+    expect(countTransfers(data)).toEqual({ running: 2, done: 2, failed: 1 });
+    expect(countWords(countTransfers(data))).toBe('2 running · 2 done · 1 failed');
+    expect(countWords({ running: 0, done: 0, failed: 12 })).toBe('12 failed');
   });
 });
 

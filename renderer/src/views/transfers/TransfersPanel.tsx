@@ -23,8 +23,9 @@ import {
 import type { TransferRow, TransferSnapshot } from '../../../../electron/api/contract/transfers';
 import { ErrorWithFix } from '../../components/ErrorWithFix';
 import { formatBytes, formatDuration } from '../../format';
+import { useShallow } from 'zustand/react/shallow';
 import { useTransfersStore } from '../../stores/transfers-store';
-import { compactRows, isFinished, percent } from './transfer-updates';
+import { compactRows, countTransfers, countWords, isFinished, percent } from './transfer-updates';
 import '../../transfers.css';
 
 const STATE_WORDS: Record<TransferSnapshot['state'], { push: string; pull: string }> = {
@@ -573,25 +574,11 @@ function TransferList({ order }: { order: readonly string[] }) {
   );
 }
 
-/** The header's count: "2 running · 3 done · 1 failed" (what is 0 is left out). */
-function countWords(running: number, done: number, failed: number): string {
-  const words: string[] = [];
-  if (running > 0) words.push(`${running} running`);
-  if (done > 0) words.push(`${done} done`);
-  if (failed > 0) words.push(`${failed} failed`);
-  return words.join(' · ');
-}
-
 export function TransfersPanel() {
   const order = useTransfersStore((state) => state.order);
   const expanded = useTransfersStore((state) => state.expanded);
   const setExpanded = useTransfersStore((state) => state.setExpanded);
-  const running = useTransfersStore(
-    (state) => state.order.filter((id) => !isFinished(state.byId[id] ?? { state: 'succeeded' })).length,
-  );
-  const failed = useTransfersStore(
-    (state) => state.order.filter((id) => state.byId[id]?.state === 'failed').length,
-  );
+  const counts = useTransfersStore(useShallow(countTransfers));
   const startError = useTransfersStore((state) => state.startError);
   const clearStartError = useTransfersStore((state) => state.clearStartError);
   const dismissFinished = useTransfersStore((state) => state.dismissFinished);
@@ -607,11 +594,9 @@ export function TransfersPanel() {
           onClick={() => setExpanded(!expanded)}
         >
           <span aria-hidden="true">{expanded ? '▾' : '▸'}</span> Transfers
-          <span className="transfers-count">
-            {countWords(running, order.length - running - failed, failed)}
-          </span>
+          <span className="transfers-count">{countWords(counts)}</span>
         </button>
-        {order.length > running && (
+        {counts.done + counts.failed > 0 && (
           <button type="button" className="button small" onClick={() => void dismissFinished()}>
             Clear finished
           </button>

@@ -261,3 +261,31 @@ export function compactRows(
     text += `${index === 0 ? '' : ' · '}${counts[index]} ${statuses[index]}`;
   return { shown, counts: text };
 }
+
+/** How many transfers are running (or queued), ended well (succeeded or cancelled) and failed. */
+export interface TransferCounts {
+  running: number;
+  done: number;
+  failed: number;
+}
+
+/** The counts in one pass over `data` (the panel header reads them on every update). */
+export function countTransfers(data: TransfersData): TransferCounts {
+  const counts = { running: 0, done: 0, failed: 0 };
+  for (const id of data.order) {
+    const state = data.byId[id]?.state;
+    if (state === 'failed') counts.failed += 1;
+    else if (state === undefined || isFinished({ state })) counts.done += 1;
+    else counts.running += 1;
+  }
+  return counts;
+}
+
+/** The panel header's count: "2 running · 3 done · 1 failed" (what is 0 is left out). */
+export function countWords({ running, done, failed }: TransferCounts): string {
+  const words: string[] = [];
+  if (running > 0) words.push(`${running} running`);
+  if (done > 0) words.push(`${done} done`);
+  if (failed > 0) words.push(`${failed} failed`);
+  return words.join(' · ');
+}
