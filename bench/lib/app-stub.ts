@@ -72,13 +72,18 @@ const STARTUP_ANSWERS: { [K in CommandName]?: CommandOutput<K> } = {
 };
 
 /** Runs in the page before the app: the stub bridge. */
-export function appBridgeScript(options: { images: LocalImage[]; holdImages: boolean }): string {
+export function appBridgeScript(options: {
+  images: LocalImage[];
+  holdImages: boolean;
+  /** Other answers than the start-up defaults, by command. */
+  answers?: { [K in CommandName]?: CommandOutput<K> };
+}): string {
   return `
 window.__benchImages = ${JSON.stringify(options.images)};
 window.__benchRequests = [];
 window.__listeners = [];
 (() => {
-  const answers = ${JSON.stringify(STARTUP_ANSWERS)};
+  const answers = ${JSON.stringify({ ...STARTUP_ANSWERS, ...options.answers })};
   let release;
   const delivered = new Promise((resolve) => { release = resolve; });
   window.__deliverImages = () => release(window.__benchImages);

@@ -108,7 +108,9 @@ const ImageRow = memo(function ImageRow({ group, index, start, height }: ImageRo
     >
       <span role="cell" className="col-name">
         {group.names.length === 0 ? (
-          <span className="muted">&lt;none&gt;</span>
+          <span className="muted">
+            &lt;none&gt;<span className="untagged-id mono">{group.shortId}</span>
+          </span>
         ) : (
           group.names.map((name) => {
             const { registry, pushable } = describeName(name);
@@ -117,7 +119,8 @@ const ImageRow = memo(function ImageRow({ group, index, start, height }: ImageRo
                 <span className="image-name-text" title={name}>
                   {name}
                 </span>
-                <span className="registry-badge">{registry}</span>
+                {/* A host written in the name is repeated by its badge: narrow tables drop those. */}
+                <span className={`registry-badge${pushable ? ' repeats-host' : ''}`}>{registry}</span>
                 {pushable && (
                   <button
                     type="button"

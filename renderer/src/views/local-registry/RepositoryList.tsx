@@ -27,9 +27,13 @@ export function RepositoryList({ host, onPull }: RepositoryListProps) {
     <div className="repo-table" role="table" aria-label="Registry repositories">
       <div className="repo-row repo-head" role="row">
         <span role="columnheader">Repository : tag</span>
-        <span role="columnheader">Digest</span>
+        <span role="columnheader" className="repo-col-digest">
+          Digest
+        </span>
         <span role="columnheader">Size</span>
-        <span role="columnheader">Platforms</span>
+        <span role="columnheader" className="repo-col-platforms">
+          Platforms
+        </span>
         <span role="columnheader">
           <span className="visually-hidden">Actions</span>
         </span>
@@ -37,17 +41,28 @@ export function RepositoryList({ host, onPull }: RepositoryListProps) {
       {repositories.flatMap((repository) =>
         repository.tags.map((tag) => {
           const key = `${repository.name}:${tag.tag}`;
+          const platformWords = tag.platforms.length ? tag.platforms.join(', ') : '—';
           return (
             <div key={key} className="repo-row" role="row" data-reference={key}>
               <span role="cell" className="repo-name">
-                {repository.name}:<strong>{tag.tag}</strong>
+                <span className="repo-reference" title={key}>
+                  <span className="repo-path">{repository.name}</span>
+                  <span className="repo-tag">
+                    :<strong>{tag.tag}</strong>
+                  </span>
+                </span>
+                {/* What the columns a narrow table drops would have shown (local-registry.css). */}
+                <span className="repo-meta">
+                  <span className="repo-meta-digest mono">{shortDigest(tag.digest)}</span>
+                  <span className="repo-meta-platforms">{platformWords}</span>
+                </span>
               </span>
-              <span role="cell" className="mono" title={tag.digest}>
+              <span role="cell" className="repo-col-digest mono" title={tag.digest}>
                 {shortDigest(tag.digest)}
               </span>
               <span role="cell">{formatBytes(tag.size)}</span>
-              <span role="cell" className="platforms">
-                {tag.platforms.length ? tag.platforms.join(', ') : '—'}
+              <span role="cell" className="repo-col-platforms platforms">
+                {platformWords}
               </span>
               <span role="cell" className="repo-actions">
                 {onPull && (

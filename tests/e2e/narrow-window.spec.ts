@@ -1,0 +1,94 @@
+/**
+ * The narrowest window the Electron shell allows (860 px wide): the tables give up their least needed
+ * columns, so every row's actions stay inside the row (rows and tables clip what overflows them: at
+ * this width the images' Remove button and the registry's Pull and Delete used to be cut off unseen),
+ * what a dropped column showed is still on the row, and a registry's long host in the sidebar gives
+ * way to its name. Whole renderer, stub bridge (bench/lib/app-stub.ts): this is about layout.
+ */
+import type { Locator } from '@playwright/test';
+import type { RepositorySummary } from '../../electron/api/contract/registry';
+import { makeLocalImages } from '../../bench/lib/image-fixture';
+import { expect, test } from './stub-app';
+
+/** `minWidth` × `minHeight` of the main window (electron/main.ts). */
+const NARROWEST = { width: 860, height: 540 };
+
+const REPOSITORIES: RepositorySummary[] = [
+  {
+    name: 'northwind/notifications-service',
+    tags: ['1.10.2', 'latest'].map((tag) => ({
+      tag,
+      digest: `sha256:${'cd'.repeat(32)}`,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      size: 995e6,
+      platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+    })),
+  },
+];
+
+/** Asserts `inner` lies inside `outer` horizontally (to the pixel). */
+async function expectInside(inner: Locator, outer: Locator): Promise<void> {
+  const [a, b] = await Promise.all([inner.boundingBox(), outer.boundingBox()]);
+  expect(a, 'inner box').not.toBeNull();
+  expect(b, 'outer box').not.toBeNull();
+  expect(a!.x).toBeGreaterThanOrEqual(b!.x - 0.5);
+  expect(a!.x + a!.width).toBeLessThanOrEqual(b!.x + b!.width + 0.5);
+}
+
+test('at the narrowest window every row keeps its actions, and the sidebar keeps registry names whole', async ({
+  page,
+  openStubApp,
+}) => {
+  const images = makeLocalImages(30);
+  await openStubApp(images, {
+    viewport: NARROWEST,
+    answers: { 'registry.repositories': REPOSITORIES },
+  });
+
+  // Images: each row in view has its three actions inside it, and they work.
+  const rows = page.locator('.table-row');
+  await expect(rows.first()).toBeVisible();
+  for (let index = 0; index < 4; index += 1) {
+    const row = rows.nth(index);
+    for (const action of [/^Tag /, /^Push .* to…$/, /^Remove /])
+      await expectInside(row.getByRole('button', { name: action }), row);
+    // The name keeps a readable width (the columns that gave way were the ID, created and badges).
+    expect((await row.getByRole('cell').first().boundingBox())!.width).toBeGreaterThan(150);
+  }
+  await rows
+    .first()
+    .getByRole('button', { name: /^Remove / })
+    .click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toBeHidden();
+
+  // The sidebar: "Northwind" whole, its host (registry.northwind.example.com) cut instead.
+  const northwind = page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: /Northwind/ })
+    .locator('.nav-label');
+  await expect(northwind).toHaveText('Northwind');
+  expect(await northwind.evaluate((label) => label.scrollWidth <= label.clientWidth)).toBe(true);
+
+  // The local registry: Pull and Delete inside each row; the digest and platforms are still shown.
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: /Local registry/ })
+    .click();
+  const table = page.getByRole('table', { name: 'Registry repositories' });
+  for (const tag of ['1.10.2', 'latest']) {
+    const row = table.locator(`[data-reference="northwind/notifications-service:${tag}"]`);
+    await expectInside(row.getByRole('button', { name: 'Pull' }), table);
+    await expectInside(row.getByRole('button', { name: 'Delete' }), table);
+    await expect(row).toContainText('cdcdcdcdcdcd');
+    await expect(row).toContainText('linux/arm64');
+    // The tag stays whole when the repository's path is cut.
+    const tagText = row.locator('.repo-tag');
+    expect(await tagText.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+  }
+  const first = table.locator('[data-reference="northwind/notifications-service:1.10.2"]');
+  await first.getByRole('button', { name: 'Delete' }).click();
+  await expect(first.getByRole('button', { name: 'Delete 1.10.2' })).toBeVisible();
+  await expectInside(first.getByRole('button', { name: 'Delete 1.10.2' }), table);
+});
