@@ -3,10 +3,13 @@
  * columns, so every row's actions stay inside the row (rows and tables clip what overflows them: at
  * this width the images' Remove button and the registry's Pull and Delete used to be cut off unseen),
  * what a dropped column showed is still on the row, and a registry's long host in the sidebar gives
- * way to its name. Whole renderer, stub bridge (bench/lib/app-stub.ts): this is about layout.
+ * way to its name. A view taller than the room the open transfers panel leaves it scrolls, and none
+ * of it paints over the panel. Whole renderer, stub bridge (bench/lib/app-stub.ts): this is about
+ * layout.
  */
 import type { Locator } from '@playwright/test';
 import type { RepositorySummary } from '../../electron/api/contract/registry';
+import type { TransferSnapshot } from '../../electron/api/contract/transfers';
 import { makeLocalImages } from '../../bench/lib/image-fixture';
 import { expect, test } from './stub-app';
 
@@ -91,4 +94,66 @@ test('at the narrowest window every row keeps its actions, and the sidebar keeps
   await first.getByRole('button', { name: 'Delete' }).click();
   await expect(first.getByRole('button', { name: 'Delete 1.10.2' })).toBeVisible();
   await expectInside(first.getByRole('button', { name: 'Delete 1.10.2' }), table);
+});
+
+/** One push, running, with a few layers: enough to open the transfers panel. */
+const RUNNING_PUSH: TransferSnapshot = {
+  id: 't1',
+  kind: 'push',
+  reference: '127.0.0.1:5000/narrow/app:1',
+  state: 'running',
+  rows: Array.from({ length: 6 }, (_, layer) => ({
+    id: `sha256:${layer.toString(16).padStart(12, '0')}`,
+    status: layer < 2 ? 'Pushed' : 'Pushing',
+    current: layer < 2 ? 4e6 : 1e6,
+    total: 4e6,
+    unit: 'bytes' as const,
+    done: layer < 2,
+  })),
+  overall: 0.5,
+  bytesDone: 12e6,
+  bytesTotal: 24e6,
+  speed: 1e6,
+  etaSeconds: 12,
+  messages: [],
+  startedAt: 1000,
+};
+
+test('with the transfers panel open in a short window, a registry view scrolls to its last field and stays above the panel', async ({
+  page,
+  openStubApp,
+}) => {
+  await openStubApp(makeLocalImages(5), { viewport: NARROWEST });
+  await page.evaluate(
+    `window.__listeners.forEach((listener) => listener({ event: 'transfers.progress', payload: ${JSON.stringify(RUNNING_PUSH)} }))`,
+  );
+  const panel = page.getByRole('region', { name: 'Transfers' });
+  await expect(panel.getByRole('article')).toBeVisible();
+
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: /Northwind/ })
+    .click();
+  const view = page.getByRole('region', { name: 'Northwind' });
+  const pull = view.getByRole('button', { name: 'Pull', exact: true });
+  await expect(pull).toBeAttached();
+  // The user scrolls the view with the wheel until the Pull button is above the panel.
+  const panelTop = (await panel.boundingBox())!.y;
+  const box = (await view.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + 40);
+  for (let step = 0; step < 10; step += 1) {
+    if ((await pull.boundingBox())!.y + (await pull.boundingBox())!.height <= panelTop) break;
+    await page.mouse.wheel(0, 120);
+    await page.waitForTimeout(50);
+  }
+  const shown = (await pull.boundingBox())!;
+  expect(shown.y + shown.height).toBeLessThanOrEqual(panelTop);
+  await expect(pull).toBeInViewport();
+  // The panel's own header is on top of whatever the view holds behind it.
+  const clear = panel.locator('.transfers-panel-header');
+  const header = (await clear.boundingBox())!;
+  const onTop = await page.evaluate(
+    `document.elementFromPoint(${header.x + header.width - 60}, ${header.y + header.height / 2})?.closest('.transfers-panel') !== null`,
+  );
+  expect(onTop).toBe(true);
 });
