@@ -93,11 +93,14 @@ export function App() {
         }
       />
       <main className="main">
-        <div className="main-content">{content}</div>
+        <div className="main-content">
+          {content}
+          {/* Over the view, never over the transfers panel below it (styles.css). */}
+          <Notices />
+        </div>
         <TransfersPanel />
       </main>
       <StatusBar />
-      <Notices />
       <DialogHost />
     </div>
   );

@@ -7,7 +7,7 @@
  * snapshots enter where the host's events would: a dozen real pushes at once would take minutes
  * here and prove nothing more about the panel.
  */
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import type { LocalImage } from '../../electron/api/contract/images';
 import type { TransferSnapshot } from '../../electron/api/contract/transfers';
 import { makeLocalImages } from '../../bench/lib/image-fixture';
@@ -173,6 +173,12 @@ test('windowed cards keep what the user opened, stay put when a transfer starts 
   await expect(card(COUNT - 4)).toBeFocused();
 });
 
+/** Asserts `upper` ends above the top of `lower` (to the pixel). */
+async function expectAbove(upper: Locator, lower: Locator): Promise<void> {
+  const [a, b] = await Promise.all([upper.boundingBox(), lower.boundingBox()]);
+  expect(a!.y + a!.height).toBeLessThanOrEqual(b!.y + 0.5);
+}
+
 test('a dozen transfers ending together tell the user in one notice each way, not a stack of toasts', async ({
   page,
   openStubApp,
@@ -188,6 +194,10 @@ test('a dozen transfers ending together tell the user in one notice each way, no
   await expect(successes).toHaveCount(1);
   await expect(successes).toContainText(`Pushed ${COUNT} images`);
   await expect(successes).toContainText(`and ${COUNT - 3} more. Digests are in the Transfers panel.`);
+  // Above the open panel: over it, the toast covered the newest card's digest and its Copy button.
+  await expectAbove(successes, panel);
+  await expect(panel.getByRole('button', { name: 'Copy' }).first()).toBeVisible();
+  await panel.getByRole('button', { name: 'Copy' }).first().click({ trial: true, timeout: 2000 });
   await successes.getByRole('button', { name: 'Dismiss' }).click();
   await page.getByRole('button', { name: 'Clear finished' }).click();
 
@@ -208,6 +218,7 @@ test('a dozen transfers ending together tell the user in one notice each way, no
   await expect(toggle).toContainText(`${COUNT} failed`);
   const alerts = page.locator('.notices').getByRole('alert');
   await expect(alerts).toHaveCount(1);
+  await expectAbove(alerts, panel);
   await expect(alerts).toContainText(`${COUNT} pushes failed`);
   await expect(alerts).toContainText(
     `127.0.0.1:5000/windowed/app-${COUNT}:1, 127.0.0.1:5000/windowed/app-${COUNT + 1}:1, 127.0.0.1:5000/windowed/app-${COUNT + 2}:1 and ${COUNT - 3} more. Each error and its fix are in the Transfers panel.`,
