@@ -50,7 +50,7 @@ export async function readDaemonConfig(path: string): Promise<DaemonConfigFile> 
       };
     }
     throw new AppError('DAEMON_CONFIG_NOT_WRITABLE', `Berth cannot read ${path}.`, {
-      hint: 'Check that the file is readable by your user, or choose another file in Settings.',
+      hint: 'Check that your user may read the file and the folders above it.',
       raw: (error as Error).message,
       cause: error,
     });

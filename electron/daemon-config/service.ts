@@ -304,7 +304,7 @@ export class DaemonConfigService {
         'DOCKER_UNAVAILABLE',
         'Berth cannot reach Docker, so it cannot tell which daemon.json it uses.',
         {
-          hint: 'Start Docker, or choose the daemon.json path yourself in Settings.',
+          hint: 'Start Docker Desktop (or dockerd); Berth finds the file once Docker answers.',
           fix: { kind: 'retry' },
           raw: error instanceof Error ? error.message : String(error),
           cause: error,

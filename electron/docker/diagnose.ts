@@ -243,6 +243,27 @@ export function diagnoseError(error: unknown, context: DiagnoseContext): AppErro
 }
 
 /** Docker went away (stopped, restarted, or its socket vanished) in the middle of the work. */
+/**
+ * A call that could not reach the daemon at all (no socket, nothing listening, no permission): the
+ * user's next step is to start Docker, not to read a stack. Answers undefined for anything else.
+ * `what` finishes "…, so Berth can't …" ("list your images").
+ */
+export function dockerUnreachable(error: unknown, what: string): AppError | undefined {
+  const code = (error as { code?: string } | null)?.code;
+  const raw = error instanceof Error ? error.message : String(error);
+  if (code === 'ENOENT' || code === 'ECONNREFUSED')
+    return new AppError('DOCKER_UNAVAILABLE', `Docker isn't running, so Berth can't ${what}.`, {
+      hint: 'Start Docker Desktop (or dockerd). Berth connects by itself once Docker answers.',
+      raw,
+    });
+  if (code === 'EACCES')
+    return new AppError('DOCKER_UNAVAILABLE', `Berth may not talk to Docker, so it can't ${what}.`, {
+      hint: 'On Linux, add yourself to the "docker" group, then log out and back in.',
+      raw,
+    });
+  return undefined;
+}
+
 export function dockerStopped(raw: string): AppError {
   return new AppError('DOCKER_STOPPED', 'Docker stopped while this was running.', {
     hint: 'Start Docker again; Berth reconnects by itself. Then try again.',

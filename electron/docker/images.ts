@@ -3,12 +3,18 @@ import type Dockerode from 'dockerode';
 import type { LocalImage } from '../api/contract/images';
 import { AppError } from '../api/app-error';
 import { parseReference } from '../common/reference';
+import { dockerUnreachable } from './diagnose';
 
 export class ImageService {
   constructor(private readonly docker: () => Dockerode) {}
 
   async list(): Promise<LocalImage[]> {
-    const images = await this.docker().listImages();
+    let images: Dockerode.ImageInfo[];
+    try {
+      images = await this.docker().listImages();
+    } catch (error) {
+      throw dockerUnreachable(error, 'list your images') ?? AppError.from(error);
+    }
     return images.map((image) => ({
       id: image.Id,
       repoTags: (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>'),
@@ -31,7 +37,7 @@ export class ImageService {
     try {
       await this.docker().getImage(source).tag({ repo, tag });
     } catch (error) {
-      throw notFoundOr(error, source);
+      throw dockerUnreachable(error, `tag ${source}`) ?? notFoundOr(error, source);
     }
     return {
       target: parsed.ref.familiar.endsWith(`:${tag}`) ? parsed.ref.familiar : `${parsed.ref.familiar}:${tag}`,
@@ -49,6 +55,8 @@ export class ImageService {
         deleted: result.flatMap((entry) => (entry.Deleted ? [entry.Deleted] : [])),
       };
     } catch (error) {
+      const unreachable = dockerUnreachable(error, `remove ${reference}`);
+      if (unreachable) throw unreachable;
       const status = (error as { statusCode?: number }).statusCode;
       if (status === 409) {
         throw new AppError(

@@ -23,12 +23,23 @@ test('shows "Docker isn\'t running" and recovers by itself when the daemon start
     const disconnected = page.locator('[data-docker-state="disconnected"]');
     await expect(disconnected).toContainText("Docker isn't running");
     await expect(disconnected).toContainText('DOCKER_HOST');
+    // The images view says the same, and doesn't guess that there are no images.
+    const imagesView = page.getByRole('region', { name: 'Images' });
+    await expect(imagesView.getByRole('alert')).toContainText(
+      "Docker isn't running, so Berth can't list your images.",
+    );
+    await expect(imagesView).not.toContainText('Something went wrong inside Berth');
+    await expect(imagesView).not.toContainText('No images yet');
+    await expect(imagesView).not.toContainText('0 images');
 
     execFileSync('bash', ['scripts/dockerd-private.sh', 'start', dir], { stdio: 'pipe' });
     await expect(page.locator('[data-docker-state="connected"]')).toContainText('Connected to', {
       timeout: 20_000,
     });
     await expect(page.getByRole('table', { name: 'Local images' })).toBeVisible();
+    // Connected, the error leaves by itself and the (empty) daemon's list is shown.
+    await expect(imagesView.getByRole('alert')).toHaveCount(0);
+    await expect(imagesView).toContainText('0 images in your local Docker');
   } finally {
     await host.stop();
     execFileSync('bash', ['scripts/dockerd-private.sh', 'stop', dir], { stdio: 'pipe' });

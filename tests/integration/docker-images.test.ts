@@ -1,5 +1,9 @@
 /** Against the real dockerd in DOCKER_HOST: the list matches `docker images`, and CLI changes become events. */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../electron/api/event-bus';
 import { DockerConnection } from '../../electron/docker/connection';
@@ -93,5 +97,26 @@ describe('local images', () => {
     await expect(service.tag('berth-test/does-not-exist:1', 'berth-test/x:1')).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
+  });
+
+  it('with no daemon behind the socket, says Docker is not running instead of an internal error', async () => {
+    // No socket at all (ENOENT), and a file left where the socket was, as a daemon that crashed
+    // leaves one (connecting to it is refused: ECONNREFUSED).
+    const dir = mkdtempSync(join(tmpdir(), 'berth-no-docker-'));
+    const refusing = join(dir, 'stale.sock');
+    writeFileSync(refusing, '');
+    try {
+      for (const socketPath of [join(dir, 'missing.sock'), refusing]) {
+        const service = new ImageService(() => new Docker({ socketPath }));
+        await expect(service.list()).rejects.toMatchObject({
+          code: 'DOCKER_UNAVAILABLE',
+          message: "Docker isn't running, so Berth can't list your images.",
+        });
+        await expect(service.tag('a:1', 'b:1')).rejects.toMatchObject({ code: 'DOCKER_UNAVAILABLE' });
+        await expect(service.remove('a:1', false)).rejects.toMatchObject({ code: 'DOCKER_UNAVAILABLE' });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -172,9 +172,11 @@ export function ImagesView() {
         <div>
           <h1 id="images-title">Images</h1>
           <p className="view-subtitle">
-            {loaded
-              ? `${images.length} image${images.length === 1 ? '' : 's'} in your local Docker`
-              : 'Loading…'}
+            {!loaded
+              ? 'Loading…'
+              : error && images.length === 0
+                ? 'Your local Docker'
+                : `${images.length} image${images.length === 1 ? '' : 's'} in your local Docker`}
           </p>
         </div>
         <input
@@ -206,7 +208,8 @@ export function ImagesView() {
           </span>
         </div>
         <div className="table-body" ref={scroller}>
-          {loaded && groups.length === 0 && (
+          {/* Not when the list failed: "no images yet" would be a guess (the error box says why). */}
+          {loaded && groups.length === 0 && !(error && images.length === 0) && (
             <p className="empty">
               {filter
                 ? 'No image matches the filter.'
