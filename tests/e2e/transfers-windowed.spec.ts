@@ -143,9 +143,20 @@ test('windowed cards keep what the user opened, stay put when a transfer starts 
 
   // Open the layers of a card further down, scroll it out of view and back: still open.
   await scrollListTo(500);
-  const id = await panel.getByRole('article').last().getAttribute('data-transfer-id');
-  const second = card(Number(id!.slice(1)));
-  await expect(second).toBeInViewport();
+  // A card wholly in the list's view once the list has rendered its new place (the next frame): one
+  // Playwright must scroll into view before clicking re-windows the list between mousedown and
+  // mouseup, and the click lands beside the button.
+  const id = await page.evaluate(`(async () => {
+    for (let frame = 0; frame < 2; frame += 1) await new Promise((resolve) => requestAnimationFrame(resolve));
+    const view = document.querySelector('.transfers-list').getBoundingClientRect();
+    const whole = [...document.querySelectorAll('[data-transfer-id]')].filter((card) => {
+      const box = card.getBoundingClientRect();
+      return box.top >= view.top && box.bottom <= view.bottom;
+    });
+    return whole.at(-1).dataset.transferId;
+  })()`);
+  const second = card(Number(String(id).slice(1)));
+  await expect(second).toBeInViewport({ ratio: 1 });
   const show = second.getByRole('button', { name: /layers$/ });
   await show.click();
   await expect(show).toHaveAttribute('aria-expanded', 'true');

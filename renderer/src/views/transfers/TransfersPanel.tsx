@@ -470,27 +470,38 @@ function TransferList({ order }: { order: readonly string[] }) {
     initialRect: { width: 0, height: USUAL_LIST_HEIGHT },
   });
   // Keep what the user looks at in place when transfers are added or removed above it (a new push
-  // goes on top). After each scroll, once that scroll's cards are in the page, note the first card
-  // in view and how far it starts from the list's top; when the order changes, scroll by as much as
-  // that card moved, before the browser paints. The browser's own scroll anchoring is off for the
-  // list (it didn't hold the cards here), and so is the virtualizer's (it would correct the same
-  // move a second time). Progress updates neither note nor scroll anything.
-  const anchor = useRef<{ id: string; top: number } | undefined>(undefined);
+  // goes on top), and when a card comes into the page above it without a scroll: pressing a card's
+  // button focuses it, and focus keeps one more card beyond each edge; that card's real height then
+  // replaces the estimate its spacer stood for, and everything below moved between the button's
+  // mousedown and mouseup, so the click missed. After each scroll, once that scroll's cards are in
+  // the page, note the first card in view and how far it starts from the list's top; when the order
+  // or the first card in the page changes, scroll by as much as that card moved, before the browser
+  // paints (unless the list scrolled since the note: the new place is noted next). The browser's own
+  // scroll anchoring is off for the list (it didn't hold the cards here), and so is the
+  // virtualizer's (it would correct the same move a second time). Progress updates neither note nor
+  // scroll anything.
+  const anchor = useRef<{ id: string; top: number; scrollTop: number } | undefined>(undefined);
   const anchoredOrder = useRef(order);
+  const items = virtualizer.getVirtualItems();
+  const firstInPage = items[0]?.index ?? -1;
+  const anchoredFirst = useRef(firstInPage);
   useLayoutEffect(() => {
     virtualizer.shouldAdjustScrollPositionOnItemSizeChange = () => false;
   }, [virtualizer]);
   useLayoutEffect(() => {
     const list = scroller.current;
     const held = anchor.current;
-    if (anchoredOrder.current === order || !list || !held) return;
+    const orderChanged = anchoredOrder.current !== order;
+    if ((!orderChanged && anchoredFirst.current === firstInPage) || !list || !held) return;
     anchoredOrder.current = order;
+    anchoredFirst.current = firstInPage;
     if (list.scrollTop === 0) return;
+    if (!orderChanged && list.scrollTop !== held.scrollTop) return;
     const card = list.querySelector(`[data-transfer-id="${CSS.escape(held.id)}"]`);
     if (card === null) return;
     const moved = card.getBoundingClientRect().top - list.getBoundingClientRect().top - held.top;
     if (Math.abs(moved) >= 1) list.scrollTop += moved;
-  }, [order]);
+  }, [order, firstInPage]);
   // A card Page Down / Page Up asked for before it was in the page: focused once it is.
   const focusWhenShown = useRef<number | undefined>(undefined);
   useLayoutEffect(() => {
@@ -508,12 +519,11 @@ function TransferList({ order }: { order: readonly string[] }) {
     for (const card of list.querySelectorAll<HTMLElement>('[data-transfer-id]')) {
       const box = card.getBoundingClientRect();
       if (box.bottom > listTop) {
-        anchor.current = { id: card.dataset.transferId!, top: box.top - listTop };
+        anchor.current = { id: card.dataset.transferId!, top: box.top - listTop, scrollTop: list.scrollTop };
         return;
       }
     }
   }, [scrolledTo]);
-  const items = virtualizer.getVirtualItems();
   const cards: ReactNode[] = [];
   // Spacers stand for the cards out of view, in the normal flow with the cards: a card that grows
   // pushes the ones below it in the same frame. Each is followed by a gap.
