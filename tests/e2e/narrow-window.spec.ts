@@ -2,8 +2,8 @@
  * The narrowest window the Electron shell allows (860 px wide): the tables give up their least needed
  * columns, so every row's actions stay inside the row (rows and tables clip what overflows them: at
  * this width the images' Remove button and the registry's Pull and Delete used to be cut off unseen),
- * what a dropped column showed is still on the row, and a registry's long host in the sidebar gives
- * way to its name. A view taller than the room the open transfers panel leaves it scrolls, and none
+ * what a dropped column showed is still on the row, a long storage folder keeps its end in view, and
+ * a registry's long host in the sidebar gives way to its name. A view taller than the room the open transfers panel leaves it scrolls, and none
  * of it paints over the panel. Whole renderer, stub bridge (bench/lib/app-stub.ts): this is about
  * layout.
  */
@@ -15,6 +15,9 @@ import { expect, test } from './stub-app';
 
 /** `minWidth` × `minHeight` of the main window (electron/main.ts). */
 const NARROWEST = { width: 860, height: 540 };
+
+/** A storage folder too long for its card: the end, which tells folders apart, stays in view. */
+const LONG_FOLDER = '/Users/alice.cooper/Library/Application Support/Berth/registry';
 
 const REPOSITORIES: RepositorySummary[] = [
   {
@@ -45,7 +48,19 @@ test('at the narrowest window every row keeps its actions, and the sidebar keeps
   const images = makeLocalImages(30);
   await openStubApp(images, {
     viewport: NARROWEST,
-    answers: { 'registry.repositories': REPOSITORIES },
+    answers: {
+      'registry.repositories': REPOSITORIES,
+      'registry.status': {
+        state: 'running',
+        url: 'http://127.0.0.1:5000',
+        port: 5000,
+        host: '127.0.0.1',
+        dataDir: LONG_FOLDER,
+        exposeOnNetwork: false,
+        startedAt: Date.UTC(2026, 10, 27),
+        restarts: 0,
+      },
+    },
   });
 
   // Images: each row in view has its three actions inside it, and they work.
@@ -79,6 +94,11 @@ test('at the narrowest window every row keeps its actions, and the sidebar keeps
     .getByRole('navigation', { name: 'Main' })
     .getByRole('button', { name: /Local registry/ })
     .click();
+  // The storage folder is cut at its start, not its end ("…Support/Berth/registry").
+  const folder = page.locator('dd[title="' + LONG_FOLDER + '"]');
+  const [shown, path] = await Promise.all([folder.boundingBox(), folder.locator('bdi').boundingBox()]);
+  expect(path!.x).toBeLessThan(shown!.x);
+  expect(path!.x + path!.width).toBeLessThanOrEqual(shown!.x + shown!.width + 0.5);
   const table = page.getByRole('table', { name: 'Registry repositories' });
   for (const tag of ['1.10.2', 'latest']) {
     const row = table.locator(`[data-reference="northwind/notifications-service:${tag}"]`);

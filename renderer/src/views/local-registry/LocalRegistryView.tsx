@@ -93,8 +93,9 @@ export function LocalRegistryView() {
         </div>
         <div>
           <dt>Storage folder</dt>
-          <dd className="mono" title={status?.dataDir}>
-            {status?.dataDir ?? '…'}
+          {/* A long path is cut at its start: its end tells folders apart. */}
+          <dd className="mono path-tail" title={status?.dataDir}>
+            <bdi dir="ltr">{status?.dataDir ?? '…'}</bdi>
           </dd>
         </div>
         <div>
