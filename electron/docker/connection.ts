@@ -14,6 +14,7 @@ import {
   type EndpointEnvironment,
   resolveDockerEndpoint,
 } from './endpoint';
+import { unreachableKind } from './diagnose';
 
 export interface Logger {
   info(message: string): void;
@@ -193,12 +194,12 @@ export class DockerConnection {
   }
 
   private explain(error: unknown): string {
-    const code = (error as { code?: string }).code;
+    const kind = unreachableKind(error);
     const where = this.endpoint.host;
-    if (code === 'ENOENT' || code === 'ECONNREFUSED') {
+    if (kind === 'not-running') {
       return `Docker isn't running: nothing answers at ${where}. Start Docker Desktop (or dockerd) and Berth will connect by itself.`;
     }
-    if (code === 'EACCES') {
+    if (kind === 'no-permission') {
       return `Berth may not use ${where}: permission denied. On Linux, add yourself to the "docker" group (then log out and in).`;
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -242,28 +242,39 @@ export function diagnoseError(error: unknown, context: DiagnoseContext): AppErro
   return diagnoseDaemonMessage(message, context);
 }
 
-/** Docker went away (stopped, restarted, or its socket vanished) in the middle of the work. */
 /**
- * A call that could not reach the daemon at all (no socket, nothing listening, no permission): the
- * user's next step is to start Docker, not to read a stack. Answers undefined for anything else.
- * `what` finishes "…, so Berth can't …" ("list your images").
+ * Why a call could not reach the daemon at all: no socket or nothing listening on it ('not-running'),
+ * or no permission to use it ('no-permission'); undefined for any other failure. The connection's
+ * status line and the services' errors word it each their way.
  */
-export function dockerUnreachable(error: unknown, what: string): AppError | undefined {
+export function unreachableKind(error: unknown): 'not-running' | 'no-permission' | undefined {
   const code = (error as { code?: string } | null)?.code;
-  const raw = error instanceof Error ? error.message : String(error);
-  if (code === 'ENOENT' || code === 'ECONNREFUSED')
-    return new AppError('DOCKER_UNAVAILABLE', `Docker isn't running, so Berth can't ${what}.`, {
-      hint: 'Start Docker Desktop (or dockerd). Berth connects by itself once Docker answers.',
-      raw,
-    });
-  if (code === 'EACCES')
-    return new AppError('DOCKER_UNAVAILABLE', `Berth may not talk to Docker, so it can't ${what}.`, {
-      hint: 'On Linux, add yourself to the "docker" group, then log out and back in.',
-      raw,
-    });
+  if (code === 'ENOENT' || code === 'ECONNREFUSED') return 'not-running';
+  if (code === 'EACCES') return 'no-permission';
   return undefined;
 }
 
+/**
+ * A call that could not reach the daemon at all: the user's next step is to start Docker (or get
+ * the permission), not to read a stack. Answers undefined for anything else. `what` finishes
+ * "…, so Berth can't …" ("list your images").
+ */
+export function dockerUnreachable(error: unknown, what: string): AppError | undefined {
+  const kind = unreachableKind(error);
+  if (kind === undefined) return undefined;
+  const raw = error instanceof Error ? error.message : String(error);
+  return kind === 'not-running'
+    ? new AppError('DOCKER_UNAVAILABLE', `Docker isn't running, so Berth can't ${what}.`, {
+        hint: 'Start Docker Desktop (or dockerd). Berth connects by itself once Docker answers.',
+        raw,
+      })
+    : new AppError('DOCKER_UNAVAILABLE', `Berth may not talk to Docker, so it can't ${what}.`, {
+        hint: 'On Linux, add yourself to the "docker" group, then log out and back in.',
+        raw,
+      });
+}
+
+/** Docker went away (stopped, restarted, or its socket vanished) in the middle of the work. */
 export function dockerStopped(raw: string): AppError {
   return new AppError('DOCKER_STOPPED', 'Docker stopped while this was running.', {
     hint: 'Start Docker again; Berth reconnects by itself. Then try again.',

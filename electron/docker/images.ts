@@ -37,7 +37,7 @@ export class ImageService {
     try {
       await this.docker().getImage(source).tag({ repo, tag });
     } catch (error) {
-      throw dockerUnreachable(error, `tag ${source}`) ?? notFoundOr(error, source);
+      throw notFoundOr(error, source, 'tag');
     }
     return {
       target: parsed.ref.familiar.endsWith(`:${tag}`) ? parsed.ref.familiar : `${parsed.ref.familiar}:${tag}`,
@@ -55,8 +55,6 @@ export class ImageService {
         deleted: result.flatMap((entry) => (entry.Deleted ? [entry.Deleted] : [])),
       };
     } catch (error) {
-      const unreachable = dockerUnreachable(error, `remove ${reference}`);
-      if (unreachable) throw unreachable;
       const status = (error as { statusCode?: number }).statusCode;
       if (status === 409) {
         throw new AppError(
@@ -68,12 +66,15 @@ export class ImageService {
           },
         );
       }
-      throw notFoundOr(error, reference);
+      throw notFoundOr(error, reference, 'remove');
     }
   }
 }
 
-function notFoundOr(error: unknown, reference: string): AppError {
+/** Why tagging or removing `reference` failed: Docker unreachable, no such image, or Docker's refusal. */
+function notFoundOr(error: unknown, reference: string, action: 'tag' | 'remove'): AppError {
+  const unreachable = dockerUnreachable(error, `${action} ${reference}`);
+  if (unreachable) return unreachable;
   if ((error as { statusCode?: number }).statusCode === 404) {
     return new AppError('NOT_FOUND', `Docker has no image ${reference}.`, { raw: rawMessage(error) });
   }

@@ -155,6 +155,8 @@ const ImageRow = memo(function ImageRow({ group, index, start, height }: ImageRo
 export function ImagesView() {
   const { images, loaded, error, filter, setFilter } = useImagesStore();
   const groups = useMemo(() => groupImages(images, filter), [images, filter]);
+  // The list failed and nothing was listed before: how many images there are is unknown.
+  const unknown = error !== undefined && images.length === 0;
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is the maintained virtualizer; it is called once per render as documented.
   const virtualizer = useVirtualizer({
@@ -174,7 +176,7 @@ export function ImagesView() {
           <p className="view-subtitle">
             {!loaded
               ? 'Loading…'
-              : error && images.length === 0
+              : unknown
                 ? 'Your local Docker'
                 : `${images.length} image${images.length === 1 ? '' : 's'} in your local Docker`}
           </p>
@@ -208,8 +210,8 @@ export function ImagesView() {
           </span>
         </div>
         <div className="table-body" ref={scroller}>
-          {/* Not when the list failed: "no images yet" would be a guess (the error box says why). */}
-          {loaded && groups.length === 0 && !(error && images.length === 0) && (
+          {/* Not when unknown: "no images yet" would be a guess (the error box says why). */}
+          {loaded && groups.length === 0 && !unknown && (
             <p className="empty">
               {filter
                 ? 'No image matches the filter.'
