@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { COMPILE_HINT } from '../../renderer/compile-hint';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -19,6 +20,8 @@ export async function buildRendererPage(entrySource: string, outdir: string): Pr
     outfile: join(outdir, 'bench.js'),
     define: { 'process.env.NODE_ENV': '"production"' },
     minify: true,
+    // First in the file, as in the shipped bundle (renderer/compile-hint.ts).
+    banner: { js: COMPILE_HINT },
     logLevel: 'error',
   });
   await writeFile(

@@ -11,6 +11,7 @@ import { buildTestImage, removeImages, type TestImage } from '../helpers/test-im
 import { startWebHost } from '../helpers/web-host';
 import { formatBytes } from '../../renderer/src/format';
 import { ImageActions } from './pages/transfers-images';
+import { COMPILE_HINT } from '../../renderer/compile-hint';
 
 let image: TestImage;
 
@@ -45,6 +46,22 @@ test('shows Docker connected with its version and lists the local images', async
   const path = screenshotPath('main-window.png');
   await mainWindow.page.screenshot({ path });
   await testInfo.attach('main-window', { path, contentType: 'image/png' });
+});
+
+test('the app’s script reaches the browser with V8’s compile hint on its first line', async ({
+  mainWindow,
+  webHost,
+}) => {
+  // Without it Chromium compiles the app's functions on the main thread as they are first called
+  // (renderer/compile-hint.ts); a minifier or plugin change that drops the comment fails here.
+  await mainWindow.open(webHost.url);
+  const source = await mainWindow.page.locator('script[type="module"]').getAttribute('src');
+  expect(source).toMatch(/\.js$/);
+  const response = await mainWindow.page.request.get(new URL(source!, mainWindow.page.url()).href);
+  expect(response.status()).toBe(200);
+  const script = await response.text();
+  expect(script.slice(0, COMPILE_HINT.length + 1)).toBe(`${COMPILE_HINT}\n`);
+  expect(script.length).toBeGreaterThan(100_000); // the whole app follows it
 });
 
 test('a tag or rmi made with the docker CLI shows up without reloading', async ({ mainWindow, webHost }) => {
