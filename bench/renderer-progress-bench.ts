@@ -6,8 +6,9 @@
  * the App with the images view holding 40 images and the transfers panel docked under it, the app's
  * CSS) with a stub bridge, so events enter exactly where the host's would (the API client's event
  * listener) and everything in the app that reacts to them is billed. React has rendered the app
- * before the first event, as it has when a user starts a push; the transfers panel's own code is
- * still cold. 10 transfers × 50 layers, 1,000 whole snapshots per transfer (what the host sends:
+ * before the first event, as it has when a user starts a push; the transfers panel's own code has
+ * never run (compiled at load, as the shipped bundle's compile hint asks — renderer/compile-hint.ts —
+ * but cold: no type feedback, nothing optimised). 10 transfers × 50 layers, 1,000 whole snapshots per transfer (what the host sends:
  * every row, five layers moving at a time), delivered in bursts of 100 per frame — 60× denser than
  * the host's ≤ 5/s per transfer, to stress it. Each burst's snapshots are built just before delivery.
  *
