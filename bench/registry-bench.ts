@@ -10,7 +10,7 @@
  *
  * Each workload phase runs for several rounds (`--rounds N`; 3, or 1 with `--quick`) and the median of
  * the rounds is reported: one round of the chunked upload is under a second, so a single sample is
- * mostly noise. `--no-docker` skips the docker push/pull part; `--e2e-rounds N` sets its rounds (7).
+ * mostly noise. `--no-docker` skips the docker push/pull part; `--e2e-rounds N` sets its rounds (21).
  *
  * Everything listens on 127.0.0.1 on ports the OS reports free; data lives in temp folders removed
  * afterwards. The docker push/pull part needs DOCKER_HOST (or Docker's default socket) to answer.
@@ -45,9 +45,13 @@ const quick = process.argv.includes('--quick');
 const START_SAMPLES = quick ? 3 : 7;
 /** Rounds of each workload phase; each figure is the median over them. */
 const PHASE_ROUNDS = numberFlag('--rounds') ?? (quick ? 1 : 3);
-/** Rounds of docker push + pull per registry. */
-/** `--e2e-rounds N`: more rounds narrow the docker push/pull medians (each round swings ±10 %). */
-const E2E_ROUNDS = numberFlag('--e2e-rounds') ?? (quick ? 1 : 7);
+/**
+ * Rounds of docker push + pull per registry (`--e2e-rounds N`). Each round swings by ±10 % whatever
+ * the registry does (most of a push is dockerd compressing), while a registry that does nothing at
+ * all is only 5–8 % faster than the reference end to end: with 7 rounds the medians' ratio landed
+ * anywhere from 0.88× to 1.11× from run to run. 21 rounds narrow the median enough to tell.
+ */
+const E2E_ROUNDS = numberFlag('--e2e-rounds') ?? (quick ? 1 : 21);
 const skipDocker = process.argv.includes('--no-docker');
 
 interface Subject {
@@ -326,6 +330,20 @@ async function measureEndToEnd(subjects: Subject[], imageId: string): Promise<vo
   for (const subject of subjects) {
     subject.figures.pushSeconds = median(pushes.get(subject)!);
     subject.figures.pullSeconds = median(pulls.get(subject)!);
+  }
+  // A second reading that cancels the machine's drift: Berth / reference within each round (the two
+  // ran back to back), and the median of those. The table keeps the ratio of the medians.
+  const [berth, reference] = subjects;
+  if (berth && reference) {
+    for (const [name, times] of [
+      ['push', pushes],
+      ['pull', pulls],
+    ] as const) {
+      const ratios = times.get(berth)!.map((seconds, round) => seconds / times.get(reference)![round]!);
+      log(
+        `  docker ${name}, Berth / reference within each round: median ${median(ratios).toFixed(3)} (${ratios.map((ratio) => ratio.toFixed(2)).join(', ')})`,
+      );
+    }
   }
 }
 
