@@ -45,7 +45,15 @@ test('at the narrowest window every row keeps its actions, and the sidebar keeps
   page,
   openStubApp,
 }) => {
-  const images = makeLocalImages(30);
+  // Newest first, so on top: an untagged image, whose ID moves into the name cell when the ID column goes.
+  const untagged = {
+    id: `sha256:${'5e'.repeat(32)}`,
+    repoTags: [],
+    repoDigests: [],
+    size: 7e6,
+    created: Math.floor(Date.now() / 1000),
+  };
+  const images = [untagged, ...makeLocalImages(30)];
   await openStubApp(images, {
     viewport: NARROWEST,
     answers: {
@@ -73,6 +81,9 @@ test('at the narrowest window every row keeps its actions, and the sidebar keeps
     // The name keeps a readable width (the columns that gave way were the ID, created and badges).
     expect((await row.getByRole('cell').first().boundingBox())!.width).toBeGreaterThan(150);
   }
+  await expect(page.getByRole('columnheader', { name: 'Image ID' })).toBeHidden();
+  await expect(rows.first().getByRole('cell').first()).toHaveText('<none>5e5e5e5e5e5e');
+  await expect(rows.first().locator('.untagged-id')).toBeVisible();
   await rows
     .first()
     .getByRole('button', { name: /^Remove / })
