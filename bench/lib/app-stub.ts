@@ -12,7 +12,10 @@ import type { LocalImage } from '../../electron/api/contract/images';
 export const APP_ENTRY = "import './renderer/src/main';";
 
 /** The stub bridge's answers to the commands the stores send at start-up (all but `images.list`). */
-const STARTUP_ANSWERS: { [K in CommandName]?: CommandOutput<K> } = {
+/** Answers the stub bridge gives, by command. */
+export type CommandAnswers = { [K in CommandName]?: CommandOutput<K> };
+
+const STARTUP_ANSWERS: CommandAnswers = {
   'app.info': {
     version: '0.0.0-bench',
     host: 'electron',
@@ -76,7 +79,7 @@ export function appBridgeScript(options: {
   images: LocalImage[];
   holdImages: boolean;
   /** Other answers than the start-up defaults, by command. */
-  answers?: { [K in CommandName]?: CommandOutput<K> };
+  answers?: CommandAnswers;
 }): string {
   return `
 window.__benchImages = ${JSON.stringify(options.images)};

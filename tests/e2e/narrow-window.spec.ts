@@ -3,9 +3,9 @@
  * columns, so every row's actions stay inside the row (rows and tables clip what overflows them: at
  * this width the images' Remove button and the registry's Pull and Delete used to be cut off unseen),
  * what a dropped column showed is still on the row, a long storage folder keeps its end in view, and
- * a registry's long host in the sidebar gives way to its name. A view taller than the room the open transfers panel leaves it scrolls, and none
- * of it paints over the panel. Whole renderer, stub bridge (bench/lib/app-stub.ts): this is about
- * layout.
+ * a registry's long host in the sidebar gives way to its name. A view taller than the room the open
+ * transfers panel leaves it scrolls, and none of it paints over the panel. Whole renderer, stub
+ * bridge (bench/lib/app-stub.ts): this is about layout.
  */
 import type { Locator } from '@playwright/test';
 import type { RepositorySummary } from '../../electron/api/contract/registry';
@@ -172,13 +172,16 @@ test('with the transfers panel open in a short window, a registry view scrolls t
   const panelTop = (await panel.boundingBox())!.y;
   const box = (await view.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + 40);
+  const pullBottom = async () => {
+    const pullBox = (await pull.boundingBox())!;
+    return pullBox.y + pullBox.height;
+  };
   for (let step = 0; step < 10; step += 1) {
-    if ((await pull.boundingBox())!.y + (await pull.boundingBox())!.height <= panelTop) break;
+    if ((await pullBottom()) <= panelTop) break;
     await page.mouse.wheel(0, 120);
     await page.waitForTimeout(50);
   }
-  const shown = (await pull.boundingBox())!;
-  expect(shown.y + shown.height).toBeLessThanOrEqual(panelTop);
+  expect(await pullBottom()).toBeLessThanOrEqual(panelTop);
   await expect(pull).toBeInViewport();
   // The panel's own header is on top of whatever the view holds behind it.
   const clear = panel.locator('.transfers-panel-header');

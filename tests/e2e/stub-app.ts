@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base } from '@playwright/test';
 import type { LocalImage } from '../../electron/api/contract/images';
-import { APP_ENTRY, appBridgeScript } from '../../bench/lib/app-stub';
+import { APP_ENTRY, appBridgeScript, type CommandAnswers } from '../../bench/lib/app-stub';
 import { buildRendererPage } from '../../bench/lib/renderer-page';
 
 export interface StubAppOptions {
   /** 1280 × 800 unless given. */
   viewport?: { width: number; height: number };
   /** Other answers than the stub's start-up defaults, by command. */
-  answers?: Parameters<typeof appBridgeScript>[0]['answers'];
+  answers?: CommandAnswers;
 }
 
 export const test = base.extend<{
