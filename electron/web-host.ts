@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Conf from 'conf';
@@ -19,11 +20,20 @@ import { createWebSocketTransport } from './api/ws-transport';
 import { createSudoPromptElevator } from './daemon-config/elevator';
 import { createNodeRegistrySpawner } from './registry/supervisor-node-spawner';
 
+/**
+ * A whole request (headers and body) must arrive within this time (`--request-timeout` seconds);
+ * its headers within a third of it, and a connection that moves no bytes for twice as long is
+ * closed. Pages and the API's upgrade are small: a client slower than that holds a connection open
+ * on purpose. (A WebSocket, once upgraded, is no longer under these limits.)
+ */
+const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+
 const { values: args } = parseArgs({
   options: {
     port: { type: 'string', default: '7420' },
     'user-data': { type: 'string' },
     'renderer-dir': { type: 'string' },
+    'request-timeout': { type: 'string', default: String(DEFAULT_REQUEST_TIMEOUT_SECONDS) },
   },
 });
 
@@ -59,12 +69,20 @@ async function main(): Promise<void> {
 
   const rendererDir = args['renderer-dir'] ?? join(__dirname, '..', 'renderer');
   const transport = createWebSocketTransport(core.router, core.bus);
-  const server = createServer();
+  const requestTimeoutMs = Number(args['request-timeout']) * 1000;
+  if (!(requestTimeoutMs > 0))
+    throw new Error(`--request-timeout must be a number of seconds, not ${args['request-timeout']}`);
+  const server = createServer({
+    headersTimeout: requestTimeoutMs / 3,
+    requestTimeout: requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(requestTimeoutMs / 6, 1_000),
+  });
+  server.timeout = requestTimeoutMs * 2;
   // The port is known only after listen (it may be 0), so the guard is created then.
   const guardHolder: { current?: AccessGuard } = {};
   const token = randomBytes(32).toString('base64url');
 
-  server.on('request', (request, response) => {
+  const answerRequest = (request: IncomingMessage, response: ServerResponse) => {
     const verdict = guardHolder.current?.check(request, 'page');
     if (!verdict || !verdict.allowed) {
       response.writeHead(verdict?.status ?? 503, {
@@ -88,24 +106,50 @@ async function main(): Promise<void> {
       response.writeHead(405, securityHeaders()).end();
       return;
     }
-    serveStatic(rendererDir, request, response).catch((error: unknown) => {
-      log.error(`serving ${request.url}: ${String(error)}`);
+    serveStatic(rendererDir, verdict.target, response).catch((error: unknown) => {
+      log.error(`serving ${verdict.target.pathname.slice(0, 200)}: ${String(error)}`);
       if (!response.headersSent) response.writeHead(500, securityHeaders());
       response.end();
     });
+  };
+  // No request may stop the host: whatever a handler throws is answered, logged, and forgotten.
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    try {
+      answerRequest(request, response);
+    } catch (error) {
+      log.error(`answering a request: ${String(error)}`);
+      if (!response.headersSent) response.writeHead(500, securityHeaders());
+      response.end();
+    }
   });
 
-  server.on('upgrade', (request, socket, head) => {
+  const answerUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const verdict = guardHolder.current?.check(request, 'websocket');
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (!verdict || !verdict.allowed || pathname !== '/api') {
+    if (!verdict || !verdict.allowed || verdict.target.pathname !== '/api') {
       const status = !verdict ? 503 : verdict.allowed ? 404 : verdict.status;
       socket.end(
-        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Refused'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
       );
       return;
     }
     transport.handleUpgrade(request, socket, head);
+  };
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      answerUpgrade(request, socket, head);
+    } catch (error) {
+      log.error(`answering an upgrade: ${String(error)}`);
+      socket.destroy();
+    }
+  });
+  // A socket that errors (a client that resets mid-request) must not reach the process as an
+  // unhandled 'error' either.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -41,8 +41,17 @@ export type EventPayload<K extends EventName> = z.output<Events[K]['payload']>;
 /** Largest request a transport accepts, in bytes of JSON. */
 export const MAX_REQUEST_BYTES = 256 * 1024;
 
+/**
+ * The `id` of a response to a request whose own id could not be read (not JSON, not an object, or
+ * too large to parse with no leading `"id"`). A caller gets no answer to its own id then: the
+ * renderer's clients time such a call out as lost. They never send one: their requests are small,
+ * well-formed and start with the id.
+ */
+export const UNREADABLE_REQUEST_ID = -1;
+
 /** The wire format both transports (IPC and WebSocket) speak. */
 export interface RequestMessage {
+  /** Chosen by the caller; its response carries the same id (see `UNREADABLE_REQUEST_ID`). */
   id: number;
   command: string;
   input: unknown;

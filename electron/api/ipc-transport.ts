@@ -4,6 +4,7 @@
  */
 import { ipcMain, webContents, type IpcMainInvokeEvent } from 'electron';
 import { AppError } from './app-error';
+import { UNREADABLE_REQUEST_ID } from './contract';
 import type { EventBus } from './event-bus';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './ipc-channels';
 import type { Router } from './router';
@@ -17,7 +18,7 @@ export function attachIpcTransport(
     const frameUrl = event.senderFrame?.url ?? '';
     if (!isTrustedUrl(frameUrl)) {
       return {
-        id: -1,
+        id: UNREADABLE_REQUEST_ID,
         ok: false,
         error: new AppError('INVALID_INPUT', 'Calls are accepted only from Berth’s own window.').toData(),
       };

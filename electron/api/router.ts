@@ -12,6 +12,7 @@ import {
   type CommandOutput,
   type ParsedInput,
   type ResponseMessage,
+  UNREADABLE_REQUEST_ID,
 } from './contract';
 import { AppError } from './app-error';
 
@@ -33,8 +34,16 @@ export type HandlersFor<Domain extends string> = {
 };
 
 export interface Router {
-  /** Handle one request whose JSON text was `byteLength` bytes long. Never throws. */
-  handle(request: unknown, byteLength: number, context: CallContext): Promise<ResponseMessage>;
+  /**
+   * Handle one request whose JSON text was `byteLength` bytes long. Never throws. `fallbackId` answers
+   * a request that wasn't parsed (too large) but whose id the transport could read.
+   */
+  handle(
+    request: unknown,
+    byteLength: number,
+    context: CallContext,
+    fallbackId?: number,
+  ): Promise<ResponseMessage>;
 }
 
 export interface RouterOptions {
@@ -44,8 +53,8 @@ export interface RouterOptions {
 
 export function createRouter(handlers: Handlers, options: RouterOptions = {}): Router {
   return {
-    async handle(request, byteLength, context) {
-      const id = readId(request);
+    async handle(request, byteLength, context, fallbackId) {
+      const id = request === undefined && fallbackId !== undefined ? fallbackId : readId(request);
       try {
         if (byteLength > MAX_REQUEST_BYTES) {
           throw new AppError(
@@ -111,7 +120,7 @@ function readId(request: unknown): number {
     const id = (request as { id?: unknown }).id;
     if (typeof id === 'number' && Number.isSafeInteger(id)) return id;
   }
-  return -1;
+  return UNREADABLE_REQUEST_ID;
 }
 
 function describe(request: unknown): string {

@@ -15,6 +15,15 @@ export interface WebSocketTransport {
   close(): Promise<void>;
 }
 
+/**
+ * The id of a request too large to parse, read from its start: `{"id":N,…` as the renderer's client
+ * writes it. Undefined when the text doesn't start that way.
+ */
+export function leadingRequestId(buffer: Buffer): number | undefined {
+  const match = /^\s*\{\s*"id"\s*:\s*(\d{1,15})\s*[,}]/.exec(buffer.subarray(0, 64).toString('latin1'));
+  return match ? Number(match[1]) : undefined;
+}
+
 export function createWebSocketTransport(router: Router, bus: EventBus): WebSocketTransport {
   // Frames a little over the router's limit still reach it, so an oversized request gets a typed
   // PAYLOAD_TOO_LARGE answer; anything far larger just closes the socket (1009).
@@ -49,7 +58,8 @@ export function createWebSocketTransport(router: Router, bus: EventBus): WebSock
         request = undefined;
       }
     }
-    const response = await router.handle(request, buffer.length, { clientId });
+    const fallbackId = isBinary ? undefined : leadingRequestId(buffer);
+    const response = await router.handle(request, buffer.length, { clientId }, fallbackId);
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(response));
   }
 

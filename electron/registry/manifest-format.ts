@@ -19,6 +19,14 @@ const INDEX_TYPES = new Set<string>([MEDIA_TYPES.dockerManifestList, MEDIA_TYPES
 /** Largest manifest accepted (the OCI spec asks registries to take at least 4 MiB). */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
+/** Layer media types whose blobs may live elsewhere (`urls`) and need not be pushed. */
+export const FOREIGN_LAYER_TYPES: ReadonlySet<string> = new Set([
+  'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+  'application/vnd.oci.image.layer.nondistributable.v1.tar',
+  'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
+  'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
+]);
+
 /** A content descriptor as found in manifests. */
 export interface Descriptor {
   mediaType: string;
@@ -63,15 +71,23 @@ function parseDescriptor(value: unknown, where: string): Descriptor {
 }
 
 /**
- * Validates a pushed manifest and extracts what the registry needs. `contentType` is the request's
- * Content-Type; a mediaType in the body must agree with it.
+ * Reads a manifest and extracts what the registry needs; leniently, as stored manifests are read
+ * back (a pushed one passes `validatePushedManifest` first). `contentType` is the request's
+ * Content-Type, if any; a mediaType in the body must agree with it. `parsed` is the body when the
+ * caller already parsed `bytes`.
  */
-export function parseManifest(bytes: Uint8Array, contentType: string | undefined): ManifestInfo {
-  let body: unknown;
-  try {
-    body = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
-  } catch {
-    invalid('manifest is not valid JSON');
+export function parseManifest(
+  bytes: Uint8Array,
+  contentType: string | undefined,
+  parsed?: unknown,
+): ManifestInfo {
+  let body: unknown = parsed;
+  if (body === undefined) {
+    try {
+      body = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+    } catch {
+      invalid('manifest is not valid JSON');
+    }
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) invalid('manifest must be a JSON object');
   const m = body as Record<string, unknown>;
@@ -120,10 +136,14 @@ export function parseManifest(bytes: Uint8Array, contentType: string | undefined
   };
 }
 
-/** Blobs (config, layers) an image manifest needs stored; foreign layers with `urls` are exempt. */
+/**
+ * Blobs (config, layers) an image manifest needs stored. Only layers of a foreign media type that
+ * carry `urls` are exempt: the config and every other layer must be pullable from here.
+ */
 export function requiredBlobs(info: ManifestInfo): Digest[] {
-  const descriptors = info.config ? [info.config, ...info.layers] : info.layers;
-  return descriptors.filter((d) => !d.urls?.length).map((d) => tryParseDigest(d.digest) as Digest);
+  const layers = info.layers.filter((d) => !(FOREIGN_LAYER_TYPES.has(d.mediaType) && d.urls?.length));
+  const descriptors = info.config ? [info.config, ...layers] : layers;
+  return descriptors.map((d) => tryParseDigest(d.digest) as Digest);
 }
 
 /** Children of an index: manifests (must be stored in the repository) and any other blobs. */

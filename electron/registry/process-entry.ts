@@ -23,13 +23,17 @@ interface Options {
   dataDir: string;
   uploadMaxIdleMs?: number;
   pendingGraceMs?: number;
+  idleTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  uploadsPerClient?: number;
 }
 
 /** How long after it starts listening the registry starts its hash workers. */
 const WARM_AFTER_MS = 150;
 
 const USAGE =
-  'usage: registry-process --port P --data DIR [--host 127.0.0.1] [--upload-max-idle SECONDS] [--gc-grace SECONDS]';
+  'usage: registry-process --port P --data DIR [--host 127.0.0.1] [--upload-max-idle SECONDS] [--gc-grace SECONDS]\n' +
+  '       [--idle-timeout SECONDS] [--headers-timeout SECONDS] [--uploads-per-client N]';
 
 /** Bad command line: usage to stderr, exit 2. */
 function usageError(message: string): never {
@@ -70,13 +74,25 @@ function parseArguments(argv: string[]): Options {
   const dataDir = values.get('data');
   if (!Number.isInteger(port) || port < 0 || port > 65535 || !dataDir)
     usageError('--port and --data are required');
-  const seconds = (key: string) => (values.has(key) ? Number(values.get(key)) * 1000 : undefined);
+  const number = (key: string) => {
+    if (!values.has(key)) return undefined;
+    const value = Number(values.get(key));
+    if (!Number.isFinite(value) || value < 0) usageError(`--${key} must be a non-negative number`);
+    return value;
+  };
+  const seconds = (key: string) => {
+    const value = number(key);
+    return value === undefined ? undefined : value * 1000;
+  };
   return {
     port,
     dataDir,
     host: values.get('host') ?? '127.0.0.1',
     uploadMaxIdleMs: seconds('upload-max-idle'),
     pendingGraceMs: seconds('gc-grace'),
+    idleTimeoutMs: seconds('idle-timeout'),
+    headersTimeoutMs: seconds('headers-timeout'),
+    uploadsPerClient: number('uploads-per-client'),
   };
 }
 
@@ -100,6 +116,7 @@ async function main(): Promise<void> {
   const storage = new RegistryStorage(options.dataDir, {
     uploadMaxIdleMs: options.uploadMaxIdleMs,
     pendingGraceMs: options.pendingGraceMs,
+    uploadsPerClient: options.uploadsPerClient,
   });
   try {
     await storage.prepare();
@@ -118,7 +135,12 @@ async function main(): Promise<void> {
     statsDirty = true;
     if (hasParent) send({ type: 'activity', activity });
   };
-  const server = createRegistryServer({ storage, activity: onActivity });
+  const server = createRegistryServer({
+    storage,
+    activity: onActivity,
+    idleTimeoutMs: options.idleTimeoutMs,
+    headersTimeoutMs: options.headersTimeoutMs,
+  });
 
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE')

@@ -19,7 +19,20 @@ export interface RegistryServerOptions {
   activity?: ActivityListener;
   /** Where failures are logged (default: stderr). */
   log?: (line: string) => void;
+  /** A connection that moves no bytes either way for this long is cut (default `IDLE_TIMEOUT_MS`). */
+  idleTimeoutMs?: number;
+  /** A request's headers must arrive within this time (default `HEADERS_TIMEOUT_MS`). */
+  headersTimeoutMs?: number;
 }
+
+/**
+ * A connection silent this long is cut: a client whose body stopped moving, or that stopped reading
+ * a download. A large upload that keeps moving is never cut (there is no whole-request limit), and
+ * the longest pause a real client makes (docker waiting on the daemon between layers) is seconds.
+ */
+export const IDLE_TIMEOUT_MS = 60_000;
+/** Every client sends its headers at once; a slower one is holding a connection open on purpose. */
+export const HEADERS_TIMEOUT_MS = 20_000;
 
 const API_VERSION_HEADER = 'registry/2.0';
 /**
@@ -106,16 +119,23 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
     }
   }
 
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const server = createServer(
     {
       keepAlive: true,
       noDelay: true,
       // Bigger request buffers than the 16 KiB default: fewer pauses per MiB uploaded, bounded memory.
       highWaterMark: 256 * 1024,
+      // No limit on a whole request (a big upload takes as long as it takes); the idle limit below
+      // cuts one that stops moving.
       requestTimeout: 0,
+      headersTimeout,
+      // How often slow headers are looked for (Node's default, 30 s, would let them run 50 s).
+      connectionsCheckingInterval: Math.max(Math.min(headersTimeout / 4, 5_000), 100),
     },
     (req, res) => void handle(req, res),
   );
+  server.timeout = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   /** What the request guard needs to know of the socket, once it listens. */
   let listening: { loopbackOnly: boolean; port: number } | undefined;
   server.on('listening', () => {
@@ -123,6 +143,5 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
     listening = { loopbackOnly: isLoopbackAddress(address.address), port: address.port };
   });
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
   return server;
 }

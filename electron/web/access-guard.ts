@@ -19,7 +19,22 @@ export function tokenCookieName(port: number): string {
 }
 
 export type Verdict =
-  { allowed: true; viaQuery: boolean } | { allowed: false; status: 401 | 403; reason: string };
+  | { allowed: true; viaQuery: boolean; target: URL }
+  | { allowed: false; status: 400 | 401 | 403; reason: string };
+
+/**
+ * A request's target as a URL (path and query), or undefined when it is not a path: an
+ * absolute-form or `*` target, or one the URL parser refuses. Parsed against a fixed origin with
+ * the target appended, so `//[` is the path `//[`, never a host: no request can make this throw.
+ */
+export function parseRequestTarget(target: string | undefined): URL | undefined {
+  if (!target?.startsWith('/')) return undefined;
+  try {
+    return new URL(`http://berth.invalid${target}`);
+  } catch {
+    return undefined;
+  }
+}
 
 export class AccessGuard {
   private readonly allowedHosts: Set<string>;
@@ -56,10 +71,13 @@ export class AccessGuard {
     if (origin !== undefined && !this.allowedOrigins.has(origin.toLowerCase())) {
       return { allowed: false, status: 403, reason: 'Cross-origin requests are refused.' };
     }
-    const queryToken = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
-    if (queryToken !== null && this.matches(queryToken)) return { allowed: true, viaQuery: true };
+    const target = parseRequestTarget(request.url);
+    if (!target) return { allowed: false, status: 400, reason: 'The request’s path is malformed.' };
+    const queryToken = target.searchParams.get('token');
+    if (queryToken !== null && this.matches(queryToken)) return { allowed: true, viaQuery: true, target };
     const cookieTokens = readCookies(request.headers.cookie, this.cookieName);
-    if (cookieTokens.some((candidate) => this.matches(candidate))) return { allowed: true, viaQuery: false };
+    if (cookieTokens.some((candidate) => this.matches(candidate)))
+      return { allowed: true, viaQuery: false, target };
     return {
       allowed: false,
       status: 401,

@@ -1,7 +1,7 @@
 /** Serves the built renderer (dist/renderer) with strict security headers. */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
 const contentTypes: Record<string, string> = {
@@ -30,12 +30,16 @@ export function securityHeaders(): Record<string, string> {
   };
 }
 
-export async function serveStatic(
-  root: string,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+/** Serves the file at `target`'s path under `root` (the app itself for client-side routes). */
+export async function serveStatic(root: string, requestTarget: URL, response: ServerResponse): Promise<void> {
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(requestTarget.pathname);
+  } catch {
+    // A stray '%' (`/%ZZ`): the client's mistake, not the host's.
+    response.writeHead(400, securityHeaders()).end('Malformed path');
+    return;
+  }
   const relative = normalize(pathname === '/' ? '/index.html' : pathname);
   const file = join(root, relative);
   if (!file.startsWith(root + sep)) {

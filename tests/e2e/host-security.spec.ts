@@ -1,5 +1,9 @@
 /** The browser host lets in only its own page with its token: no token, a foreign Host or Origin is refused. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
+import { collect, openSocket, rawExchange } from '../helpers/raw-http';
+import { startWebHost } from '../helpers/web-host';
 import { expect, test } from './fixtures';
 
 function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
@@ -97,7 +101,112 @@ test('calls over the socket are validated: unknown command, bad input, oversized
   expect(responses.get(1)?.error?.code).toBe('UNKNOWN_COMMAND');
   expect(responses.get(2)?.error?.code).toBe('INVALID_INPUT');
   expect(responses.get(4)?.ok).toBe(true);
-  // The oversized request is answered with -1 (its id wasn't read) and PAYLOAD_TOO_LARGE.
-  expect(responses.get(-1)?.error?.code).toBe('PAYLOAD_TOO_LARGE');
+  // The oversized request isn't parsed, but its id is read from its start: the caller hears back.
+  expect(responses.get(3)?.error?.code).toBe('PAYLOAD_TOO_LARGE');
+  // Without a leading id there is nothing to answer to: UNREADABLE_REQUEST_ID (-1).
+  socket.send(`{"command":"images.tag","input":{"target":"${'y'.repeat(300_000)}"},"id":5}`);
+  await expect.poll(() => responses.get(-1)?.error?.code).toBe('PAYLOAD_TOO_LARGE');
   socket.close();
+});
+
+test.describe('requests no URL parser takes', () => {
+  // `//[` is a path (answered 401: no token); a target in absolute form is not one this host serves.
+  const targets = [
+    ['//[', 401],
+    ['http://[', 400],
+    ['http://[::1', 400],
+    ['http://%', 400],
+  ] as const;
+
+  for (const [target, status] of targets) {
+    test(`GET ${target} without the token gets ${status}, and the host keeps serving`, async ({
+      webHost,
+    }) => {
+      const answer = await rawExchange(
+        webHost.port,
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${webHost.port}\r\n\r\n`,
+      );
+      expect(answer.status).toBe(status);
+      expect((await fetch(`${webHost.origin}/`)).status).toBe(401);
+      expect(webHost.process.exitCode).toBeNull();
+    });
+  }
+
+  test('a WebSocket upgrade to http://[ gets 400, and the host keeps serving', async ({ webHost }) => {
+    const answer = await rawExchange(
+      webHost.port,
+      `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${webHost.port}\r\nOrigin: ${webHost.origin}\r\n` +
+        'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    expect(answer.status).toBe(400);
+    const path = await rawExchange(
+      webHost.port,
+      `GET //[ HTTP/1.1\r\nHost: 127.0.0.1:${webHost.port}\r\nOrigin: ${webHost.origin}\r\n` +
+        'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    expect(path.status).toBe(401);
+    expect((await fetch(`${webHost.origin}/`)).status).toBe(401);
+  });
+
+  test('a path with a stray % gets 400 with a valid cookie, not 500', async ({ webHost }) => {
+    const response = await fetch(`${webHost.origin}/%ZZ`, {
+      headers: { Cookie: `berth_token_${webHost.port}=${webHost.token}` },
+    });
+    expect(response.status).toBe(400);
+    const app = await fetch(`${webHost.origin}/`, {
+      headers: { Cookie: `berth_token_${webHost.port}=${webHost.token}` },
+    });
+    expect(app.status).toBe(200);
+  });
+
+  test('an image on another web page aimed at //[ does not stop the host', async ({ page, webHost }) => {
+    // Another site (a server on another port, reached as localhost) whose page embeds the requests
+    // a hostile site would make: an image request carries no Origin, and its Host is the host's own.
+    const hostile = createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'text/html' });
+      response.end(
+        `<img id="path" src="http://127.0.0.1:${webHost.port}//[">` +
+          `<img id="percent" src="http://127.0.0.1:${webHost.port}/%ZZ">`,
+      );
+    });
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+    try {
+      await page.goto(`http://localhost:${(hostile.address() as AddressInfo).port}/`);
+      for (const id of ['#path', '#percent'])
+        await expect
+          .poll(() =>
+            page.locator(id).evaluate((image) => (image as unknown as { complete: boolean }).complete),
+          )
+          .toBe(true);
+    } finally {
+      hostile.close();
+    }
+    expect((await fetch(`${webHost.origin}/`)).status).toBe(401);
+    await page.goto(webHost.url);
+    await expect(page.getByRole('navigation')).toBeVisible();
+  });
+});
+
+test.describe('slow clients', () => {
+  test('headers that never finish and a body that stops are cut; the host keeps serving', async () => {
+    const host = await startWebHost({ args: ['--request-timeout', '1.5'] });
+    try {
+      const slowHeaders = await openSocket(host.port);
+      const headersAnswer = collect(slowHeaders, { timeoutMs: 15_000 });
+      slowHeaders.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nX-Slow: `);
+      expect((await headersAnswer).closedByServer).toBe(true);
+
+      const slowBody = await openSocket(host.port);
+      const bodyAnswer = collect(slowBody, { timeoutMs: 15_000 });
+      slowBody.write(
+        `POST /?token=${host.token} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nContent-Length: 1000\r\n\r\nabc`,
+      );
+      expect((await bodyAnswer).closedByServer).toBe(true);
+      expect((await fetch(`${host.origin}/`)).status).toBe(401);
+    } finally {
+      await host.stop();
+    }
+  });
 });

@@ -22,12 +22,12 @@ export interface RunningWebHost {
 }
 
 export async function startWebHost(
-  options: { env?: Record<string, string>; userDataDir?: string } = {},
+  options: { env?: Record<string, string>; userDataDir?: string; args?: string[] } = {},
 ): Promise<RunningWebHost> {
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'berth-e2e-'));
   const child = spawn(
     process.execPath,
-    ['dist/node/web-host.cjs', '--port', '0', '--user-data', userDataDir],
+    ['dist/node/web-host.cjs', '--port', '0', '--user-data', userDataDir, ...(options.args ?? [])],
     {
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

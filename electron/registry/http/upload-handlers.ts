@@ -102,7 +102,7 @@ export const startUpload: Handler = async (ctx) => {
   }
   const digestParam = ctx.query.get('digest');
   const digest = digestParam === null ? undefined : parseDigest(digestParam);
-  const { uuid } = await ctx.storage.uploads.create(ctx.name);
+  const { uuid } = await ctx.storage.uploads.create(ctx.name, ctx.req.socket.remoteAddress ?? '');
   if (digest) {
     await finishUpload(ctx, uuid, digest);
     return;

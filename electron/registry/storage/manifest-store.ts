@@ -7,6 +7,7 @@ import type { BlobStore } from './blob-store';
 import type { RepositoryStore } from './repository-store';
 import type { TagStore } from './tag-store';
 import { registryError } from '../errors';
+import { validatePushedManifest } from '../manifest-validation';
 import {
   type Descriptor,
   type ManifestInfo,
@@ -23,6 +24,9 @@ export interface StoredManifest {
   bytes: Buffer;
   info: ManifestInfo;
 }
+
+/** Existence checks of a pushed manifest's blobs run this many at a time. */
+const EXISTENCE_CHECKS_AT_ONCE = 8;
 
 /** Keep parsed manifests and their bytes for fast GETs; manifests are immutable, so no invalidation. */
 const CACHE_BYTES_LIMIT = 32 * 1024 * 1024;
@@ -54,36 +58,59 @@ export class ManifestStore {
         detail: { reference: reference.digest.value, computed: digest.value },
       });
     }
-    const info = parseManifest(bytes, contentType);
-    const blobs = requiredBlobs(info);
-    const children = requiredChildren(info);
-    // Check everything referenced exists; each check also protects the digest from a running GC.
-    await Promise.all([
-      ...[...blobs, ...children.blobs].map(async (blob) => {
-        if ((await this.blobs.size(blob, true)) === undefined)
-          throw registryError('MANIFEST_BLOB_UNKNOWN', `blob unknown: ${blob.value}`, {
-            detail: { digest: blob.value },
-          });
-      }),
-      ...children.manifests.map(async (child) => {
-        if (
-          !(await this.repositories.hasRevision(name, child)) ||
-          (await this.blobs.size(child, true)) === undefined
-        ) {
-          throw registryError('MANIFEST_BLOB_UNKNOWN', `manifest unknown in ${name}: ${child.value}`, {
-            detail: { digest: child.value },
-          });
-        }
-      }),
-    ]);
+    const info = validatePushedManifest(bytes, contentType);
+    await this.checkReferencedExist(name, info);
     await this.blobs.put(digest, bytes);
     // Link the blobs too, so a manifest whose layers were pushed to another repository pulls here.
-    await Promise.all(blobs.map((blob) => this.repositories.linkLayer(name, blob)));
+    await Promise.all(requiredBlobs(info).map((blob) => this.repositories.linkLayer(name, blob)));
     await this.repositories.linkRevision(name, digest);
     if (reference.kind === 'tag') await this.tags.set(name, reference.tag, digest);
     this.blobs.guard.settle([digest.value, ...referencedDigests(info)]);
     this.remember(digest, bytes, info);
     return { digest, bytes, info };
+  }
+
+  /**
+   * MANIFEST_BLOB_UNKNOWN for the first thing `info` references that isn't stored: a few checks at a
+   * time (not one per descriptor at once, which a long hostile list turns into a memory spike), and
+   * none after the first missing one. Each check also protects the digest from a running GC.
+   */
+  private async checkReferencedExist(name: string, info: ManifestInfo): Promise<void> {
+    const children = requiredChildren(info);
+    const checks: Array<{ digest: Digest; manifest: boolean }> = [];
+    const seen = new Set<string>();
+    for (const [digests, manifest] of [
+      [[...requiredBlobs(info), ...children.blobs], false],
+      [children.manifests, true],
+    ] as const) {
+      for (const digest of digests) {
+        const key = `${manifest ? 'm' : 'b'}${digest.value}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        checks.push({ digest, manifest });
+      }
+    }
+    let next = 0;
+    let missing: { digest: Digest; manifest: boolean } | undefined;
+    const worker = async () => {
+      while (!missing && next < checks.length) {
+        const check = checks[next++] as { digest: Digest; manifest: boolean };
+        const stored = check.manifest
+          ? (await this.repositories.hasRevision(name, check.digest)) &&
+            (await this.blobs.size(check.digest, true)) !== undefined
+          : (await this.blobs.size(check.digest, true)) !== undefined;
+        if (!stored) missing ??= check;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(EXISTENCE_CHECKS_AT_ONCE, checks.length) }, worker));
+    if (!missing) return;
+    throw registryError(
+      'MANIFEST_BLOB_UNKNOWN',
+      missing.manifest
+        ? `manifest unknown in ${name}: ${missing.digest.value}`
+        : `blob unknown: ${missing.digest.value}`,
+      { detail: { digest: missing.digest.value } },
+    );
   }
 
   /** The digest a reference names in `name`, if that manifest is stored there. */
@@ -153,7 +180,7 @@ export class ManifestStore {
         digest: revision.value,
         size: stored.bytes.length,
         ...(type ? { artifactType: type } : {}),
-        ...(stored.info.annotations ? { annotations: stored.info.annotations } : {}),
+        ...(stored.info.annotations ? { annotations: onlyStrings(stored.info.annotations) } : {}),
       });
     }
     return found.sort((a, b) => (a.digest < b.digest ? -1 : 1));
@@ -178,4 +205,14 @@ export class ManifestStore {
     this.cache.set(digest.value, { bytes, info });
     this.cachedBytes += bytes.length;
   }
+}
+
+/**
+ * The string entries of an annotations map. Pushes are validated (annotations are strings), but a
+ * manifest stored before that check must not break the referrers list it is part of.
+ */
+function onlyStrings(annotations: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(annotations).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }

@@ -12,7 +12,7 @@ import { ManifestStore } from './manifest-store';
 import { StoragePaths } from './paths';
 import { RepositoryStore } from './repository-store';
 import { TagStore } from './tag-store';
-import { UploadStore } from './upload-store';
+import { DEFAULT_UPLOAD_LIMITS, UploadStore } from './upload-store';
 
 /** Options for `RegistryStorage`. */
 export interface StorageOptions {
@@ -20,6 +20,8 @@ export interface StorageOptions {
   uploadMaxIdleMs?: number;
   /** How long a blob pushed without a manifest yet is kept from GC. Default 15 minutes. */
   pendingGraceMs?: number;
+  /** Open upload sessions one client address may hold (default in upload-store.ts). */
+  uploadsPerClient?: number;
 }
 
 /** Marks a folder as a Berth registry's storage (see `prepare`). */
@@ -47,7 +49,11 @@ export class RegistryStorage {
     this.blobs = new BlobStore(this.paths, this.dirs, this.guard);
     this.repositories = new RepositoryStore(this.paths, this.dirs);
     this.tags = new TagStore(this.paths, this.dirs);
-    this.uploads = new UploadStore(this.paths, this.dirs, this.blobs, this.repositories, this.hashes);
+    this.uploads = new UploadStore(this.paths, this.dirs, this.blobs, this.repositories, this.hashes, {
+      perClient: options.uploadsPerClient ?? DEFAULT_UPLOAD_LIMITS.perClient,
+      // A client near its limit loses its sessions idle for a twelfth of the regular limit (5 min of 1 h).
+      busyIdleMs: Math.min(DEFAULT_UPLOAD_LIMITS.busyIdleMs, this.uploadMaxIdleMs / 12),
+    });
     this.manifests = new ManifestStore(this.blobs, this.repositories, this.tags);
   }
 

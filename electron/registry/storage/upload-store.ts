@@ -38,6 +38,10 @@ interface PersistedState {
 
 interface Session extends PersistedState {
   uuid: string;
+  /** The client address that started it ('' when unknown, or after a restart). */
+  client: string;
+  /** When a request last used it (in this process). */
+  touchedAt: number;
   /** Bytes fed to the running hash in the pool; undefined when it must be rebuilt from the file. */
   hashed: number | undefined;
 }
@@ -51,9 +55,26 @@ export interface ChunkOptions {
   signal?: AbortSignal;
 }
 
+/** Limits on open upload sessions; see `UploadStore.create`. */
+export interface UploadLimits {
+  /** Open sessions one client address may hold. */
+  perClient: number;
+  /** Sessions idle this long are swept when a client nears its limit (the regular sweep waits longer). */
+  busyIdleMs: number;
+}
+
+/**
+ * Default limits. Docker pushes up to 5 layers at once per image, so 256 leaves room for dozens of
+ * pushes from one machine (every local client shares 127.0.0.1) while a client that opens sessions
+ * and abandons them can't fill the disk's inode table or the process's memory.
+ */
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { perClient: 256, busyIdleMs: 5 * 60_000 };
+
 /** Creates, appends to, completes, cancels and sweeps uploads. */
 export class UploadStore {
   private readonly sessions = new Map<string, Session>();
+  /** Open sessions started in this process, by client address. */
+  private readonly byClient = new Map<string, Set<string>>();
   private readonly locks = new KeyedLock();
   /** Datasyncs of upload files started while they stream in. */
   private readonly flushes = new BackgroundFlushes();
@@ -64,12 +85,27 @@ export class UploadStore {
     private readonly blobs: BlobStore,
     private readonly repositories: RepositoryStore,
     private readonly hashes: HashPool,
+    private readonly limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
   ) {}
 
-  /** Starts an upload into repository `name`. */
-  async create(name: string): Promise<UploadStatus> {
+  /**
+   * Starts an upload into repository `name` for `client` (its address). When the client holds three
+   * quarters of its limit, its sessions idle for `busyIdleMs` are swept first; at the limit, the
+   * answer is TOOMANYREQUESTS until one finishes, is cancelled or goes stale.
+   */
+  async create(name: string, client = ''): Promise<UploadStatus> {
+    await this.makeRoomFor(client);
     const uuid = process.getBuiltinModule('node:crypto').randomUUID();
-    const session: Session = { uuid, name, offset: 0, startedAt: Date.now(), hashed: undefined };
+    const now = Date.now();
+    const session: Session = {
+      uuid,
+      name,
+      offset: 0,
+      startedAt: now,
+      client,
+      touchedAt: now,
+      hashed: undefined,
+    };
     // mkdir without the cache: the folder is new, and forgetting it later keeps the cache small.
     await mkdir(this.paths.upload(uuid), { recursive: true });
     // A fresh file in a fresh folder needs no temp+rename: torn, it fails to parse and is swept.
@@ -78,8 +114,46 @@ export class UploadStore {
       this.paths.uploadState(uuid),
       JSON.stringify({ name, offset: 0, startedAt: session.startedAt } satisfies PersistedState),
     );
-    this.sessions.set(uuid, session);
+    this.track(session);
     return { uuid, offset: 0 };
+  }
+
+  /** How many sessions started by `client` are open. */
+  openBy(client: string): number {
+    return this.byClient.get(client)?.size ?? 0;
+  }
+
+  private async makeRoomFor(client: string): Promise<void> {
+    const open = this.byClient.get(client);
+    if (!open || open.size < Math.ceil(this.limits.perClient * 0.75)) return;
+    const cutoff = Date.now() - this.limits.busyIdleMs;
+    for (const uuid of [...open]) {
+      const session = this.sessions.get(uuid);
+      if (!session || this.locks.isHeld(uuid) || session.touchedAt > cutoff) continue;
+      await this.locks.run(uuid, () => this.discard(session));
+    }
+    if (open.size >= this.limits.perClient)
+      throw registryError(
+        'TOOMANYREQUESTS',
+        `too many uploads in progress from this client (${open.size}); finish or cancel some first`,
+        { headers: { 'Retry-After': String(Math.ceil(this.limits.busyIdleMs / 1000)) } },
+      );
+  }
+
+  private track(session: Session): void {
+    this.sessions.set(session.uuid, session);
+    let open = this.byClient.get(session.client);
+    if (!open) this.byClient.set(session.client, (open = new Set()));
+    open.add(session.uuid);
+  }
+
+  private untrack(uuid: string): void {
+    const session = this.sessions.get(uuid);
+    this.sessions.delete(uuid);
+    if (!session) return;
+    const open = this.byClient.get(session.client);
+    open?.delete(uuid);
+    if (open?.size === 0) this.byClient.delete(session.client);
   }
 
   /** The upload's progress; BLOB_UPLOAD_UNKNOWN when it doesn't exist in `name`. */
@@ -172,7 +246,7 @@ export class UploadStore {
         }
       }
       if (stale && !this.locks.isHeld(uuid)) {
-        this.sessions.delete(uuid);
+        this.untrack(uuid);
         this.hashes.drop(uuid);
         await removeQuietly(this.paths.upload(uuid), true);
         removed += 1;
@@ -201,11 +275,14 @@ export class UploadStore {
         name: persisted.name,
         offset: persisted.offset,
         startedAt: persisted.startedAt,
+        client: '',
+        touchedAt: Date.now(),
         hashed: undefined,
       };
-      this.sessions.set(uuid, session);
+      this.track(session);
     }
     if (session.name !== name) throw unknown();
+    session.touchedAt = Date.now();
     return session;
   }
 
@@ -262,6 +339,7 @@ export class UploadStore {
     }
     const end = start + received;
     session.offset = end;
+    session.touchedAt = Date.now();
     feedHash(end);
     await hashing;
     // On a hash failure the bytes are still safely written; the hash is rebuilt when next needed.
@@ -311,7 +389,7 @@ export class UploadStore {
   }
 
   private async discard(session: Session): Promise<void> {
-    this.sessions.delete(session.uuid);
+    this.untrack(session.uuid);
     this.flushes.forget(this.paths.uploadData(session.uuid));
     this.hashes.drop(session.uuid);
     // Three syscalls instead of a recursive rm: this runs once per blob pushed.
