@@ -18,7 +18,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { anyFreePort } from '../electron/registry/port-finder';
+import { anyFreePort } from '../electron/registry/host/port-finder';
 import { BlobFamily } from './lib/blob-data';
 import { WORKLOAD_PHASES, type WorkloadPlan } from './lib/blob-workloads';
 import { dockerUnavailable, ensureE2eImage, pushAndPull } from './lib/docker-e2e';

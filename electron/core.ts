@@ -17,9 +17,9 @@ import { join } from 'node:path';
 import { createDaemonConfigHandlers } from './daemon-config/handlers';
 import type { Elevator } from './daemon-config/elevator';
 import { systemLocateEnvironment } from './daemon-config/service';
-import { createRegistryHandlers } from './registry/handlers';
-import { RegistrySupervisor } from './registry/supervisor';
-import type { RegistrySpawner } from './registry/supervisor-child';
+import { createRegistryHandlers } from './registry/host/handlers';
+import { RegistrySupervisor } from './registry/host/supervisor';
+import type { RegistrySpawner } from './registry/host/supervisor-child';
 
 export interface HostAdapter {
   kind: 'electron' | 'web';

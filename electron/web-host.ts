@@ -18,7 +18,7 @@ import { AccessGuard } from './web/access-guard';
 import { securityHeaders, serveStatic } from './web/static-files';
 import { createWebSocketTransport } from './api/ws-transport';
 import { createSudoPromptElevator } from './daemon-config/elevator';
-import { createNodeRegistrySpawner } from './registry/supervisor-node-spawner';
+import { createNodeRegistrySpawner } from './registry/host/supervisor-node-spawner';
 
 /**
  * A whole request (headers and body) must arrive within this time (`--request-timeout` seconds);

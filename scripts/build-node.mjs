@@ -7,7 +7,7 @@ const entries = {
   main: 'electron/main.ts',
   preload: 'electron/preload.ts',
   'web-host': 'electron/web-host.ts',
-  'registry-process': 'electron/registry/process-entry.ts',
+  'registry-process': 'electron/registry/server/process-entry.ts',
 };
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 

@@ -8,7 +8,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { REGISTRY_NODE_FLAGS } from '../../electron/registry/supervisor-child';
+import { REGISTRY_NODE_FLAGS } from '../../electron/registry/host/supervisor-child';
 import { referenceRegistryConfig } from '../../tests/helpers/reference-registry-config';
 import { elapsedMs } from './measure';
 

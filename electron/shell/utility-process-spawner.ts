@@ -3,7 +3,11 @@
  * needing a separate Node on the user's machine), adapted to the supervisor's RegistryChild.
  */
 import { utilityProcess } from 'electron';
-import { registryArguments, type RegistryChild, type RegistrySpawner } from '../registry/supervisor-child';
+import {
+  registryArguments,
+  type RegistryChild,
+  type RegistrySpawner,
+} from '../registry/host/supervisor-child';
 
 export function createUtilityProcessSpawner(
   entryPath: string,

@@ -48,12 +48,12 @@ export interface StartRegistryOptions {
 const root = resolve(import.meta.dirname, '..', '..');
 let bundled: Promise<string> | undefined;
 
-/** Bundles electron/registry/process-entry.ts once per test process; returns the .cjs path. */
+/** Bundles electron/registry/server/process-entry.ts once per test process; returns the .cjs path. */
 export function registryBundle(): Promise<string> {
   bundled ??= (async () => {
     const outfile = join(mkdtempSync(join(tmpdir(), 'berth-registry-bundle-')), 'registry-process.cjs');
     await build({
-      entryPoints: [join(root, 'electron/registry/process-entry.ts')],
+      entryPoints: [join(root, 'electron/registry/server/process-entry.ts')],
       outfile,
       bundle: true,
       platform: 'node',

@@ -7,8 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { type Digest, parseDigest } from '../../electron/registry/names';
-import { RegistryStorage } from '../../electron/registry/storage/registry-storage';
+import { type Digest, parseDigest } from '../../electron/registry/server/names';
+import { RegistryStorage } from '../../electron/registry/server/storage/registry-storage';
 
 /** Storages in temp folders; `removeAll` (from an `afterEach`) deletes the folders. */
 export class TempStorages {

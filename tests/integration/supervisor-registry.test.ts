@@ -15,15 +15,15 @@ import { AppError } from '../../electron/api/app-error';
 import type { EventName } from '../../electron/api/contract';
 import { registryCommands, type RegistryStatus } from '../../electron/api/contract/registry';
 import { EventBus } from '../../electron/api/event-bus';
-import { createRegistryHandlers } from '../../electron/registry/handlers';
-import { anyFreePort, isPortFree } from '../../electron/registry/port-finder';
+import { createRegistryHandlers } from '../../electron/registry/host/handlers';
+import { anyFreePort, isPortFree } from '../../electron/registry/host/port-finder';
 import {
   RegistrySupervisor,
   type RegistrySettings,
   type SupervisorTimings,
-} from '../../electron/registry/supervisor';
-import type { RegistryChild } from '../../electron/registry/supervisor-child';
-import { createNodeRegistrySpawner } from '../../electron/registry/supervisor-node-spawner';
+} from '../../electron/registry/host/supervisor';
+import type { RegistryChild } from '../../electron/registry/host/supervisor-child';
+import { createNodeRegistrySpawner } from '../../electron/registry/host/supervisor-node-spawner';
 
 const root = resolve(import.meta.dirname, '../..');
 const entry = join(root, 'dist/node/registry-process.cjs');

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackgroundFlushes } from '../../electron/registry/storage/background-flush';
-import { writeChunk } from '../../electron/registry/storage/chunk-writer';
+import { BackgroundFlushes } from '../../electron/registry/server/storage/background-flush';
+import { writeChunk } from '../../electron/registry/server/storage/chunk-writer';
 
 const roots: string[] = [];
 afterEach(async () => {

@@ -1,21 +1,21 @@
 /** Pure parts of the registry: name/tag/digest grammar, the error table, manifest parsing, ranges, pagination. */
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, RegistryError, toRegistryError } from '../../electron/registry/errors';
-import { parseRange } from '../../electron/registry/http/blob-handlers';
-import { paginate } from '../../electron/registry/http/context';
+import { ERROR_CODES, RegistryError, toRegistryError } from '../../electron/registry/server/errors';
+import { parseRange } from '../../electron/registry/server/http/blob-handlers';
+import { paginate } from '../../electron/registry/server/http/context';
 import {
   accepts,
   negotiateIndexChild,
   parseManifest,
   referencedDigests,
-} from '../../electron/registry/manifest-format';
+} from '../../electron/registry/server/manifest-format';
 import {
   isValidName,
   isValidTag,
   parseDigest,
   parseReference,
   tryParseDigest,
-} from '../../electron/registry/names';
+} from '../../electron/registry/server/names';
 
 const HEX = 'a'.repeat(64);
 

@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Inventory } from '../../electron/registry/inventory';
-import { type Digest, parseReference } from '../../electron/registry/names';
-import type { RegistryStorage } from '../../electron/registry/storage/registry-storage';
+import { Inventory } from '../../electron/registry/server/inventory';
+import { type Digest, parseReference } from '../../electron/registry/server/names';
+import type { RegistryStorage } from '../../electron/registry/server/storage/registry-storage';
 import { digestOf, TempStorages, uploadBlob } from '../helpers/registry-storage';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';

@@ -4,12 +4,12 @@
  * list over a stored manifest whose annotations aren't strings.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseManifest, requiredBlobs } from '../../electron/registry/manifest-format';
+import { parseManifest, requiredBlobs } from '../../electron/registry/server/manifest-format';
 import {
   checkJsonShape,
   pushedMediaType,
   validatePushedManifest,
-} from '../../electron/registry/manifest-validation';
+} from '../../electron/registry/server/manifest-validation';
 import { digestOf, TempStorages } from '../helpers/registry-storage';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';

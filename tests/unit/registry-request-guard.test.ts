@@ -1,7 +1,7 @@
 /** The registry's request guard: browser-made requests, and Host names while on loopback only. */
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { isLoopbackAddress, refusalReason } from '../../electron/registry/http/request-guard';
+import { isLoopbackAddress, refusalReason } from '../../electron/registry/server/http/request-guard';
 
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 

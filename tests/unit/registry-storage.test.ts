@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GarbageCollector } from '../../electron/registry/gc';
-import { parseDigest } from '../../electron/registry/names';
+import { GarbageCollector } from '../../electron/registry/server/gc';
+import { parseDigest } from '../../electron/registry/server/names';
 import { digestOf, TempStorages, uploadBlob } from '../helpers/registry-storage';
 
 const storages = new TempStorages();

@@ -2,11 +2,11 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/api/app-error';
-import { findNextFreePort, isPortFree, anyFreePort } from '../../electron/registry/port-finder';
+import { findNextFreePort, isPortFree, anyFreePort } from '../../electron/registry/host/port-finder';
 import type { HostToRegistryMessage, RegistryActivity } from '../../electron/registry/messages';
-import { ActivityLog } from '../../electron/registry/supervisor-activity-log';
-import { RestartBackoff } from '../../electron/registry/supervisor-backoff';
-import { PendingRequests } from '../../electron/registry/supervisor-requests';
+import { ActivityLog } from '../../electron/registry/host/supervisor-activity-log';
+import { RestartBackoff } from '../../electron/registry/host/supervisor-backoff';
+import { PendingRequests } from '../../electron/registry/host/supervisor-requests';
 
 describe('RestartBackoff', () => {
   it('doubles from 0.5 s up to 30 s and starts over after a minute up', () => {

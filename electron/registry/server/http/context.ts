@@ -4,7 +4,7 @@
  * helpers they share. Handlers never touch the file system: they go through `storage`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RegistryActivity } from '../messages';
+import type { RegistryActivity } from '../../messages';
 import type { RegistryStorage } from '../storage/registry-storage';
 import { registryError } from '../errors';
 

@@ -4,7 +4,7 @@
  * goes, so the next clean-up frees its space).
  */
 import { type ManifestInfo, platformString } from './manifest-format';
-import type { RegistryStats, RepositorySummary, RepositoryTag } from './messages';
+import type { RegistryStats, RepositorySummary, RepositoryTag } from '../messages';
 import { type Digest, isValidName, isValidTag, tryParseDigest } from './names';
 import type { RegistryStorage } from './storage/registry-storage';
 

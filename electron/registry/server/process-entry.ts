@@ -13,7 +13,7 @@
 import type { AddressInfo } from 'node:net';
 import { GarbageCollector } from './gc';
 import { Inventory } from './inventory';
-import type { HostToRegistryMessage, RegistryActivity, RegistryToHostMessage } from './messages';
+import type { HostToRegistryMessage, RegistryActivity, RegistryToHostMessage } from '../messages';
 import { createRegistryServer } from './server';
 import { RegistryStorage } from './storage/registry-storage';
 

@@ -3,7 +3,7 @@
  * persist a port the user chose (e.g. the "use the next free port" fix) once the registry runs on it,
  * so the choice survives a restart of the app.
  */
-import type { HandlersFor } from '../api/router';
+import type { HandlersFor } from '../../api/router';
 import type { RegistrySupervisor } from './supervisor';
 
 export interface RegistryHandlerDependencies {

@@ -3,7 +3,7 @@
  * an AppError with words and a fix, and, when it died without one, the likeliest cause (a port held
  * by another program, found by binding it) instead of a bare exit code.
  */
-import { AppError } from '../api/app-error';
+import { AppError } from '../../api/app-error';
 import { findNextFreePort, isPortFree } from './port-finder';
 import type { RegistryLaunch } from './supervisor-child';
 

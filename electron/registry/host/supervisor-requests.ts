@@ -3,8 +3,8 @@
  * timeout, so a wedged registry gives the UI an error instead of a spinner forever, and all of them
  * fail at once when the process exits.
  */
-import { AppError } from '../api/app-error';
-import type { HostToRegistryMessage, RegistryToHostMessage } from './messages';
+import { AppError } from '../../api/app-error';
+import type { HostToRegistryMessage, RegistryToHostMessage } from '../messages';
 
 /** A request message before the supervisor numbers it. */
 export type RegistryRequest = HostToRegistryMessage extends infer M

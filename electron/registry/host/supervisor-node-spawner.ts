@@ -11,7 +11,7 @@ import {
   type RegistryChild,
   type RegistrySpawner,
 } from './supervisor-child';
-import type { HostToRegistryMessage } from './messages';
+import type { HostToRegistryMessage } from '../messages';
 
 type MessageListener = (message: unknown) => void;
 type ExitListener = (code: number | null, signal: string | null) => void;

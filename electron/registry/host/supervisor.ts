@@ -5,16 +5,20 @@
  * stops it cleanly (ask, then SIGTERM, then SIGKILL). It never changes settings itself: a start on a
  * different port is the caller's choice to persist.
  */
-import { AppError } from '../api/app-error';
-import type { AppErrorData } from '../api/contract';
-import { REGISTRY_ACTIVITY_LIMIT, type RegistryState, type RegistryStatus } from '../api/contract/registry';
+import { AppError } from '../../api/app-error';
+import type { AppErrorData } from '../../api/contract';
+import {
+  REGISTRY_ACTIVITY_LIMIT,
+  type RegistryState,
+  type RegistryStatus,
+} from '../../api/contract/registry';
 import type {
   GarbageCollectionResult,
   RegistryActivity,
   RegistryStats,
   RepositorySummary,
   RegistryToHostMessage,
-} from './messages';
+} from '../messages';
 import { ActivityLog } from './supervisor-activity-log';
 import { RestartBackoff } from './supervisor-backoff';
 import type { RegistryChild, RegistryLaunch } from './supervisor-child';

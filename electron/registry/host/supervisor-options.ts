@@ -2,7 +2,7 @@
  * What the registry supervisor is built from: the settings it reads, where it logs, its time limits,
  * and the dependencies a host passes in (see supervisor.ts).
  */
-import type { EventBus } from '../api/event-bus';
+import type { EventBus } from '../../api/event-bus';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './supervisor-backoff';
 import type { RegistrySpawner } from './supervisor-child';
 

@@ -12,7 +12,7 @@
  * - as a last belt, files modified after the collection started are never removed.
  * A dry run marks and counts the same way without removing anything.
  */
-import type { GarbageCollectionResult } from './messages';
+import type { GarbageCollectionResult } from '../messages';
 import type { ManifestStore } from './storage/manifest-store';
 import type { RegistryStorage } from './storage/registry-storage';
 import { isManifestMediaType } from './manifest-format';

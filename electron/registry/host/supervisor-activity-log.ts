@@ -2,7 +2,7 @@
  * The last N registry activities, kept in the host so a view that mounts after a push still shows it.
  * A fixed-size ring: pushes of many layers must not grow memory without bound.
  */
-import type { RegistryActivity } from './messages';
+import type { RegistryActivity } from '../messages';
 
 export class ActivityLog {
   private readonly entries: Array<RegistryActivity | undefined>;

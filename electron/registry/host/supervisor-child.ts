@@ -3,7 +3,7 @@
  * browser host, tests, benchmarks) that is `child_process.fork`; in Electron, `utilityProcess.fork`.
  * Both are adapted to this small interface by the host, so the supervisor never imports Electron.
  */
-import type { HostToRegistryMessage } from './messages';
+import type { HostToRegistryMessage } from '../messages';
 
 /** A running registry process. */
 export interface RegistryChild {
