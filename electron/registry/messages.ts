@@ -1,55 +1,69 @@
 /**
- * Messages between the host's registry supervisor and the registry process (over the child's IPC
- * channel: child_process in Node, utilityProcess in Electron). Plain JSON values only.
+ * The protocol between the host's registry supervisor (host/) and the registry process (server/),
+ * over the child's IPC channel (child_process in Node, utilityProcess in Electron). Plain JSON values
+ * only. Every request is declared once in `RegistryRequests` (its payload, its result), so the
+ * process's answers and the supervisor's callers are checked against the same types at compile
+ * time; a failed request's reply carries an error code of `RegistryReplyErrorCode`, decided where the
+ * failure happened, never guessed back from its message. The data shapes are the contract's own.
  */
+import type {
+  GarbageCollectionResult,
+  RegistryActivity,
+  RegistryStats,
+  RepositorySummary,
+  RepositoryTag,
+} from '../api/contract/registry';
+import type { ErrorCode } from '../api/contract/errors';
 
-export interface RepositoryTag {
-  tag: string;
-  /** Digest of the manifest the tag points at. */
-  digest: string;
-  mediaType: string;
-  /** Sum of config and layer sizes (for an index: of the largest child image). */
-  size: number;
-  /** `os/arch[/variant]` for each image in an index, or the single image's platform when known. */
-  platforms: string[];
+export type { GarbageCollectionResult, RegistryActivity, RegistryStats, RepositorySummary, RepositoryTag };
+
+/** Every request the host makes of the registry process: what it sends, what it gets back. */
+export interface RegistryRequests {
+  /** Every repository with its tags. */
+  repositories: { payload: Record<never, never>; result: RepositorySummary[] };
+  /** Removes a tag; answers the digest it pointed at. */
+  deleteTag: { payload: { repository: string; tag: string }; result: { digest: string } };
+  /** Garbage collection, or (dry run) what it would remove. */
+  gc: { payload: { dryRun: boolean }; result: GarbageCollectionResult };
+  /** Fresh figures. */
+  stats: { payload: Record<never, never>; result: RegistryStats };
 }
 
-export interface RepositorySummary {
-  name: string;
-  tags: RepositoryTag[];
+/** The name of a request. */
+export type RegistryRequestType = keyof RegistryRequests;
+/** What request `K` sends besides its type and id. */
+export type RegistryRequestPayload<K extends RegistryRequestType> = RegistryRequests[K]['payload'];
+/** What request `K` answers. */
+export type RegistryRequestResult<K extends RegistryRequestType> = RegistryRequests[K]['result'];
+
+/** The codes a failed request can carry: each is also the host's AppError code for it. */
+export type RegistryReplyErrorCode = Extract<
+  ErrorCode,
+  'REPOSITORY_NOT_FOUND' | 'MANIFEST_UNKNOWN' | 'NAME_INVALID' | 'NO_SPACE' | 'INTERNAL'
+>;
+
+/** Why a request failed, as it crosses the boundary. */
+export interface RegistryReplyError {
+  code: RegistryReplyErrorCode;
+  /** Words a person can act on. */
+  message: string;
+  /** What to do about it, when there is something. */
+  hint?: string;
+  /** The failure's own words (an OCI error message, a system error), for display and logs. */
+  raw?: string;
 }
 
-export interface RegistryStats {
-  repositories: number;
-  tags: number;
-  blobs: number;
-  /** Bytes used on disk by blobs. */
-  diskUsed: number;
-}
+/** A request as sent: its type, its id (the reply carries the same), its payload. */
+export type RegistryRequestMessage = {
+  [K in RegistryRequestType]: { type: K; requestId: number } & RegistryRequestPayload<K>;
+}[RegistryRequestType];
 
-export interface RegistryActivity {
-  /**
-   * e.g. 'push' (manifest PUT), 'pull' (manifest GET), 'blob-upload', 'delete'; 'failure' when the
-   * storage failed a request (disk full, permission denied) and the registry carried on.
-   */
-  kind: 'push' | 'pull' | 'blob-upload' | 'blob-mount' | 'delete' | 'gc' | 'failure';
-  repository: string;
-  reference?: string;
-  digest?: string;
-  bytes?: number;
-  /** For a failure: what went wrong, in words ("the disk is full"). */
-  detail?: string;
-  /** ms since epoch. */
-  at: number;
-}
-
-export interface GarbageCollectionResult {
-  dryRun: boolean;
-  blobsRemoved: number;
-  bytesFreed: number;
-  /** Digests that were (or, in a dry run, would be) removed. */
-  digests: string[];
-}
+/** The reply to request `K`. */
+export type RegistryReply<K extends RegistryRequestType = RegistryRequestType> = {
+  [T in K]:
+    | { type: 'reply'; request: T; requestId: number; ok: true; result: RegistryRequestResult<T> }
+    | { type: 'reply'; request: T; requestId: number; ok: false; error: RegistryReplyError };
+}[K];
 
 /** Registry process → supervisor. */
 export type RegistryToHostMessage =
@@ -57,13 +71,7 @@ export type RegistryToHostMessage =
   | { type: 'activity'; activity: RegistryActivity }
   | { type: 'stats'; stats: RegistryStats }
   | { type: 'error'; code: 'PORT_IN_USE' | 'DATA_DIR_UNUSABLE' | 'INTERNAL'; message: string }
-  | { type: 'reply'; requestId: number; ok: true; result: unknown }
-  | { type: 'reply'; requestId: number; ok: false; error: string };
+  | RegistryReply;
 
-/** Supervisor → registry process. Each request gets exactly one `reply` with the same requestId. */
-export type HostToRegistryMessage =
-  | { type: 'repositories'; requestId: number }
-  | { type: 'deleteTag'; requestId: number; repository: string; tag: string }
-  | { type: 'gc'; requestId: number; dryRun: boolean }
-  | { type: 'stats'; requestId: number }
-  | { type: 'shutdown' };
+/** Supervisor → registry process. Each request gets exactly one reply with the same requestId. */
+export type HostToRegistryMessage = RegistryRequestMessage | { type: 'shutdown' };

@@ -3,10 +3,20 @@
  * supervisor does: requests with ids and their replies, and a log of everything the process sent.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { HostToRegistryMessage, RegistryToHostMessage } from '../../electron/registry/messages';
+import type {
+  RegistryReplyError,
+  RegistryRequestPayload,
+  RegistryRequestResult,
+  RegistryRequestType,
+  RegistryToHostMessage,
+} from '../../electron/registry/messages';
 
-type RequestWithoutId<T> = T extends { requestId: number } ? Omit<T, 'requestId'> : never;
-type HostRequest = RequestWithoutId<HostToRegistryMessage>;
+/** An error reply, as a thrown error that keeps the reply's code. */
+export class RegistryReplyFailure extends Error {
+  constructor(readonly reply: RegistryReplyError) {
+    super(`${reply.code}: ${reply.message}`);
+  }
+}
 
 /** A message channel to the registry process. */
 export class RegistryIpc {
@@ -43,14 +53,20 @@ export class RegistryIpc {
     });
   }
 
-  /** Sends a request and resolves with its reply's result (rejects on an error reply). */
-  async request<T = unknown>(message: HostRequest): Promise<T> {
+  /**
+   * Sends request `type` and resolves with its reply's result (rejects with a RegistryReplyFailure
+   * on an error reply, or when the reply names another request).
+   */
+  async request<K extends RegistryRequestType>(
+    type: K,
+    payload: RegistryRequestPayload<K>,
+  ): Promise<RegistryRequestResult<K>> {
     const requestId = this.nextId++;
     const reply = this.waitFor((m) => m.type === 'reply' && m.requestId === requestId, 60_000);
-    this.child.send({ ...message, requestId });
+    this.child.send({ ...payload, type, requestId });
     const answer = await reply;
-    if (answer.type !== 'reply') throw new Error('unexpected message');
-    if (!answer.ok) throw new Error(answer.error);
-    return answer.result as T;
+    if (answer.type !== 'reply' || answer.request !== type) throw new Error('unexpected message');
+    if (!answer.ok) throw new RegistryReplyFailure(answer.error);
+    return answer.result;
   }
 }

@@ -5,11 +5,6 @@
  * still succeed and pull back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  GarbageCollectionResult,
-  RegistryStats,
-  RepositorySummary,
-} from '../../electron/registry/messages';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-process';
 import { RegistryIpc } from '../helpers/registry-ipc';
 import { makeImage, pushBlob, putManifest, randomBlob, sha256 } from '../helpers/registry-http';
@@ -54,7 +49,7 @@ describe('messages', () => {
     await ipc.waitFor((m) => m.type === 'activity' && m.activity.kind === 'blob-upload');
     await ipc.waitFor((m) => m.type === 'stats' && m.stats.tags === 2);
 
-    const repositories = await ipc.request<RepositorySummary[]>({ type: 'repositories' });
+    const repositories = await ipc.request('repositories', {});
     const app = repositories.find((r) => r.name === 'ipc/app');
     expect(app?.tags.map((t) => t.tag)).toEqual(['v1', 'v2']);
     expect(app?.tags[0]).toMatchObject({
@@ -63,10 +58,10 @@ describe('messages', () => {
       size: image.config.size + image.layer.size,
     });
 
-    expect(await ipc.request({ type: 'deleteTag', repository: 'ipc/app', tag: 'v1' })).toMatchObject({
-      deleted: true,
+    expect(await ipc.request('deleteTag', { repository: 'ipc/app', tag: 'v1' })).toEqual({
+      digest: image.digest,
     });
-    const stats = await ipc.request<RegistryStats>({ type: 'stats' });
+    const stats = await ipc.request('stats', {});
     expect(stats.tags).toBe(1);
     // What the view shows as "disk used": the config, the layer and the manifest, each stored once.
     expect(stats.blobs).toBe(3);
@@ -81,11 +76,11 @@ describe('garbage collection', () => {
     const dropped = await makeImage(registry.url, 'gc/dropped', { layerSize: 50_000 });
     await putManifest(registry.url, 'gc/dropped', 'v1', dropped.manifest);
     // The last tag goes, so the image leaves the repository (as the UI's "delete tag" means).
-    await ipc.request({ type: 'deleteTag', repository: 'gc/dropped', tag: 'v1' });
+    await ipc.request('deleteTag', { repository: 'gc/dropped', tag: 'v1' });
     // A push in progress: layer uploaded, manifest not yet.
     const pendingLayer = await pushBlob(registry.url, 'gc/pending', randomBlob(20_000));
 
-    const dry = await ipc.request<GarbageCollectionResult>({ type: 'gc', dryRun: true });
+    const dry = await ipc.request('gc', { dryRun: true });
     const expected = [dropped.digest, dropped.config.digest, dropped.layer.digest].sort();
     expect(dry.dryRun).toBe(true);
     expect([...dry.digests].sort()).toEqual(expected);
@@ -99,7 +94,7 @@ describe('garbage collection', () => {
       ).status,
     ).toBe(200);
 
-    const real = await ipc.request<GarbageCollectionResult>({ type: 'gc', dryRun: false });
+    const real = await ipc.request('gc', { dryRun: false });
     expect({ ...real, dryRun: true, digests: [...real.digests].sort() }).toEqual({
       ...dry,
       digests: [...dry.digests].sort(),
@@ -111,7 +106,7 @@ describe('garbage collection', () => {
     expect(
       (await fetch(`${registry.url}/v2/gc/pending/blobs/${pendingLayer}`, { method: 'HEAD' })).status,
     ).toBe(200);
-    expect((await ipc.request<GarbageCollectionResult>({ type: 'gc', dryRun: true })).blobsRemoved).toBe(0);
+    expect((await ipc.request('gc', { dryRun: true })).blobsRemoved).toBe(0);
   });
 
   it('keeps a docker push running next to repeated collections whole', async () => {
@@ -123,12 +118,12 @@ describe('garbage collection', () => {
       const push = dockerOk(['push', target]).finally(() => (pushing = false));
       let runs = 0;
       while (pushing) {
-        await ipc.request({ type: 'gc', dryRun: false });
+        await ipc.request('gc', { dryRun: false });
         runs += 1;
       }
       const digest = pushedDigest(await push);
       expect(runs).toBeGreaterThan(0);
-      await ipc.request({ type: 'gc', dryRun: false });
+      await ipc.request('gc', { dryRun: false });
       await dockerOk(['rmi', target, image.reference]);
       const pulled = await dockerOk(['pull', target]);
       expect(pulled).toContain(`Digest: ${digest}`);

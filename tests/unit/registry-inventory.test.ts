@@ -80,14 +80,14 @@ describe('deleting a tag', () => {
     const index = await pushIndex(storage, 'all', [amd64, arm64]);
     await storage.tags.set(REPO, 'amd64', amd64);
 
-    expect(await inventory.deleteTag(REPO, 'amd64')).toEqual({ deleted: true, digest: amd64.value });
+    expect(await inventory.deleteTag(REPO, 'amd64')).toEqual({ digest: amd64.value });
     expect(await storage.tags.get(REPO, 'amd64')).toBeUndefined();
     // The index still lists it: a pull of "all" on amd64 fetches it by digest.
     expect(await pullable(storage, amd64)).toBe(true);
     expect(await pullable(storage, index)).toBe(true);
 
     // The index's own last tag goes: now nothing uses the index or its platforms.
-    expect(await inventory.deleteTag(REPO, 'all')).toEqual({ deleted: true, digest: index.value });
+    expect(await inventory.deleteTag(REPO, 'all')).toEqual({ digest: index.value });
     expect(await pullable(storage, index)).toBe(false);
     expect(await pullable(storage, amd64)).toBe(false);
     expect(await pullable(storage, arm64)).toBe(false);
@@ -123,9 +123,12 @@ describe('deleting a tag', () => {
     expect(await pullable(storage, amd64)).toBe(true);
   });
 
-  it('answers deleted: false for a tag that is not there, and refuses invalid names', async () => {
-    const inventory = new Inventory(await storages.create());
-    expect(await inventory.deleteTag(REPO, 'nope')).toEqual({ deleted: false });
-    await expect(inventory.deleteTag('Bad/Name', 'x')).rejects.toThrow('invalid repository or tag name');
+  it('refuses a tag or repository that is not there, and invalid names, each with its OCI code', async () => {
+    const storage = await storages.create();
+    const inventory = new Inventory(storage);
+    await pushImage(storage, 'amd64');
+    await expect(inventory.deleteTag(REPO, 'nope')).rejects.toMatchObject({ code: 'MANIFEST_UNKNOWN' });
+    await expect(inventory.deleteTag('no/such/repo', 'x')).rejects.toMatchObject({ code: 'NAME_UNKNOWN' });
+    await expect(inventory.deleteTag('Bad/Name', 'x')).rejects.toMatchObject({ code: 'NAME_INVALID' });
   });
 });

@@ -45,37 +45,59 @@ describe('ActivityLog', () => {
 });
 
 describe('PendingRequests', () => {
-  it('numbers requests and settles each with its own reply', async () => {
+  it('numbers requests and settles each with its own reply, its error code as the registry decided', async () => {
     const requests = new PendingRequests();
     const sent: HostToRegistryMessage[] = [];
-    const first = requests.start({ type: 'repositories' }, 1000, (m) => sent.push(m));
-    const second = requests.start({ type: 'gc', dryRun: true }, 1000, (m) => sent.push(m));
+    const first = requests.start('repositories', {}, 1000, (message) => sent.push(message));
+    const second = requests.start('gc', { dryRun: true }, 1000, (message) => sent.push(message));
     expect(sent).toEqual([
       { type: 'repositories', requestId: 1 },
       { type: 'gc', dryRun: true, requestId: 2 },
     ]);
-    requests.settle({ type: 'reply', requestId: 2, ok: true, result: 'gc done' });
-    requests.settle({ type: 'reply', requestId: 1, ok: false, error: 'MANIFEST_UNKNOWN: no such tag' });
-    await expect(second).resolves.toBe('gc done');
+    const collected = { dryRun: true, blobsRemoved: 0, bytesFreed: 0, digests: [] };
+    requests.settle({ type: 'reply', request: 'gc', requestId: 2, ok: true, result: collected });
+    requests.settle({
+      type: 'reply',
+      request: 'repositories',
+      requestId: 1,
+      ok: false,
+      // The code travels as a field: nothing in the message is read for it.
+      error: { code: 'NO_SPACE', message: 'MANIFEST_UNKNOWN in words only', raw: 'ENOSPC: no space' },
+    });
+    await expect(second).resolves.toEqual(collected);
     await expect(first).rejects.toMatchObject({
-      code: 'MANIFEST_UNKNOWN',
-      raw: 'MANIFEST_UNKNOWN: no such tag',
+      code: 'NO_SPACE',
+      message: 'MANIFEST_UNKNOWN in words only',
+      raw: 'ENOSPC: no space',
     });
     expect(requests.size).toBe(0);
   });
 
+  it('drops a reply that names another request than was sent under its id', async () => {
+    const requests = new PendingRequests();
+    const waiting = requests.start('stats', {}, 50, () => undefined);
+    requests.settle({ type: 'reply', request: 'repositories', requestId: 1, ok: true, result: [] });
+    await expect(waiting).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+
   it('times out, and fails everything at once when the process goes', async () => {
     const requests = new PendingRequests();
-    const slow = requests.start({ type: 'stats' }, 20, () => undefined);
+    const slow = requests.start('stats', {}, 20, () => undefined);
     await expect(slow).rejects.toMatchObject({
       code: 'INTERNAL',
       message: expect.stringContaining('did not answer "stats"'),
     });
-    const waiting = requests.start({ type: 'repositories' }, 10_000, () => undefined);
+    const waiting = requests.start('repositories', {}, 10_000, () => undefined);
     requests.failAll(new AppError('REGISTRY_NOT_RUNNING', 'gone'));
     await expect(waiting).rejects.toMatchObject({ code: 'REGISTRY_NOT_RUNNING' });
     // A late reply to a request nobody waits for any more is dropped quietly.
-    requests.settle({ type: 'reply', requestId: 1, ok: true, result: null });
+    requests.settle({
+      type: 'reply',
+      request: 'stats',
+      requestId: 1,
+      ok: true,
+      result: { repositories: 0, tags: 0, blobs: 0, diskUsed: 0 },
+    });
   });
 });
 

@@ -2,7 +2,8 @@
  * Commands and events of the embedded registry (issue 3). The registry runs in its own process; its
  * supervisor answers these. Repository names and tags are checked against the OCI Distribution
  * grammar here, so a malformed name is refused at the router and never reaches the registry process.
- * The shapes of repositories, stats, activity and GC results mirror `electron/registry/messages.ts`.
+ * The shapes of repositories, stats, activity and GC results are declared here once; the protocol
+ * with the registry process (`electron/registry/messages.ts`) uses them as they are.
  */
 import { z } from 'zod';
 import { command, event } from './define';

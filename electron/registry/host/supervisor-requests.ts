@@ -4,18 +4,17 @@
  * fail at once when the process exits.
  */
 import { AppError } from '../../api/app-error';
-import type { HostToRegistryMessage, RegistryToHostMessage } from '../messages';
-
-/** A request message before the supervisor numbers it. */
-export type RegistryRequest = HostToRegistryMessage extends infer M
-  ? M extends { requestId: number }
-    ? Omit<M, 'requestId'>
-    : never
-  : never;
-
-type Reply = Extract<RegistryToHostMessage, { type: 'reply' }>;
+import type {
+  HostToRegistryMessage,
+  RegistryReply,
+  RegistryReplyError,
+  RegistryRequestPayload,
+  RegistryRequestResult,
+  RegistryRequestType,
+} from '../messages';
 
 interface Pending {
+  type: RegistryRequestType;
   resolve(result: unknown): void;
   reject(error: AppError): void;
   timer: NodeJS.Timeout;
@@ -26,41 +25,49 @@ export class PendingRequests {
   private readonly pending = new Map<number, Pending>();
 
   /**
-   * Numbers `request`, hands the numbered message to `send`, and resolves with the reply's result.
-   * Rejects with an AppError on an error reply, a timeout, or `failAll`.
+   * Numbers request `type` with its `payload`, hands the numbered message to `send`, and resolves
+   * with the reply's result. Rejects with an AppError (the reply's own code) on an error reply, a
+   * timeout, or `failAll`.
    */
-  start(
-    request: RegistryRequest,
+  start<K extends RegistryRequestType>(
+    type: K,
+    payload: RegistryRequestPayload<K>,
     timeoutMs: number,
     send: (message: HostToRegistryMessage) => void,
-  ): Promise<unknown> {
+  ): Promise<RegistryRequestResult<K>> {
     const requestId = this.nextId++;
-    return new Promise<unknown>((resolve, reject) => {
+    return new Promise<RegistryRequestResult<K>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
         reject(
           new AppError(
             'INTERNAL',
-            `The registry did not answer "${request.type}" within ${Math.round(timeoutMs / 1000)} s.`,
-            {
-              fix: { kind: 'retry' },
-            },
+            `The registry did not answer "${type}" within ${Math.round(timeoutMs / 1000)} s.`,
+            { fix: { kind: 'retry' } },
           ),
         );
       }, timeoutMs);
-      this.pending.set(requestId, { resolve, reject, timer });
-      send({ ...request, requestId });
+      this.pending.set(requestId, {
+        type,
+        resolve,
+        reject,
+        timer,
+      });
+      send({ ...payload, type, requestId } as HostToRegistryMessage);
     });
   }
 
-  /** Settles the request a reply belongs to; replies nobody waits for (timed out) are dropped. */
-  settle(reply: Reply): void {
+  /**
+   * Settles the request a reply belongs to; replies nobody waits for (timed out) are dropped, and so
+   * is one that names another request type than was sent under its id.
+   */
+  settle(reply: RegistryReply): void {
     const entry = this.pending.get(reply.requestId);
-    if (!entry) return;
+    if (!entry || entry.type !== reply.request) return;
     this.pending.delete(reply.requestId);
     clearTimeout(entry.timer);
     if (reply.ok) entry.resolve(reply.result);
-    else entry.reject(registryReplyError(reply.error));
+    else entry.reject(replyError(reply.error));
   }
 
   /** Fails every waiting request, e.g. because the process exited. */
@@ -77,15 +84,10 @@ export class PendingRequests {
   }
 }
 
-/**
- * The protocol carries only a message for a failed request; the registry's OCI error names (which it
- * uses in those messages) are the one structured hint, so the UI can tell "no such tag" from a failure.
- */
-function registryReplyError(message: string): AppError {
-  if (/NAME_UNKNOWN/.test(message)) return new AppError('REPOSITORY_NOT_FOUND', message, { raw: message });
-  if (/MANIFEST_UNKNOWN|not found|unknown tag/i.test(message))
-    return new AppError('MANIFEST_UNKNOWN', message, { raw: message });
-  if (/NAME_INVALID/.test(message)) return new AppError('NAME_INVALID', message, { raw: message });
-  if (/ENOSPC|no space/i.test(message)) return new AppError('NO_SPACE', message, { raw: message });
-  return new AppError('INTERNAL', 'The registry could not do that.', { raw: message });
+/** The AppError for a failed request: its code as the registry decided it, its words kept. */
+function replyError(error: RegistryReplyError): AppError {
+  return new AppError(error.code, error.message, {
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(error.raw === undefined ? {} : { raw: error.raw }),
+  });
 }

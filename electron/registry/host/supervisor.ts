@@ -17,6 +17,9 @@ import type {
   RegistryActivity,
   RegistryStats,
   RepositorySummary,
+  RegistryRequestPayload,
+  RegistryRequestResult,
+  RegistryRequestType,
   RegistryToHostMessage,
 } from '../messages';
 import { ActivityLog } from './supervisor-activity-log';
@@ -27,7 +30,7 @@ import {
   type RegistrySupervisorDependencies,
   type SupervisorTimings,
 } from './supervisor-options';
-import { PendingRequests, type RegistryRequest } from './supervisor-requests';
+import { PendingRequests } from './supervisor-requests';
 import { exitDescription, failedStartError, reportedStartError } from './supervisor-start-errors';
 
 export type {
@@ -161,49 +164,41 @@ export class RegistrySupervisor {
     return this.activity.list();
   }
 
-  async repositories(): Promise<RepositorySummary[]> {
-    return (await this.request(
-      { type: 'repositories' },
-      this.timings.requestTimeoutMs,
-    )) as RepositorySummary[];
+  repositories(): Promise<RepositorySummary[]> {
+    return this.request('repositories', {}, this.timings.requestTimeoutMs);
   }
 
-  /** Removes a tag; answers the digest it pointed at. A tag that is not there is MANIFEST_UNKNOWN. */
-  async deleteTag(repository: string, tag: string): Promise<{ digest?: string }> {
-    const result = (await this.request(
-      { type: 'deleteTag', repository, tag },
-      this.timings.requestTimeoutMs,
-    )) as {
-      deleted?: boolean;
-      digest?: string;
-    } | null;
-    if (result?.deleted === false) {
-      throw new AppError('MANIFEST_UNKNOWN', `There is no tag ${tag} in ${repository}.`, {
-        hint: 'It may have been deleted already; refresh the list.',
-      });
-    }
-    return typeof result?.digest === 'string' ? { digest: result.digest } : {};
+  /**
+   * Removes a tag; answers the digest it pointed at. A tag that is not there is MANIFEST_UNKNOWN, a
+   * repository that is not there REPOSITORY_NOT_FOUND.
+   */
+  deleteTag(repository: string, tag: string): Promise<{ digest: string }> {
+    return this.request('deleteTag', { repository, tag }, this.timings.requestTimeoutMs);
   }
 
-  async garbageCollect(dryRun: boolean): Promise<GarbageCollectionResult> {
-    return (await this.request({ type: 'gc', dryRun }, this.timings.gcTimeoutMs)) as GarbageCollectionResult;
+  garbageCollect(dryRun: boolean): Promise<GarbageCollectionResult> {
+    return this.request('gc', { dryRun }, this.timings.gcTimeoutMs);
   }
 
   /** Asks for fresh figures; they also arrive as a `registry.stats` event. */
   async refreshStats(): Promise<RegistryStats> {
-    const stats = (await this.request({ type: 'stats' }, this.timings.requestTimeoutMs)) as RegistryStats;
+    const stats = await this.request('stats', {}, this.timings.requestTimeoutMs);
     this.updateStats(stats);
     return stats;
   }
 
-  private request(request: RegistryRequest, timeoutMs: number): Promise<unknown> {
+  private async request<K extends RegistryRequestType>(
+    type: K,
+    payload: RegistryRequestPayload<K>,
+    timeoutMs: number,
+  ): Promise<RegistryRequestResult<K>> {
     const run = this.run;
     if (this.state !== 'running' || !run) {
       throw new AppError('REGISTRY_NOT_RUNNING', 'The local registry is not running.', {
         fix: { kind: 'startRegistry' },
       });
     }
-    return run.requests.start(request, timeoutMs, (message) => run.child.send(message));
+    return run.requests.start(type, payload, timeoutMs, (message) => run.child.send(message));
   }
 
   private launchFromSettings(): RegistryLaunch & { exposeOnNetwork: boolean } {

@@ -3,6 +3,7 @@
  * totals for the stats line, and "delete tag" as the UI means it (the image goes when its last tag
  * goes, so the next clean-up frees its space).
  */
+import { registryError } from './errors';
 import { type ManifestInfo, platformString } from './manifest-format';
 import type { RegistryStats, RepositorySummary, RepositoryTag } from '../messages';
 import { type Digest, isValidName, isValidTag, tryParseDigest } from './names';
@@ -44,12 +45,18 @@ export class Inventory {
    * still stored there that lists it), the manifest leaves the repository, and so do the children of
    * an index that nothing else uses. A platform image a remaining index lists stays pullable.
    */
-  async deleteTag(name: string, tag: string): Promise<{ deleted: boolean; digest?: string }> {
-    if (!isValidName(name) || !isValidTag(tag)) throw new Error('invalid repository or tag name');
+  async deleteTag(name: string, tag: string): Promise<{ digest: string }> {
+    if (!isValidName(name) || !isValidTag(tag))
+      throw registryError('NAME_INVALID', `${name}:${tag} is not a valid repository and tag`);
+    if (!(await this.storage.repositories.exists(name)))
+      throw registryError('NAME_UNKNOWN', `There is no repository ${name}.`, { detail: { name } });
     const digest = await this.storage.tags.get(name, tag);
-    if (!digest || !(await this.storage.tags.delete(name, tag))) return { deleted: false };
+    if (!digest || !(await this.storage.tags.delete(name, tag)))
+      throw registryError('MANIFEST_UNKNOWN', `There is no tag ${tag} in ${name}.`, {
+        detail: { name, tag },
+      });
     const inUse = await this.manifestsInUse(name, digest);
-    if (inUse.has(digest.value)) return { deleted: true, digest: digest.value };
+    if (inUse.has(digest.value)) return { digest: digest.value };
     const stored = await this.storage.manifests.load(digest);
     await this.storage.repositories.unlinkRevision(name, digest);
     for (const child of stored?.info.kind === 'index' ? stored.info.manifests : []) {
@@ -57,7 +64,7 @@ export class Inventory {
       if (childDigest && !inUse.has(childDigest.value))
         await this.storage.repositories.unlinkRevision(name, childDigest);
     }
-    return { deleted: true, digest: digest.value };
+    return { digest: digest.value };
   }
 
   /**

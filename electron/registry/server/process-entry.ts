@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { GarbageCollector } from './gc';
 import { Inventory } from './inventory';
 import type { HostToRegistryMessage, RegistryActivity, RegistryToHostMessage } from '../messages';
+import { answerRequest, createRequestHandlers } from './requests';
 import { createRegistryServer } from './server';
 import { RegistryStorage } from './storage/registry-storage';
 
@@ -197,34 +198,7 @@ async function main(): Promise<void> {
   }, 1000);
   statsTimer.unref();
 
-  async function answer(message: HostToRegistryMessage): Promise<unknown> {
-    switch (message.type) {
-      case 'repositories':
-        return inventory.repositories();
-      case 'stats':
-        return inventory.stats();
-      case 'deleteTag': {
-        const result = await inventory.deleteTag(message.repository, message.tag);
-        if (result.deleted)
-          onActivity({
-            kind: 'delete',
-            repository: message.repository,
-            reference: message.tag,
-            digest: result.digest,
-            at: Date.now(),
-          });
-        return result;
-      }
-      case 'gc': {
-        const result = await collector.run(message.dryRun);
-        if (!message.dryRun)
-          onActivity({ kind: 'gc', repository: '', bytes: result.bytesFreed, at: Date.now() });
-        return result;
-      }
-      case 'shutdown':
-        return undefined;
-    }
-  }
+  const handlers = createRequestHandlers(inventory, collector, onActivity);
 
   function onMessage(raw: unknown): void {
     const message = raw as HostToRegistryMessage;
@@ -233,11 +207,7 @@ async function main(): Promise<void> {
       shutdown();
       return;
     }
-    answer(message).then(
-      (result) => send({ type: 'reply', requestId: message.requestId, ok: true, result }),
-      (error: Error) =>
-        send({ type: 'reply', requestId: message.requestId, ok: false, error: error.message }),
-    );
+    void answerRequest(handlers, message).then(send);
   }
 
   function shutdown(): void {
