@@ -18,13 +18,14 @@
  * beginner who typed MyOrg meant a namespace, so we follow the daemon and say "use lowercase".
  */
 
+import { isValidTag, NAME_MAX_LENGTH, PATH_COMPONENT_PATTERN, TAG_MAX_LENGTH } from './oci-grammar';
+
 /** Docker Hub's canonical domain; `index.docker.io` is the legacy spelling of the same registry. */
 export const DOCKER_HUB_DOMAIN = 'docker.io';
 const LEGACY_DOCKER_HUB_DOMAIN = 'index.docker.io';
 const OFFICIAL_NAMESPACE = 'library';
 export const DEFAULT_TAG = 'latest';
-export const NAME_MAX_LENGTH = 255;
-export const TAG_MAX_LENGTH = 128;
+export { NAME_MAX_LENGTH, TAG_MAX_LENGTH };
 
 /** A reference split into its parts and written both ways Docker writes it. */
 export interface ImageReference {
@@ -49,11 +50,9 @@ export type ReferencePart = 'name' | 'domain' | 'path' | 'tag' | 'digest';
 export type ParseResult =
   { ok: true; ref: ImageReference } | { ok: false; reason: string; part: ReferencePart };
 
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
 const DOMAIN_LABEL = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
 const IPV6_HOST = /^\[[a-fA-F0-9:]+\]$/;
 const PORT = /^[0-9]+$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*):([0-9a-fA-F]{32,})$/;
 const IMAGE_ID = /^[a-f0-9]{64}$/;
 /** Hex lengths of the algorithms the daemon accepts (opencontainers/go-digest). */
@@ -213,7 +212,7 @@ function checkDigest(digest: string): Failure | undefined {
 }
 
 function checkTag(tag: string): Failure | undefined {
-  if (TAG.test(tag)) return undefined;
+  if (isValidTag(tag)) return undefined;
   if (tag.length === 0) return fail('tag', 'the tag after ":" is empty; write one such as latest or 1.0');
   if (tag.length > TAG_MAX_LENGTH)
     return fail('tag', `the tag is ${tag.length} characters long; Docker allows at most ${TAG_MAX_LENGTH}`);
@@ -252,7 +251,7 @@ function checkDomain(domain: string): Failure | undefined {
 function checkPath(path: string, shown: string): Failure | undefined {
   const components = path.split('/');
   for (const component of components) {
-    if (PATH_COMPONENT.test(component)) continue;
+    if (PATH_COMPONENT_PATTERN.test(component)) continue;
     if (component.length === 0)
       return fail('path', `the repository name '${shown}' has an empty part (two slashes, or one at an end)`);
     if (component !== component.toLowerCase()) {

@@ -6,29 +6,30 @@
  * with the registry process (`electron/registry/messages.ts`) uses them as they are.
  */
 import { z } from 'zod';
+import {
+  NAME_MAX_LENGTH,
+  REPOSITORY_NAME_PATTERN,
+  TAG_MAX_LENGTH,
+  TAG_PATTERN,
+} from '../../common/oci-grammar';
 import { command, event } from './define';
 import { appErrorSchema } from './errors';
 
-/**
- * The OCI Distribution name grammar: path components of lowercase alphanumerics joined by `.`, `_`,
- * `__` or runs of `-`, separated by `/`. Whole names are capped at 255 characters, as distribution
- * does, because longer ones break on-disk paths and other registries refuse them anyway.
- */
-export const REPOSITORY_NAME_PATTERN =
-  /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
-/** The OCI Distribution tag grammar (at most 128 characters). */
-export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-
+/** A repository name in the OCI Distribution grammar (common/oci-grammar.ts). */
 export const repositoryNameSchema = z
   .string()
-  .max(255, 'A repository name is at most 255 characters.')
+  .max(NAME_MAX_LENGTH, `A repository name is at most ${NAME_MAX_LENGTH} characters.`)
   .regex(
     REPOSITORY_NAME_PATTERN,
     'Use lowercase letters, digits and . _ - separators, with / between parts.',
   );
+/** A tag in the OCI Distribution grammar. */
 export const tagSchema = z
   .string()
-  .regex(TAG_PATTERN, 'A tag is 1–128 letters, digits, _ . or -, and cannot start with . or -.');
+  .regex(
+    TAG_PATTERN,
+    `A tag is 1–${TAG_MAX_LENGTH} letters, digits, _ . or -, and cannot start with . or -.`,
+  );
 
 export const registryStateSchema = z.enum(['stopped', 'starting', 'running', 'stopping', 'crashed']);
 export type RegistryState = z.infer<typeof registryStateSchema>;

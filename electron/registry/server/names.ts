@@ -3,13 +3,8 @@
  * digest that arrives over HTTP is checked here before it is used to build a path on disk, so `..`,
  * uppercase, absolute paths or odd characters can never reach the file system.
  */
+import { isValidRepositoryName, isValidTag } from '../../common/oci-grammar';
 import { registryError } from './errors';
-
-/** The spec's repository name regex: path components of [a-z0-9] joined by `.`, `_`, `__` or `-`s. */
-const NAME_PATTERN = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
-/** Docker refuses longer names (hostname included); so do we, before anything touches the disk. */
-export const MAX_NAME_LENGTH = 255;
-const TAG_PATTERN = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 
 /** Supported digest algorithms and the length of their lowercase hex encoding. */
 export const DIGEST_ALGORITHMS = { sha256: 64, sha512: 128 } as const;
@@ -24,10 +19,8 @@ export interface Digest {
   value: string;
 }
 
-/** True when `name` is a valid repository name. */
-export function isValidName(name: string): boolean {
-  return name.length > 0 && name.length <= MAX_NAME_LENGTH && NAME_PATTERN.test(name);
-}
+/** True when `name` is a valid repository name (the grammar is oci-grammar.ts's). */
+export const isValidName = isValidRepositoryName;
 
 /** Returns `name` or throws NAME_INVALID. */
 export function parseName(name: string): string {
@@ -36,10 +29,7 @@ export function parseName(name: string): string {
   return name;
 }
 
-/** True when `tag` is a valid tag. */
-export function isValidTag(tag: string): boolean {
-  return TAG_PATTERN.test(tag);
-}
+export { isValidTag };
 
 /** Parses `algorithm:hex`; returns undefined when it is not a digest this registry supports. */
 export function tryParseDigest(text: string): Digest | undefined {
