@@ -89,7 +89,7 @@ const PREPARE = `(({ transfers, layers, events }) => {
       state: done ? 'succeeded' : 'running', rows, overall: bytesDone / bytesTotal, bytesDone, bytesTotal,
       speed: 50_000_000, etaSeconds: done ? null : (bytesTotal - bytesDone) / 50_000_000,
       ...(done ? { digest: 'sha256:' + 'ab'.repeat(32), finishedAt: Date.now() } : {}),
-      messages: [], startedAt: 1000 + t,
+      messages: [], cancelRequested: false, startedAt: 1000 + t,
     } };
   };
 })`;

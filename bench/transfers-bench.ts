@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { EventBus } from '../electron/api/event-bus';
-import { ProgressModel, type DaemonMessage } from '../electron/common/progress';
+import { ProgressModel, type DaemonMessage } from '../electron/docker/progress-model';
 import { MemoryRegistryAuth } from '../electron/docker/registry-auth';
 import { TransferService } from '../electron/docker/transfers';
 import {

@@ -5,11 +5,10 @@
  */
 import type Dockerode from 'dockerode';
 import { StringDecoder } from 'node:string_decoder';
-import type { DaemonMessage } from '../common/progress';
+import type { TransferKind } from '../api/contract/transfers';
+import type { DaemonMessage } from './progress-model';
 import type { ImageReference } from '../common/reference';
 import type { DockerAuthConfig } from './registry-auth';
-
-export type TransferKind = 'push' | 'pull';
 
 /** Start the daemon's push (`POST /images/{name}/push`) or pull (`POST /images/create`). */
 export async function openTransferStream(

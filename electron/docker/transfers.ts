@@ -9,13 +9,18 @@ import { randomUUID } from 'node:crypto';
 import type Dockerode from 'dockerode';
 import { AppError } from '../api/app-error';
 import type { AppErrorData } from '../api/contract/errors';
-import type { TransferSnapshot, TransferState } from '../api/contract/transfers';
+import {
+  isTransferFinished,
+  type TransferKind,
+  type TransferSnapshot,
+  type TransferState,
+} from '../api/contract/transfers';
 import type { EventBus } from '../api/event-bus';
-import { ProgressModel } from '../common/progress';
+import { ProgressModel } from './progress-model';
 import { parseReference, type ImageReference } from '../common/reference';
 import { diagnoseDaemonMessage, diagnoseError, dockerStopped } from './diagnose';
 import { checkLogin, type RegistryAuth } from './registry-auth';
-import { openTransferStream, readMessages, type TransferKind } from './transfer-stream';
+import { openTransferStream, readMessages } from './transfer-stream';
 
 export interface TransferServiceOptions {
   /** Least time between two progress events of one transfer (default 200 ms: 5 a second). */
@@ -86,8 +91,10 @@ export class TransferService {
   /** Abort a queued or running transfer; false if there is none by that id or it already ended. */
   cancel(id: string): boolean {
     const transfer = this.transfers.get(id);
-    if (!transfer || isFinal(transfer.state)) return false;
+    if (!transfer || isTransferFinished(transfer.state)) return false;
     transfer.cancelRequested = true;
+    // Every window shows "Cancelling…" at once, not when the daemon lets go.
+    this.emitNow(transfer);
     transfer.controller.abort();
     return true;
   }
@@ -112,7 +119,7 @@ export class TransferService {
   /** Forget a finished transfer; false if it is unknown or still running. */
   dismiss(id: string): boolean {
     const transfer = this.transfers.get(id);
-    if (!transfer || !isFinal(transfer.state)) return false;
+    if (!transfer || !isTransferFinished(transfer.state)) return false;
     return this.transfers.delete(id);
   }
 
@@ -219,7 +226,7 @@ export class TransferService {
     error?: AppError,
     unfinishedRowStatus?: string,
   ): void {
-    if (isFinal(transfer.state)) return;
+    if (isTransferFinished(transfer.state)) return;
     transfer.state = state;
     transfer.finishedAt = Date.now();
     if (error) transfer.error = error.toData();
@@ -238,7 +245,7 @@ export class TransferService {
     }
     transfer.emitTimer = setTimeout(() => {
       transfer.emitTimer = undefined;
-      if (!isFinal(transfer.state)) this.emitNow(transfer);
+      if (!isTransferFinished(transfer.state)) this.emitNow(transfer);
     }, wait);
     transfer.emitTimer.unref?.();
   }
@@ -261,9 +268,14 @@ export class TransferService {
       overall: transfer.state === 'succeeded' ? 1 : progress.overall,
       bytesDone: progress.bytesDone,
       bytesTotal: progress.bytesTotal,
-      speed: isFinal(transfer.state) ? 0 : progress.speed,
-      etaSeconds: isFinal(transfer.state) ? (transfer.state === 'succeeded' ? 0 : null) : progress.etaSeconds,
+      speed: isTransferFinished(transfer.state) ? 0 : progress.speed,
+      etaSeconds: isTransferFinished(transfer.state)
+        ? transfer.state === 'succeeded'
+          ? 0
+          : null
+        : progress.etaSeconds,
       messages: progress.messages,
+      cancelRequested: transfer.cancelRequested,
       startedAt: transfer.startedAt,
     };
     if (progress.digest !== undefined) snapshot.digest = progress.digest;
@@ -273,14 +285,10 @@ export class TransferService {
   }
 
   private forgetOldFinished(): void {
-    const finished = [...this.transfers.values()].filter((transfer) => isFinal(transfer.state));
+    const finished = [...this.transfers.values()].filter((transfer) => isTransferFinished(transfer.state));
     for (const transfer of finished.slice(0, Math.max(0, finished.length - this.keepFinished)))
       this.transfers.delete(transfer.id);
   }
-}
-
-function isFinal(state: TransferState): boolean {
-  return state === 'succeeded' || state === 'failed' || state === 'cancelled';
 }
 
 function parseOrThrow(reference: string): ImageReference {

@@ -147,6 +147,7 @@ const RUNNING_PUSH: TransferSnapshot = {
   speed: 1e6,
   etaSeconds: 12,
   messages: [],
+  cancelRequested: false,
   startedAt: 1000,
 };
 

@@ -43,6 +43,7 @@ function snapshot(index: number, finished: number): TransferSnapshot {
     etaSeconds: done ? null : LAYERS - finished,
     ...(done ? { digest: `sha256:${'cd'.repeat(32)}`, finishedAt: 2000 + index } : {}),
     messages: [],
+    cancelRequested: false,
     // Transfer 0 is the oldest, so it is listed last.
     startedAt: 1000 + index,
   };

@@ -59,8 +59,18 @@ describe('cancel', () => {
     expect(atCancel.state).toBe('running');
     expect(atCancel.overall).toBeGreaterThan(0);
     expect(atCancel.overall).toBeLessThan(1);
+    expect(atCancel.cancelRequested).toBe(false);
+    const eventsBefore = seen.length;
     expect(service.cancel(id)).toBe(true);
+    // Every window hears of the press at once (the snapshot carries it), before the daemon lets go.
+    expect(seen.slice(eventsBefore)[0]?.snapshot).toMatchObject({
+      id,
+      state: 'running',
+      cancelRequested: true,
+    });
+    expect(service.get(id)?.cancelRequested).toBe(true);
     const final = await service.waitFor(id);
+    expect(final.cancelRequested).toBe(true);
 
     expect(final.state).toBe('cancelled');
     expect(final.error?.code).toBe('CANCELLED');
@@ -81,8 +91,12 @@ describe('cancel', () => {
     expect(manifest.status).toBe(404);
 
     // While running, events came at most ~5 a second (150 ms leaves room for timer jitter).
+    // (The press itself is told at once, outside that rhythm.)
     const running = seen
-      .filter((event) => event.snapshot.id === id && event.snapshot.state === 'running')
+      .filter(
+        (event) =>
+          event.snapshot.id === id && event.snapshot.state === 'running' && !event.snapshot.cancelRequested,
+      )
       .slice(1);
     for (let index = 1; index < running.length; index += 1) {
       expect(running[index]!.at - running[index - 1]!.at).toBeGreaterThanOrEqual(150);

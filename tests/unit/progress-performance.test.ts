@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProgressModel, type DaemonMessage } from '../../electron/common/progress';
+import { ProgressModel, type DaemonMessage } from '../../electron/docker/progress-model';
 
 const fixtures = ['push-fresh', 'push-existing', 'push-mounted', 'pull-fresh', 'pull-existing'] as const;
 

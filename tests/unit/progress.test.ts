@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProgressModel, type DaemonMessage, type TransferDirection } from '../../electron/common/progress';
+import type { TransferKind } from '../../electron/api/contract/transfers';
+import { ProgressModel, type DaemonMessage } from '../../electron/docker/progress-model';
 
 // Recorded from a real dockerd (see tests/fixtures/progress/recorded-with.json and record.ts).
 function recording(name: string): DaemonMessage[] {
@@ -13,7 +14,7 @@ function recording(name: string): DaemonMessage[] {
 }
 
 /** Feed a recording, 10 ms apart; returns the model and the overall fraction after each message. */
-function replay(direction: TransferDirection, messages: DaemonMessage[]) {
+function replay(direction: TransferKind, messages: DaemonMessage[]) {
   const model = new ProgressModel(direction);
   const overalls: number[] = [];
   messages.forEach((message, index) => {

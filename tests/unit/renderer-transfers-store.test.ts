@@ -30,6 +30,7 @@ function snapshot(id: string, patch: Partial<TransferSnapshot> = {}): TransferSn
     speed: 0,
     etaSeconds: null,
     messages: [],
+    cancelRequested: false,
     startedAt: 1_000,
     ...patch,
   };

@@ -1,7 +1,7 @@
 /** Reading the daemon's progress stream: split chunks, split characters, lines that aren't objects. */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { DaemonMessage } from '../../electron/common/progress';
+import type { DaemonMessage } from '../../electron/docker/progress-model';
 import { readMessages } from '../../electron/docker/transfer-stream';
 
 describe('readMessages', () => {

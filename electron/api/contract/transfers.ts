@@ -17,6 +17,14 @@ export type TransferKind = z.infer<typeof transferKindSchema>;
 export const transferStateSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export type TransferState = z.infer<typeof transferStateSchema>;
 
+/** The states a transfer ends in: it can no longer change. */
+const FINISHED_STATES: ReadonlySet<TransferState> = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** True once a transfer has ended (succeeded, failed or cancelled): the one definition of "finished". */
+export function isTransferFinished(state: TransferState): boolean {
+  return FINISHED_STATES.has(state);
+}
+
 /**
  * What a row's `current`/`total` count. 'bytes' for transfers; 'seconds' where the daemon reports a
  * step's elapsed time instead (Extracting under the containerd image store); 'none' when no numbers.
@@ -57,6 +65,8 @@ export const transferSnapshotSchema = z.object({
   digest: z.string().optional(),
   /** Status lines that belong to no layer ("The push refers to repository …", "Status: …"), in order. */
   messages: z.array(z.string()),
+  /** Cancel was pressed (in any window); the transfer ends as soon as the daemon lets go of it. */
+  cancelRequested: z.boolean(),
   error: appErrorSchema.optional(),
   /** Epoch milliseconds. */
   startedAt: z.number(),

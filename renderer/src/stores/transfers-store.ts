@@ -5,7 +5,11 @@
  */
 import { create } from 'zustand';
 import type { AppErrorData } from '../../../electron/api/contract';
-import type { TransferKind, TransferSnapshot } from '../../../electron/api/contract/transfers';
+import {
+  isTransferFinished,
+  type TransferKind,
+  type TransferSnapshot,
+} from '../../../electron/api/contract/transfers';
 import { shortDigest } from '../format';
 import { api, errorData } from '../api/client';
 import { useAppStore } from './app-store';
@@ -13,7 +17,6 @@ import { finishedNotices } from '../../../electron/common/transfer-notices';
 import {
   applySnapshots,
   emptyTransfers,
-  isFinished,
   removeTransfer,
   SnapshotBatcher,
   type TransfersData,
@@ -90,7 +93,7 @@ export const useTransfersStore = create<TransfersState>((set, get) => {
       const previous = get().byId[id];
       if (previous === undefined) return undefined;
       const next = await start(previous.kind, previous.reference);
-      if (next !== undefined && isFinished(previous)) await get().dismiss(id);
+      if (next !== undefined && isTransferFinished(previous.state)) await get().dismiss(id);
       return next;
     },
     clearStartError: () => set({ startError: undefined }),
@@ -98,7 +101,7 @@ export const useTransfersStore = create<TransfersState>((set, get) => {
       const state = get();
       await Promise.all(
         state.order
-          .filter((id) => isFinished(state.byId[id] ?? { state: 'running' }))
+          .filter((id) => isTransferFinished(state.byId[id]?.state ?? 'running'))
           .map((id) => state.dismiss(id)),
       );
     },

@@ -20,12 +20,16 @@ import {
   type CSSProperties,
   type ReactNode,
 } from 'react';
-import type { TransferRow, TransferSnapshot } from '../../../../electron/api/contract/transfers';
+import {
+  isTransferFinished,
+  type TransferRow,
+  type TransferSnapshot,
+} from '../../../../electron/api/contract/transfers';
 import { ErrorWithFix } from '../../components/ErrorWithFix';
 import { formatBytes, formatDuration } from '../../format';
 import { useShallow } from 'zustand/react/shallow';
 import { useTransfersStore } from '../../stores/transfers-store';
-import { compactRows, countTransfers, countWords, isFinished, percent } from './transfer-updates';
+import { compactRows, countTransfers, countWords, percent } from './transfer-updates';
 import '../../transfers.css';
 
 const STATE_WORDS: Record<TransferSnapshot['state'], { push: string; pull: string }> = {
@@ -137,21 +141,20 @@ const LAYERS_SHOWN_FOR = 1;
 const CARD_GAP = 10;
 
 /**
- * What the user opened or started on each card, by transfer id. The list is windowed, so a card's
- * component unmounts when it scrolls out of view; this brings it back as the user left it (layers
- * shown, every layer, Cancel already pressed). Forgotten when the transfer leaves the panel.
+ * What the user opened on each card, by transfer id. The list is windowed, so a card's component
+ * unmounts when it scrolls out of view; this brings it back as the user left it (layers shown, every
+ * layer). Forgotten when the transfer leaves the panel. (Cancel pressed is the host's to know: it is
+ * in the transfer's snapshot, for every window and after a reload.)
  */
 interface CardView {
   showLayers: boolean;
   showAll: boolean;
 }
 const cardViews = new Map<string, CardView>();
-const cancelling = new Set<string>();
 
 function forgetCardViews(kept: readonly string[]): void {
   const keep = new Set(kept);
   for (const id of cardViews.keys()) if (!keep.has(id)) cardViews.delete(id);
-  for (const id of cancelling) if (!keep.has(id)) cancelling.delete(id);
 }
 
 function useCardView(id: string, position: number): [CardView, (patch: Partial<CardView>) => void] {
@@ -179,9 +182,12 @@ const TransferHeader = memo(function TransferHeader({
   kind,
   reference,
   state,
-}: Pick<TransferSnapshot, 'id' | 'kind' | 'reference' | 'state'>) {
-  const [cancelPressed, setCancelPressed] = useState(() => cancelling.has(id));
-  const finished = isFinished({ state });
+  cancelRequested,
+}: Pick<TransferSnapshot, 'id' | 'kind' | 'reference' | 'state' | 'cancelRequested'>) {
+  // Pressed here and not yet in a snapshot: shown at once, until the host's answer says otherwise.
+  const [pressed, setPressed] = useState(false);
+  const cancelPressed = cancelRequested || pressed;
+  const finished = isTransferFinished(state);
   const verb = kind === 'push' ? 'push' : 'pull';
   return (
     <header className="transfer-header">
@@ -201,16 +207,13 @@ const TransferHeader = memo(function TransferHeader({
             className="button small"
             disabled={cancelPressed}
             onClick={() => {
-              cancelling.add(id);
-              setCancelPressed(true);
+              setPressed(true);
               // A cancel that failed (its notice says why) can be tried again.
               void useTransfersStore
                 .getState()
                 .cancel(id)
                 .then((cancelled) => {
-                  if (cancelled) return;
-                  cancelling.delete(id);
-                  setCancelPressed(false);
+                  if (!cancelled) setPressed(false);
                 });
             }}
           >
@@ -284,7 +287,7 @@ const TransferCard = memo(function TransferCard({ id, position, count, measure }
   const transfer = useTransfersStore((state) => state.byId[id]);
   const [{ showLayers, showAll }, updateView] = useCardView(id, position);
   if (!transfer) return null;
-  const finished = isFinished(transfer);
+  const finished = isTransferFinished(transfer.state);
   const verb = transfer.kind === 'push' ? 'Push' : 'Pull';
   const overall = percent(transfer.overall);
   const details: string[] = [];
@@ -320,6 +323,7 @@ const TransferCard = memo(function TransferCard({ id, position, count, measure }
         kind={transfer.kind}
         reference={transfer.reference}
         state={transfer.state}
+        cancelRequested={transfer.cancelRequested}
       />
       <div className="transfer-overall">
         <span

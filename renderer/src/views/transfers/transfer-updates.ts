@@ -4,10 +4,10 @@
  * the store wires these to `requestAnimationFrame` and the host's events, and unit tests drive them
  * directly.
  */
-import type {
-  TransferRow,
-  TransferSnapshot,
-  TransferState,
+import {
+  isTransferFinished,
+  type TransferRow,
+  type TransferSnapshot,
 } from '../../../../electron/api/contract/transfers';
 
 /** What the UI keeps about transfers: snapshots by id, and the ids newest first. */
@@ -19,13 +19,6 @@ export interface TransfersData {
 
 export const emptyTransfers: TransfersData = { byId: {}, order: [] };
 
-const TERMINAL: ReadonlySet<TransferState> = new Set(['succeeded', 'failed', 'cancelled']);
-
-/** True once a transfer can no longer change (succeeded, failed or cancelled). */
-export function isFinished(snapshot: Pick<TransferSnapshot, 'state'>): boolean {
-  return TERMINAL.has(snapshot.state);
-}
-
 /**
  * Whether `incoming` may replace `current`. Snapshots are whole, so the newest simply wins — except
  * that a finished transfer never goes back to running (a `transfers.list` answer computed before the
@@ -34,8 +27,8 @@ export function isFinished(snapshot: Pick<TransferSnapshot, 'state'>): boolean {
  */
 export function supersedes(incoming: TransferSnapshot, current: TransferSnapshot | undefined): boolean {
   if (current === undefined) return true;
-  if (isFinished(current)) return false;
-  if (isFinished(incoming)) return true;
+  if (isTransferFinished(current.state)) return false;
+  if (isTransferFinished(incoming.state)) return true;
   return incoming.bytesDone >= current.bytesDone;
 }
 
@@ -76,7 +69,10 @@ export function applySnapshots(
     byId ??= { ...data.byId };
     byId[snapshot.id] = snapshot;
     if (current === undefined) (added ??= []).push(snapshot);
-    if (isFinished(snapshot) && (current === undefined ? options.live === true : !isFinished(current)))
+    if (
+      isTransferFinished(snapshot.state) &&
+      (current === undefined ? options.live === true : !isTransferFinished(current.state))
+    )
       finished.push(snapshot);
   }
   if (byId === undefined) return { data, finished };
@@ -156,7 +152,7 @@ export class SnapshotBatcher {
     if (!this.seen.has(snapshot.id)) {
       this.seen.add(snapshot.id);
       this.urgent = true;
-    } else if (isFinished(snapshot)) {
+    } else if (isTransferFinished(snapshot.state)) {
       this.urgent = true;
     }
     if (this.frameBooked) return;
@@ -275,7 +271,7 @@ export function countTransfers(data: TransfersData): TransferCounts {
   for (const id of data.order) {
     const state = data.byId[id]?.state;
     if (state === 'failed') counts.failed += 1;
-    else if (state === undefined || isFinished({ state })) counts.done += 1;
+    else if (state === undefined || isTransferFinished(state)) counts.done += 1;
     else counts.running += 1;
   }
   return counts;

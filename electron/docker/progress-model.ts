@@ -1,14 +1,16 @@
 /**
  * The progress model of one push or pull: feed it the daemon's JSON stream messages, read back
- * per-layer rows in the daemon's own words and one overall fraction weighted by bytes. Pure
- * TypeScript (the renderer may use it too) and cheap: `apply` is O(1); the aggregates are computed
- * only when `progress()` is asked for, which the service does a few times a second.
+ * per-layer rows (the contract's TransferRow) in the daemon's own words and one overall fraction
+ * weighted by bytes. Host code, beside the transfer service that feeds it, and cheap: `apply` is
+ * O(1); the aggregates are computed only when `progress()` is asked for, a few times a second.
  *
  * Numbers come from `progressDetail` only. The preformatted `progress` string ("[==>  ] 1.2MB/5MB")
  * is never parsed: Docker 29 stopped sending it. Under the containerd image store "Extracting"
  * reports elapsed seconds (`progressDetail: {current, units: "s"}`, moby daemon/containerd/progress.go)
  * instead of bytes, so such rows get unit 'seconds' and never enter the byte totals.
  */
+
+import type { ProgressUnit, TransferKind, TransferRow } from '../api/contract/transfers';
 
 /** One message of the daemon's push/pull stream (the fields we use; others are ignored). */
 export interface DaemonMessage {
@@ -22,22 +24,9 @@ export interface DaemonMessage {
   aux?: { Digest?: string; Tag?: string; Size?: number };
 }
 
-export type TransferDirection = 'push' | 'pull';
-export type RowUnit = 'bytes' | 'seconds' | 'none';
-
-/** A layer row as the UI shows it. */
-export interface LayerRow {
-  id: string;
-  status: string;
-  current: number;
-  total: number;
-  unit: RowUnit;
-  done: boolean;
-}
-
 /** Everything the UI needs about the transfer's progress at one moment. */
 export interface ProgressSummary {
-  rows: LayerRow[];
+  rows: TransferRow[];
   /** 0…1, weighted by bytes. */
   overall: number;
   /** Bytes moved over the network so far (pushed, or downloaded). */
@@ -71,7 +60,7 @@ interface Row {
   /** Extraction (pull only), in `extractUnit`. */
   extracted: number;
   extractTotal: number;
-  extractUnit: RowUnit;
+  extractUnit: ProgressUnit;
   /** Which counters the row shows now. */
   shows: 'transfer' | 'extract' | 'none';
 }
@@ -101,7 +90,7 @@ export class ProgressModel {
   private reported = 0;
 
   constructor(
-    readonly direction: TransferDirection,
+    readonly direction: TransferKind,
     options: ProgressModelOptions = {},
   ) {
     this.speedWindowMs = options.speedWindowMs ?? 5000;
@@ -171,14 +160,14 @@ export class ProgressModel {
     let weightSum = 0;
     let doneWeight = 0;
     let bytesDone = 0;
-    const rows: LayerRow[] = [];
+    const rows: TransferRow[] = [];
     for (const row of this.rows.values()) {
       const weight = row.size > 0 ? row.size : fallbackWeight;
       weightSum += weight;
       doneWeight += weight * this.fractionOf(row);
       bytesDone +=
         row.done && row.size > 0 ? row.size : Math.min(row.transferred, row.size || row.transferred);
-      rows.push(toLayerRow(row));
+      rows.push(toTransferRow(row));
     }
     const overall = this.overall(weightSum > 0 ? doneWeight / weightSum : 0, knownSizeCount > 0);
     const speed = this.speed(now);
@@ -323,7 +312,7 @@ export class ProgressModel {
   }
 }
 
-function toLayerRow(row: Row): LayerRow {
+function toTransferRow(row: Row): TransferRow {
   if (row.shows === 'transfer') {
     return {
       id: row.id,
