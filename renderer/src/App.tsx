@@ -8,18 +8,13 @@ import { Notices } from './components/Notices';
 import { Sidebar, type DotState, type SidebarRegistry } from './components/Sidebar';
 import { StatusBar } from './components/StatusBar';
 import { useAppStore } from './stores/app-store';
-import { connectRegistriesStore, useRegistriesStore } from './stores/registries-store';
+import { useRegistriesStore } from './stores/registries-store';
 import { useRegistryStore } from './stores/registry-store';
-import { connectTransfersStore } from './stores/transfers-store';
 import { ImagesView } from './views/images/ImagesView';
 import { DockerEngineView } from './views/docker-engine/DockerEngineView';
 import { LocalRegistryView } from './views/local-registry/LocalRegistryView';
 import { RemoteRegistryView } from './views/registry/RemoteRegistryView';
 import { TransfersPanel } from './views/transfers/TransfersPanel';
-
-// The stores this window's views share; wired once, before the first render.
-connectTransfersStore();
-connectRegistriesStore();
 
 /** The sidebar dot for the local registry: stopped is a normal state (grey), not an alarm (red). */
 function dotFor(state: RegistryState | undefined): DotState {

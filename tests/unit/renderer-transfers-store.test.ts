@@ -15,7 +15,7 @@ import {
   removeTransfer,
   SnapshotBatcher,
   supersedes,
-} from '../../renderer/src/views/transfers/transfer-updates';
+} from '../../renderer/src/stores/transfer-updates';
 
 function snapshot(id: string, patch: Partial<TransferSnapshot> = {}): TransferSnapshot {
   return {

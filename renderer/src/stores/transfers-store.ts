@@ -20,7 +20,7 @@ import {
   removeTransfer,
   SnapshotBatcher,
   type TransfersData,
-} from '../views/transfers/transfer-updates';
+} from './transfer-updates';
 
 interface TransfersState extends TransfersData {
   /** Whether the docked panel shows its transfers or only its header. */

@@ -29,7 +29,7 @@ import { ErrorWithFix } from '../../components/ErrorWithFix';
 import { formatBytes, formatDuration } from '../../format';
 import { useShallow } from 'zustand/react/shallow';
 import { useTransfersStore } from '../../stores/transfers-store';
-import { compactRows, countTransfers, countWords, percent } from './transfer-updates';
+import { compactRows, countTransfers, countWords, percent } from '../../stores/transfer-updates';
 import '../../transfers.css';
 
 const STATE_WORDS: Record<TransferSnapshot['state'], { push: string; pull: string }> = {

@@ -8,7 +8,7 @@ import {
   isTransferFinished,
   type TransferRow,
   type TransferSnapshot,
-} from '../../../../electron/api/contract/transfers';
+} from '../../../electron/api/contract/transfers';
 
 /** What the UI keeps about transfers: snapshots by id, and the ids newest first. */
 export interface TransfersData {

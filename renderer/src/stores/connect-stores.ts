@@ -1,0 +1,20 @@
+/**
+ * Wires every store to the host's events, once, before the first render: the one place the
+ * renderer's stores are connected (main.tsx calls it).
+ */
+import { connectAppStore } from './app-store';
+import { connectDaemonConfigStore } from './daemon-config-store';
+import { connectImagesStore } from './images-store';
+import { connectRegistriesStore } from './registries-store';
+import { connectRegistryStore } from './registry-store';
+import { connectTransfersStore } from './transfers-store';
+
+/** Connects each store to the API's events and the connection state. */
+export function connectStores(): void {
+  connectAppStore();
+  connectImagesStore();
+  connectRegistryStore();
+  connectDaemonConfigStore();
+  connectTransfersStore();
+  connectRegistriesStore();
+}
