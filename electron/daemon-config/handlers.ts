@@ -8,6 +8,7 @@ import type { HandlersFor } from '../api/router';
 import type { Signaller } from './apply';
 import type { Elevator } from './elevator';
 import type { LocateEnvironment } from './locate';
+import { saveApplyVerify } from './save';
 import { DaemonConfigService } from './service';
 
 /** What the composition root passes in. */
@@ -17,8 +18,8 @@ export interface DaemonConfigHandlerDeps {
   elevator: Elevator;
   /** Platform, environment, uid and /proc; `systemLocateEnvironment()` in production. */
   platform: LocateEnvironment;
-  /** Where `daemonConfig.changed` goes (the host's EventBus). */
-  emit?: (event: 'daemonConfig.changed', payload: EventPayload<'daemonConfig.changed'>) => void;
+  /** Where `daemonConfig.changed` and `daemonConfig.step` go (the host's EventBus). */
+  emit?: <K extends 'daemonConfig.changed' | 'daemonConfig.step'>(event: K, payload: EventPayload<K>) => void;
   kill?: Signaller;
   now?: () => Date;
 }
@@ -50,6 +51,13 @@ export function createDaemonConfigHandlers(deps: DaemonConfigHandlerDeps): Handl
       announce(await service.update(changes)),
     'daemonConfig.writeRaw': async ({ text, baseVersion }) =>
       announce(await service.writeRaw(text, baseVersion)),
+    'daemonConfig.save': ({ confirm: _confirm, operationId, baseVersion, ...changes }) =>
+      saveApplyVerify(
+        service,
+        baseVersion === undefined ? { changes } : { changes, baseVersion },
+        (step) => deps.emit?.('daemonConfig.step', { operationId, ...step }),
+        announce,
+      ),
     'daemonConfig.apply': () => service.apply(),
     'daemonConfig.verify': ({ host, mirror, expect, timeoutMs }) => {
       const expectation = {

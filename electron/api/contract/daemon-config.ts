@@ -140,6 +140,26 @@ export const daemonConfigVerifyResultSchema = z.object({
 });
 export type DaemonConfigVerifyResult = z.infer<typeof daemonConfigVerifyResultSchema>;
 
+/** One step of a save (`daemonConfig.save`), as it starts and ends. */
+export const daemonConfigStepSchema = z.object({
+  /** The caller's id for the save, so a window follows only its own. */
+  operationId: z.string(),
+  step: z.enum(['write', 'apply', 'verify']),
+  state: z.enum(['running', 'done', 'failed', 'skipped']),
+  /** What the step does, in words ("Adding 198.18.0.2:5000 to insecure-registries"). */
+  text: z.string(),
+});
+export type DaemonConfigStep = z.infer<typeof daemonConfigStepSchema>;
+
+export const daemonConfigSaveResultSchema = z.object({
+  /** null when the file already said what was asked (nothing was written). */
+  written: daemonConfigWriteResultSchema.nullable(),
+  applied: daemonConfigApplyResultSchema,
+  /** null when Docker must be restarted by hand first (apply method 'manual'), or nothing can be checked. */
+  verified: daemonConfigVerifyResultSchema.nullable(),
+});
+export type DaemonConfigSaveResult = z.infer<typeof daemonConfigSaveResultSchema>;
+
 export const daemonConfigCommands = {
   'daemonConfig.locate': command(
     z.object({}),
@@ -175,6 +195,16 @@ export const daemonConfigCommands = {
     daemonConfigWriteResultSchema,
     'Save text from the raw editor, validated as strict JSON with valid registry entries first.',
   ),
+  'daemonConfig.save': command(
+    daemonConfigChangesSchema.extend({
+      /** The version the user saw; absent for a one-click fix, which adds to whatever the file holds now. */
+      baseVersion: z.string().min(1).max(200).optional(),
+      operationId: z.string().min(1).max(64),
+      confirm: z.literal(true),
+    }),
+    daemonConfigSaveResultSchema,
+    'Write the edits (nothing when the file already says so), make Docker reload, and check it took them: one command, its steps told as `daemonConfig.step` events; it finishes even if the window closes.',
+  ),
   'daemonConfig.apply': command(
     z.object({}),
     daemonConfigApplyResultSchema,
@@ -195,6 +225,7 @@ export const daemonConfigCommands = {
 } as const;
 
 export const daemonConfigEvents = {
+  'daemonConfig.step': event(daemonConfigStepSchema, 'A step of a `daemonConfig.save` started or ended.'),
   'daemonConfig.changed': event(
     z.object({ path: z.string(), version: z.string(), backupPath: z.string().nullable() }),
     'Berth wrote daemon.json (from any window).',

@@ -6,55 +6,46 @@
  */
 import { useState } from 'react';
 import type { AppErrorData, FixAction } from '../../../electron/api/contract';
-import type { DaemonConfigApplyResult } from '../../../electron/api/contract/daemon-config';
+import type { DaemonConfigApplyResult, DaemonConfigStep } from '../../../electron/api/contract/daemon-config';
 import { api, errorData } from '../api/client';
 import { useAppStore } from '../stores/app-store';
 import { useRegistryStore } from '../stores/registry-store';
 import { useDialogStore } from './dialogs/dialog-store';
 import './../transfers.css';
 
-type Step = { text: string; state: 'running' | 'done' | 'failed' };
+type Step = Pick<DaemonConfigStep, 'step' | 'state' | 'text'>;
 
-/** Add a host to insecure registries, make Docker reload, and check Docker now accepts it. */
+/**
+ * Add a host to insecure registries, make Docker reload, and check Docker now accepts it: one host
+ * command (it finishes even if this window closes), whose steps arrive as events. Answers the manual
+ * instructions when Docker must be restarted by hand.
+ */
 async function addInsecureRegistry(
   host: string,
   report: (steps: Step[]) => void,
 ): Promise<DaemonConfigApplyResult | undefined> {
-  const steps: Step[] = [];
-  const step = async <T,>(text: string, work: () => Promise<T>): Promise<T> => {
-    steps.push({ text, state: 'running' });
-    report([...steps]);
-    try {
-      const result = await work();
-      steps[steps.length - 1] = { text, state: 'done' };
-      report([...steps]);
-      return result;
-    } catch (error) {
-      steps[steps.length - 1] = { text, state: 'failed' };
-      report([...steps]);
-      throw error;
-    }
-  };
-  const current = await step("Reading Docker's daemon.json", () => api.call('daemonConfig.read', {}));
-  if (!current.insecureRegistries.includes(host)) {
-    await step(`Adding ${host} to insecure-registries`, () =>
-      api.call('daemonConfig.update', {
-        addInsecureRegistries: [host],
-        baseVersion: current.version,
-        confirm: true,
-      }),
-    );
+  const operationId = crypto.randomUUID();
+  const steps = new Map<Step['step'], Step>();
+  const stopListening = api.on('daemonConfig.step', (event) => {
+    if (event.operationId !== operationId) return;
+    steps.set(event.step, { step: event.step, state: event.state, text: event.text });
+    report([...steps.values()]);
+  });
+  try {
+    const outcome = await api.call('daemonConfig.save', {
+      addInsecureRegistries: [host],
+      operationId,
+      confirm: true,
+    });
+    if (outcome.applied.method === 'manual') return outcome.applied;
+    if (outcome.verified && !outcome.verified.ok) throw new Error(outcome.verified.message);
+    return undefined;
+  } finally {
+    stopListening();
   }
-  const applied = await step('Asking Docker to reload its settings', () =>
-    api.call('daemonConfig.apply', {}),
-  );
-  if (applied.method === 'manual') return applied;
-  const verified = await step(`Checking that Docker now accepts ${host}`, () =>
-    api.call('daemonConfig.verify', { host, expect: 'present', timeoutMs: 15_000 }),
-  );
-  if (!verified.ok) throw new Error(verified.message);
-  return undefined;
 }
+
+const STEP_MARKS: Record<Step['state'], string> = { done: '✓ ', failed: '✗ ', running: '… ', skipped: '– ' };
 
 function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
   const [steps, setSteps] = useState<Step[]>([]);
@@ -94,8 +85,8 @@ function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
           {steps.length > 0 && (
             <ol className="fix-steps" aria-label="What Berth is doing">
               {steps.map((entry) => (
-                <li key={entry.text} className={entry.state}>
-                  {entry.state === 'done' ? '✓ ' : entry.state === 'failed' ? '✗ ' : '… '}
+                <li key={entry.step} className={entry.state}>
+                  {STEP_MARKS[entry.state]}
                   {entry.text}
                 </li>
               ))}

@@ -9,6 +9,7 @@ import type {
   DaemonConfigPreview,
   DaemonConfigRaw,
   DaemonConfigSnapshot,
+  DaemonConfigStep,
   DaemonConfigVerifyResult,
   DaemonConfigWriteResult,
 } from '../../../electron/api/contract/daemon-config';
@@ -53,17 +54,12 @@ interface DaemonConfigState {
   saveRaw: (text: string, baseVersion: string) => Promise<void>;
 }
 
-/** What to verify after a change: the first host added (present) or removed (absent). */
-function expectation(
-  change: PendingChange,
-): { host?: string; mirror?: string; expect: 'present' | 'absent' } | undefined {
-  if (change.addInsecureRegistries?.[0]) return { host: change.addInsecureRegistries[0], expect: 'present' };
-  if (change.removeInsecureRegistries?.[0])
-    return { host: change.removeInsecureRegistries[0], expect: 'absent' };
-  if (change.addRegistryMirrors?.[0]) return { mirror: change.addRegistryMirrors[0], expect: 'present' };
-  if (change.removeRegistryMirrors?.[0]) return { mirror: change.removeRegistryMirrors[0], expect: 'absent' };
-  return undefined;
-}
+/** The save phase each step of `daemonConfig.save` puts the view in while it runs. */
+const PHASE_OF_STEP: Record<DaemonConfigStep['step'], SavePhase> = {
+  write: 'saving',
+  apply: 'applying',
+  verify: 'verifying',
+};
 
 export const useDaemonConfigStore = create<DaemonConfigState>((set, get) => ({
   snapshot: undefined,
@@ -112,30 +108,29 @@ export const useDaemonConfigStore = create<DaemonConfigState>((set, get) => ({
     const { preview, pending } = get();
     if (!preview || !pending) return false;
     set({ phase: 'saving', error: undefined });
+    // One host command writes, applies and verifies; its steps move the phase shown.
+    const operationId = crypto.randomUUID();
+    const stopListening = api.on('daemonConfig.step', (event) => {
+      if (event.operationId === operationId && event.state === 'running')
+        set({ phase: PHASE_OF_STEP[event.step] });
+    });
     try {
-      const written = await api.call('daemonConfig.update', {
+      const outcome = await api.call('daemonConfig.save', {
         ...pending,
         baseVersion: preview.baseVersion,
+        operationId,
         confirm: true,
       });
-      set({ written, preview: undefined, phase: 'applying' });
+      set({
+        ...(outcome.written ? { written: outcome.written } : {}),
+        applied: outcome.applied,
+        verified: outcome.verified ?? undefined,
+        preview: undefined,
+        phase: 'done',
+        pending: undefined,
+      });
       await get().load();
-      const applied = await api.call('daemonConfig.apply', {});
-      set({ applied });
-      const wanted = expectation(pending);
-      if (wanted) {
-        set({ phase: 'verifying' });
-        // Docker Desktop restarts take a while; a SIGHUP reload is quick.
-        const verified = await api.call('daemonConfig.verify', {
-          ...wanted,
-          timeoutMs: applied.method === 'signal' ? 10_000 : 120_000,
-        });
-        set({ verified });
-        set({ phase: 'done', pending: undefined });
-        return verified.ok;
-      }
-      set({ phase: 'done', pending: undefined });
-      return true;
+      return outcome.verified?.ok ?? true;
     } catch (error) {
       const data = errorData(error);
       set({ error: data, phase: 'idle' });
@@ -145,6 +140,8 @@ export const useDaemonConfigStore = create<DaemonConfigState>((set, get) => ({
         set({ preview: undefined });
       }
       return false;
+    } finally {
+      stopListening();
     }
   },
   async saveRaw(text, baseVersion) {
