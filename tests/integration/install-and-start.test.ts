@@ -1,0 +1,138 @@
+/**
+ * The README's two commands on a fresh clone, run as a new user runs them. `npm ci` with no Electron
+ * variable set must succeed where Electron's binary can't be downloaded (GitHub is unreachable here)
+ * and say so in one line; `npm start` must then say in one line why it isn't opening the desktop
+ * app, start the browser host, open the default browser (a stand-in `xdg-open` records the call),
+ * print the URL with its token, and serve the app's page through that URL. No stack trace anywhere.
+ * The clone is of the last commit (HEAD): uncommitted changes are not in it.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'berth-fresh-clone-'));
+const clone = join(work, 'berth');
+const fakeBin = join(work, 'bin');
+const openedFile = join(work, 'xdg-open.log');
+let start: ChildProcess | undefined;
+
+/** The user's environment: none of npm's variables from the `npm test` around us, no Electron skip. */
+function userEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name.startsWith('npm_') || name === 'ELECTRON_SKIP_BINARY_DOWNLOAD') continue;
+    if (name === 'NODE_ENV' || name.startsWith('VITEST') || name === 'WAYLAND_DISPLAY') continue;
+    env[name] = value;
+  }
+  return env;
+}
+
+const stackFrame = /^\s*at .+:\d+:\d+\)?$/m;
+
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
+    child.on('error', fail);
+    child.on('exit', (code) => done({ code, output }));
+  });
+}
+
+beforeAll(() => {
+  const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  console.log(`install-and-start: a fresh clone of ${head} (the last commit)`);
+  execFileSync('git', ['clone', '--quiet', root, clone]);
+  execFileSync('git', ['checkout', '--quiet', head], { cwd: clone });
+  // The default browser: a stand-in xdg-open that records what it was asked to open.
+  mkdirSync(fakeBin);
+  writeFileSync(join(fakeBin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${openedFile}'\n`);
+  chmodSync(join(fakeBin, 'xdg-open'), 0o755);
+});
+
+afterAll(async () => {
+  if (start?.pid !== undefined && start.exitCode === null && start.signalCode === null) {
+    const exited = new Promise((done) => start!.once('exit', done));
+    process.kill(-start.pid, 'SIGKILL');
+    await exited;
+  }
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('a fresh clone: npm ci, then npm start', { timeout: 600_000 }, () => {
+  it('installs without Electron’s binary, saying why in one line', async () => {
+    const { code, output } = await run('npm', ['ci', '--no-audit', '--no-fund'], userEnvironment());
+    expect(code, output).toBe(0);
+    expect(output).not.toMatch(stackFrame);
+    const record = join(clone, 'node_modules/.cache/berth/electron-install.json');
+    if (!existsSync(record)) {
+      // This machine reached GitHub and Electron's binary was installed: take it away, so that
+      // `npm start` meets what a machine without GitHub has.
+      console.log(
+        'install-and-start: Electron’s binary was downloaded here; removing it to test the fallback',
+      );
+      rmSync(join(clone, 'node_modules/electron/path.txt'));
+      writeFileSync(
+        record,
+        JSON.stringify({ outcome: 'failed', reason: 'removed by the test', network: true }),
+      );
+      return;
+    }
+    const lines = output.split('\n').filter((line) => line.includes('Electron'));
+    expect(lines, output).toEqual([
+      expect.stringMatching(
+        /^berth: Electron's binary couldn't be downloaded from GitHub \(getaddrinfo (ENOTFOUND|EAI_AGAIN) github\.com\): the desktop app isn't available here; everything else is, and `npm start` opens Berth in your browser instead\.$/,
+      ),
+    ]);
+  });
+
+  it('starts in the browser, opening it, and serves the app through the printed URL with its token', async () => {
+    const userData = join(work, 'user-data');
+    start = spawn('npm', ['start', '--', '--port', '0', '--user-data', userData], {
+      cwd: clone,
+      env: { ...userEnvironment(), DISPLAY: ':berth-test', PATH: `${fakeBin}:${process.env.PATH}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that the test can stop it as Ctrl-C does: all of it at once.
+      detached: true,
+    });
+    let output = '';
+    start.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
+    const exited = new Promise<number | null>((done) => start!.once('exit', done));
+    const url = await new Promise<string>((found, fail) => {
+      createInterface({ input: start!.stdout! }).on('line', (line) => {
+        output += `${line}\n`;
+        if (/^http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(line)) found(line.trim());
+      });
+      void exited.then((code) => fail(new Error(`npm start exited (${code}) without a URL:\n${output}`)));
+    });
+
+    expect(output).toContain(
+      "Electron's binary isn't installed (it downloads from GitHub, which this machine can't reach); starting Berth in your browser instead.\n",
+    );
+    await vi.waitFor(() => expect(readFileSync(openedFile, 'utf8')).toBe(`${url}\n`), { timeout: 10_000 });
+
+    const { origin } = new URL(url);
+    expect((await fetch(`${origin}/`)).status).toBe(401);
+    const entry = await fetch(url, { redirect: 'manual' });
+    expect(entry.status).toBe(303);
+    const cookie = entry.headers.get('set-cookie')!.split(';')[0]!;
+    const page = await fetch(`${origin}/`, { headers: { Cookie: cookie } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).toContain('<title>Berth</title>');
+
+    process.kill(-start.pid!, 'SIGINT');
+    await exited;
+    expect(output).toContain('SIGINT: stopping');
+    expect(output).not.toMatch(stackFrame);
+  });
+});
