@@ -20,10 +20,12 @@ if (installScript === undefined) {
 }
 
 if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
-  writeInstallRecord({ outcome: 'skipped' });
-  console.log(
-    "berth: ELECTRON_SKIP_BINARY_DOWNLOAD is set, so Electron's binary wasn't downloaded; `npm start` opens Berth in your browser instead.",
-  );
+  if (electronBinary() === undefined) {
+    writeInstallRecord({ outcome: 'skipped' });
+    console.log(
+      "berth: ELECTRON_SKIP_BINARY_DOWNLOAD is set, so Electron's binary wasn't downloaded; `npm start` opens Berth in your browser instead.",
+    );
+  }
   process.exit(0);
 }
 

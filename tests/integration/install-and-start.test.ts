@@ -18,7 +18,7 @@ const work = mkdtempSync(join(tmpdir(), 'berth-fresh-clone-'));
 const clone = join(work, 'berth');
 const fakeBin = join(work, 'bin');
 const openedFile = join(work, 'xdg-open.log');
-let start: ChildProcess | undefined;
+const running: ChildProcess[] = [];
 
 /** The user's environment: none of npm's variables from the `npm test` around us, no Electron skip. */
 function userEnvironment(): NodeJS.ProcessEnv {
@@ -48,6 +48,40 @@ function run(
   });
 }
 
+interface Started {
+  child: ChildProcess;
+  url: string;
+  /** stdout and stderr so far. */
+  output(): string;
+  /** Ctrl-C, as a terminal sends it: SIGINT to the whole process group; answers once it exited. */
+  interrupt(): Promise<void>;
+}
+
+/** Starts `command` in the clone in its own process group and waits for the browser host's URL line. */
+async function startUntilUrl(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
+  const child = spawn(command, args, { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  running.push(child);
+  let output = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const url = await new Promise<string>((found, fail) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      output += `${line}\n`;
+      if (/^http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(line)) found(line.trim());
+    });
+    void exited.then(() => fail(new Error(`${command} ${args.join(' ')} exited without a URL:\n${output}`)));
+  });
+  return {
+    child,
+    url,
+    output: () => output,
+    interrupt: async () => {
+      process.kill(-child.pid!, 'SIGINT');
+      await exited;
+    },
+  };
+}
+
 beforeAll(() => {
   const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
   console.log(`install-and-start: a fresh clone of ${head} (the last commit)`);
@@ -60,9 +94,10 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  if (start?.pid !== undefined && start.exitCode === null && start.signalCode === null) {
-    const exited = new Promise((done) => start!.once('exit', done));
-    process.kill(-start.pid, 'SIGKILL');
+  for (const child of running) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((done) => child.once('exit', done));
+    process.kill(-child.pid!, 'SIGKILL');
     await exited;
   }
   rmSync(work, { recursive: true, force: true });
@@ -96,33 +131,25 @@ describe('a fresh clone: npm ci, then npm start', { timeout: 600_000 }, () => {
   });
 
   it('starts in the browser, opening it, and serves the app through the printed URL with its token', async () => {
-    const userData = join(work, 'user-data');
-    start = spawn('npm', ['start', '--', '--port', '0', '--user-data', userData], {
-      cwd: clone,
-      env: { ...userEnvironment(), DISPLAY: ':berth-test', PATH: `${fakeBin}:${process.env.PATH}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so that the test can stop it as Ctrl-C does: all of it at once.
-      detached: true,
-    });
-    let output = '';
-    start.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
-    const exited = new Promise<number | null>((done) => start!.once('exit', done));
-    const url = await new Promise<string>((found, fail) => {
-      createInterface({ input: start!.stdout! }).on('line', (line) => {
-        output += `${line}\n`;
-        if (/^http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(line)) found(line.trim());
-      });
-      void exited.then((code) => fail(new Error(`npm start exited (${code}) without a URL:\n${output}`)));
-    });
-
-    expect(output).toContain(
+    const start = await startUntilUrl(
+      'npm',
+      ['start', '--', '--port', '0', '--user-data', join(work, 'user-data')],
+      {
+        ...userEnvironment(),
+        DISPLAY: ':berth-test',
+        PATH: `${fakeBin}:${process.env.PATH}`,
+      },
+    );
+    expect(start.output()).toContain(
       "Electron's binary isn't installed (it downloads from GitHub, which this machine can't reach); starting Berth in your browser instead.\n",
     );
-    await vi.waitFor(() => expect(readFileSync(openedFile, 'utf8')).toBe(`${url}\n`), { timeout: 10_000 });
+    await vi.waitFor(() => expect(readFileSync(openedFile, 'utf8')).toBe(`${start.url}\n`), {
+      timeout: 10_000,
+    });
 
-    const { origin } = new URL(url);
+    const { origin } = new URL(start.url);
     expect((await fetch(`${origin}/`)).status).toBe(401);
-    const entry = await fetch(url, { redirect: 'manual' });
+    const entry = await fetch(start.url, { redirect: 'manual' });
     expect(entry.status).toBe(303);
     const cookie = entry.headers.get('set-cookie')!.split(';')[0]!;
     const page = await fetch(`${origin}/`, { headers: { Cookie: cookie } });
@@ -130,9 +157,35 @@ describe('a fresh clone: npm ci, then npm start', { timeout: 600_000 }, () => {
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(await page.text()).toContain('<title>Berth</title>');
 
-    process.kill(-start.pid!, 'SIGINT');
-    await exited;
-    expect(output).toContain('SIGINT: stopping');
-    expect(output).not.toMatch(stackFrame);
+    await start.interrupt();
+    expect(start.output()).toContain('SIGINT: stopping');
+    expect(start.output()).not.toMatch(stackFrame);
+  });
+
+  it('says so when ELECTRON_SKIP_BINARY_DOWNLOAD was set at install, and opens no browser without a desktop', async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...userEnvironment(),
+      ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
+      PATH: `${fakeBin}:${process.env.PATH}`,
+    };
+    delete env.DISPLAY;
+    const install = await run('node', ['scripts/install-electron.mjs'], env);
+    expect(install).toEqual({
+      code: 0,
+      output:
+        "berth: ELECTRON_SKIP_BINARY_DOWNLOAD is set, so Electron's binary wasn't downloaded; `npm start` opens Berth in your browser instead.\n",
+    });
+    const openedBefore = readFileSync(openedFile, 'utf8');
+    // dist/ was built by the npm start above.
+    const start = await startUntilUrl(
+      'node',
+      ['scripts/start.mjs', '--port', '0', '--user-data', join(work, 'user-data-2')],
+      env,
+    );
+    expect(start.output().split('\n')[0]).toBe(
+      "Electron's binary isn't installed (ELECTRON_SKIP_BINARY_DOWNLOAD was set when npm installed it); starting Berth in your browser instead.",
+    );
+    await start.interrupt();
+    expect(readFileSync(openedFile, 'utf8')).toBe(openedBefore);
   });
 });
