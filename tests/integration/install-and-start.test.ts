@@ -4,14 +4,21 @@
  * and say so in one line; `npm start` must then say in one line why it isn't opening the desktop
  * app, start the browser host, open the default browser (a stand-in `xdg-open` records the call),
  * print the URL with its token, and serve the app's page through that URL. No stack trace anywhere.
+ * Then the other side, where the download works: with a mirror on 127.0.0.1 in GitHub's place, the
+ * postinstall installs the binary (a stand-in script) and `npm start` runs it instead of the browser.
  * The clone is of the last commit (HEAD): uncommitted changes are not in it.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { storedZip } from '../helpers/stored-zip';
 
 const root = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'berth-fresh-clone-'));
@@ -187,5 +194,57 @@ describe('a fresh clone: npm ci, then npm start', { timeout: 600_000 }, () => {
     );
     await start.interrupt();
     expect(readFileSync(openedFile, 'utf8')).toBe(openedBefore);
+  });
+  it('installs Electron’s binary where its download works, and npm start then runs Electron', async () => {
+    // A download mirror on 127.0.0.1 in GitHub's place (ELECTRON_MIRROR, which @electron/get honours),
+    // serving a stand-in "binary" that records how it was started.
+    const { version } = JSON.parse(
+      readFileSync(join(clone, 'node_modules/electron/package.json'), 'utf8'),
+    ) as {
+      version: string;
+    };
+    const zipName = `electron-v${version}-${process.platform}-${process.arch}.zip`;
+    const launched = join(work, 'electron-launched.log');
+    const zip = storedZip([
+      {
+        name: 'electron',
+        mode: 0o755,
+        data: Buffer.from(`#!/bin/sh\nprintf '%s\\n' "$PWD" "$@" > '${launched}'\n`),
+      },
+      { name: 'version', mode: 0o644, data: Buffer.from(version) },
+    ]);
+    const requested: string[] = [];
+    const mirror = createServer((request, response) => {
+      requested.push(request.url ?? '');
+      if (request.url === `/v${version}/SHASUMS256.txt`)
+        response.end(`${createHash('sha256').update(zip).digest('hex')} *${zipName}\n`);
+      else if (request.url === `/v${version}/${zipName}`) response.end(zip);
+      else response.writeHead(404).end();
+    });
+    mirror.listen(0, '127.0.0.1');
+    await once(mirror, 'listening');
+    const { port } = mirror.address() as AddressInfo;
+    try {
+      const install = await run('npm', ['run', 'postinstall'], {
+        ...userEnvironment(),
+        ELECTRON_MIRROR: `http://127.0.0.1:${port}/`,
+        electron_use_remote_checksums: '1',
+        electron_config_cache: join(work, 'electron-cache'),
+      });
+      expect(install.code, install.output).toBe(0);
+      expect(install.output).not.toContain('berth:');
+      expect(requested).toEqual([`/v${version}/SHASUMS256.txt`, `/v${version}/${zipName}`]);
+    } finally {
+      mirror.close();
+    }
+    expect(readFileSync(join(clone, 'node_modules/electron/path.txt'), 'utf8')).toBe('electron');
+
+    const start = await run('npm', ['start', '--', '--some-flag'], {
+      ...userEnvironment(),
+      DISPLAY: ':berth-test',
+    });
+    expect(start.code, start.output).toBe(0);
+    expect(start.output).not.toContain('starting Berth in your browser');
+    expect(readFileSync(launched, 'utf8')).toBe(`${clone}\n.\n--some-flag\n`);
   });
 });
