@@ -26,6 +26,8 @@ const clone = join(work, 'berth');
 const fakeBin = join(work, 'bin');
 const openedFile = join(work, 'xdg-open.log');
 const running: ChildProcess[] = [];
+/** What the stand-in xdg-open was asked to open, one URL a line. */
+const opened = () => (existsSync(openedFile) ? readFileSync(openedFile, 'utf8') : '');
 
 /** The user's environment: none of npm's variables from the `npm test` around us, no Electron skip. */
 function userEnvironment(): NodeJS.ProcessEnv {
@@ -150,7 +152,7 @@ describe('a fresh clone: npm ci, then npm start', { timeout: 600_000 }, () => {
     expect(start.output()).toContain(
       "Electron's binary isn't installed (it downloads from GitHub, which this machine can't reach); starting Berth in your browser instead.\n",
     );
-    await vi.waitFor(() => expect(readFileSync(openedFile, 'utf8')).toBe(`${start.url}\n`), {
+    await vi.waitFor(() => expect(opened()).toBe(`${start.url}\n`), {
       timeout: 10_000,
     });
 
@@ -182,7 +184,7 @@ describe('a fresh clone: npm ci, then npm start', { timeout: 600_000 }, () => {
       output:
         "berth: ELECTRON_SKIP_BINARY_DOWNLOAD is set, so Electron's binary wasn't downloaded; `npm start` opens Berth in your browser instead.\n",
     });
-    const openedBefore = readFileSync(openedFile, 'utf8');
+    const openedBefore = opened();
     // dist/ was built by the npm start above.
     const start = await startUntilUrl(
       'node',
@@ -193,7 +195,7 @@ describe('a fresh clone: npm ci, then npm start', { timeout: 600_000 }, () => {
       "Electron's binary isn't installed (ELECTRON_SKIP_BINARY_DOWNLOAD was set when npm installed it); starting Berth in your browser instead.",
     );
     await start.interrupt();
-    expect(readFileSync(openedFile, 'utf8')).toBe(openedBefore);
+    expect(opened()).toBe(openedBefore);
   });
   it('installs Electron’s binary where its download works, and npm start then runs Electron', async () => {
     // A download mirror on 127.0.0.1 in GitHub's place (ELECTRON_MIRROR, which @electron/get honours),
