@@ -1,8 +1,9 @@
 // The project's postinstall: downloads Electron's binary with the electron package's own install.js,
 // exactly as its postinstall would, but a failed download doesn't fail `npm install`. package.json's
-// allowScripts denies electron's own postinstall (npm 11's install-script policy), so this is the
-// one place it runs; npm versions without that policy run electron's script first, and then
-// install.js here finds the binary in place and returns at once.
+// allowScripts denies electron's own postinstall (npm 11.16+ reads that policy; npm 12 also blocks
+// every dependency's install script it doesn't allow, so without this script the binary would never
+// be downloaded there), so this is the one place it runs. npm 10 ignores allowScripts and runs
+// electron's script first: then install.js here finds the binary in place and returns at once.
 // Where GitHub can't be reached, one line says so; the browser host, registry, tests and benches
 // don't need Electron, and `npm start` opens Berth in the browser instead.
 import { spawnSync } from 'node:child_process';
