@@ -135,9 +135,25 @@ app.on('before-quit', () => {
   void core?.stop();
 });
 
+/** A second launch (another `npm start`, a second click on the icon) brings the open window forward. */
+function focusFirstWindow(): void {
+  const window = BrowserWindow.getAllWindows()[0];
+  if (!window) {
+    // macOS keeps the app running with no window. Before start() has made the core (and, in the same
+    // synchronous run, the first window), that first window is still to come.
+    if (core) createWindow();
+    return;
+  }
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+}
+
 if (!app.requestSingleInstanceLock()) app.quit();
-else
+else {
+  app.on('second-instance', focusFirstWindow);
   start().catch((error: unknown) => {
     log.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     app.exit(1);
   });
+}
