@@ -49,6 +49,8 @@ export class CredentialHelper {
     const answer = parseJson(output);
     if (!isRecord(answer) || typeof answer.Username !== 'string' || typeof answer.Secret !== 'string')
       throw this.failed('get', 'it answered something other than {"Username", "Secret"}');
+    // Some helpers (pass) answer an empty login instead of "not found".
+    if (answer.Username === '' && answer.Secret === '') return undefined;
     return { username: answer.Username, secret: answer.Secret };
   }
 

@@ -248,7 +248,7 @@ export class DockerCredentials implements RegistryAuth {
     const helper = this.helperFor(config, key);
     if (helper) {
       const login = await helper.get(key);
-      if (!login || (login.username === '' && login.secret === '')) return undefined;
+      if (!login) return undefined;
       const storage: LoginStorage = { kind: 'helper', helper: helper.name };
       return login.username === IDENTITY_TOKEN_USERNAME
         ? { key, username: '', identityToken: login.secret, storage }

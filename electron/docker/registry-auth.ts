@@ -1,8 +1,8 @@
 /**
  * Registry logins for pushes and pulls: which X-Registry-Auth to send to the daemon for a registry,
- * and checking a login through the daemon's `/auth` (what `docker login` does). For now the logins
- * the user types are kept in this process's memory only (storing them the way `docker login` does is
- * a later issue, behind the same `RegistryAuth` interface). Secrets never leave this file's objects:
+ * and checking a login through the daemon's `/auth` (what `docker login` does). The app's logins are
+ * Docker's own (electron/credentials: config.json and credential helpers); `MemoryRegistryAuth` is a
+ * stand-in for tests and benchmarks that need no shared logins. Secrets never leave these objects:
  * not in errors, events, logs, or `util.inspect`/JSON output of these objects.
  */
 import type Dockerode from 'dockerode';
@@ -18,12 +18,10 @@ export interface DockerAuthConfig {
   serveraddress?: string;
 }
 
-/** Where the transfer service gets credentials from, and where a checked login goes. */
+/** Where the transfer service gets credentials from. */
 export interface RegistryAuth {
   /** The auth for a registry host (`docker.io`, `127.0.0.1:5000`); undefined: anonymous. */
   authFor(registry: string): DockerAuthConfig | undefined | Promise<DockerAuthConfig | undefined>;
-  /** Keep a login that the daemon accepted. */
-  remember(registry: string, login: RegistryLogin): void;
 }
 
 export interface RegistryLogin {
@@ -40,7 +38,7 @@ export function serverAddressFor(registry: string): string {
   return host === DOCKER_HUB_DOMAIN ? 'https://index.docker.io/v1/' : host;
 }
 
-/** Logins kept in memory for this session, keyed by normalised registry host. */
+/** Logins kept in memory, keyed by normalised registry host (for tests and benchmarks). */
 export class MemoryRegistryAuth implements RegistryAuth {
   // A private field: util.inspect and JSON.stringify of this object never show the secrets.
   readonly #logins = new Map<string, RegistryLogin>();
@@ -54,6 +52,7 @@ export class MemoryRegistryAuth implements RegistryAuth {
       : { username: login.username, password: login.password, serveraddress };
   }
 
+  /** Keep a login that the daemon accepted. */
   remember(registry: string, login: RegistryLogin): void {
     this.#logins.set(normalizeRegistryHost(registry), { ...login });
   }

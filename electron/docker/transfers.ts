@@ -14,7 +14,7 @@ import type { EventBus } from '../api/event-bus';
 import { ProgressModel } from '../common/progress';
 import { parseReference, type ImageReference } from '../common/reference';
 import { diagnoseDaemonMessage, diagnoseError, dockerStopped } from './diagnose';
-import { checkLogin, type RegistryAuth } from './registry-auth';
+import type { RegistryAuth } from './registry-auth';
 import { openTransferStream, readMessages, type TransferKind } from './transfer-stream';
 
 export interface TransferServiceOptions {
@@ -114,13 +114,6 @@ export class TransferService {
     const transfer = this.transfers.get(id);
     if (!transfer || !isFinal(transfer.state)) return false;
     return this.transfers.delete(id);
-  }
-
-  /** Check a login through the daemon's /auth and keep it for this registry's pushes and pulls. */
-  async login(registry: string, username: string, password: string): Promise<{ ok: true; registry: string }> {
-    const login = await checkLogin(this.dockerode(), registry, username, password);
-    this.auth.remember(registry, login);
-    return { ok: true, registry };
   }
 
   private dockerode(): Dockerode {
