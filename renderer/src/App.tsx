@@ -14,6 +14,7 @@ import { connectTransfersStore } from './stores/transfers-store';
 import { ImagesView } from './views/images/ImagesView';
 import { DockerEngineView } from './views/docker-engine/DockerEngineView';
 import { LocalRegistryView } from './views/local-registry/LocalRegistryView';
+import { LoginsView } from './views/logins/LoginsView';
 import { RemoteRegistryView } from './views/registry/RemoteRegistryView';
 import { TransfersPanel } from './views/transfers/TransfersPanel';
 
@@ -75,6 +76,9 @@ export function App() {
     case 'registry':
       // Keyed by host: another registry's view starts with its own (empty) name field and state.
       content = <RemoteRegistryView key={view.host} host={view.host} />;
+      break;
+    case 'logins':
+      content = <LoginsView />;
       break;
     case 'docker-engine':
       content = <DockerEngineView />;
