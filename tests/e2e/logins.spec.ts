@@ -3,9 +3,8 @@
  * explanation of personal access tokens checked first), see the login listed with where it is kept,
  * see a `docker login` made in a terminal appear without a reload, and log out. The browser host runs
  * with its own temp DOCKER_CONFIG (tests/helpers/web-host.ts); the registry is Debian's
- * docker-registry with htpasswd auth on 127.0.0.1.
+ * docker-registry with htpasswd auth on 127.0.0.1. The two screenshots it takes are the ones in docs/.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliOnlyBin, runDocker } from '../helpers/docker-cli';
@@ -30,12 +29,6 @@ test.afterAll(async () => {
   await registry?.stop();
   if (cliBin) await rm(cliBin, { recursive: true, force: true });
 });
-
-/** Keep a screenshot for the README as well as with the test results. */
-function saveForDocs(name: string): void {
-  mkdirSync('docs', { recursive: true });
-  copyFileSync(screenshotPath(name), join('docs', name));
-}
 
 test('log in through the dialog, see the login listed (also one made in a terminal), log out', async ({
   page,
@@ -64,7 +57,6 @@ test('log in through the dialog, see the login listed (also one made in a termin
     await expect(hub.storage).toContainText('Stored unencrypted');
     await expect(hub.storage).toContainText(configPath);
     await page.screenshot({ path: screenshotPath('screenshot-login-hub.png') });
-    saveForDocs('screenshot-login-hub.png');
     await hub.root.getByRole('button', { name: 'Cancel' }).click();
     await expect(hub.root).toBeHidden();
   });
@@ -88,7 +80,6 @@ test('log in through the dialog, see the login listed (also one made in a termin
     const config = JSON.parse(await readFile(configPath, 'utf8')) as { auths: Record<string, unknown> };
     expect(Object.keys(config.auths)).toEqual([host]);
     await page.screenshot({ path: screenshotPath('screenshot-logins.png') });
-    saveForDocs('screenshot-logins.png');
   });
 
   await test.step('the registry’s own page says who is logged in', async () => {

@@ -7,7 +7,7 @@
  */
 import { create } from 'zustand';
 import type { Settings } from '../../../electron/api/contract/app';
-import type { LoginStorage, LoginsOverview } from '../../../electron/api/contract/logins';
+import type { LoginsOverview } from '../../../electron/api/contract/logins';
 import { DOCKER_HUB_DOMAIN, normalizeRegistryHost } from '../../../electron/common/reference';
 import { api, errorData } from '../api/client';
 import type { AppErrorData } from '../../../electron/api/contract';
@@ -37,7 +37,7 @@ export const useRegistriesStore = create<RegistriesState>((set, get) => ({
     try {
       await api.call('logins.login', { registry, username, password });
       // The host publishes logins.changed too; asking keeps this independent of the event's timing.
-      setOverview(await api.call('logins.list', {}));
+      await reloadLogins();
       return undefined;
     } catch (error) {
       return errorData(error);
@@ -46,7 +46,7 @@ export const useRegistriesStore = create<RegistriesState>((set, get) => ({
   async logout(registry) {
     try {
       await api.call('logins.logout', { registry });
-      setOverview(await api.call('logins.list', {}));
+      await reloadLogins();
       return undefined;
     } catch (error) {
       return errorData(error);
@@ -79,36 +79,20 @@ export const useRegistriesStore = create<RegistriesState>((set, get) => ({
   },
 }));
 
+/** Counts logins.changed events, so an answer to logins.list asked before the latest one is dropped. */
+let loginEvents = 0;
+
+/** Ask the host for the overview; keep it unless a newer one arrived meanwhile as an event. */
+async function reloadLogins(): Promise<void> {
+  const before = loginEvents;
+  const overview = await api.call('logins.list', {});
+  if (loginEvents === before) setOverview(overview);
+}
+
 function setOverview(overview: LoginsOverview): void {
   const logins: Record<string, string> = {};
   for (const login of overview.logins) logins[login.registry] = login.username;
   useRegistriesStore.setState({ overview, logins });
-}
-
-/** The user name logged in to `host`, if any ('' when only an identity token is kept). */
-export function loggedInUser(logins: Record<string, string>, host: string): string | undefined {
-  return logins[normalizeRegistryHost(host)];
-}
-
-/** The login Docker has for `host`, if any. */
-export function loginFor(overview: LoginsOverview | undefined, host: string) {
-  const registry = normalizeRegistryHost(host);
-  return overview?.logins.find((login) => login.registry === registry);
-}
-
-/** Where a new login to `host` would be kept: its own helper, else the default helper, else the file. */
-export function storageForNewLogin(overview: LoginsOverview, host: string): LoginStorage {
-  const registry = normalizeRegistryHost(host);
-  const helper =
-    overview.credHelpers.find((entry) => entry.registry === registry)?.helper ?? overview.credsStore;
-  return helper !== undefined ? { kind: 'helper', helper } : { kind: 'file', path: overview.configPath };
-}
-
-/** In words: "docker-credential-pass", "config.json (not encrypted)", "DOCKER_AUTH_CONFIG". */
-export function describeStorage(storage: LoginStorage): string {
-  if (storage.kind === 'helper') return `docker-credential-${storage.helper}`;
-  if (storage.kind === 'environment') return 'DOCKER_AUTH_CONFIG (read-only)';
-  return `${storage.path} (not encrypted)`;
 }
 
 /** Wire the store to the host once, at start-up. */
@@ -117,15 +101,17 @@ export function connectRegistriesStore(): void {
     const settings = await api.call('settings.get', {});
     useRegistriesStore.setState({ saved: settings.registries });
   };
-  const loadLogins = async () => setOverview(await api.call('logins.list', {}));
   api.on('settings.changed', (settings) => useRegistriesStore.setState({ saved: settings.registries }));
-  api.on('logins.changed', setOverview);
+  api.on('logins.changed', (overview) => {
+    loginEvents += 1;
+    setOverview(overview);
+  });
   api.onConnection((link) => {
     if (link === 'open') {
       void load().catch(() => undefined);
-      void loadLogins().catch(() => undefined);
+      void reloadLogins().catch(() => undefined);
     }
   });
   void load().catch(() => undefined);
-  void loadLogins().catch(() => undefined);
+  void reloadLogins().catch(() => undefined);
 }

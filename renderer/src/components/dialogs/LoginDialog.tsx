@@ -9,8 +9,10 @@ import { useState, type FormEvent } from 'react';
 import type { AppErrorData } from '../../../../electron/api/contract';
 import { DOCKER_HUB_DOMAIN, normalizeRegistryHost } from '../../../../electron/common/reference';
 import { useAppStore } from '../../stores/app-store';
-import { storageForNewLogin, useRegistriesStore } from '../../stores/registries-store';
+import { useRegistriesStore } from '../../stores/registries-store';
+import { storageForNewLogin } from '../../views/logins/login-places';
 import '../../views/logins/logins.css';
+import { ErrorBox } from '../ErrorBox';
 import { ErrorWithFix } from '../ErrorWithFix';
 import { Dialog } from './Dialog';
 
@@ -117,6 +119,12 @@ export function LoginDialog({
             </p>
           )}
         </div>
+        {/* A config.json Berth can't read can't take a login either: say so before a secret is typed. */}
+        {overview?.problems
+          .filter((problem) => problem.code === 'DOCKER_CONFIG_INVALID')
+          .map((problem) => (
+            <ErrorBox key={problem.message} error={problem} />
+          ))}
         {overview && (
           <WhereItGoes
             storage={storageForNewLogin(overview, host)}

@@ -11,7 +11,8 @@ import { DOCKER_HUB_DOMAIN } from '../../../../electron/common/reference';
 import { ErrorBox } from '../../components/ErrorBox';
 import { useDialogStore } from '../../components/dialogs/dialog-store';
 import { useAppStore } from '../../stores/app-store';
-import { describeStorage, useRegistriesStore } from '../../stores/registries-store';
+import { useRegistriesStore } from '../../stores/registries-store';
+import { describeStorage } from './login-places';
 import './logins.css';
 
 export function LoginsView() {

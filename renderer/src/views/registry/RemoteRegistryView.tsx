@@ -11,7 +11,8 @@ import {
 } from '../../../../electron/common/reference';
 import { useDialogStore } from '../../components/dialogs/dialog-store';
 import { useAppStore } from '../../stores/app-store';
-import { describeStorage, loginFor, useRegistriesStore } from '../../stores/registries-store';
+import { useRegistriesStore } from '../../stores/registries-store';
+import { describeStorage, loginFor } from '../logins/login-places';
 import { pullImage } from '../../stores/transfers-store';
 import '../../transfers.css';
 import '../logins/logins.css';
