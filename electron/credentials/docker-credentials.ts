@@ -26,7 +26,8 @@ import {
 import { CredentialHelper, IDENTITY_TOKEN_USERNAME } from './credential-helper';
 import { readEnvironmentConfig, type EnvironmentConfig } from './environment-config';
 import { authConfigKey, hostnameOfKey, logoutKeys, registryOfKey } from './server-address';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 
 export interface DockerCredentialsOptions {
   /** DOCKER_CONFIG, DOCKER_AUTH_CONFIG, and the environment helpers run in (PATH, HOME, GNUPGHOME…). */
@@ -36,6 +37,8 @@ export interface DockerCredentialsOptions {
   /** For problems worth a line in the host's log (never with a secret). */
   log?: { warn(message: string): void };
   helperTimeoutMs?: number;
+  /** Where helpers are usually installed depends on it (default: this process's). */
+  platform?: NodeJS.Platform;
 }
 
 /** A login found for a key, with its secret: stays inside this module. */
@@ -129,18 +132,28 @@ export class DockerCredentials implements RegistryAuth {
         }
       }
       // A registry's own helper wins over the default store, as in `docker` itself.
-      for (const [key, helperName] of config.credHelpers) {
+      // One helper call per entry, all at once: some (ecr-login, gcloud) fetch a token over the network.
+      const own = await Promise.all(
+        [...config.credHelpers].map(async ([key, helperName]) => {
+          try {
+            return {
+              key,
+              helperName,
+              login: await this.helper(helperName, `"credHelpers" for ${key}`).get(key),
+            };
+          } catch (error) {
+            problems.push(AppError.from(error).toData());
+            return { key, helperName, login: undefined };
+          }
+        }),
+      );
+      for (const { key, helperName, login } of own) {
         found.delete(key);
-        try {
-          const login = await this.helper(helperName, `"credHelpers" for ${key}`).get(key);
-          if (login)
-            found.set(key, {
-              ...summaryOf(key, login.username),
-              storage: { kind: 'helper', helper: helperName },
-            });
-        } catch (error) {
-          problems.push(AppError.from(error).toData());
-        }
+        if (login)
+          found.set(key, {
+            ...summaryOf(key, login.username),
+            storage: { kind: 'helper', helper: helperName },
+          });
       }
     }
     if (this.#environment.kind === 'set') {
@@ -278,7 +291,11 @@ export class DockerCredentials implements RegistryAuth {
 
   private helper(name: string, field: string): CredentialHelper {
     return new CredentialHelper(name, {
-      env: this.#options.env,
+      env: helperEnvironment(
+        this.#options.env,
+        this.#options.platform ?? process.platform,
+        this.#options.home,
+      ),
       configuredIn: `${field} in ${this.configPath}`,
       ...(this.#options.helperTimeoutMs !== undefined ? { timeoutMs: this.#options.helperTimeoutMs } : {}),
     });
@@ -315,4 +332,34 @@ function unreadableEntry(path: string, key: string): AppError {
   return new AppError('DOCKER_CONFIG_INVALID', `The login for ${key} in ${path} can't be read.`, {
     hint: `Its "auth" is not base64 of user:password. Log in to ${key} again, or log out to remove it.`,
   });
+}
+
+/**
+ * The environment helpers run in: the app's own, with the folders Docker installs helpers to added at
+ * the end of PATH. An app started from the desktop (macOS Finder, a Linux menu) doesn't get the PATH a
+ * terminal has, so without them `docker-credential-desktop` would look missing to Berth but not to
+ * `docker` in a terminal. The user's own PATH still comes first.
+ */
+export function helperEnvironment(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+  home: string = homedir(),
+): NodeJS.ProcessEnv {
+  const extra =
+    platform === 'darwin'
+      ? [
+          '/usr/local/bin',
+          '/opt/homebrew/bin',
+          join(home, '.docker', 'bin'),
+          '/Applications/Docker.app/Contents/Resources/bin',
+        ]
+      : platform === 'win32'
+        ? ['C:\\Program Files\\Docker\\Docker\\resources\\bin']
+        : ['/usr/local/bin', '/usr/bin', join(home, '.docker', 'bin')];
+  const separator = platform === 'win32' ? ';' : delimiter;
+  // Windows spells it Path, and a copy of process.env is no longer case-insensitive.
+  const key = Object.keys(env).find((name) => name.toUpperCase() === 'PATH') ?? 'PATH';
+  const current = (env[key] ?? '').split(separator).filter((folder) => folder !== '');
+  const path = [...current, ...extra.filter((folder) => !current.includes(folder))].join(separator);
+  return { ...env, [key]: path };
 }

@@ -7,6 +7,7 @@ import {
   logoutKeys,
   registryOfKey,
 } from '../../electron/credentials/server-address';
+import { helperEnvironment } from '../../electron/credentials/docker-credentials';
 
 describe('authConfigKey', () => {
   it('files Docker Hub under its legacy v1 URL, whichever name it is given', () => {
@@ -56,5 +57,19 @@ describe('logoutKeys (what docker logout erases)', () => {
       'https://127.0.0.1:5000',
     ]);
     expect(logoutKeys('https://ghcr.io/')).toEqual(['ghcr.io', 'http://ghcr.io', 'https://ghcr.io']);
+  });
+});
+
+describe('where helpers are looked for', () => {
+  it('the app’s PATH first, then the folders Docker installs helpers to', () => {
+    expect(helperEnvironment({ PATH: '/opt/x:/usr/bin' }, 'linux', '/home/ada').PATH).toBe(
+      '/opt/x:/usr/bin:/usr/local/bin:/home/ada/.docker/bin',
+    );
+    expect(helperEnvironment({}, 'darwin', '/Users/ada').PATH).toBe(
+      '/usr/local/bin:/opt/homebrew/bin:/Users/ada/.docker/bin:/Applications/Docker.app/Contents/Resources/bin',
+    );
+    expect(helperEnvironment({ Path: 'C:\\Windows' }, 'win32', 'C:\\Users\\ada')).toEqual({
+      Path: 'C:\\Windows;C:\\Program Files\\Docker\\Docker\\resources\\bin',
+    });
   });
 });
