@@ -112,9 +112,7 @@ export class DockerCredentials implements RegistryAuth {
         try {
           for (const [key, username] of await helper.list())
             found.set(key, {
-              key,
-              username: username === IDENTITY_TOKEN_USERNAME ? '' : username,
-              identityToken: username === IDENTITY_TOKEN_USERNAME,
+              ...summaryOf(key, username),
               storage: { kind: 'helper', helper: config.credsStore },
             });
         } catch (error) {
@@ -166,6 +164,10 @@ export class DockerCredentials implements RegistryAuth {
         });
     }
     overview.logins = oneLoginPerRegistry([...found.values()]);
+    // One missing helper named twice (credsStore and a credHelpers entry) is one problem.
+    overview.problems = problems.filter(
+      (problem, index) => problems.findIndex((other) => other.message === problem.message) === index,
+    );
     return overview;
   }
 
