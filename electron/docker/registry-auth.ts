@@ -7,7 +7,8 @@
  */
 import type Dockerode from 'dockerode';
 import { AppError } from '../api/app-error';
-import { DOCKER_HUB_DOMAIN, normalizeRegistryHost } from '../common/reference';
+import { normalizeRegistryHost } from '../common/reference';
+import { authConfigKey } from '../credentials/server-address';
 import { diagnoseError } from './diagnose';
 
 /** The daemon's AuthConfig (what dockerode base64-encodes into X-Registry-Auth). */
@@ -32,12 +33,6 @@ export interface RegistryLogin {
   identityToken?: string;
 }
 
-/** The address Docker files a registry's login under: Docker Hub's is its legacy v1 URL. */
-export function serverAddressFor(registry: string): string {
-  const host = normalizeRegistryHost(registry);
-  return host === DOCKER_HUB_DOMAIN ? 'https://index.docker.io/v1/' : host;
-}
-
 /** Logins kept in memory, keyed by normalised registry host (for tests and benchmarks). */
 export class MemoryRegistryAuth implements RegistryAuth {
   // A private field: util.inspect and JSON.stringify of this object never show the secrets.
@@ -46,7 +41,7 @@ export class MemoryRegistryAuth implements RegistryAuth {
   authFor(registry: string): DockerAuthConfig | undefined {
     const login = this.#logins.get(normalizeRegistryHost(registry));
     if (!login) return undefined;
-    const serveraddress = serverAddressFor(registry);
+    const serveraddress = authConfigKey(registry);
     return login.identityToken
       ? { identitytoken: login.identityToken, serveraddress }
       : { username: login.username, password: login.password, serveraddress };
@@ -87,7 +82,7 @@ export async function checkLogin(
     const answer = (await docker.checkAuth({
       username,
       password,
-      serveraddress: serverAddressFor(host),
+      serveraddress: authConfigKey(host),
     })) as {
       Status?: string;
       IdentityToken?: string;

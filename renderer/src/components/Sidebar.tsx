@@ -1,7 +1,7 @@
 /**
  * The sidebar: local images, the registries the user works with and Docker's logins for them, and
- * Docker Engine settings. A
- * registry item is a drop target: dropping an image row on it opens the Tag dialog for that registry.
+ * Docker Engine settings. A registry item is a drop target: dropping an image row on it opens the Tag
+ * dialog for that registry.
  */
 import { useAppStore, type ViewId } from '../stores/app-store';
 import { useRegistriesStore } from '../stores/registries-store';
