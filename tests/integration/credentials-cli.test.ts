@@ -82,7 +82,11 @@ interface Machine {
   logLines: string[];
 }
 
-async function machine(options: { withPass: boolean; config?: string }): Promise<Machine> {
+async function machine(options: {
+  withPass: boolean;
+  config?: string;
+  environment?: NodeJS.ProcessEnv;
+}): Promise<Machine> {
   const configDir = await mkdtemp(join(tmpdir(), 'berth-docker-config-'));
   const home = await mkdtemp(join(tmpdir(), 'berth-home-'));
   cleanupFolders.push(configDir, home);
@@ -94,6 +98,7 @@ async function machine(options: { withPass: boolean; config?: string }): Promise
     HOME: home,
     DOCKER_CONFIG: configDir,
     ...(options.withPass ? pass.env : {}),
+    ...options.environment,
   };
   const logLines: string[] = [];
   const credentials = new DockerCredentials({ env: cliEnv, log: { warn: (line) => logLines.push(line) } });
@@ -244,6 +249,37 @@ describe('config.json without a credential helper', () => {
       'DOCKER_CONFIG_INVALID',
     ]);
     expect(await readFile(m.configPath, 'utf8')).toBe(broken);
+  });
+});
+
+describe('DOCKER_AUTH_CONFIG', () => {
+  it('is used by Berth as by the CLI, shown as read-only, and survives a logout in Berth', async () => {
+    const environment = {
+      DOCKER_AUTH_CONFIG: JSON.stringify({
+        auths: { [registry.host]: { auth: encodeAuth(USER, PASSWORD) } },
+      }),
+    };
+    const m = await machine({ withPass: false, environment });
+    const reference = await taggedForRegistry('env-config');
+    // The CLI reads DOCKER_AUTH_CONFIG for pushes from 28.3 on; an older one is not asked to.
+    const version = (await runDocker(['version', '--format', '{{.Client.Version}}'], m.cliEnv)).stdout.trim();
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    if (major > 28 || (major === 28 && minor >= 3)) {
+      const cli = await cliPush(m, reference);
+      expect(cli.code, cli.stderr).toBe(0);
+    } else {
+      console.log(
+        `credentials-cli: docker CLI ${version} predates DOCKER_AUTH_CONFIG for pushes (28.3): only Berth's side is checked`,
+      );
+    }
+    const overview = await m.credentials.list();
+    expect(overview.environmentConfig).toBe(true);
+    expect(await listed(m)).toMatchObject({ username: USER, storage: { kind: 'environment' } });
+    const pushed = await berthPush(m, reference);
+    expect(pushed.state).toBe('succeeded');
+    await expect(berthLogout(m)).resolves.toEqual({ registry: registry.host, remainsFromEnvironment: true });
+    expect((await berthPush(m, reference)).state).toBe('succeeded');
+    await expect(readFile(m.configPath, 'utf8')).rejects.toThrow(/ENOENT/);
   });
 });
 

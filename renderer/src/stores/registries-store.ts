@@ -114,4 +114,7 @@ export function connectRegistriesStore(): void {
   });
   void load().catch(() => undefined);
   void reloadLogins().catch(() => undefined);
+  // A helper's store can change with config.json untouched (docker login again as someone else):
+  // coming back from the terminal to the window asks again.
+  window.addEventListener('focus', () => void reloadLogins().catch(() => undefined));
 }
