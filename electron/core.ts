@@ -10,11 +10,12 @@ import { DockerConnection, type Logger } from './docker/connection';
 import { systemEndpointEnvironment } from './docker/endpoint';
 import { ImageService } from './docker/images';
 import type { SettingsStore } from './settings/settings-store';
-import { MemoryRegistryAuth } from './docker/registry-auth';
 import { TransferService } from './docker/transfers';
 import { createTransfersHandlers } from './docker/transfers-handlers';
 import { join } from 'node:path';
 import { createDaemonConfigHandlers } from './daemon-config/handlers';
+import { DockerCredentials } from './credentials/docker-credentials';
+import { createLogins } from './credentials/logins';
 import type { Elevator } from './daemon-config/elevator';
 import { systemLocateEnvironment } from './daemon-config/service';
 import { createRegistryHandlers } from './registry/host/handlers';
@@ -94,7 +95,14 @@ export function createCore(host: HostAdapter): Core {
     emit: (event, payload) => bus.emit(event, payload),
   });
 
-  const transfers = new TransferService(() => docker.docker, bus, new MemoryRegistryAuth(), {
+  // Logins are Docker's own (config.json and its credential helpers), shared with the CLI both ways.
+  const credentials = new DockerCredentials({ env: process.env, log: host.log });
+  const logins = createLogins({
+    credentials,
+    docker: () => docker.docker,
+    publish: (overview) => bus.emit('logins.changed', overview),
+  });
+  const transfers = new TransferService(() => docker.docker, bus, credentials, {
     onDockerGone: () => void docker.check().catch(() => undefined),
   });
   const transfersHandlers = createTransfersHandlers(transfers);
@@ -105,6 +113,7 @@ export function createCore(host: HostAdapter): Core {
     ...registryHandlers,
     ...daemonConfigHandlers,
     ...transfersHandlers,
+    ...logins.handlers,
   };
   const router = createRouter(handlers, {
     onInternalError: (command, error) =>
@@ -118,6 +127,7 @@ export function createCore(host: HostAdapter): Core {
     registry,
     async start() {
       await docker.start();
+      await logins.start();
       if (host.settings.get().registry.autoStart) {
         registry
           .start()
@@ -126,6 +136,7 @@ export function createCore(host: HostAdapter): Core {
     },
     async stop() {
       docker.stop();
+      logins.stop();
       await registry.stop();
     },
   };

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { appCommands, appEvents } from './contract/app';
 import { daemonConfigCommands, daemonConfigEvents } from './contract/daemon-config';
 import { imagesCommands, imagesEvents } from './contract/images';
+import { loginsCommands, loginsEvents } from './contract/logins';
 import { registryCommands, registryEvents } from './contract/registry';
 import { transfersCommands, transfersEvents } from './contract/transfers';
 import type { AppErrorData } from './contract/errors';
@@ -17,6 +18,7 @@ export const commands = {
   ...registryCommands,
   ...transfersCommands,
   ...daemonConfigCommands,
+  ...loginsCommands,
 } as const;
 
 export const events = {
@@ -25,6 +27,7 @@ export const events = {
   ...registryEvents,
   ...transfersEvents,
   ...daemonConfigEvents,
+  ...loginsEvents,
 } as const;
 
 export type Commands = typeof commands;

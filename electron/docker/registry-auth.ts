@@ -1,13 +1,14 @@
 /**
  * Registry logins for pushes and pulls: which X-Registry-Auth to send to the daemon for a registry,
- * and checking a login through the daemon's `/auth` (what `docker login` does). For now the logins
- * the user types are kept in this process's memory only (storing them the way `docker login` does is
- * a later issue, behind the same `RegistryAuth` interface). Secrets never leave this file's objects:
+ * and checking a login through the daemon's `/auth` (what `docker login` does). The app's logins are
+ * Docker's own (electron/credentials: config.json and credential helpers); `MemoryRegistryAuth` is a
+ * stand-in for tests and benchmarks that need no shared logins. Secrets never leave these objects:
  * not in errors, events, logs, or `util.inspect`/JSON output of these objects.
  */
 import type Dockerode from 'dockerode';
 import { AppError } from '../api/app-error';
-import { DOCKER_HUB_DOMAIN, normalizeRegistryHost } from '../common/reference';
+import { normalizeRegistryHost } from '../common/reference';
+import { authConfigKey } from '../credentials/server-address';
 import { diagnoseError } from './diagnose';
 
 /** The daemon's AuthConfig (what dockerode base64-encodes into X-Registry-Auth). */
@@ -18,12 +19,10 @@ export interface DockerAuthConfig {
   serveraddress?: string;
 }
 
-/** Where the transfer service gets credentials from, and where a checked login goes. */
+/** Where the transfer service gets credentials from. */
 export interface RegistryAuth {
   /** The auth for a registry host (`docker.io`, `127.0.0.1:5000`); undefined: anonymous. */
   authFor(registry: string): DockerAuthConfig | undefined | Promise<DockerAuthConfig | undefined>;
-  /** Keep a login that the daemon accepted. */
-  remember(registry: string, login: RegistryLogin): void;
 }
 
 export interface RegistryLogin {
@@ -34,13 +33,7 @@ export interface RegistryLogin {
   identityToken?: string;
 }
 
-/** The address Docker files a registry's login under: Docker Hub's is its legacy v1 URL. */
-export function serverAddressFor(registry: string): string {
-  const host = normalizeRegistryHost(registry);
-  return host === DOCKER_HUB_DOMAIN ? 'https://index.docker.io/v1/' : host;
-}
-
-/** Logins kept in memory for this session, keyed by normalised registry host. */
+/** Logins kept in memory, keyed by normalised registry host (for tests and benchmarks). */
 export class MemoryRegistryAuth implements RegistryAuth {
   // A private field: util.inspect and JSON.stringify of this object never show the secrets.
   readonly #logins = new Map<string, RegistryLogin>();
@@ -48,12 +41,13 @@ export class MemoryRegistryAuth implements RegistryAuth {
   authFor(registry: string): DockerAuthConfig | undefined {
     const login = this.#logins.get(normalizeRegistryHost(registry));
     if (!login) return undefined;
-    const serveraddress = serverAddressFor(registry);
+    const serveraddress = authConfigKey(registry);
     return login.identityToken
       ? { identitytoken: login.identityToken, serveraddress }
       : { username: login.username, password: login.password, serveraddress };
   }
 
+  /** Keep a login that the daemon accepted. */
   remember(registry: string, login: RegistryLogin): void {
     this.#logins.set(normalizeRegistryHost(registry), { ...login });
   }
@@ -88,7 +82,7 @@ export async function checkLogin(
     const answer = (await docker.checkAuth({
       username,
       password,
-      serveraddress: serverAddressFor(host),
+      serveraddress: authConfigKey(host),
     })) as {
       Status?: string;
       IdentityToken?: string;

@@ -10,6 +10,5 @@ export function createTransfersHandlers(service: TransferService): HandlersFor<'
     'transfers.cancel': ({ id }) => ({ cancelled: service.cancel(id) }),
     'transfers.list': () => service.list(),
     'transfers.dismiss': ({ id }) => ({ dismissed: service.dismiss(id) }),
-    'transfers.login': ({ registry, username, password }) => service.login(registry, username, password),
   };
 }

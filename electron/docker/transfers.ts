@@ -19,7 +19,7 @@ import type { EventBus } from '../api/event-bus';
 import { ProgressModel } from './progress-model';
 import { parseReference, type ImageReference } from '../common/reference';
 import { diagnoseDaemonMessage, diagnoseError, dockerStopped } from './diagnose';
-import { checkLogin, type RegistryAuth } from './registry-auth';
+import type { RegistryAuth } from './registry-auth';
 import { openTransferStream, readMessages } from './transfer-stream';
 
 export interface TransferServiceOptions {
@@ -121,13 +121,6 @@ export class TransferService {
     const transfer = this.transfers.get(id);
     if (!transfer || !isTransferFinished(transfer.state)) return false;
     return this.transfers.delete(id);
-  }
-
-  /** Check a login through the daemon's /auth and keep it for this registry's pushes and pulls. */
-  async login(registry: string, username: string, password: string): Promise<{ ok: true; registry: string }> {
-    const login = await checkLogin(this.dockerode(), registry, username, password);
-    this.auth.remember(registry, login);
-    return { ok: true, registry };
   }
 
   private dockerode(): Dockerode {

@@ -13,6 +13,7 @@ import { useRegistryStore } from './stores/registry-store';
 import { ImagesView } from './views/images/ImagesView';
 import { DockerEngineView } from './views/docker-engine/DockerEngineView';
 import { LocalRegistryView } from './views/local-registry/LocalRegistryView';
+import { LoginsView } from './views/logins/LoginsView';
 import { RemoteRegistryView } from './views/registry/RemoteRegistryView';
 import { TransfersPanel } from './views/transfers/TransfersPanel';
 
@@ -70,6 +71,9 @@ export function App() {
     case 'registry':
       // Keyed by host: another registry's view starts with its own (empty) name field and state.
       content = <RemoteRegistryView key={view.host} host={view.host} />;
+      break;
+    case 'logins':
+      content = <LoginsView />;
       break;
     case 'docker-engine':
       content = <DockerEngineView />;

@@ -1,6 +1,8 @@
 /**
  * Starts the real browser host (`dist/node/web-host.cjs`) on an ephemeral port with its own user-data
- * folder, and answers its URL (token included) once it printed it.
+ * folder and its own empty Docker client config (DOCKER_CONFIG, with DOCKER_AUTH_CONFIG unset), so a
+ * login made in a test never reaches the real ~/.docker; answers its URL (token included) once it
+ * printed it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +17,8 @@ export interface RunningWebHost {
   port: number;
   token: string;
   userDataDir: string;
+  /** The host's DOCKER_CONFIG (where its logins go). */
+  dockerConfigDir: string;
   /** What the host wrote to stderr so far (its log). */
   log(): string;
   stop(): Promise<number | null>;
@@ -25,11 +29,16 @@ export async function startWebHost(
   options: { env?: Record<string, string>; userDataDir?: string; args?: string[] } = {},
 ): Promise<RunningWebHost> {
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'berth-e2e-'));
+  const ownDockerConfig = options.env?.DOCKER_CONFIG === undefined;
+  const dockerConfigDir =
+    options.env?.DOCKER_CONFIG ?? mkdtempSync(join(tmpdir(), 'berth-e2e-docker-config-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, DOCKER_CONFIG: dockerConfigDir };
+  if (options.env?.DOCKER_AUTH_CONFIG === undefined) delete env.DOCKER_AUTH_CONFIG;
   const child = spawn(
     process.execPath,
     ['dist/node/web-host.cjs', '--port', '0', '--user-data', userDataDir, ...(options.args ?? [])],
     {
-      env: { ...process.env, ...options.env },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -60,6 +69,7 @@ export async function startWebHost(
     port: Number(parsed.port),
     token: parsed.searchParams.get('token') ?? '',
     userDataDir,
+    dockerConfigDir,
     log: () => stderr,
     process: child,
     async stop() {
@@ -68,6 +78,7 @@ export async function startWebHost(
       child.kill('SIGTERM');
       const code = await exited;
       if (!options.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+      if (ownDockerConfig) rmSync(dockerConfigDir, { recursive: true, force: true });
       return code;
     },
   };

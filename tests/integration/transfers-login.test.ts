@@ -1,9 +1,14 @@
-// Logins against a docker-registry with htpasswd (bcrypt) auth, checked through the daemon's /auth.
+// Logins against a docker-registry with htpasswd (bcrypt) auth, checked through the daemon's /auth and
+// kept in a temp DOCKER_CONFIG (the docker CLI's side of it: credentials-cli.test.ts).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
 import { EventBus } from '../../electron/api/event-bus';
 import { AppError } from '../../electron/api/app-error';
-import { MemoryRegistryAuth } from '../../electron/docker/registry-auth';
+import { DockerCredentials } from '../../electron/credentials/docker-credentials';
+import { createLogins, type Logins } from '../../electron/credentials/logins';
 import { TransferService } from '../../electron/docker/transfers';
 import {
   MiB,
@@ -33,9 +38,13 @@ let reference = '';
 const published: string[] = [];
 const cleanup: string[] = [];
 
-describe.skipIf(!htpasswd)('transfers.login against a registry with htpasswd auth', () => {
+describe.skipIf(!htpasswd)('logins.login against a registry with htpasswd auth', () => {
   let service: TransferService;
-  let auth: MemoryRegistryAuth;
+  let auth: DockerCredentials;
+  let logins: Logins;
+  let configDir = '';
+  const login = async (password: string) =>
+    logins.handlers['logins.login']({ registry: registry.host, username: USER, password }, { clientId: 't' });
 
   beforeAll(async () => {
     docker = dockerFromEnvironment();
@@ -48,13 +57,20 @@ describe.skipIf(!htpasswd)('transfers.login against a registry with htpasswd aut
     cleanup.push(reference);
     const bus = new EventBus();
     bus.subscribe((_name, payload) => published.push(JSON.stringify(payload)));
-    auth = new MemoryRegistryAuth();
+    configDir = await mkdtemp(join(tmpdir(), 'berth-docker-config-'));
+    auth = new DockerCredentials({ env: { DOCKER_CONFIG: configDir, PATH: '' } });
+    logins = createLogins({
+      credentials: auth,
+      docker: () => docker,
+      publish: (overview) => published.push(JSON.stringify(overview)),
+    });
     service = new TransferService(docker, bus, auth);
   });
 
   afterAll(async () => {
     await removeImages(docker, cleanup);
     await registry.stop();
+    await rm(configDir, { recursive: true, force: true });
   });
 
   it('a push without a login fails with UNAUTHORIZED and offers to log in', async () => {
@@ -65,20 +81,19 @@ describe.skipIf(!htpasswd)('transfers.login against a registry with htpasswd aut
   });
 
   it('wrong credentials answer UNAUTHORIZED, without the password anywhere in the error', async () => {
-    const failure = await service
-      .login(registry.host, USER, 'wrong-password')
-      .catch((error: unknown) => error);
+    const failure = await login('wrong-password').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AppError);
     const error = failure as AppError;
     expect(error.code).toBe('UNAUTHORIZED');
     expect(JSON.stringify(error.toData())).not.toContain('wrong-password');
-    expect(auth.registries()).toEqual([]);
+    expect((await auth.list()).logins).toEqual([]);
   });
 
   it('right credentials answer ok, and the push then uses them', async () => {
-    await expect(service.login(registry.host, USER, PASSWORD)).resolves.toEqual({
-      ok: true,
+    await expect(login(PASSWORD)).resolves.toEqual({
       registry: registry.host,
+      username: USER,
+      storage: { kind: 'file', path: join(configDir, 'config.json') },
     });
     const final = await service.waitFor(service.push(reference).id);
     expect(final.state).toBe('succeeded');

@@ -31,6 +31,9 @@ export const errorCodes = [
   'DAEMON_CONFIG_NOT_WRITABLE',
   'ELEVATION_REFUSED',
   'VERIFY_FAILED',
+  'DOCKER_CONFIG_INVALID',
+  'CREDENTIAL_HELPER_MISSING',
+  'CREDENTIAL_HELPER_FAILED',
 ] as const;
 export const errorCodeSchema = z.enum(errorCodes);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;

@@ -1,5 +1,5 @@
 /**
- * Push, pull and registry logins (issue 4). A push or pull answers an operation id at once; its
+ * Push and pull (issue 4; logins are in ./logins.ts). A push or pull answers an operation id at once; its
  * progress then arrives as `transfers.progress` events, each carrying the whole snapshot of one
  * transfer, so the renderer can simply replace what it holds by id. `transfers.list` answers the same
  * snapshots, so a view that remounts (or a finished push's log) shows exactly what it showed before.
@@ -101,16 +101,6 @@ export const transfersCommands = {
     z.object({ id: transferId }),
     z.object({ dismissed: z.boolean() }),
     'Forget a finished transfer so it leaves the list.',
-  ),
-  'transfers.login': command(
-    z.object({
-      registry: z.string().min(1).max(255),
-      username: z.string().min(1).max(255),
-      /** A password or an access token. Kept in the host's memory only; never sent back. */
-      password: z.string().min(1).max(4096),
-    }),
-    z.object({ ok: z.literal(true), registry: z.string() }),
-    "Check a login through the daemon's /auth and keep it for pushes and pulls; fails with UNAUTHORIZED.",
   ),
 } as const;
 

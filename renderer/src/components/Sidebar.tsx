@@ -1,8 +1,10 @@
 /**
- * The sidebar: local images, the registries the user works with, and Docker Engine settings. A
- * registry item is a drop target: dropping an image row on it opens the Tag dialog for that registry.
+ * The sidebar: local images, the registries the user works with and Docker's logins for them, and
+ * Docker Engine settings. A registry item is a drop target: dropping an image row on it opens the Tag
+ * dialog for that registry.
  */
 import { useAppStore, type ViewId } from '../stores/app-store';
+import { useRegistriesStore } from '../stores/registries-store';
 import { useDialogStore } from './dialogs/dialog-store';
 
 /** A status dot's colour (styles.css): green running, grey stopped, amber on the way, red crashed. */
@@ -31,6 +33,7 @@ export function Sidebar({
   const view = useAppStore((state) => state.view);
   const setView = useAppStore((state) => state.setView);
   const showDialog = useDialogStore((state) => state.show);
+  const loginCount = useRegistriesStore((state) => state.overview?.logins.length ?? 0);
 
   const item = (
     id: string,
@@ -105,6 +108,14 @@ export function Sidebar({
             <span className="nav-label">Add registry…</span>
           </button>
         </li>
+      </ul>
+      <ul className="nav-list">
+        {item(
+          'logins',
+          'Logins',
+          { kind: 'logins' },
+          loginCount > 0 ? { detail: String(loginCount) } : undefined,
+        )}
       </ul>
       <div className="nav-spacer" />
       <ul className="nav-list">

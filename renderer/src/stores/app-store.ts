@@ -8,6 +8,7 @@ export type ViewId =
   | { kind: 'images' }
   | { kind: 'local-registry' }
   | { kind: 'registry'; host: string }
+  | { kind: 'logins' }
   | { kind: 'docker-engine' };
 
 interface AppState {

@@ -1,10 +1,13 @@
 /**
  * The registries the user works with, for the sidebar and the Tag dialog's picker: the local registry
  * (from the registry store), Docker Hub, and the others saved in the settings; plus who is logged in
- * where during this session (logins are checked through the daemon and kept by the host, never here).
+ * where. Logins are Docker's own (config.json or its credential helper), read and written by the host;
+ * this store only holds the host's overview (user names and places, never a secret), kept fresh by
+ * `logins.changed`, which also reports a `docker login` / `docker logout` done in a terminal.
  */
 import { create } from 'zustand';
 import type { Settings } from '../../../electron/api/contract/app';
+import type { LoginsOverview } from '../../../electron/api/contract/logins';
 import { DOCKER_HUB_DOMAIN, normalizeRegistryHost } from '../../../electron/common/reference';
 import { api, errorData } from '../api/client';
 import type { AppErrorData } from '../../../electron/api/contract';
@@ -13,10 +16,14 @@ export type SavedRegistry = Settings['registries'][number];
 
 interface RegistriesState {
   saved: SavedRegistry[];
-  /** Registry host → the user name that logged in this session. */
+  /** What the host says about Docker's logins; undefined until it answered. */
+  overview: LoginsOverview | undefined;
+  /** Registry host → the user name Docker has a login for ('' for an identity token only). */
   logins: Record<string, string>;
-  /** Check a login through the daemon and keep it (in the host) for pushes and pulls. */
+  /** Check a login through the daemon, then store it where Docker keeps logins. */
   login: (registry: string, username: string, password: string) => Promise<AppErrorData | undefined>;
+  /** Remove a registry's login, as `docker logout` does. */
+  logout: (registry: string) => Promise<AppErrorData | undefined>;
   /** Save another registry in the settings, so it shows in the sidebar and the picker. */
   add: (host: string, name?: string) => Promise<AppErrorData | undefined>;
   remove: (host: string) => Promise<AppErrorData | undefined>;
@@ -24,11 +31,22 @@ interface RegistriesState {
 
 export const useRegistriesStore = create<RegistriesState>((set, get) => ({
   saved: [],
+  overview: undefined,
   logins: {},
   async login(registry, username, password) {
     try {
-      const result = await api.call('transfers.login', { registry, username, password });
-      set((state) => ({ logins: { ...state.logins, [normalizeRegistryHost(result.registry)]: username } }));
+      await api.call('logins.login', { registry, username, password });
+      // The host publishes logins.changed too; asking keeps this independent of the event's timing.
+      await reloadLogins();
+      return undefined;
+    } catch (error) {
+      return errorData(error);
+    }
+  },
+  async logout(registry) {
+    try {
+      await api.call('logins.logout', { registry });
+      await reloadLogins();
       return undefined;
     } catch (error) {
       return errorData(error);
@@ -61,9 +79,20 @@ export const useRegistriesStore = create<RegistriesState>((set, get) => ({
   },
 }));
 
-/** The user name logged in to `host` this session, if any. */
-export function loggedInUser(logins: Record<string, string>, host: string): string | undefined {
-  return logins[normalizeRegistryHost(host)];
+/** Counts logins.changed events, so an answer to logins.list asked before the latest one is dropped. */
+let loginEvents = 0;
+
+/** Ask the host for the overview; keep it unless a newer one arrived meanwhile as an event. */
+async function reloadLogins(): Promise<void> {
+  const before = loginEvents;
+  const overview = await api.call('logins.list', {});
+  if (loginEvents === before) setOverview(overview);
+}
+
+function setOverview(overview: LoginsOverview): void {
+  const logins: Record<string, string> = {};
+  for (const login of overview.logins) logins[login.registry] = login.username;
+  useRegistriesStore.setState({ overview, logins });
 }
 
 /** Wire the store to the host once, at start-up. */
@@ -73,8 +102,19 @@ export function connectRegistriesStore(): void {
     useRegistriesStore.setState({ saved: settings.registries });
   };
   api.on('settings.changed', (settings) => useRegistriesStore.setState({ saved: settings.registries }));
+  api.on('logins.changed', (overview) => {
+    loginEvents += 1;
+    setOverview(overview);
+  });
   api.onConnection((link) => {
-    if (link === 'open') void load().catch(() => undefined);
+    if (link === 'open') {
+      void load().catch(() => undefined);
+      void reloadLogins().catch(() => undefined);
+    }
   });
   void load().catch(() => undefined);
+  void reloadLogins().catch(() => undefined);
+  // A helper's store can change with config.json untouched (docker login again as someone else):
+  // coming back from the terminal to the window asks again.
+  window.addEventListener('focus', () => void reloadLogins().catch(() => undefined));
 }

@@ -19,7 +19,7 @@ export function DialogHost() {
       return (
         <LoginDialog
           key={opening}
-          registry={open.registry}
+          {...(open.registry !== undefined ? { registry: open.registry } : {})}
           {...(open.onLoggedIn ? { onLoggedIn: open.onLoggedIn } : {})}
           onClose={close}
         />

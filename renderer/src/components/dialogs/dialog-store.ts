@@ -18,7 +18,8 @@ export interface TagDialogRequest {
 export type OpenDialog =
   | { kind: 'tag'; request: TagDialogRequest }
   | { kind: 'remove'; group: ImageGroup }
-  | { kind: 'login'; registry: string; onLoggedIn?: () => void }
+  /** Without a registry, the dialog asks which. */
+  | { kind: 'login'; registry?: string; onLoggedIn?: () => void }
   | { kind: 'add-registry' };
 
 interface DialogState {

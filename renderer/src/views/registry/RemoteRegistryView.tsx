@@ -11,9 +11,11 @@ import {
 } from '../../../../electron/common/reference';
 import { useDialogStore } from '../../components/dialogs/dialog-store';
 import { useAppStore } from '../../stores/app-store';
-import { loggedInUser, useRegistriesStore } from '../../stores/registries-store';
+import { useRegistriesStore } from '../../stores/registries-store';
+import { describeStorage, loginFor } from '../logins/login-places';
 import { pullImage } from '../../stores/transfers-store';
 import '../../transfers.css';
+import '../logins/logins.css';
 
 /** The reference to pull: the typed name, on this registry unless it names a registry itself. */
 export function pullReference(host: string, typed: string): ReturnType<typeof parseReference> {
@@ -26,7 +28,8 @@ export function pullReference(host: string, typed: string): ReturnType<typeof pa
 }
 
 export function RemoteRegistryView({ host }: { host: string }) {
-  const logins = useRegistriesStore((state) => state.logins);
+  const overview = useRegistriesStore((state) => state.overview);
+  const logout = useRegistriesStore((state) => state.logout);
   const saved = useRegistriesStore((state) => state.saved);
   const removeRegistry = useRegistriesStore((state) => state.remove);
   const showDialog = useDialogStore((state) => state.show);
@@ -34,7 +37,8 @@ export function RemoteRegistryView({ host }: { host: string }) {
   const [name, setName] = useState('');
   const [starting, setStarting] = useState(false);
   const [removeProblem, setRemoveProblem] = useState<string | undefined>(undefined);
-  const user = loggedInUser(logins, host);
+  const [logoutProblem, setLogoutProblem] = useState<string | undefined>(undefined);
+  const login = loginFor(overview, host);
   const normalizedHost = normalizeRegistryHost(host);
   const title =
     normalizedHost === DOCKER_HUB_DOMAIN
@@ -84,23 +88,45 @@ export function RemoteRegistryView({ host }: { host: string }) {
       <div className="cards">
         <section className="card" aria-labelledby="registry-login-title">
           <h2 id="registry-login-title">Account</h2>
-          {user ? (
+          {login ? (
             <p>
-              Logged in as <strong>{user}</strong> for this session. Pushes and pulls to {title} use this
-              login.
+              Logged in as <strong>{login.username || 'an identity token'}</strong>, kept in{' '}
+              <span className="mono">{describeStorage(login.storage)}</span>. Pushes and pulls to {title} use
+              this login, and so does <span className="mono">docker</span> in a terminal.
             </p>
           ) : (
             <p className="muted">
               Not logged in. Public images can be pulled without a login; pushing needs one.
             </p>
           )}
-          <button
-            type="button"
-            className="button"
-            onClick={() => showDialog({ kind: 'login', registry: normalizedHost })}
-          >
-            {user ? 'Log in as someone else…' : 'Log in…'}
-          </button>
+          <div className="account-actions">
+            <button
+              type="button"
+              className="button"
+              onClick={() => showDialog({ kind: 'login', registry: normalizedHost })}
+            >
+              {login ? 'Log in as someone else…' : 'Log in…'}
+            </button>
+            {login && login.storage.kind !== 'environment' && (
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  setLogoutProblem(undefined);
+                  void logout(normalizedHost).then((problem) => {
+                    if (problem) setLogoutProblem(`Could not log out: ${problem.message}`);
+                  });
+                }}
+              >
+                Log out
+              </button>
+            )}
+          </div>
+          {logoutProblem && (
+            <p className="warn-text" role="alert">
+              {logoutProblem}
+            </p>
+          )}
         </section>
         <section className="card" aria-labelledby="registry-pull-title">
           <h2 id="registry-pull-title">Pull an image</h2>
