@@ -8,13 +8,13 @@ import { Notices } from './components/Notices';
 import { Sidebar, type DotState, type SidebarRegistry } from './components/Sidebar';
 import { StatusBar } from './components/StatusBar';
 import { useAppStore } from './stores/app-store';
-import { useRegistriesStore } from './stores/registries-store';
+import { useRemoteRegistriesStore } from './stores/remote-registries-store';
 import { useRegistryStore } from './stores/registry-store';
 import { ImagesView } from './views/images/ImagesView';
 import { DockerEngineView } from './views/docker-engine/DockerEngineView';
 import { LocalRegistryView } from './views/local-registry/LocalRegistryView';
 import { LoginsView } from './views/logins/LoginsView';
-import { RemoteRegistryView } from './views/registry/RemoteRegistryView';
+import { RemoteRegistryView } from './views/remote-registry/RemoteRegistryView';
 import { TransfersPanel } from './views/transfers/TransfersPanel';
 
 /** The sidebar dot for the local registry: stopped is a normal state (grey), not an alarm (red). */
@@ -36,7 +36,7 @@ export function App() {
   const view = useAppStore((state) => state.view);
   const localState = useRegistryStore((state) => state.status?.state);
   const localPort = useRegistryStore((state) => state.status?.port);
-  const saved = useRegistriesStore((state) => state.saved);
+  const saved = useRemoteRegistriesStore((state) => state.saved);
   const showDialog = useDialogStore((state) => state.show);
   const registries = useMemo<SidebarRegistry[]>(
     () => [

@@ -4,7 +4,7 @@
  * dialog for that registry.
  */
 import { useAppStore, type ViewId } from '../stores/app-store';
-import { useRegistriesStore } from '../stores/registries-store';
+import { useRemoteRegistriesStore } from '../stores/remote-registries-store';
 import { useDialogStore } from './dialogs/dialog-store';
 
 /** A status dot's colour (styles.css): green running, grey stopped, amber on the way, red crashed. */
@@ -33,7 +33,7 @@ export function Sidebar({
   const view = useAppStore((state) => state.view);
   const setView = useAppStore((state) => state.setView);
   const showDialog = useDialogStore((state) => state.show);
-  const loginCount = useRegistriesStore((state) => state.overview?.logins.length ?? 0);
+  const loginCount = useRemoteRegistriesStore((state) => state.overview?.logins.length ?? 0);
 
   const item = (
     id: string,

@@ -5,7 +5,7 @@
 import { connectAppStore } from './app-store';
 import { connectDaemonConfigStore } from './daemon-config-store';
 import { connectImagesStore } from './images-store';
-import { connectRegistriesStore } from './registries-store';
+import { connectRemoteRegistriesStore } from './remote-registries-store';
 import { connectRegistryStore } from './registry-store';
 import { connectTransfersStore } from './transfers-store';
 
@@ -16,5 +16,5 @@ export function connectStores(): void {
   connectRegistryStore();
   connectDaemonConfigStore();
   connectTransfersStore();
-  connectRegistriesStore();
+  connectRemoteRegistriesStore();
 }

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { AppErrorData } from '../../../../electron/api/contract';
 import { parseReference } from '../../../../electron/common/reference';
-import { useRegistriesStore } from '../../stores/registries-store';
+import { useRemoteRegistriesStore } from '../../stores/remote-registries-store';
 import { useAppStore } from '../../stores/app-store';
 import { ErrorWithFix } from '../ErrorWithFix';
 import { Dialog } from './Dialog';
@@ -20,7 +20,7 @@ export function registryHostProblem(host: string): string | undefined {
 }
 
 export function AddRegistryDialog({ onClose }: { onClose: () => void }) {
-  const add = useRegistriesStore((state) => state.add);
+  const add = useRemoteRegistriesStore((state) => state.add);
   const setView = useAppStore((state) => state.setView);
   const [host, setHost] = useState('');
   const [name, setName] = useState('');

@@ -9,7 +9,7 @@ import { useState, type FormEvent } from 'react';
 import type { AppErrorData } from '../../../../electron/api/contract';
 import { DOCKER_HUB_DOMAIN, normalizeRegistryHost } from '../../../../electron/common/reference';
 import { useAppStore } from '../../stores/app-store';
-import { useRegistriesStore } from '../../stores/registries-store';
+import { useRemoteRegistriesStore } from '../../stores/remote-registries-store';
 import { storageForNewLogin } from '../../views/logins/login-places';
 import '../../views/logins/logins.css';
 import { ErrorBox } from '../ErrorBox';
@@ -26,8 +26,8 @@ export function LoginDialog({
   onLoggedIn?: () => void;
   onClose: () => void;
 }) {
-  const login = useRegistriesStore((state) => state.login);
-  const overview = useRegistriesStore((state) => state.overview);
+  const login = useRemoteRegistriesStore((state) => state.login);
+  const overview = useRemoteRegistriesStore((state) => state.overview);
   const notify = useAppStore((state) => state.notify);
   const [typedRegistry, setTypedRegistry] = useState(registry ?? DOCKER_HUB_DOMAIN);
   const [username, setUsername] = useState('');

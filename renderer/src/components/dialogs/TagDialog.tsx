@@ -13,7 +13,7 @@ import {
 } from '../../../../electron/common/reference';
 import { api, errorData } from '../../api/client';
 import { useAppStore } from '../../stores/app-store';
-import { useRegistriesStore } from '../../stores/registries-store';
+import { useRemoteRegistriesStore } from '../../stores/remote-registries-store';
 import { useRegistryStore } from '../../stores/registry-store';
 import { pushImage } from '../../stores/transfers-store';
 import { ErrorWithFix } from '../ErrorWithFix';
@@ -44,8 +44,8 @@ function prefillFrom(source: string): Omit<Prefill, 'registry' | 'otherHost'> & 
 
 export function TagDialog({ request, onClose }: { request: TagDialogRequest; onClose: () => void }) {
   const localStatus = useRegistryStore((state) => state.status);
-  const saved = useRegistriesStore((state) => state.saved);
-  const logins = useRegistriesStore((state) => state.logins);
+  const saved = useRemoteRegistriesStore((state) => state.saved);
+  const logins = useRemoteRegistriesStore((state) => state.logins);
   const notify = useAppStore((state) => state.notify);
   const choices = useMemo(
     () =>

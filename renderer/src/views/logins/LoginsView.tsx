@@ -11,13 +11,13 @@ import { DOCKER_HUB_DOMAIN } from '../../../../electron/common/reference';
 import { ErrorBox } from '../../components/ErrorBox';
 import { useDialogStore } from '../../components/dialogs/dialog-store';
 import { useAppStore } from '../../stores/app-store';
-import { useRegistriesStore } from '../../stores/registries-store';
+import { useRemoteRegistriesStore } from '../../stores/remote-registries-store';
 import { describeStorage } from './login-places';
 import './logins.css';
 
 export function LoginsView() {
-  const overview = useRegistriesStore((state) => state.overview);
-  const logout = useRegistriesStore((state) => state.logout);
+  const overview = useRemoteRegistriesStore((state) => state.overview);
+  const logout = useRemoteRegistriesStore((state) => state.logout);
   const showDialog = useDialogStore((state) => state.show);
   const notify = useAppStore((state) => state.notify);
   const [busy, setBusy] = useState<string | undefined>(undefined);

@@ -11,7 +11,7 @@ import {
 } from '../../../../electron/common/reference';
 import { useDialogStore } from '../../components/dialogs/dialog-store';
 import { useAppStore } from '../../stores/app-store';
-import { useRegistriesStore } from '../../stores/registries-store';
+import { useRemoteRegistriesStore } from '../../stores/remote-registries-store';
 import { describeStorage, loginFor } from '../logins/login-places';
 import { pullImage } from '../../stores/transfers-store';
 import '../../transfers.css';
@@ -28,10 +28,10 @@ export function pullReference(host: string, typed: string): ReturnType<typeof pa
 }
 
 export function RemoteRegistryView({ host }: { host: string }) {
-  const overview = useRegistriesStore((state) => state.overview);
-  const logout = useRegistriesStore((state) => state.logout);
-  const saved = useRegistriesStore((state) => state.saved);
-  const removeRegistry = useRegistriesStore((state) => state.remove);
+  const overview = useRemoteRegistriesStore((state) => state.overview);
+  const logout = useRemoteRegistriesStore((state) => state.logout);
+  const saved = useRemoteRegistriesStore((state) => state.saved);
+  const removeRegistry = useRemoteRegistriesStore((state) => state.remove);
   const showDialog = useDialogStore((state) => state.show);
   const setView = useAppStore((state) => state.setView);
   const [name, setName] = useState('');

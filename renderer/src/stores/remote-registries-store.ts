@@ -14,7 +14,7 @@ import type { AppErrorData } from '../../../electron/api/contract';
 
 export type SavedRegistry = Settings['registries'][number];
 
-interface RegistriesState {
+interface RemoteRegistriesState {
   saved: SavedRegistry[];
   /** What the host says about Docker's logins; undefined until it answered. */
   overview: LoginsOverview | undefined;
@@ -29,7 +29,7 @@ interface RegistriesState {
   remove: (host: string) => Promise<AppErrorData | undefined>;
 }
 
-export const useRegistriesStore = create<RegistriesState>((set, get) => ({
+export const useRemoteRegistriesStore = create<RemoteRegistriesState>((set, get) => ({
   saved: [],
   overview: undefined,
   logins: {},
@@ -92,16 +92,16 @@ async function reloadLogins(): Promise<void> {
 function setOverview(overview: LoginsOverview): void {
   const logins: Record<string, string> = {};
   for (const login of overview.logins) logins[login.registry] = login.username;
-  useRegistriesStore.setState({ overview, logins });
+  useRemoteRegistriesStore.setState({ overview, logins });
 }
 
 /** Wire the store to the host once, at start-up. */
-export function connectRegistriesStore(): void {
+export function connectRemoteRegistriesStore(): void {
   const load = async () => {
     const settings = await api.call('settings.get', {});
-    useRegistriesStore.setState({ saved: settings.registries });
+    useRemoteRegistriesStore.setState({ saved: settings.registries });
   };
-  api.on('settings.changed', (settings) => useRegistriesStore.setState({ saved: settings.registries }));
+  api.on('settings.changed', (settings) => useRemoteRegistriesStore.setState({ saved: settings.registries }));
   api.on('logins.changed', (overview) => {
     loginEvents += 1;
     setOverview(overview);
