@@ -11,7 +11,7 @@ import { api, errorData } from '../api/client';
 import { useAppStore } from '../stores/app-store';
 import { useRegistryStore } from '../stores/registry-store';
 import { useDialogStore } from './dialogs/dialog-store';
-import './../transfers.css';
+import './error-with-fix.css';
 
 type Step = Pick<DaemonConfigStep, 'step' | 'state' | 'text'>;
 

@@ -5,6 +5,7 @@ import { parseReference } from '../../../../electron/common/reference';
 import { useRemoteRegistriesStore } from '../../stores/remote-registries-store';
 import { useAppStore } from '../../stores/app-store';
 import { ErrorWithFix } from '../ErrorWithFix';
+import { Field } from '../Field';
 import { Dialog } from './Dialog';
 
 /** Why `host` is not a registry host Docker accepts, or undefined when it is. */
@@ -53,36 +54,34 @@ export function AddRegistryDialog({ onClose }: { onClose: () => void }) {
         </>
       }
     >
-      <div className="field">
-        <label htmlFor="registry-host">Registry host</label>
-        <input
-          id="registry-host"
-          className="text-input"
-          placeholder="registry.example.com:5000"
-          value={host}
-          onChange={(event) => setHost(event.target.value)}
-          aria-invalid={problem ? true : undefined}
-          spellCheck={false}
-        />
-        <p className="field-help">
-          The part before the first / of an image name on that registry, with its port if it has one.
-        </p>
-        {problem && (
-          <p className="field-error" role="alert">
-            {problem}
-          </p>
+      <Field
+        id="registry-host"
+        label="Registry host"
+        help="The part before the first / of an image name on that registry, with its port if it has one."
+        error={problem}
+      >
+        {(control) => (
+          <input
+            {...control}
+            className="text-input"
+            placeholder="registry.example.com:5000"
+            value={host}
+            onChange={(event) => setHost(event.target.value)}
+            spellCheck={false}
+          />
         )}
-      </div>
-      <div className="field">
-        <label htmlFor="registry-name">Name in the sidebar</label>
-        <input
-          id="registry-name"
-          className="text-input"
-          placeholder="optional, e.g. Work"
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-        />
-      </div>
+      </Field>
+      <Field id="registry-name" label="Name in the sidebar">
+        {(control) => (
+          <input
+            {...control}
+            className="text-input"
+            placeholder="optional, e.g. Work"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
+        )}
+      </Field>
       {failure && <ErrorWithFix error={failure} />}
     </Dialog>
   );

@@ -5,7 +5,7 @@
  * and focus goes back to what opened it.
  */
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
-import '../../transfers.css';
+import './dialogs.css';
 
 const FOCUSABLE = [
   'input:not([disabled])',

@@ -14,6 +14,7 @@ import { storageForNewLogin } from '../../views/logins/login-places';
 import '../../views/logins/logins.css';
 import { ErrorBox } from '../ErrorBox';
 import { ErrorWithFix } from '../ErrorWithFix';
+import { Field } from '../Field';
 import { Dialog } from './Dialog';
 
 export function LoginDialog({
@@ -67,20 +68,21 @@ export function LoginDialog({
     >
       <form className="tag-form" onSubmit={(event) => void submit(event)} aria-label="Login">
         {registry === undefined && (
-          <div className="field">
-            <label htmlFor="login-registry">Registry</label>
-            <input
-              id="login-registry"
-              className="text-input"
-              value={typedRegistry}
-              spellCheck={false}
-              onChange={(event) => setTypedRegistry(event.target.value)}
-              aria-describedby="login-registry-help"
-            />
-            <p id="login-registry-help" className="field-help">
-              docker.io for Docker Hub, or the registry&apos;s address: ghcr.io, registry.example.com:5000…
-            </p>
-          </div>
+          <Field
+            id="login-registry"
+            label="Registry"
+            help="docker.io for Docker Hub, or the registry's address: ghcr.io, registry.example.com:5000…"
+          >
+            {(control) => (
+              <input
+                {...control}
+                className="text-input"
+                value={typedRegistry}
+                spellCheck={false}
+                onChange={(event) => setTypedRegistry(event.target.value)}
+              />
+            )}
+          </Field>
         )}
         {isHub ? (
           <HubTokenExplainer />
@@ -90,35 +92,38 @@ export function LoginDialog({
             <span className="mono">docker login</span> does.
           </p>
         )}
-        <div className="field">
-          <label htmlFor="login-username">{isHub ? 'Docker ID (user name)' : 'User name'}</label>
-          <input
-            id="login-username"
-            className="text-input"
-            autoComplete="username"
-            spellCheck={false}
-            value={username}
-            onChange={(event) => setUsername(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="login-password">
-            {isHub ? 'Personal access token' : 'Password or access token'}
-          </label>
-          <input
-            id="login-password"
-            className="text-input"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-          {!isHub && (
-            <p className="field-help">
-              Use a token if the registry offers one: it can be revoked without changing your password.
-            </p>
+        <Field id="login-username" label={isHub ? 'Docker ID (user name)' : 'User name'}>
+          {(control) => (
+            <input
+              {...control}
+              className="text-input"
+              autoComplete="username"
+              spellCheck={false}
+              value={username}
+              onChange={(event) => setUsername(event.target.value)}
+            />
           )}
-        </div>
+        </Field>
+        <Field
+          id="login-password"
+          label={isHub ? 'Personal access token' : 'Password or access token'}
+          {...(isHub
+            ? {}
+            : {
+                help: 'Use a token if the registry offers one: it can be revoked without changing your password.',
+              })}
+        >
+          {(control) => (
+            <input
+              {...control}
+              className="text-input"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+          )}
+        </Field>
         {/* A config.json Berth can't read can't take a login either: say so before a secret is typed. */}
         {overview?.problems
           .filter((problem) => problem.code === 'DOCKER_CONFIG_INVALID')

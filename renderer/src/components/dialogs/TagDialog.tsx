@@ -17,11 +17,12 @@ import { useRemoteRegistriesStore } from '../../stores/remote-registries-store';
 import { useRegistryStore } from '../../stores/registry-store';
 import { pushImage } from '../../stores/transfers-store';
 import { ErrorWithFix } from '../ErrorWithFix';
+import { Field } from '../Field';
 import { Dialog } from './Dialog';
 import type { TagDialogRequest } from './dialog-store';
 import { choiceForHost, OTHER_REGISTRY, registryChoices } from './registry-choices';
 
-type Field = 'registry' | 'namespace' | 'repository' | 'tag';
+type NamePart = 'registry' | 'namespace' | 'repository' | 'tag';
 
 interface Prefill {
   registry: string;
@@ -86,7 +87,7 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
   const host = choice.value === OTHER_REGISTRY ? fields.otherHost.trim() : choice.host;
 
   const validation = useMemo(() => {
-    const errors: Partial<Record<Field, string>> = {};
+    const errors: Partial<Record<NamePart, string>> = {};
     const registry = host || DOCKER_HUB_DOMAIN;
     if (choice.value === OTHER_REGISTRY && host === '')
       errors.registry = 'type the registry host, e.g. registry.example.com:5000';
@@ -104,7 +105,7 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
       tag: fields.tag,
     });
     if (!result.ok) {
-      const field: Field =
+      const field: NamePart =
         result.part === 'domain'
           ? 'registry'
           : result.part === 'tag'
@@ -168,17 +169,12 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
     [host === DOCKER_HUB_DOMAIN ? '' : host, fields.namespace.trim(), fields.repository.trim()]
       .filter((part) => part !== '')
       .join('/') + (fields.tag.trim() ? `:${fields.tag.trim()}` : '');
+  const registryOptions = choices.map((entry) => (
+    <option key={entry.value} value={entry.value}>
+      {entry.label}
+    </option>
+  ));
   const hubOfficial = reference?.domain === DOCKER_HUB_DOMAIN && reference.path.startsWith('library/');
-  const fieldProps = (field: Field) => ({
-    'aria-invalid': validation.errors[field] ? true : undefined,
-    'aria-describedby': `tag-${field}-help${validation.errors[field] ? ` tag-${field}-error` : ''}`,
-  });
-  const fieldError = (field: Field) =>
-    validation.errors[field] && (
-      <p id={`tag-${field}-error`} className="field-error" role="alert">
-        {validation.errors[field]}
-      </p>
-    );
 
   return (
     <Dialog
@@ -211,87 +207,99 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
           Give <strong className="mono">{request.source}</strong> a name that says where it goes. A name is{' '}
           <span className="mono">registry/namespace/repository:tag</span>.
         </p>
-        <div className="field">
-          <label htmlFor="tag-registry">Registry</label>
-          <select
-            id="tag-registry"
-            value={fields.registry}
-            onChange={(event) => set('registry', event.target.value)}
-            {...(choice.value === OTHER_REGISTRY
-              ? { 'aria-describedby': 'tag-registry-help' }
-              : fieldProps('registry'))}
-          >
-            {choices.map((entry) => (
-              <option key={entry.value} value={entry.value}>
-                {entry.label}
-              </option>
-            ))}
-          </select>
-          {choice.value === OTHER_REGISTRY && (
+        <Field
+          id="tag-registry"
+          label="Registry"
+          help={choice.explanation}
+          error={validation.errors.registry}
+        >
+          {(control) =>
+            choice.value === OTHER_REGISTRY ? (
+              <>
+                <select
+                  id={control.id}
+                  aria-describedby="tag-registry-help"
+                  value={fields.registry}
+                  onChange={(event) => set('registry', event.target.value)}
+                >
+                  {registryOptions}
+                </select>
+                <input
+                  {...control}
+                  id="tag-registry-host"
+                  aria-label="Registry host"
+                  className="text-input"
+                  placeholder="registry.example.com:5000"
+                  value={fields.otherHost}
+                  onChange={(event) => set('otherHost', event.target.value)}
+                  spellCheck={false}
+                />
+              </>
+            ) : (
+              <select
+                {...control}
+                value={fields.registry}
+                onChange={(event) => set('registry', event.target.value)}
+              >
+                {registryOptions}
+              </select>
+            )
+          }
+        </Field>
+        <Field
+          id="tag-namespace"
+          label="Namespace"
+          help="Optional folder for your images: a user or team name. Lowercase, parts separated by /."
+          error={validation.errors.namespace}
+        >
+          {(control) => (
             <input
-              aria-label="Registry host"
+              {...control}
               className="text-input"
-              placeholder="registry.example.com:5000"
-              value={fields.otherHost}
-              onChange={(event) => set('otherHost', event.target.value)}
+              value={fields.namespace}
+              placeholder={choice.host === DOCKER_HUB_DOMAIN ? 'your Docker ID' : 'optional, e.g. team'}
+              onChange={(event) => set('namespace', event.target.value)}
               spellCheck={false}
-              {...fieldProps('registry')}
             />
           )}
-          <p id="tag-registry-help" className="field-help">
-            {choice.explanation}
-          </p>
-          {fieldError('registry')}
-        </div>
-        <div className="field">
-          <label htmlFor="tag-namespace">Namespace</label>
-          <input
-            id="tag-namespace"
-            className="text-input"
-            value={fields.namespace}
-            placeholder={choice.host === DOCKER_HUB_DOMAIN ? 'your Docker ID' : 'optional, e.g. team'}
-            onChange={(event) => set('namespace', event.target.value)}
-            spellCheck={false}
-            {...fieldProps('namespace')}
-          />
-          <p id="tag-namespace-help" className="field-help">
-            Optional folder for your images: a user or team name. Lowercase, parts separated by /.
-          </p>
-          {fieldError('namespace')}
-        </div>
+        </Field>
         <div className="field-row">
-          <div className="field grow">
-            <label htmlFor="tag-repository">Repository</label>
-            <input
-              id="tag-repository"
-              className="text-input"
-              value={fields.repository}
-              placeholder="myapp"
-              onChange={(event) => set('repository', event.target.value)}
-              spellCheck={false}
-              {...fieldProps('repository')}
-            />
-            <p id="tag-repository-help" className="field-help">
-              The image&apos;s name: lowercase letters, digits, and . _ - between them.
-            </p>
-            {fieldError('repository')}
-          </div>
-          <div className="field tag-field">
-            <label htmlFor="tag-tag">Tag</label>
-            <input
-              id="tag-tag"
-              className="text-input"
-              value={fields.tag}
-              placeholder={DEFAULT_TAG}
-              onChange={(event) => set('tag', event.target.value)}
-              spellCheck={false}
-              {...fieldProps('tag')}
-            />
-            <p id="tag-tag-help" className="field-help">
-              Which version, e.g. 1.0 or latest: letters, digits, _ . - (up to 128).
-            </p>
-            {fieldError('tag')}
-          </div>
+          <Field
+            id="tag-repository"
+            className="grow"
+            label="Repository"
+            help="The image's name: lowercase letters, digits, and . _ - between them."
+            error={validation.errors.repository}
+          >
+            {(control) => (
+              <input
+                {...control}
+                className="text-input"
+                value={fields.repository}
+                placeholder="myapp"
+                onChange={(event) => set('repository', event.target.value)}
+                spellCheck={false}
+              />
+            )}
+          </Field>
+          <Field
+            id="tag-tag"
+            className="tag-field"
+            label="Tag"
+            help="Which version, e.g. 1.0 or latest: letters, digits, _ . - (up to 128)."
+            error={validation.errors.tag}
+          >
+            {(control) => (
+              <input
+                {...control}
+                className="text-input"
+                value={fields.tag}
+                placeholder={DEFAULT_TAG}
+                onChange={(event) => set('tag', event.target.value)}
+                spellCheck={false}
+              />
+            )}
+          </Field>
         </div>
         <div className="full-name">
           <span className="full-name-label">Full name</span>

@@ -11,7 +11,6 @@ import { useDialogStore } from '../../components/dialogs/dialog-store';
 import { formatAge, formatBytes } from '../../format';
 import { groupImages, useImagesStore, type ImageGroup } from '../../stores/images-store';
 import { pushImage } from '../../stores/transfers-store';
-import '../../transfers.css';
 import './images.css';
 
 const ROW_HEIGHT = 56;

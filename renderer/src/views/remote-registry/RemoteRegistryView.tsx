@@ -14,7 +14,7 @@ import { useAppStore } from '../../stores/app-store';
 import { useRemoteRegistriesStore } from '../../stores/remote-registries-store';
 import { describeStorage, loginFor } from '../logins/login-places';
 import { pullImage } from '../../stores/transfers-store';
-import '../../transfers.css';
+import './remote-registry.css';
 import '../logins/logins.css';
 
 /** The reference to pull: the typed name, on this registry unless it names a registry itself. */
