@@ -86,6 +86,9 @@ export function createCore(host: HostAdapter): Core {
     saveRegistryPort: (port) => {
       bus.emit('settings.changed', host.settings.update({ registry: { port } }));
     },
+    saveNetworkAccess: (exposeOnNetwork) => {
+      bus.emit('settings.changed', host.settings.update({ registry: { exposeOnNetwork } }));
+    },
   });
   const daemonConfigHandlers = createDaemonConfigHandlers({
     docker: docker.docker,

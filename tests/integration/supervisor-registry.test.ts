@@ -420,6 +420,7 @@ describe('RegistrySupervisor with the real registry process', () => {
           saved.push(port);
           settings.port = port;
         },
+        saveNetworkAccess: () => undefined,
       });
       const input = registryCommands['registry.start'].input.parse({ port: nextPort });
       const status = registryCommands['registry.start'].output.parse(
@@ -429,6 +430,36 @@ describe('RegistrySupervisor with the real registry process', () => {
       expect(status.lastError).toBeUndefined();
       expect(saved).toEqual([nextPort]);
       expect(await apiVersion(status.url!)).toBe('registry/2.0');
+    });
+  });
+
+  describe('network access', () => {
+    it('saves the choice and moves a running registry to the new address in one command', async () => {
+      const { supervisor, settings, statuses } = await harness();
+      const handlers = createRegistryHandlers({
+        supervisor,
+        saveRegistryPort: () => undefined,
+        saveNetworkAccess: (exposeOnNetwork) => {
+          settings.exposeOnNetwork = exposeOnNetwork;
+        },
+      });
+      const context = { clientId: 'test' };
+      const call = async (exposeOnNetwork: boolean) =>
+        registryCommands['registry.setNetworkAccess'].output.parse(
+          await handlers['registry.setNetworkAccess']({ exposeOnNetwork }, context),
+        );
+      // Stopped: the choice is saved and shown; nothing starts.
+      expect(await call(true)).toMatchObject({ state: 'stopped', host: '0.0.0.0', exposeOnNetwork: true });
+      await call(false);
+      await supervisor.start();
+      statuses.length = 0;
+      // Running: it answers once the registry serves on the new address.
+      const shared = await call(true);
+      expect(shared).toMatchObject({ state: 'running', host: '0.0.0.0', exposeOnNetwork: true });
+      expect(statuses.map((status) => status.state)).toEqual(['stopping', 'stopped', 'starting', 'running']);
+      expect(await apiVersion(`http://127.0.0.1:${shared.port}`)).toBe('registry/2.0');
+      const limited = await call(false);
+      expect(limited).toMatchObject({ state: 'running', host: HOST, exposeOnNetwork: false });
     });
   });
 });

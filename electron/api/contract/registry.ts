@@ -118,6 +118,11 @@ export const registryCommands = {
     registryStatusSchema,
     'Stop the local registry; answers once it has exited.',
   ),
+  'registry.setNetworkAccess': command(
+    z.object({ exposeOnNetwork: z.boolean() }),
+    registryStatusSchema,
+    'Serve the local registry to other computers (0.0.0.0) or to this one only (127.0.0.1): saved in the settings, and a running registry restarts on the new address before this answers.',
+  ),
   'registry.repositories': command(
     z.object({}),
     z.array(repositorySummarySchema),

@@ -1,7 +1,8 @@
 /**
- * The `registry.*` commands: thin wrappers over the supervisor. The one decision made here is to
- * persist a port the user chose (e.g. the "use the next free port" fix) once the registry runs on it,
- * so the choice survives a restart of the app.
+ * The `registry.*` commands: thin wrappers over the supervisor. The decisions made here: persist a
+ * port the user chose (e.g. the "use the next free port" fix) once the registry runs on it, so the
+ * choice survives a restart of the app; and a change of network access is saved, then takes effect
+ * (a running registry restarts), in one command.
  */
 import type { HandlersFor } from '../../api/router';
 import type { RegistrySupervisor } from './supervisor';
@@ -10,12 +11,15 @@ export interface RegistryHandlerDependencies {
   supervisor: RegistrySupervisor;
   /** Saves the registry port in the settings (the settings service's update, narrowed). */
   saveRegistryPort: (port: number) => Promise<void> | void;
+  /** Saves whether the registry serves other computers (the settings service's update, narrowed). */
+  saveNetworkAccess: (exposeOnNetwork: boolean) => Promise<void> | void;
 }
 
 /** Handlers for every `registry.*` command of the contract. */
 export function createRegistryHandlers({
   supervisor,
   saveRegistryPort,
+  saveNetworkAccess,
 }: RegistryHandlerDependencies): HandlersFor<'registry'> {
   return {
     'registry.status': () => supervisor.status(),
@@ -26,6 +30,10 @@ export function createRegistryHandlers({
       return status;
     },
     'registry.stop': () => supervisor.stop(),
+    'registry.setNetworkAccess': async ({ exposeOnNetwork }) => {
+      await saveNetworkAccess(exposeOnNetwork);
+      return supervisor.restartIfRunning();
+    },
     'registry.repositories': () => supervisor.repositories(),
     'registry.deleteTag': async ({ repository, tag }) => {
       const { digest } = await supervisor.deleteTag(repository, tag);

@@ -138,6 +138,16 @@ export class RegistrySupervisor {
     return this.starting;
   }
 
+  /**
+   * Starts a running (or starting) registry again from the settings, so a changed setting (its
+   * address) takes effect; a stopped one stays stopped. Answers the status either way.
+   */
+  async restartIfRunning(): Promise<RegistryStatus> {
+    if (this.state !== 'running' && this.starting === undefined) return this.status();
+    await this.stop();
+    return this.start();
+  }
+
   /** Stops the registry and answers once the process has exited. */
   async stop(): Promise<RegistryStatus> {
     this.wanted = false;

@@ -111,7 +111,7 @@ export function LocalRegistryView() {
         <div>
           <dt>Reachable from</dt>
           <dd>{status?.exposeOnNetwork ? 'your network (0.0.0.0)' : 'this computer only (127.0.0.1)'}</dd>
-          {status && <NetworkAccess exposed={status.exposeOnNetwork} running={running} />}
+          {status && <NetworkAccess exposed={status.exposeOnNetwork} />}
         </div>
       </dl>
 

@@ -7,22 +7,16 @@ import { useState } from 'react';
 import { api, errorData } from '../../api/client';
 import { useRegistryStore } from '../../stores/registry-store';
 
-export function NetworkAccess({ exposed, running }: { exposed: boolean; running: boolean }) {
+export function NetworkAccess({ exposed }: { exposed: boolean }) {
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<string | undefined>();
-  const { start, stop } = useRegistryStore();
 
   const change = async (exposeOnNetwork: boolean) => {
     setConfirming(false);
     setProblem(undefined);
     try {
-      await api.call('settings.update', { registry: { exposeOnNetwork } });
-      if (running) {
-        await stop();
-        await start();
-      } else {
-        useRegistryStore.setState({ status: await api.call('registry.status', {}) });
-      }
+      // One host command saves the choice and restarts a running registry on the new address.
+      useRegistryStore.setState({ status: await api.call('registry.setNetworkAccess', { exposeOnNetwork }) });
     } catch (error) {
       setProblem(errorData(error).message);
     }
