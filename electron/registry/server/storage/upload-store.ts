@@ -17,6 +17,7 @@ import type { HashPool } from './hash-pool';
 import { KeyedLock } from './keyed-lock';
 import type { StoragePaths } from './paths';
 import type { RepositoryStore } from './repository-store';
+import { UploadOffsetMismatch } from './upload-errors';
 import { registryError } from '../errors';
 import type { Digest } from '../names';
 
@@ -48,7 +49,7 @@ interface Session extends PersistedState {
 
 /** Chunk-wise options for `append`/`complete`. */
 export interface ChunkOptions {
-  /** First byte of the chunk (from Content-Range); must equal the upload's offset. */
+  /** First byte of the chunk (from Content-Range); must equal the upload's offset (else UploadOffsetMismatch). */
   start?: number;
   /** Declared chunk length; the body must match it. */
   length?: number;
@@ -293,11 +294,7 @@ export class UploadStore {
     last = false,
   ): Promise<void> {
     if (options.start !== undefined && options.start !== session.offset) {
-      throw registryError(
-        'BLOB_UPLOAD_INVALID',
-        `chunk starts at ${options.start} but the upload has ${session.offset} bytes`,
-        { status: 416, headers: { Range: rangeHeader(session.offset) } },
-      );
+      throw new UploadOffsetMismatch(session.uuid, session.offset, options.start);
     }
     await this.ensureHash(session);
     const start = session.offset;
@@ -403,9 +400,4 @@ export class UploadStore {
       if (!isNotFound(error)) await removeQuietly(this.paths.upload(session.uuid), true);
     }
   }
-}
-
-/** The `Range` header value for an upload holding `offset` bytes (distribution's convention). */
-export function rangeHeader(offset: number): string {
-  return `0-${Math.max(offset - 1, 0)}`;
 }
