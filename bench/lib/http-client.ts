@@ -1,17 +1,21 @@
 /**
  * A minimal HTTP/1.1 client for the benchmarks: `node:http` with a keep-alive agent sized to the
  * workload's concurrency, so connection set-up and the client's own overhead don't become the
- * bottleneck being measured. Bodies are drained and counted unless the caller asks to keep them;
- * they can be checked as they arrive, never held whole: hashed (`sha256`, what docker and containerd
- * do with what they pull), or compared with content the caller knows (`expectBody`).
+ * bottleneck being measured. Bodies are drained and counted (only the start of an error's body is
+ * kept, for the message); they can be checked as they arrive, never held whole: hashed (`sha256`,
+ * what docker and containerd do with what they pull), or compared with content the caller knows
+ * (`expectBody`).
  */
 import { createHash } from 'node:crypto';
 import { Agent, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 
+/** How much of an error's body is kept for the message. */
+const ERROR_BODY_BYTES = 4096;
+
 export interface HttpResult {
   status: number;
   headers: IncomingHttpHeaders;
-  /** The body, when `keepBody`; otherwise empty. */
+  /** The first `ERROR_BODY_BYTES` of an error's body (status 300 or more); otherwise empty. */
   body: Buffer;
   /** Bytes of body received. */
   bytes: number;
@@ -24,7 +28,6 @@ export interface HttpResult {
 export interface RequestOptions {
   headers?: OutgoingHttpHeaders;
   body?: Buffer;
-  keepBody?: boolean;
   /** Hash the body while reading it (see `HttpResult.digest`). */
   sha256?: boolean;
   /**
@@ -61,6 +64,7 @@ export class HttpClient {
         },
         (res) => {
           const chunks: Buffer[] = [];
+          let kept = (res.statusCode ?? 0) >= 300 ? ERROR_BODY_BYTES : 0;
           const hash = options.sha256 ? createHash('sha256') : undefined;
           const expected = options.expectBody;
           let mismatchAt: number | undefined;
@@ -70,7 +74,10 @@ export class HttpClient {
               mismatchAt = bytes;
             bytes += chunk.length;
             hash?.update(chunk);
-            if (options.keepBody) chunks.push(chunk);
+            if (kept > 0) {
+              chunks.push(chunk.subarray(0, kept));
+              kept -= chunk.length;
+            }
           });
           res.on('end', () =>
             resolve({

@@ -119,11 +119,6 @@ export class UploadStore {
     return { uuid, offset: 0 };
   }
 
-  /** How many sessions started by `client` are open. */
-  openBy(client: string): number {
-    return this.byClient.get(client)?.size ?? 0;
-  }
-
   private async makeRoomFor(client: string): Promise<void> {
     const open = this.byClient.get(client);
     if (!open || open.size < Math.ceil(this.limits.perClient * 0.75)) return;
