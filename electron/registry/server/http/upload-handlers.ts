@@ -5,7 +5,7 @@
 import { type Handler, hasBody, type RequestContext, sendEmpty } from './context';
 import { registryError } from '../errors';
 import { type Digest, isValidName, parseDigest, tryParseDigest } from '../names';
-import { UploadOffsetMismatch } from '../storage/upload-errors';
+import { UploadLimitReached, UploadOffsetMismatch } from '../storage/upload-errors';
 
 function uploadLocation(name: string, uuid: string): string {
   return `/v2/${name}/blobs/uploads/${uuid}`;
@@ -100,6 +100,18 @@ async function tryMount(ctx: RequestContext, digest: Digest, from: string): Prom
   return true;
 }
 
+/** Opens an upload session; a client at its limit of open uploads is told to come back later (429). */
+async function startSession(ctx: RequestContext): Promise<{ uuid: string }> {
+  try {
+    return await ctx.storage.uploads.create(ctx.name, ctx.req.socket.remoteAddress ?? '');
+  } catch (error) {
+    if (!(error instanceof UploadLimitReached)) throw error;
+    throw registryError('TOOMANYREQUESTS', error.message, {
+      headers: { 'Retry-After': String(Math.ceil(error.retryAfterMs / 1000)) },
+    });
+  }
+}
+
 /** POST: start an upload (or mount, or upload in one request). */
 export const startUpload: Handler = async (ctx) => {
   const mount = ctx.query.get('mount');
@@ -111,7 +123,7 @@ export const startUpload: Handler = async (ctx) => {
   }
   const digestParam = ctx.query.get('digest');
   const digest = digestParam === null ? undefined : parseDigest(digestParam);
-  const { uuid } = await ctx.storage.uploads.create(ctx.name, ctx.req.socket.remoteAddress ?? '');
+  const { uuid } = await startSession(ctx);
   if (digest) {
     await finishUpload(ctx, uuid, digest);
     return;

@@ -16,3 +16,16 @@ export class UploadOffsetMismatch extends Error {
     this.name = 'UploadOffsetMismatch';
   }
 }
+
+/** A client holds as many open uploads as it may; one must finish, be cancelled or go stale first. */
+export class UploadLimitReached extends Error {
+  constructor(
+    /** Uploads the client has open. */
+    readonly open: number,
+    /** When an idle one of them could be swept to make room. */
+    readonly retryAfterMs: number,
+  ) {
+    super(`too many uploads in progress from this client (${open}); finish or cancel some first`);
+    this.name = 'UploadLimitReached';
+  }
+}

@@ -17,7 +17,7 @@ import type { HashPool } from './hash-pool';
 import { KeyedLock } from './keyed-lock';
 import type { StoragePaths } from './paths';
 import type { RepositoryStore } from './repository-store';
-import { UploadOffsetMismatch } from './upload-errors';
+import { UploadLimitReached, UploadOffsetMismatch } from './upload-errors';
 import { registryError } from '../errors';
 import type { Digest } from '../names';
 
@@ -91,8 +91,8 @@ export class UploadStore {
 
   /**
    * Starts an upload into repository `name` for `client` (its address). When the client holds three
-   * quarters of its limit, its sessions idle for `busyIdleMs` are swept first; at the limit, the
-   * answer is TOOMANYREQUESTS until one finishes, is cancelled or goes stale.
+   * quarters of its limit, its sessions idle for `busyIdleMs` are swept first; at the limit, it is
+   * refused (UploadLimitReached) until one finishes, is cancelled or goes stale.
    */
   async create(name: string, client = ''): Promise<UploadStatus> {
     await this.makeRoomFor(client);
@@ -128,12 +128,7 @@ export class UploadStore {
       if (!session || this.locks.isHeld(uuid) || session.touchedAt > cutoff) continue;
       await this.locks.run(uuid, () => this.discard(session));
     }
-    if (open.size >= this.limits.perClient)
-      throw registryError(
-        'TOOMANYREQUESTS',
-        `too many uploads in progress from this client (${open.size}); finish or cancel some first`,
-        { headers: { 'Retry-After': String(Math.ceil(this.limits.busyIdleMs / 1000)) } },
-      );
+    if (open.size >= this.limits.perClient) throw new UploadLimitReached(open.size, this.limits.busyIdleMs);
   }
 
   private track(session: Session): void {
