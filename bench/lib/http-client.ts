@@ -1,23 +1,40 @@
 /**
  * A minimal HTTP/1.1 client for the benchmarks: `node:http` with a keep-alive agent sized to the
  * workload's concurrency, so connection set-up and the client's own overhead don't become the
- * bottleneck being measured. Bodies are drained and counted unless the caller asks to keep them.
+ * bottleneck being measured. Bodies are drained and counted (only the start of an error's body is
+ * kept, for the message); they can be checked as they arrive, never held whole: hashed (`sha256`,
+ * what docker and containerd do with what they pull), or compared with content the caller knows
+ * (`expectBody`).
  */
+import { createHash } from 'node:crypto';
 import { Agent, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+
+/** How much of an error's body is kept for the message. */
+const ERROR_BODY_BYTES = 4096;
 
 export interface HttpResult {
   status: number;
   headers: IncomingHttpHeaders;
-  /** The body, when `keepBody`; otherwise empty. */
+  /** The first `ERROR_BODY_BYTES` of an error's body (status 300 or more); otherwise empty. */
   body: Buffer;
   /** Bytes of body received. */
   bytes: number;
+  /** `sha256:<hex>` of the body, when `sha256`. */
+  digest?: string;
+  /** With `expectBody`: the offset of the first received chunk that differs from it, if any. */
+  mismatchAt?: number;
 }
 
 export interface RequestOptions {
   headers?: OutgoingHttpHeaders;
   body?: Buffer;
-  keepBody?: boolean;
+  /** Hash the body while reading it (see `HttpResult.digest`). */
+  sha256?: boolean;
+  /**
+   * The expected body's bytes [start, end): each received chunk is compared with them (a memcmp, a
+   * sixth of a SHA-256's cost here); see `HttpResult.mismatchAt`.
+   */
+  expectBody?: (start: number, end: number) => Buffer;
 }
 
 export class HttpClient {
@@ -47,10 +64,20 @@ export class HttpClient {
         },
         (res) => {
           const chunks: Buffer[] = [];
+          let kept = (res.statusCode ?? 0) >= 300 ? ERROR_BODY_BYTES : 0;
+          const hash = options.sha256 ? createHash('sha256') : undefined;
+          const expected = options.expectBody;
+          let mismatchAt: number | undefined;
           let bytes = 0;
           res.on('data', (chunk: Buffer) => {
+            if (expected && mismatchAt === undefined && !expected(bytes, bytes + chunk.length).equals(chunk))
+              mismatchAt = bytes;
             bytes += chunk.length;
-            if (options.keepBody) chunks.push(chunk);
+            hash?.update(chunk);
+            if (kept > 0) {
+              chunks.push(chunk.subarray(0, kept));
+              kept -= chunk.length;
+            }
           });
           res.on('end', () =>
             resolve({
@@ -58,6 +85,8 @@ export class HttpClient {
               headers: res.headers,
               body: Buffer.concat(chunks),
               bytes,
+              ...(hash ? { digest: `sha256:${hash.digest('hex')}` } : {}),
+              ...(mismatchAt === undefined ? {} : { mismatchAt }),
             }),
           );
           res.on('error', reject);
@@ -71,6 +100,15 @@ export class HttpClient {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/**
+ * Throws when a downloaded body (fetched with `sha256`) is not the content asked for: a registry
+ * answering the right number of wrong bytes must fail the run, not be measured as fast.
+ */
+export function expectDigest(result: HttpResult, expected: string, what: string): void {
+  if (result.digest !== expected)
+    throw new Error(`${what}: the body's digest is ${result.digest ?? 'not computed'}, expected ${expected}`);
 }
 
 /** Throws with the registry's own words when the status is not the expected one. */

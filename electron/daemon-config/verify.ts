@@ -20,13 +20,14 @@ export interface VerifyExpectation {
   expect: 'present' | 'absent';
 }
 
-/** How long to wait, how often to ask, and a way to stop early. */
+/** How long to wait, and a way to stop early. */
 export interface VerifyOptions {
   timeoutMs: number;
-  /** Between two questions to the daemon. */
-  intervalMs?: number;
   signal?: AbortSignal;
 }
+
+/** Between two questions to the daemon. */
+const POLL_INTERVAL_MS = 200;
 
 /** Poll `/info` until the expectation holds or `timeoutMs` passes. */
 export async function verifyDaemonConfig(
@@ -35,7 +36,6 @@ export async function verifyDaemonConfig(
   options: VerifyOptions,
 ): Promise<DaemonConfigVerifyResult> {
   const deadline = Date.now() + options.timeoutMs;
-  const interval = options.intervalMs ?? 200;
   let report: RegistryConfigReport | undefined;
   let lastError: unknown;
   for (;;) {
@@ -50,7 +50,7 @@ export async function verifyDaemonConfig(
     }
     if (Date.now() >= deadline) break;
     await delay(
-      Math.min(interval, Math.max(0, deadline - Date.now())),
+      Math.min(POLL_INTERVAL_MS, Math.max(0, deadline - Date.now())),
       undefined,
       options.signal ? { signal: options.signal } : {},
     );

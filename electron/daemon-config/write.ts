@@ -38,6 +38,11 @@ export interface WriteRequest {
   elevator: Elevator;
   /** For the backup's timestamp; injectable so tests know the name. */
   now?: () => Date;
+  /**
+   * Runs once the new text is staged, just before the last look at the file and the replace. A seam
+   * for tests: they change the file here, as another program racing Berth would (the app passes none).
+   */
+  beforeReplace?: () => Promise<void>;
 }
 
 /** Where the backup went, the new version, and whether the OS prompt was used. */
@@ -104,7 +109,7 @@ async function writeResolved(request: WriteRequest): Promise<WriteOutcome> {
     current === null ? null : await freeBackupName(path, (request.now ?? (() => new Date()))());
 
   try {
-    await writeInPlace(path, text, baseVersion, { mode, owner, backupPath });
+    await writeInPlace(request, { mode, owner, backupPath });
     return { path, backupPath, version, elevated: false };
   } catch (error) {
     if (!isPermissionError(error)) throw error;
@@ -119,7 +124,8 @@ interface Keep {
   backupPath: string | null;
 }
 
-async function writeInPlace(path: string, text: string, baseVersion: string, keep: Keep): Promise<void> {
+async function writeInPlace(request: WriteRequest, keep: Keep): Promise<void> {
+  const { path, text, baseVersion } = request;
   const folder = dirname(path);
   await mkdir(folder, { recursive: true });
   const temp = join(folder, `.${basename(path)}.berth-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
@@ -140,6 +146,7 @@ async function writeInPlace(path: string, text: string, baseVersion: string, kee
     }
     await chmod(temp, keep.mode); // the umask may have narrowed it
     await keepOwner(temp, keep.owner);
+    await request.beforeReplace?.();
     // Last look before the rename: a write that raced ours since the first check wins, ours is refused.
     if (contentVersion(await readCurrent(path)) !== baseVersion) throw changedSinceRead(path);
     await rename(temp, path);
@@ -164,6 +171,7 @@ async function writeElevated(request: WriteRequest, keep: Keep): Promise<void> {
     } finally {
       await handle.close();
     }
+    await request.beforeReplace?.();
     if (contentVersion(await readCurrent(path)) !== baseVersion) throw changedSinceRead(path);
     try {
       await elevator.copyIntoPlace(temp, path, {

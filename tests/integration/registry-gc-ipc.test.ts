@@ -32,7 +32,9 @@ describe('messages', () => {
       host: '127.0.0.1',
       dataDir: registry.dataDir,
     });
-    if (ready.type === 'ready') expect(ready.startedInMs).toBeLessThan(2000);
+    // How fast is a figure (start-to-ready in `npm run bench:registry`); here only that it is reported.
+    if (ready.type === 'ready')
+      expect(Number.isInteger(ready.startedInMs) && ready.startedInMs > 0).toBe(true);
 
     const image = await makeImage(registry.url, 'ipc/app', {
       platform: { os: 'linux', architecture: 'arm64' },

@@ -241,6 +241,7 @@ describe('blobs and uploads', () => {
     expect(skipped.status).toBe(416);
     expect(skipped.headers.get('range')).toBe('0-9999');
     expect(skipped.headers.get('location')).toBe(location);
+    expect(skipped.headers.get('docker-upload-uuid')).toBe(uuid);
     expect(await errorCode(skipped)).toBe('BLOB_UPLOAD_INVALID');
     const mismatch = await fetch(`${base}${location}`, {
       method: 'PATCH',

@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GarbageCollector } from '../../electron/registry/server/gc';
 import { parseDigest } from '../../electron/registry/server/names';
+import { UploadOffsetMismatch } from '../../electron/registry/server/storage/upload-errors';
 import { digestOf, TempStorages, uploadBlob } from '../helpers/registry-storage';
 
 const storages = new TempStorages();
@@ -43,7 +44,7 @@ describe('blobs and uploads', () => {
     expect(await second.uploads.status('resume/me', uuid)).toEqual({ uuid, offset: 100_000 });
     await expect(
       second.uploads.append('resume/me', uuid, Readable.from([bytes.subarray(200_000)]), { start: 200_000 }),
-    ).rejects.toMatchObject({ code: 'BLOB_UPLOAD_INVALID', status: 416 });
+    ).rejects.toEqual(new UploadOffsetMismatch(uuid, 100_000, 200_000));
     await expect(second.uploads.status('other/repo', uuid)).rejects.toMatchObject({
       code: 'BLOB_UPLOAD_UNKNOWN',
     });

@@ -55,6 +55,15 @@ export function parseDigest(text: string | null | undefined): Digest {
 /** A manifest reference: a tag or a digest. */
 export type Reference = { kind: 'tag'; tag: string } | { kind: 'digest'; digest: Digest };
 
+/** Parses a manifest reference (tag or digest); undefined when it is neither. */
+export function tryParseReference(text: string): Reference | undefined {
+  if (text.includes(':')) {
+    const digest = tryParseDigest(text);
+    return digest ? { kind: 'digest', digest } : undefined;
+  }
+  return isValidTag(text) ? { kind: 'tag', tag: text } : undefined;
+}
+
 /** Parses a manifest reference (tag or digest); throws MANIFEST_INVALID/DIGEST_INVALID otherwise. */
 export function parseReference(text: string): Reference {
   if (text.includes(':')) return { kind: 'digest', digest: parseDigest(text) };

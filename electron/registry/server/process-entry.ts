@@ -1,6 +1,10 @@
 /**
  * The registry process: `registry-process.cjs --port P --data DIR [--host 127.0.0.1]`.
- * Prints exactly one line, `http://HOST:PORT`, once listening. When started by the supervisor
+ * Prints exactly one line, `http://HOST:PORT`, once listening. Alone (no IPC channel), it writes an
+ * access log to stderr, one line per request (http/access-log.ts), unless `--quiet`: a client that
+ * fails against `npm run registry` then leaves a trace. Under the supervisor there is none (and
+ * `--quiet` changes nothing): the app's activity feed already reports what happened, and a line per
+ * request would only fill the host's log with every blob HEAD of every push. When started by the supervisor
  * (an IPC channel exists: child_process `process.send` or Electron's `process.parentPort`), it also
  * speaks messages.ts: `ready`, `activity`, `stats` (when changed, at most once a second), `error`,
  * and a `reply` to each request. Exits cleanly on SIGTERM, SIGINT, `shutdown` or a lost parent.
@@ -27,6 +31,8 @@ interface Options {
   idleTimeoutMs?: number;
   headersTimeoutMs?: number;
   uploadsPerClient?: number;
+  /** No access log (standalone only). */
+  quiet: boolean;
 }
 
 /** How long after it starts listening the registry starts its hash workers. */
@@ -34,7 +40,10 @@ const WARM_AFTER_MS = 150;
 
 const USAGE =
   'usage: registry-process --port P --data DIR [--host 127.0.0.1] [--upload-max-idle SECONDS] [--gc-grace SECONDS]\n' +
-  '       [--idle-timeout SECONDS] [--headers-timeout SECONDS] [--uploads-per-client N]';
+  '       [--idle-timeout SECONDS] [--headers-timeout SECONDS] [--uploads-per-client N] [--quiet]';
+
+/** Flags that take no value. */
+const SWITCHES = new Set(['quiet']);
 
 /** Bad command line: usage to stderr, exit 2. */
 function usageError(message: string): never {
@@ -64,10 +73,12 @@ function exitWithError(
 
 function parseArguments(argv: string[]): Options {
   const values = new Map<string, string>();
+  const switches = new Set<string>();
   for (let i = 0; i < argv.length; i += 1) {
     const key = argv[i] ?? '';
     const eq = key.indexOf('=');
-    if (key.startsWith('--') && eq > 0) values.set(key.slice(2, eq), key.slice(eq + 1));
+    if (SWITCHES.has(key.slice(2)) && key.startsWith('--')) switches.add(key.slice(2));
+    else if (key.startsWith('--') && eq > 0) values.set(key.slice(2, eq), key.slice(eq + 1));
     else if (key.startsWith('--') && i + 1 < argv.length) values.set(key.slice(2), argv[++i] ?? '');
     else usageError(`unexpected argument ${key}`);
   }
@@ -94,6 +105,7 @@ function parseArguments(argv: string[]): Options {
     idleTimeoutMs: seconds('idle-timeout'),
     headersTimeoutMs: seconds('headers-timeout'),
     uploadsPerClient: number('uploads-per-client'),
+    quiet: switches.has('quiet'),
   };
 }
 
@@ -141,6 +153,7 @@ async function main(): Promise<void> {
     activity: onActivity,
     idleTimeoutMs: options.idleTimeoutMs,
     headersTimeoutMs: options.headersTimeoutMs,
+    ...(hasParent || options.quiet ? {} : { accessLog: (line) => process.stderr.write(`${line}\n`) }),
   });
 
   server.on('error', (error: NodeJS.ErrnoException) => {

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type AccessLogSink, accessLogLine, accessLogStart } from './http/access-log';
 import type { ActivityListener, RequestContext } from './http/context';
 import { isLoopbackAddress, refusalReason } from './http/request-guard';
 import { type RegistryError, registryError, toRegistryError } from './errors';
@@ -19,6 +20,8 @@ export interface RegistryServerOptions {
   activity?: ActivityListener;
   /** Where failures are logged (default: stderr). */
   log?: (line: string) => void;
+  /** Where one line per request goes (see http/access-log.ts); none when absent. */
+  accessLog?: AccessLogSink;
   /** A connection that moves no bytes either way for this long is cut (default `IDLE_TIMEOUT_MS`). */
   idleTimeoutMs?: number;
   /** A request's headers must arrive within this time (default `HEADERS_TIMEOUT_MS`). */
@@ -63,6 +66,7 @@ function sendError(req: IncomingMessage, res: ServerResponse, error: RegistryErr
 export function createRegistryServer(options: RegistryServerOptions): Server {
   const log = options.log ?? ((line: string) => process.stderr.write(`berth-registry: ${line}\n`));
   const activity = options.activity ?? (() => undefined);
+  const accessLog = options.accessLog;
   const failureShownAt = new Map<string, number>();
   const reportFailure = (what: string, repository: string) => {
     const now = Date.now();
@@ -73,16 +77,18 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const controller = new AbortController();
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const logStart = accessLog && accessLogStart(req);
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
+      if (logStart && accessLog) accessLog(accessLogLine(req, res, path, logStart));
     });
     res.setHeader('Docker-Distribution-API-Version', API_VERSION_HEADER);
     /** The request's repository, once validated (for the activity feed). */
     let name = '';
     try {
-      const url = req.url ?? '/';
-      const queryAt = url.indexOf('?');
-      const path = queryAt === -1 ? url : url.slice(0, queryAt);
       const refused = listening && refusalReason(req, listening);
       if (refused) throw registryError('DENIED', refused);
       const matched = matchRoute(path);

@@ -10,7 +10,6 @@ import {
   type TransferKind,
   type TransferSnapshot,
 } from '../../../electron/api/contract/transfers';
-import { shortDigest } from '../format';
 import { api, errorData } from '../api/client';
 import { useAppStore } from './app-store';
 import { finishedNotices } from '../../../electron/common/transfer-notices';
@@ -151,9 +150,4 @@ export function connectTransfersStore(
     if (link === 'open') void load().catch(() => undefined);
   });
   void load().catch(() => undefined);
-}
-
-/** `sha256:abcdef…` shortened for a title; the full digest stays copyable in the panel. */
-export function digestLabel(digest: string | undefined): string {
-  return digest ? shortDigest(digest) : '';
 }

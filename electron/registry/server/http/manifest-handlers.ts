@@ -2,15 +2,34 @@
 import { type Handler, type RequestContext, readSmallBody, sendEmpty } from './context';
 import { registryError } from '../errors';
 import { MAX_MANIFEST_BYTES, negotiateIndexChild } from '../manifest-format';
-import { parseReference, tryParseDigest } from '../names';
+import { parseReference, type Reference, tryParseDigest, tryParseReference } from '../names';
 import type { StoredManifest } from '../storage/manifest-store';
+
+/**
+ * The reference of a GET, HEAD or DELETE. One that is neither a valid tag nor a digest (`.INVALID`,
+ * `a:b`) can name nothing stored, so it is answered as a missing manifest is (404 MANIFEST_UNKNOWN):
+ * that is what the OCI conformance suite and clients expect. Only a PUT refuses it as invalid (400).
+ */
+function storedReference(ctx: RequestContext): Reference {
+  const text = ctx.params[0] ?? '';
+  const reference = tryParseReference(text);
+  if (!reference)
+    throw registryError(
+      'MANIFEST_UNKNOWN',
+      'manifest unknown (the reference is neither a tag nor a digest)',
+      {
+        detail: { reference: text.slice(0, 200) },
+      },
+    );
+  return reference;
+}
 
 /**
  * Resolves the manifest to serve: by digest, exactly those bytes; by tag, an index is swapped for its
  * linux/amd64 image when the client can't take the index (see negotiateIndexChild).
  */
 async function negotiated(ctx: RequestContext): Promise<StoredManifest> {
-  const reference = parseReference(ctx.params[0] ?? '');
+  const reference = storedReference(ctx);
   const stored = await ctx.storage.manifests.get(ctx.name, reference);
   if (reference.kind !== 'tag') return stored;
   const child = negotiateIndexChild(stored.info, ctx.req.headers.accept);
@@ -76,9 +95,13 @@ export const putManifest: Handler = async (ctx) => {
   sendEmpty(ctx.res, 201, headers);
 };
 
-/** DELETE: by digest removes the manifest and its tags; by tag removes only the tag. */
+/**
+ * DELETE: by digest removes the manifest and its tags; by tag removes only the tag. A reference that
+ * is neither is answered like GET (404 MANIFEST_UNKNOWN): there is nothing under it to delete, and a
+ * client making sure something is gone must not be told its request was malformed.
+ */
 export const deleteManifest: Handler = async (ctx) => {
-  const reference = parseReference(ctx.params[0] ?? '');
+  const reference = storedReference(ctx);
   await ctx.storage.manifests.delete(ctx.name, reference);
   ctx.activity({
     kind: 'delete',

@@ -3,12 +3,17 @@
  * (streamed chunk), PUT `?digest=` (finish), GET (status), DELETE (cancel).
  */
 import { type Handler, hasBody, type RequestContext, sendEmpty } from './context';
-import { RegistryError, registryError } from '../errors';
+import { registryError } from '../errors';
 import { type Digest, isValidName, parseDigest, tryParseDigest } from '../names';
-import { rangeHeader } from '../storage/upload-store';
+import { UploadLimitReached, UploadOffsetMismatch } from '../storage/upload-errors';
 
 function uploadLocation(name: string, uuid: string): string {
   return `/v2/${name}/blobs/uploads/${uuid}`;
+}
+
+/** The `Range` header value for an upload holding `offset` bytes (distribution's convention). */
+function rangeHeader(offset: number): string {
+  return `0-${Math.max(offset - 1, 0)}`;
 }
 
 function uploadHeaders(name: string, uuid: string, offset: number): Record<string, string> {
@@ -38,21 +43,25 @@ function parseContentRange(ctx: RequestContext): { start?: number; length?: numb
   return { start, length };
 }
 
-/** Adds the upload's Location/UUID to errors that concern it (clients resume from them). */
-async function withUploadHeaders<T>(name: string, uuid: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs a chunk's storage work; a chunk that doesn't start at the upload's offset is answered 416
+ * BLOB_UPLOAD_INVALID with the upload's real Range, Location and UUID, from which clients resume.
+ */
+async function writingChunk<T>(name: string, uuid: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof RegistryError && error.status === 416 && error.headers.Range) {
-      Object.assign(error.headers, { Location: uploadLocation(name, uuid), 'Docker-Upload-UUID': uuid });
-    }
-    throw error;
+    if (!(error instanceof UploadOffsetMismatch)) throw error;
+    throw registryError('BLOB_UPLOAD_INVALID', error.message, {
+      status: 416,
+      headers: uploadHeaders(name, uuid, error.offset),
+    });
   }
 }
 
 async function finishUpload(ctx: RequestContext, uuid: string, digest: Digest): Promise<void> {
   const body = hasBody(ctx.req) ? ctx.req : undefined;
-  const { size } = await withUploadHeaders(ctx.name, uuid, () =>
+  const { size } = await writingChunk(ctx.name, uuid, () =>
     ctx.storage.uploads.complete(ctx.name, uuid, digest, body, {
       ...(body ? parseContentRange(ctx) : {}),
       signal: ctx.signal,
@@ -91,6 +100,18 @@ async function tryMount(ctx: RequestContext, digest: Digest, from: string): Prom
   return true;
 }
 
+/** Opens an upload session; a client at its limit of open uploads is told to come back later (429). */
+async function startSession(ctx: RequestContext): Promise<{ uuid: string }> {
+  try {
+    return await ctx.storage.uploads.create(ctx.name, ctx.req.socket.remoteAddress ?? '');
+  } catch (error) {
+    if (!(error instanceof UploadLimitReached)) throw error;
+    throw registryError('TOOMANYREQUESTS', error.message, {
+      headers: { 'Retry-After': String(Math.ceil(error.retryAfterMs / 1000)) },
+    });
+  }
+}
+
 /** POST: start an upload (or mount, or upload in one request). */
 export const startUpload: Handler = async (ctx) => {
   const mount = ctx.query.get('mount');
@@ -102,7 +123,7 @@ export const startUpload: Handler = async (ctx) => {
   }
   const digestParam = ctx.query.get('digest');
   const digest = digestParam === null ? undefined : parseDigest(digestParam);
-  const { uuid } = await ctx.storage.uploads.create(ctx.name, ctx.req.socket.remoteAddress ?? '');
+  const { uuid } = await startSession(ctx);
   if (digest) {
     await finishUpload(ctx, uuid, digest);
     return;
@@ -114,7 +135,7 @@ export const startUpload: Handler = async (ctx) => {
 export const patchUpload: Handler = async (ctx) => {
   const uuid = ctx.params[0] ?? '';
   const range = parseContentRange(ctx);
-  const { offset } = await withUploadHeaders(ctx.name, uuid, () =>
+  const { offset } = await writingChunk(ctx.name, uuid, () =>
     ctx.storage.uploads.append(ctx.name, uuid, ctx.req, { ...range, signal: ctx.signal }),
   );
   sendEmpty(ctx.res, 202, uploadHeaders(ctx.name, uuid, offset));

@@ -17,6 +17,7 @@ import type { HashPool } from './hash-pool';
 import { KeyedLock } from './keyed-lock';
 import type { StoragePaths } from './paths';
 import type { RepositoryStore } from './repository-store';
+import { UploadLimitReached, UploadOffsetMismatch } from './upload-errors';
 import { registryError } from '../errors';
 import type { Digest } from '../names';
 
@@ -48,7 +49,7 @@ interface Session extends PersistedState {
 
 /** Chunk-wise options for `append`/`complete`. */
 export interface ChunkOptions {
-  /** First byte of the chunk (from Content-Range); must equal the upload's offset. */
+  /** First byte of the chunk (from Content-Range); must equal the upload's offset (else UploadOffsetMismatch). */
   start?: number;
   /** Declared chunk length; the body must match it. */
   length?: number;
@@ -90,8 +91,8 @@ export class UploadStore {
 
   /**
    * Starts an upload into repository `name` for `client` (its address). When the client holds three
-   * quarters of its limit, its sessions idle for `busyIdleMs` are swept first; at the limit, the
-   * answer is TOOMANYREQUESTS until one finishes, is cancelled or goes stale.
+   * quarters of its limit, its sessions idle for `busyIdleMs` are swept first; at the limit, it is
+   * refused (UploadLimitReached) until one finishes, is cancelled or goes stale.
    */
   async create(name: string, client = ''): Promise<UploadStatus> {
     await this.makeRoomFor(client);
@@ -118,11 +119,6 @@ export class UploadStore {
     return { uuid, offset: 0 };
   }
 
-  /** How many sessions started by `client` are open. */
-  openBy(client: string): number {
-    return this.byClient.get(client)?.size ?? 0;
-  }
-
   private async makeRoomFor(client: string): Promise<void> {
     const open = this.byClient.get(client);
     if (!open || open.size < Math.ceil(this.limits.perClient * 0.75)) return;
@@ -132,12 +128,7 @@ export class UploadStore {
       if (!session || this.locks.isHeld(uuid) || session.touchedAt > cutoff) continue;
       await this.locks.run(uuid, () => this.discard(session));
     }
-    if (open.size >= this.limits.perClient)
-      throw registryError(
-        'TOOMANYREQUESTS',
-        `too many uploads in progress from this client (${open.size}); finish or cancel some first`,
-        { headers: { 'Retry-After': String(Math.ceil(this.limits.busyIdleMs / 1000)) } },
-      );
+    if (open.size >= this.limits.perClient) throw new UploadLimitReached(open.size, this.limits.busyIdleMs);
   }
 
   private track(session: Session): void {
@@ -293,11 +284,7 @@ export class UploadStore {
     last = false,
   ): Promise<void> {
     if (options.start !== undefined && options.start !== session.offset) {
-      throw registryError(
-        'BLOB_UPLOAD_INVALID',
-        `chunk starts at ${options.start} but the upload has ${session.offset} bytes`,
-        { status: 416, headers: { Range: rangeHeader(session.offset) } },
-      );
+      throw new UploadOffsetMismatch(session.uuid, session.offset, options.start);
     }
     await this.ensureHash(session);
     const start = session.offset;
@@ -403,9 +390,4 @@ export class UploadStore {
       if (!isNotFound(error)) await removeQuietly(this.paths.upload(session.uuid), true);
     }
   }
-}
-
-/** The `Range` header value for an upload holding `offset` bytes (distribution's convention). */
-export function rangeHeader(offset: number): string {
-  return `0-${Math.max(offset - 1, 0)}`;
 }
