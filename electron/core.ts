@@ -5,19 +5,22 @@
  */
 import type { Notice } from './api/contract/app';
 import { EventBus } from './api/event-bus';
-import { createRouter, type Handlers, type HandlersFor, type Router } from './api/router';
+import { createRouter, type Handlers, type Router } from './api/router';
 import { DockerConnection, type Logger } from './docker/connection';
 import { systemEndpointEnvironment } from './docker/endpoint';
+import { createDockerHandlers } from './docker/handlers';
 import { ImageService } from './docker/images';
+import { createSettingsHandlers } from './settings/handlers';
 import type { SettingsStore } from './settings/settings-store';
 import { TransferService } from './docker/transfers';
 import { createTransfersHandlers } from './docker/transfers-handlers';
 import { join } from 'node:path';
 import { createDaemonConfigHandlers } from './daemon-config/handlers';
 import { DockerCredentials } from './credentials/docker-credentials';
-import { createLogins } from './credentials/logins';
+import { createLoginsHandlers } from './credentials/handlers';
+import { LoginService } from './credentials/logins';
 import type { Elevator } from './daemon-config/elevator';
-import { systemLocateEnvironment } from './daemon-config/service';
+import { DaemonConfigService, systemLocateEnvironment } from './daemon-config/service';
 import { createRegistryHandlers } from './registry/host/handlers';
 import { RegistrySupervisor } from './registry/host/supervisor';
 import type { RegistrySpawner } from './registry/host/supervisor-child';
@@ -46,32 +49,10 @@ export interface Core {
 }
 
 export function createCore(host: HostAdapter): Core {
+  // The services, each with its dependencies…
   const bus = new EventBus();
   const docker = new DockerConnection(systemEndpointEnvironment(), bus, host.log);
   const images = new ImageService(() => docker.docker);
-
-  const appHandlers: HandlersFor<'app'> & HandlersFor<'settings'> & HandlersFor<'docker'> = {
-    'app.info': () => ({
-      version: host.version,
-      host: host.kind,
-      platform: process.platform,
-      userDataDir: host.userDataDir,
-      notices: host.startupNotices,
-    }),
-    'settings.get': () => host.settings.get(),
-    'settings.update': (patch) => {
-      const next = host.settings.update(patch);
-      bus.emit('settings.changed', next);
-      return next;
-    },
-    'docker.status': () => docker.status(),
-  };
-  const imageHandlers: HandlersFor<'images'> = {
-    'images.list': () => images.list(),
-    'images.tag': ({ source, target }) => images.tag(source, target),
-    'images.remove': ({ reference, force }) => images.remove(reference, force),
-  };
-
   const registry = new RegistrySupervisor({
     spawnRegistry: host.spawnRegistry,
     readSettings: () => {
@@ -81,26 +62,15 @@ export function createCore(host: HostAdapter): Core {
     events: bus,
     logger: host.log,
   });
-  const registryHandlers = createRegistryHandlers({
-    supervisor: registry,
-    saveRegistryPort: (port) => {
-      bus.emit('settings.changed', host.settings.update({ registry: { port } }));
-    },
-    saveNetworkAccess: (exposeOnNetwork) => {
-      bus.emit('settings.changed', host.settings.update({ registry: { exposeOnNetwork } }));
-    },
-  });
-  const daemonConfigHandlers = createDaemonConfigHandlers({
+  const daemonConfig = new DaemonConfigService({
     docker: docker.docker,
     settings: { daemonConfigPath: () => host.settings.get().daemonConfigPath },
     elevator: host.elevator,
-    platform: systemLocateEnvironment(),
-    emit: (event, payload) => bus.emit(event, payload),
+    environment: systemLocateEnvironment(),
   });
-
   // Logins are Docker's own (config.json and its credential helpers), shared with the CLI both ways.
   const credentials = new DockerCredentials({ env: process.env, log: host.log });
-  const logins = createLogins({
+  const logins = new LoginService({
     credentials,
     docker: () => docker.docker,
     publish: (overview) => bus.emit('logins.changed', overview),
@@ -108,15 +78,30 @@ export function createCore(host: HostAdapter): Core {
   const transfers = new TransferService(() => docker.docker, bus, credentials, {
     onDockerGone: () => void docker.check().catch(() => undefined),
   });
-  const transfersHandlers = createTransfersHandlers(transfers);
 
+  // …and one handlers.ts per feature, given the services it maps the contract onto.
   const handlers: Handlers = {
-    ...appHandlers,
-    ...imageHandlers,
-    ...registryHandlers,
-    ...daemonConfigHandlers,
-    ...transfersHandlers,
-    ...logins.handlers,
+    ...createSettingsHandlers({
+      info: () => ({
+        version: host.version,
+        host: host.kind,
+        platform: process.platform,
+        userDataDir: host.userDataDir,
+        notices: host.startupNotices,
+      }),
+      settings: host.settings,
+      events: bus,
+    }),
+    ...createDockerHandlers({ connection: docker, images }),
+    ...createRegistryHandlers({
+      supervisor: registry,
+      settings: {
+        saveRegistry: (patch) => bus.emit('settings.changed', host.settings.update({ registry: patch })),
+      },
+    }),
+    ...createDaemonConfigHandlers({ service: daemonConfig, events: bus }),
+    ...createTransfersHandlers({ transfers }),
+    ...createLoginsHandlers({ logins }),
   };
   const router = createRouter(handlers, {
     onInternalError: (command, error) =>

@@ -2,40 +2,30 @@
  * The `daemonConfig.*` commands: each parses nothing (the router validated the input) and calls the
  * service. Writes announce `daemonConfig.changed` so every window reloads the file.
  */
-import type Dockerode from 'dockerode';
 import type { EventPayload } from '../api/contract';
 import type { HandlersFor } from '../api/router';
-import type { Signaller } from './apply';
-import type { Elevator } from './elevator';
-import type { LocateEnvironment } from './locate';
 import { saveApplyVerify } from './save';
-import { DaemonConfigService } from './service';
+import type { DaemonConfigService } from './service';
 
-/** What the composition root passes in. */
-export interface DaemonConfigHandlerDeps {
-  docker: Dockerode;
-  settings: { daemonConfigPath(): string | null };
-  elevator: Elevator;
-  /** Platform, environment, uid and /proc; `systemLocateEnvironment()` in production. */
-  platform: LocateEnvironment;
+/** What the handlers are given, built by the composition root. */
+export interface DaemonConfigServices {
+  service: DaemonConfigService;
   /** Where `daemonConfig.changed` and `daemonConfig.step` go (the host's EventBus). */
-  emit?: <K extends 'daemonConfig.changed' | 'daemonConfig.step'>(event: K, payload: EventPayload<K>) => void;
-  kill?: Signaller;
-  now?: () => Date;
+  events: {
+    emit: <K extends 'daemonConfig.changed' | 'daemonConfig.step'>(
+      event: K,
+      payload: EventPayload<K>,
+    ) => void;
+  };
 }
 
-/** Handlers for the router; the composition root passes real Docker, settings and the sudo-prompt elevator. */
-export function createDaemonConfigHandlers(deps: DaemonConfigHandlerDeps): HandlersFor<'daemonConfig'> {
-  const service = new DaemonConfigService({
-    docker: deps.docker,
-    settings: deps.settings,
-    elevator: deps.elevator,
-    environment: deps.platform,
-    ...(deps.kill ? { kill: deps.kill } : {}),
-    ...(deps.now ? { now: deps.now } : {}),
-  });
+/** Handlers for the router. */
+export function createDaemonConfigHandlers({
+  service,
+  events,
+}: DaemonConfigServices): HandlersFor<'daemonConfig'> {
   const announce = <T extends { path: string; version: string; backupPath: string | null }>(result: T): T => {
-    deps.emit?.('daemonConfig.changed', {
+    events.emit('daemonConfig.changed', {
       path: result.path,
       version: result.version,
       backupPath: result.backupPath,
@@ -55,7 +45,7 @@ export function createDaemonConfigHandlers(deps: DaemonConfigHandlerDeps): Handl
       saveApplyVerify(
         service,
         baseVersion === undefined ? { changes } : { changes, baseVersion },
-        (step) => deps.emit?.('daemonConfig.step', { operationId, ...step }),
+        (step) => events.emit('daemonConfig.step', { operationId, ...step }),
         announce,
       ),
     'daemonConfig.apply': () => service.apply(),

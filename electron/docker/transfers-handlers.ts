@@ -2,8 +2,13 @@
 import type { HandlersFor } from '../api/router';
 import type { TransferService } from './transfers';
 
+/** What the handlers are given, built by the composition root. */
+export interface TransfersServices {
+  transfers: TransferService;
+}
+
 /** Handlers for the router; the composition root spreads them into its handler table. */
-export function createTransfersHandlers(service: TransferService): HandlersFor<'transfers'> {
+export function createTransfersHandlers({ transfers: service }: TransfersServices): HandlersFor<'transfers'> {
   return {
     'transfers.push': ({ reference }) => service.push(reference),
     'transfers.pull': ({ reference }) => service.pull(reference),

@@ -16,7 +16,8 @@ import { EventBus } from '../../electron/api/event-bus';
 import { AppError } from '../../electron/api/app-error';
 import { encodeAuth } from '../../electron/credentials/config-file';
 import { DockerCredentials } from '../../electron/credentials/docker-credentials';
-import { createLogins, type Logins } from '../../electron/credentials/logins';
+import { createLoginsHandlers } from '../../electron/credentials/handlers';
+import { LoginService } from '../../electron/credentials/logins';
 import { TransferService } from '../../electron/docker/transfers';
 import { cliOnlyBin, runDocker } from '../helpers/docker-cli';
 import { createPassStore, type PassStore } from '../helpers/pass-store';
@@ -48,7 +49,7 @@ let cliBin: string;
 let pass: PassStore;
 const cleanupImages: string[] = [];
 const cleanupFolders: string[] = [];
-const running: Logins[] = [];
+const running: LoginService[] = [];
 
 beforeAll(async () => {
   docker = dockerFromEnvironment();
@@ -76,7 +77,7 @@ interface Machine {
   configPath: string;
   cliEnv: NodeJS.ProcessEnv;
   credentials: DockerCredentials;
-  logins: Logins;
+  logins: LoginService;
   transfers: TransferService;
   events: LoginsOverview[];
   logLines: string[];
@@ -103,7 +104,7 @@ async function machine(options: {
   const logLines: string[] = [];
   const credentials = new DockerCredentials({ env: cliEnv, log: { warn: (line) => logLines.push(line) } });
   const events: LoginsOverview[] = [];
-  const logins = createLogins({
+  const logins = new LoginService({
     credentials,
     docker: () => docker,
     publish: (overview) => events.push(overview),
@@ -127,9 +128,12 @@ const cliLogin = (m: Machine) =>
   runDocker(['login', registry.host, '-u', USER, '--password-stdin'], m.cliEnv, `${PASSWORD}\n`);
 const cliPush = (m: Machine, reference: string) => runDocker(['push', reference], m.cliEnv);
 const berthLogin = async (m: Machine) =>
-  m.logins.handlers['logins.login']({ registry: registry.host, username: USER, password: PASSWORD }, context);
+  createLoginsHandlers({ logins: m.logins })['logins.login'](
+    { registry: registry.host, username: USER, password: PASSWORD },
+    context,
+  );
 const berthLogout = async (m: Machine) =>
-  m.logins.handlers['logins.logout']({ registry: registry.host }, context);
+  createLoginsHandlers({ logins: m.logins })['logins.logout']({ registry: registry.host }, context);
 const berthPush = async (m: Machine, reference: string) =>
   m.transfers.waitFor(m.transfers.push(reference).id);
 const listed = async (m: Machine) =>
@@ -196,7 +200,7 @@ describe('config.json without a credential helper', () => {
   it('a wrong password is refused by the registry and nothing is stored', async () => {
     const m = await machine({ withPass: false });
     const failure = await Promise.resolve(
-      m.logins.handlers['logins.login'](
+      createLoginsHandlers({ logins: m.logins })['logins.login'](
         { registry: registry.host, username: USER, password: 'wrong-password' },
         context,
       ),

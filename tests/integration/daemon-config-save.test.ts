@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands, type EventPayload } from '../../electron/api/contract';
 import { createDaemonConfigHandlers } from '../../electron/daemon-config/handlers';
-import { systemLocateEnvironment } from '../../electron/daemon-config/service';
+import { DaemonConfigService, systemLocateEnvironment } from '../../electron/daemon-config/service';
 import { noElevation, startDaemonConfigSetup, type DaemonConfigSetup } from '../helpers/daemon-config-setup';
 
 const ORIGINAL = '{\n  "log-level": "info",\n  "insecure-registries": ["10.1.2.3:5000"]\n}\n';
@@ -23,13 +23,17 @@ describe('daemonConfig.save against a private dockerd', () => {
   beforeAll(async () => {
     setup = await startDaemonConfigSetup(ORIGINAL, '/tmp/bdc-save-');
     handlers = createDaemonConfigHandlers({
-      docker: setup.dockerd.docker,
-      settings: { daemonConfigPath: () => null },
-      elevator: noElevation,
-      platform: systemLocateEnvironment(),
-      emit: (event, payload) => {
-        if (event === 'daemonConfig.step') steps.push(payload as EventPayload<'daemonConfig.step'>);
-        else changed.push(payload as EventPayload<'daemonConfig.changed'>);
+      service: new DaemonConfigService({
+        docker: setup.dockerd.docker,
+        settings: { daemonConfigPath: () => null },
+        elevator: noElevation,
+        environment: systemLocateEnvironment(),
+      }),
+      events: {
+        emit: (event, payload) => {
+          if (event === 'daemonConfig.step') steps.push(payload as EventPayload<'daemonConfig.step'>);
+          else changed.push(payload as EventPayload<'daemonConfig.changed'>);
+        },
       },
     });
   });

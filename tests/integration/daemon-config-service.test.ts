@@ -10,7 +10,7 @@ import type { AppError } from '../../electron/api/app-error';
 import { commands } from '../../electron/api/contract';
 import { findDockerd, systemProcReader, type ProcReader } from '../../electron/daemon-config/dockerd-process';
 import { createDaemonConfigHandlers } from '../../electron/daemon-config/handlers';
-import { systemLocateEnvironment, type DaemonConfigService } from '../../electron/daemon-config/service';
+import { DaemonConfigService, systemLocateEnvironment } from '../../electron/daemon-config/service';
 import { noElevation, startDaemonConfigSetup, type DaemonConfigSetup } from '../helpers/daemon-config-setup';
 import type { PrivateDockerd } from '../helpers/private-dockerd';
 
@@ -277,11 +277,13 @@ describe('daemon.json service against a private dockerd', () => {
   it('works through the handlers: answers match the contract and writes announce daemonConfig.changed', async () => {
     const events: unknown[] = [];
     const handlers = createDaemonConfigHandlers({
-      docker: dockerd.docker,
-      settings: { daemonConfigPath: () => null },
-      elevator: noElevation,
-      platform: systemLocateEnvironment(),
-      emit: (_event, payload) => events.push(payload),
+      service: new DaemonConfigService({
+        docker: dockerd.docker,
+        settings: { daemonConfigPath: () => null },
+        elevator: noElevation,
+        environment: systemLocateEnvironment(),
+      }),
+      events: { emit: (_event, payload) => events.push(payload) },
     });
     const context = { clientId: 'test' };
     const read = commands['daemonConfig.read'].output.parse(await handlers['daemonConfig.read']({}, context));

@@ -416,11 +416,13 @@ describe('RegistrySupervisor with the real registry process', () => {
       const saved: number[] = [];
       const handlers = createRegistryHandlers({
         supervisor,
-        saveRegistryPort: (port) => {
-          saved.push(port);
-          settings.port = port;
+        settings: {
+          saveRegistry: ({ port }) => {
+            if (port === undefined) return;
+            saved.push(port);
+            settings.port = port;
+          },
         },
-        saveNetworkAccess: () => undefined,
       });
       const input = registryCommands['registry.start'].input.parse({ port: nextPort });
       const status = registryCommands['registry.start'].output.parse(
@@ -438,9 +440,10 @@ describe('RegistrySupervisor with the real registry process', () => {
       const { supervisor, settings, statuses } = await harness();
       const handlers = createRegistryHandlers({
         supervisor,
-        saveRegistryPort: () => undefined,
-        saveNetworkAccess: (exposeOnNetwork) => {
-          settings.exposeOnNetwork = exposeOnNetwork;
+        settings: {
+          saveRegistry: ({ exposeOnNetwork }) => {
+            if (exposeOnNetwork !== undefined) settings.exposeOnNetwork = exposeOnNetwork;
+          },
         },
       });
       const context = { clientId: 'test' };

@@ -8,7 +8,8 @@ import type Docker from 'dockerode';
 import { EventBus } from '../../electron/api/event-bus';
 import { AppError } from '../../electron/api/app-error';
 import { DockerCredentials } from '../../electron/credentials/docker-credentials';
-import { createLogins, type Logins } from '../../electron/credentials/logins';
+import { createLoginsHandlers } from '../../electron/credentials/handlers';
+import { LoginService } from '../../electron/credentials/logins';
 import { TransferService } from '../../electron/docker/transfers';
 import {
   MiB,
@@ -41,10 +42,13 @@ const cleanup: string[] = [];
 describe.skipIf(!htpasswd)('logins.login against a registry with htpasswd auth', () => {
   let service: TransferService;
   let auth: DockerCredentials;
-  let logins: Logins;
+  let logins: LoginService;
   let configDir = '';
   const login = async (password: string) =>
-    logins.handlers['logins.login']({ registry: registry.host, username: USER, password }, { clientId: 't' });
+    createLoginsHandlers({ logins: logins })['logins.login'](
+      { registry: registry.host, username: USER, password },
+      { clientId: 't' },
+    );
 
   beforeAll(async () => {
     docker = dockerFromEnvironment();
@@ -59,7 +63,7 @@ describe.skipIf(!htpasswd)('logins.login against a registry with htpasswd auth',
     bus.subscribe((_name, payload) => published.push(JSON.stringify(payload)));
     configDir = await mkdtemp(join(tmpdir(), 'berth-docker-config-'));
     auth = new DockerCredentials({ env: { DOCKER_CONFIG: configDir, PATH: '' } });
-    logins = createLogins({
+    logins = new LoginService({
       credentials: auth,
       docker: () => docker,
       publish: (overview) => published.push(JSON.stringify(overview)),

@@ -196,7 +196,7 @@ describe('TransferService against dockerd and docker-registry', () => {
   });
 
   it('refuses a bad name before starting anything, through the handlers', () => {
-    const handlers = createTransfersHandlers(service);
+    const handlers = createTransfersHandlers({ transfers: service });
     expect(() => handlers['transfers.push']({ reference: 'MyApp' }, { clientId: 't' })).toThrow(
       /uppercase letters are not allowed/,
     );

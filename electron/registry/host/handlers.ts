@@ -7,31 +7,26 @@
 import type { HandlersFor } from '../../api/router';
 import type { RegistrySupervisor } from './supervisor';
 
-export interface RegistryHandlerDependencies {
+/** What the handlers are given, built by the composition root. */
+export interface RegistryServices {
   supervisor: RegistrySupervisor;
-  /** Saves the registry port in the settings (the settings service's update, narrowed). */
-  saveRegistryPort: (port: number) => Promise<void> | void;
-  /** Saves whether the registry serves other computers (the settings service's update, narrowed). */
-  saveNetworkAccess: (exposeOnNetwork: boolean) => Promise<void> | void;
+  /** Saves the registry's own settings (the settings service's update, narrowed; it announces them). */
+  settings: { saveRegistry(patch: { port?: number; exposeOnNetwork?: boolean }): Promise<void> | void };
 }
 
 /** Handlers for every `registry.*` command of the contract. */
-export function createRegistryHandlers({
-  supervisor,
-  saveRegistryPort,
-  saveNetworkAccess,
-}: RegistryHandlerDependencies): HandlersFor<'registry'> {
+export function createRegistryHandlers({ supervisor, settings }: RegistryServices): HandlersFor<'registry'> {
   return {
     'registry.status': () => supervisor.status(),
     'registry.start': async ({ port }) => {
       const status = await supervisor.start(port === undefined ? {} : { port });
       // Saved only once it works, so a port that turned out to be taken is not remembered.
-      if (port !== undefined) await saveRegistryPort(port);
+      if (port !== undefined) await settings.saveRegistry({ port });
       return status;
     },
     'registry.stop': () => supervisor.stop(),
     'registry.setNetworkAccess': async ({ exposeOnNetwork }) => {
-      await saveNetworkAccess(exposeOnNetwork);
+      await settings.saveRegistry({ exposeOnNetwork });
       return supervisor.restartIfRunning();
     },
     'registry.repositories': () => supervisor.repositories(),
