@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { connectStores } from './stores/connect-stores';
 import './styles.css';
+import './controls.css';
 
 connectStores();
 

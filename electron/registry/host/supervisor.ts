@@ -4,6 +4,11 @@
  * requests through the process's IPC channel, restarts the process after a crash with back-off, and
  * stops it cleanly (ask, then SIGTERM, then SIGKILL). It never changes settings itself: a start on a
  * different port is the caller's choice to persist.
+ *
+ * Longer than the ~400 lines a file should keep to, on purpose: it is one state machine (stopped,
+ * starting, running, stopping, crashed, with double clicks, crash restarts and stops racing each
+ * other), and its transitions are only safe to change when read together. Its parts that stand alone
+ * are in their own files: back-off, activity log, pending requests, start errors, the child's spawn.
  */
 import { AppError } from '../../api/app-error';
 import type { AppErrorData } from '../../api/contract';
