@@ -24,10 +24,10 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-/** The process's peak resident memory (VmHWM) in MiB. */
-function peakMemoryMiB(pid: number): number {
+/** The process's peak (VmHWM) or current (VmRSS) resident memory in MiB. */
+function memoryMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]) / 1024;
+  return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) / 1024;
 }
 
 function fakeDigest(index: number): string {
@@ -81,6 +81,8 @@ describe('manifests built to exhaust memory', () => {
     expect(wide.length).toBeGreaterThan(3_500_000);
     expect(wide.length).toBeLessThan(4 * 1024 * 1024);
     const bomb = Buffer.from('['.repeat(4 * 1024 * 1024 - 16));
+    const pid = registry.child.pid!;
+    const before = memoryMiB(pid, 'VmRSS');
 
     let pings = 0;
     let pinging = true;
@@ -102,12 +104,29 @@ describe('manifests built to exhaust memory', () => {
       expect(await errorCode(answer)).toBe('MANIFEST_INVALID');
     }
     expect(pings).toBeGreaterThan(0);
-    const peak = peakMemoryMiB(registry.child.pid!);
-    console.log(
-      `registry peak memory (VmHWM) through the burst: ${peak.toFixed(0)} MiB; /v2/ answered ${pings} times`,
-    );
+    const peak = memoryMiB(pid, 'VmHWM');
     expect(peak).toBeLessThan(200);
     await stillServing();
+    // And the memory goes back: what the burst took is given back within a few seconds.
+    await expect.poll(() => memoryMiB(pid, 'VmRSS'), { timeout: 15_000 }).toBeLessThan(before + 40);
+    console.log(
+      `registry memory through the burst: ${before.toFixed(0)} MiB before, peak (VmHWM) ${peak.toFixed(0)} MiB, ` +
+        `${memoryMiB(pid, 'VmRSS').toFixed(0)} MiB after; /v2/ answered ${pings} times`,
+    );
+  });
+
+  it('refuses a nesting bomb while it streams in, before the rest of it is sent', async () => {
+    const socket = await openSocket(registry.port);
+    const answer = collect(socket, { timeoutMs: 15_000, untilHeaders: true });
+    // Declares 4 MiB, sends the first 64 KiB of '[' and then nothing: the answer can't wait for the rest.
+    socket.write(
+      `PUT /v2/hostile/early/manifests/e HTTP/1.1\r\nHost: ${registry.address}\r\n` +
+        `Content-Type: ${OCI_MANIFEST}\r\nContent-Length: ${4 * 1024 * 1024}\r\n\r\n`,
+    );
+    socket.write('['.repeat(64 * 1024));
+    const result = await answer;
+    expect(result.status).toBe(400);
+    expect(result.text).toContain('nests deeper than 32');
   });
 
   it('refuses nesting deeper than 32 levels before parsing, and takes 32', async () => {

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseManifest, requiredBlobs } from '../../electron/registry/server/manifest-format';
 import {
   checkJsonShape,
+  JsonShapeScanner,
   pushedMediaType,
   validatePushedManifest,
 } from '../../electron/registry/server/manifest-validation';
@@ -30,6 +31,39 @@ describe('checkJsonShape', () => {
     expect(() => checkJsonShape(text('[[[[]]]]'), 3, 10)).toThrow(/deeper than 3/);
     expect(() => checkJsonShape(text('["[[[[[[", "\\"[[[[[["]'), 2, 10)).not.toThrow();
     expect(() => checkJsonShape(text('["\\\\", [[[]]]]'), 3, 10)).toThrow(/deeper than 3/);
+  });
+
+  it('gives the same verdict fed in pieces, cut anywhere (inside strings and escapes too)', () => {
+    const samples = [
+      '["\\\\", [[[]]]]',
+      '["a\\"[[[[", [[]]]',
+      '{"k":"\\\\\\"[[[[["}',
+      '[[[[]]]]',
+      '[{},{},{},{}]',
+    ];
+    const verdict = (run: () => void) => {
+      try {
+        run();
+        return 'ok';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    for (const sample of samples) {
+      const bytes = text(sample);
+      const whole = verdict(() => checkJsonShape(bytes, 3, 3));
+      for (let cut = 0; cut <= bytes.length; cut += 1) {
+        for (let second = cut; second <= bytes.length; second += 1) {
+          const scanner = new JsonShapeScanner(3, 3);
+          const pieces = verdict(() => {
+            scanner.feed(bytes.subarray(0, cut));
+            scanner.feed(bytes.subarray(cut, second));
+            scanner.feed(bytes.subarray(second));
+          });
+          expect(pieces, `${sample} cut at ${cut} and ${second}`).toBe(whole);
+        }
+      }
+    }
   });
 
   it('counts objects at any depth', () => {

@@ -46,32 +46,62 @@ function invalid(message: string): never {
 }
 
 /**
- * Scans JSON text without parsing it: refuses nesting deeper than `maxDepth` and more than
- * `maxObjects` objects. Strings (and the brackets inside them) are skipped; anything that isn't
- * JSON is left for the parser to refuse.
+ * Scans JSON text without parsing it, as it arrives: refuses nesting deeper than `maxDepth` and more
+ * than `maxObjects` objects. Strings (and the brackets inside them) are skipped; anything that isn't
+ * JSON is left for the parser to refuse. Fed chunk by chunk while a body streams in, it refuses a
+ * hostile manifest before the rest of it is read.
  */
-export function checkJsonShape(bytes: Uint8Array, maxDepth: number, maxObjects: number): void {
-  let depth = 0;
-  let objects = 0;
-  let inString = false;
-  for (let i = 0; i < bytes.length; i += 1) {
-    const byte = bytes[i];
-    if (inString) {
-      if (byte === 0x5c)
-        i += 1; // backslash: the next byte is escaped, whatever it is
-      else if (byte === 0x22) inString = false;
-      continue;
+export class JsonShapeScanner {
+  private depth = 0;
+  private objects = 0;
+  private inString = false;
+  /** The last byte of the previous chunk was a backslash inside a string. */
+  private escaped = false;
+
+  constructor(
+    private readonly maxDepth: number,
+    private readonly maxObjects: number,
+  ) {}
+
+  /** Scans the next bytes; throws MANIFEST_INVALID once a limit is passed. */
+  feed(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    let i = 0;
+    if (this.escaped) {
+      this.escaped = false;
+      i = 1;
     }
-    if (byte === 0x22) inString = true;
-    else if (byte === 0x7b || byte === 0x5b) {
-      depth += 1;
-      if (depth > maxDepth) invalid(`manifest nests deeper than ${maxDepth} levels`);
-      if (byte === 0x7b && ++objects > maxObjects)
-        invalid(
-          `manifest holds more than ${maxObjects} objects (a manifest may list at most ${MAX_MANIFEST_DESCRIPTORS} descriptors)`,
-        );
-    } else if (byte === 0x7d || byte === 0x5d) depth -= 1;
+    for (; i < bytes.length; i += 1) {
+      const byte = bytes[i];
+      if (this.inString) {
+        if (byte === 0x5c) {
+          // A backslash: the next byte is escaped, whatever it is (maybe in the next chunk).
+          if (i + 1 === bytes.length) this.escaped = true;
+          i += 1;
+        } else if (byte === 0x22) this.inString = false;
+        continue;
+      }
+      if (byte === 0x22) this.inString = true;
+      else if (byte === 0x7b || byte === 0x5b) {
+        this.depth += 1;
+        if (this.depth > this.maxDepth) invalid(`manifest nests deeper than ${this.maxDepth} levels`);
+        if (byte === 0x7b && ++this.objects > this.maxObjects)
+          invalid(
+            `manifest holds more than ${this.maxObjects} objects (a manifest may list at most ${MAX_MANIFEST_DESCRIPTORS} descriptors)`,
+          );
+      } else if (byte === 0x7d || byte === 0x5d) this.depth -= 1;
+    }
   }
+}
+
+/** Scans whole JSON text (see JsonShapeScanner). */
+export function checkJsonShape(bytes: Uint8Array, maxDepth: number, maxObjects: number): void {
+  new JsonShapeScanner(maxDepth, maxObjects).feed(bytes);
+}
+
+/** A scanner with the limits a pushed manifest is held to, for a body as it streams in. */
+export function manifestShapeScanner(): JsonShapeScanner {
+  return new JsonShapeScanner(MAX_MANIFEST_DEPTH, MAX_MANIFEST_OBJECTS);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

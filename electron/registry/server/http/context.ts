@@ -62,11 +62,15 @@ export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined;
 }
 
-/** Reads a small body whole (manifests), refusing more than `limit` bytes. */
+/**
+ * Reads a small body whole (manifests), refusing more than `limit` bytes. `inspect` sees each chunk
+ * as it arrives and may throw to refuse the body before the rest of it is read.
+ */
 export async function readSmallBody(
   req: IncomingMessage,
   limit: number,
   signal: AbortSignal,
+  inspect?: (chunk: Buffer) => void,
 ): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit)
@@ -78,6 +82,7 @@ export async function readSmallBody(
     total += (chunk as Buffer).length;
     if (total > limit)
       throw registryError('MANIFEST_INVALID', `manifest larger than ${limit} bytes`, { status: 413 });
+    inspect?.(chunk as Buffer);
     chunks.push(chunk as Buffer);
   }
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);

@@ -2,6 +2,7 @@
 import { type Handler, type RequestContext, readSmallBody, sendEmpty } from './context';
 import { registryError } from '../errors';
 import { MAX_MANIFEST_BYTES, negotiateIndexChild } from '../manifest-format';
+import { manifestShapeScanner } from '../manifest-validation';
 import { parseReference, type Reference, tryParseDigest, tryParseReference } from '../names';
 import type { StoredManifest } from '../storage/manifest-store';
 
@@ -76,7 +77,9 @@ export const getManifest: Handler = async (ctx) => {
 /** PUT: store a manifest; refused when it references something not stored. */
 export const putManifest: Handler = async (ctx) => {
   const reference = parseReference(ctx.params[0] ?? '');
-  const bytes = await readSmallBody(ctx.req, MAX_MANIFEST_BYTES, ctx.signal);
+  // Its shape is scanned as it streams in: a hostile body is refused before the rest of it is read.
+  const scanner = manifestShapeScanner();
+  const bytes = await readSmallBody(ctx.req, MAX_MANIFEST_BYTES, ctx.signal, (chunk) => scanner.feed(chunk));
   if (bytes.length === 0) throw registryError('MANIFEST_INVALID', 'empty manifest');
   const stored = await ctx.storage.manifests.put(ctx.name, reference, bytes, ctx.req.headers['content-type']);
   const headers: Record<string, string> = {
