@@ -142,16 +142,6 @@ async function main(): Promise<void> {
       socket.destroy();
     }
   });
-  // A socket that errors (a client that resets mid-request) must not reach the process as an
-  // unhandled 'error' either.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === 'ECONNRESET' || !socket.writable) {
-      socket.destroy();
-      return;
-    }
-    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-  });
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(requestedPort, '127.0.0.1', () => resolve());
