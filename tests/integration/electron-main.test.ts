@@ -139,6 +139,19 @@ describe('the Electron main bundle, holding the single-instance lock', () => {
     expect(electron.windows).toHaveLength(1);
   });
 
+  it('tells a finished transfer in a system notification', async () => {
+    const port = await freePort();
+    // Nothing listens on that port: the pull fails at once (whether or not Docker runs here).
+    const started = await call('app://berth/index.html', 'transfers.pull', {
+      reference: `127.0.0.1:${port}/berth/nowhere:1`,
+    });
+    expect(started.ok).toBe(true);
+    await vi.waitFor(() => expect(electron.notifications).toHaveLength(1), { timeout: 30_000 });
+    const [told] = electron.notifications;
+    expect(`${told?.title} ${told?.body}`).toMatch(/pull.*failed|failed.*pull/i);
+    expect(`${told?.title} ${told?.body}`).toContain(`127.0.0.1:${port}`);
+  });
+
   // Last: it quits the app.
   it('runs the registry through utilityProcess and stops it when the app quits', async () => {
     const port = await freePort();
