@@ -138,6 +138,10 @@ export interface TestRegistry {
 export interface TestRegistryOptions {
   /** An htpasswd file's content (bcrypt lines); turns on basic auth. */
   htpasswd?: string;
+  /** Token auth against an issuer (tests/helpers/token-issuer.ts). */
+  token?: { realm: string; service: string; issuer: string; rootCertBundle: string };
+  /** `storage.delete.enabled` (default true). */
+  deleteEnabled?: boolean;
 }
 
 /** Start Debian's docker-registry on 127.0.0.1 and a free port, with its storage in a new temp dir. */
@@ -175,6 +179,8 @@ async function launchRegistry(
       address: `127.0.0.1:${port}`,
       logLevel: 'info',
       ...(htpasswdPath ? { htpasswdPath } : {}),
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.deleteEnabled !== undefined ? { deleteEnabled: options.deleteEnabled } : {}),
     }),
   );
 
