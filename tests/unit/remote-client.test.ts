@@ -18,6 +18,7 @@ import { httpFailure, networkFailure } from '../../electron/remote/remote-errors
 import { insecureReasonFor, pullCommand, RemoteRegistries } from '../../electron/remote/remote-registries';
 import { parseTokenAnswer, RegistrySession } from '../../electron/remote/registry-session';
 import { parseWwwAuthenticate } from '../../electron/remote/www-authenticate';
+import { hubFetch } from '../fixtures/docker-hub/fake-hub';
 import * as shapes from '../fixtures/docker-hub/shapes';
 
 const context = { host: 'registry.example.com', doing: 'list the repositories of', loggedIn: false };
@@ -206,43 +207,6 @@ describe('errors a person can act on', () => {
     expect((error as AppError).message).toContain('slow.example did not answer');
   });
 });
-
-/** A fake fetch answering Docker Hub's documented shapes, recording each request. */
-function hubFetch(log: Array<{ url: string; authorization?: string; body?: string }>): typeof fetch {
-  return (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : input.toString());
-    const headers = (init?.headers ?? {}) as Record<string, string>;
-    log.push({
-      url: url.toString(),
-      ...(headers.Authorization ? { authorization: headers.Authorization } : {}),
-      ...(typeof init?.body === 'string' ? { body: init.body } : {}),
-    });
-    const json = (status: number, value: unknown) =>
-      Promise.resolve(
-        new Response(JSON.stringify(value), { status, headers: { 'Content-Type': 'application/json' } }),
-      );
-    if (url.pathname === '/v2/auth/token') {
-      const body = JSON.parse(typeof init?.body === 'string' ? init.body : '{}') as {
-        identifier: string;
-        secret: string;
-      };
-      return body.secret === 'right'
-        ? json(200, shapes.hubAccessToken)
-        : json(401, { message: 'incorrect username or password' });
-    }
-    if (url.pathname === '/v2/namespaces/ada/repositories')
-      return headers.Authorization
-        ? json(200, url.searchParams.get('page') === '2' ? shapes.hubAdaPage2 : shapes.hubAdaPage1)
-        : json(200, {
-            ...shapes.hubAdaPage1,
-            results: [shapes.hubAdaPage1.results[1]],
-            next: null,
-            count: 1,
-          });
-    if (url.pathname === '/v2/namespaces/library/repositories') return json(200, shapes.hubLibraryPage);
-    return json(404, { message: 'not found' });
-  };
-}
 
 describe("Docker Hub's API (shapes from its documentation)", () => {
   it('reads repository pages: names, private/public, next page', () => {

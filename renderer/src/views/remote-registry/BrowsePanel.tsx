@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { DOCKER_HUB_DOMAIN } from '../../../../electron/common/reference';
 import type { RemoteRepository } from '../../../../electron/api/contract/remote';
+import { useDialogStore } from '../../components/dialogs/dialog-store';
 import { ErrorWithFix } from '../../components/ErrorWithFix';
 import { useRemoteBrowseStore, type PagedList } from '../../stores/remote-browse-store';
 import { useRemoteRegistriesStore } from '../../stores/remote-registries-store';
@@ -72,6 +73,7 @@ export function BrowsePanel({ host }: { host: string }) {
   const [typedName, setTypedName] = useState('');
   const [namespaceText, setNamespaceText] = useState('');
   const isHub = host === DOCKER_HUB_DOMAIN;
+  const showDialog = useDialogStore((state) => state.show);
 
   useEffect(() => open(host), [host, open]);
   // A login or logout changes what the registry shows: read the list again.
@@ -171,13 +173,23 @@ export function BrowsePanel({ host }: { host: string }) {
           </button>
         </form>
       )}
-      {isHub && !loggedIn && source === 'hub' && !listedNamespace && (
-        <p className="empty hub-logged-out">
-          Log in to Docker Hub to see your repositories, public and private. Anyone’s public repositories can
-          be listed by namespace (<span className="mono">library</span> holds the official images).
-        </p>
-      )}
-      {repositories.error && repositories.items.length === 0 ? (
+      {isHub && source === 'hub' && !listedNamespace ? (
+        <div className="empty hub-logged-out">
+          <p>
+            Log in to Docker Hub to see your repositories, public and private. Anyone’s public repositories
+            can be listed by namespace (<span className="mono">library</span> holds the official images).
+          </p>
+          {!loggedIn && (
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => showDialog({ kind: 'login', registry: DOCKER_HUB_DOMAIN })}
+            >
+              Log in to Docker Hub…
+            </button>
+          )}
+        </div>
+      ) : repositories.error && repositories.items.length === 0 ? (
         <ErrorWithFix
           rawLabel="The registry said:"
           error={repositories.error}
