@@ -80,7 +80,6 @@ export class RegistrySession {
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (options.baseUrl !== undefined) this.#base = options.baseUrl;
-    else if (options.insecure === 'loopback') this.#base = `http://${options.host}`;
   }
 
   /** `https://…` or `http://…`, once known. */
@@ -149,19 +148,26 @@ export class RegistrySession {
   /** HTTPS, else (only where Docker would) plain HTTP; decided by a `/v2/` ping, once. */
   private async resolveBase(signal: AbortSignal | undefined, context: FailureContext): Promise<string> {
     if (this.#base !== undefined) return this.#base;
+    // Docker's order for an insecure registry is HTTPS, then HTTP. On a loopback address Berth asks
+    // HTTP first: that is what registries on this computer speak (its own among them), and a TLS one
+    // still gets HTTPS next.
     const https = `https://${this.host}`;
-    try {
-      await this.ping(https, signal, context);
-      this.#base = https;
-    } catch (error) {
-      if (this.insecure === undefined || (error instanceof AppError && error.code === 'CANCELLED'))
-        throw error;
-      // Docker's own order for an insecure registry: HTTPS first, then HTTP.
-      const http = `http://${this.host}`;
-      await this.ping(http, signal, context);
-      this.#base = http;
+    const http = `http://${this.host}`;
+    const order = this.insecure === 'loopback' ? [http, https] : this.insecure ? [https, http] : [https];
+    let failure: unknown;
+    for (const base of order) {
+      try {
+        await this.ping(base, signal, context);
+        this.#base = base;
+        return base;
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'CANCELLED') throw error;
+        // The HTTPS failure says more (a certificate) than HTTP's after it.
+        failure ??= error;
+        if (base === https && order[0] === http) failure = error;
+      }
     }
-    return this.#base;
+    throw failure;
   }
 
   private async ping(base: string, signal: AbortSignal | undefined, context: FailureContext): Promise<void> {
@@ -171,6 +177,9 @@ export class RegistrySession {
       undefined,
       context,
     );
+    // A TLS server answering plain HTTP (Go's words; others close the connection).
+    if (response.status === 400 && /HTTP request to an HTTPS server/i.test(response.body.toString('utf8')))
+      throw new AppError('REGISTRY_UNREACHABLE', `${this.host} speaks HTTPS, not HTTP.`);
     const challenges = parseWwwAuthenticate(response.headers.get('www-authenticate'));
     this.#challenge =
       challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');

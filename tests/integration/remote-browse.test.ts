@@ -5,6 +5,7 @@
  * tokens, their scopes and their expiry); and Berth's own registry. Logins come from a temp
  * DOCKER_CONFIG through DockerCredentials, as in the app.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -385,6 +386,54 @@ describe('docker-registry with token auth (Bearer, JWT checked by the registry)'
     expect(left instanceof AppError ? left.code : left.tags).toEqual(
       left instanceof AppError ? 'REPOSITORY_NOT_FOUND' : [],
     );
+  });
+});
+
+describe('docker-registry over HTTPS with a certificate nobody trusts', () => {
+  let registry: TestRegistry;
+  let folder: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'berth-remote-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(folder, 'key.pem'),
+        '-out',
+        join(folder, 'cert.pem'),
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    registry = await startTestRegistry({
+      tls: { certificate: join(folder, 'cert.pem'), key: join(folder, 'key.pem') },
+    });
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it("tries HTTPS after HTTP on loopback, and says the certificate isn't trusted, with the certs.d advice", async () => {
+    const error = await failure(client(undefined).repositories(registry.host, { n: 10 }));
+    expect(error.code).toBe('TLS_UNKNOWN_AUTHORITY');
+    expect(error.message).toContain(`Berth does not trust the certificate of ${registry.host}`);
+    expect(error.fix).toEqual({
+      kind: 'showCertsHelp',
+      host: registry.host,
+      certsDir: `/etc/docker/certs.d/${registry.host}`,
+    });
+    expect(error.raw).toMatch(/SELF_SIGNED|self-signed/i);
   });
 });
 

@@ -361,3 +361,47 @@ describe("Docker Hub's registry: anonymous token and the rate limit from a manif
     expect(calls.filter((call) => call.startsWith('GET auth.example'))).toHaveLength(1);
   });
 });
+
+describe("HTTP only where Docker's insecure-registries says so", () => {
+  /** A registry at build.lan:5000 that speaks plain HTTP: HTTPS to it fails as a TLS client would. */
+  const plainHttp: typeof fetch = (input) => {
+    const url = new URL(input instanceof Request ? input.url : input.toString());
+    if (url.protocol === 'https:')
+      return Promise.reject(
+        Object.assign(new TypeError('fetch failed'), {
+          cause: Object.assign(new Error('wrong version number'), { code: 'EPROTO' }),
+        }),
+      );
+    return Promise.resolve(
+      Response.json(url.pathname === '/v2/_catalog' ? { repositories: ['team/app'] } : {}),
+    );
+  };
+
+  it('listed: HTTPS first, then HTTP, and the view is told why', async () => {
+    const remote = new RemoteRegistries({
+      authFor: () => Promise.resolve(undefined),
+      daemonRegistryConfig: () =>
+        Promise.resolve({ insecureRegistries: ['build.lan:5000'], insecureRegistryCidrs: [], mirrors: [] }),
+      fetch: plainHttp,
+    });
+    const answer = await remote.repositories('build.lan:5000', { n: 10 });
+    expect(answer.repositories).toEqual([{ name: 'team/app' }]);
+    expect(answer.connection).toEqual({ scheme: 'http', insecure: 'insecure-registries', auth: 'none' });
+  });
+
+  it('not listed: never HTTP; the error offers to add it to insecure registries', async () => {
+    const remote = new RemoteRegistries({
+      authFor: () => Promise.resolve(undefined),
+      daemonRegistryConfig: () =>
+        Promise.resolve({ insecureRegistries: [], insecureRegistryCidrs: [], mirrors: [] }),
+      fetch: plainHttp,
+    });
+    const error = await remote
+      .repositories('build.lan:5000', { n: 10 })
+      .catch((e: unknown) => AppError.from(e));
+    expect(error).toMatchObject({
+      code: 'INSECURE_REGISTRY',
+      fix: { kind: 'addInsecureRegistry', host: 'build.lan:5000' },
+    });
+  });
+});
