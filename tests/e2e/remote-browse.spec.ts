@@ -6,7 +6,10 @@
  * it goes). Takes docs/screenshot-browse.png.
  */
 import { formatBytes } from '../../renderer/src/format';
-import { basicAuth, pushMultiArch, pushTaggedImage } from '../helpers/registry-populate';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startTokenIssuer, type TokenIssuer } from '../helpers/token-issuer';
+import { basicAuth, bearerAuth, pushMultiArch, pushTaggedImage } from '../helpers/registry-populate';
 import { bcryptHtpasswdLine, startTestRegistry, type TestRegistry } from '../helpers/test-images';
 import { expect, test } from './fixtures';
 import { LoginDialog } from './pages/logins';
@@ -14,6 +17,8 @@ import { LoginDialog } from './pages/logins';
 const USER = 'browser';
 const PASSWORD = 'correct-horse-battery-staple';
 let registry: TestRegistry | undefined;
+let tokenRegistry: TestRegistry | undefined;
+let issuer: TokenIssuer | undefined;
 let imageBytes = 0;
 
 test.beforeAll(async () => {
@@ -29,10 +34,22 @@ test.beforeAll(async () => {
   await pushMultiArch(base, 'team/app', 'multi', auth);
   for (const name of ['team/api', 'team/worker', 'tools/ci', 'web/site'])
     await pushTaggedImage(base, name, ['latest'], { auth });
+  // Token auth: bob may read, but not list the catalog (as GHCR or Harbor treat most users).
+  issuer = await startTokenIssuer({
+    users: { ada: 'lovelace', bob: 'builder' },
+    grant: (user, access) =>
+      access.type === 'registry' ? (user === 'ada' ? ['*'] : []) : user ? ['pull', 'push'] : [],
+  });
+  tokenRegistry = await startTestRegistry({ token: issuer.registryConfig });
+  await pushTaggedImage(`http://${tokenRegistry.host}`, 'private/app', ['1.0', '2.0'], {
+    auth: bearerAuth(issuer.realm, issuer.service, 'ada', 'lovelace'),
+  });
 });
 
 test.afterAll(async () => {
   await registry?.stop();
+  await tokenRegistry?.stop();
+  await issuer?.stop();
 });
 
 test('add a registry that needs a login, browse it, see a tag, copy its pull command, delete a tag', async ({
@@ -111,4 +128,41 @@ test('add a registry that needs a login, browse it, see a tag, copy its pull com
     await expect(tags.getByRole('button', { name: '2.0' })).toBeVisible();
     await expect(tags.getByRole('button', { name: 'multi' })).toBeVisible();
   });
+});
+
+test('a registry with no list for this login: type a repository name, Berth remembers it', async ({
+  page,
+  mainWindow,
+  webHost,
+}) => {
+  const host = tokenRegistry!.host;
+  // bob's login, as `docker login` writes it; the host notices config.json change.
+  await writeFile(
+    join(webHost.dockerConfigDir, 'config.json'),
+    JSON.stringify(
+      { auths: { [host]: { auth: Buffer.from('bob:builder').toString('base64') } } },
+      null,
+      '\t',
+    ),
+  );
+  await mainWindow.open(webHost.url);
+  await mainWindow.sidebarItem('Add registry…').click();
+  const add = page.getByRole('dialog', { name: 'Add a registry' });
+  await add.getByLabel('Registry host').fill(host);
+  await add.getByRole('button', { name: /^Add/ }).click();
+  await mainWindow.sidebarItem(host).click();
+  await expect(page.getByText(`${host} does not let bob list its repositories.`)).toBeVisible();
+  await expect(page.getByTestId('connection')).toContainText('token auth');
+  await page.getByRole('textbox', { name: 'Repository name' }).fill('private/app');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  const tags = page.getByRole('list', { name: 'Tags of private/app' });
+  await expect(tags.getByRole('listitem')).toHaveText(['1.0', '2.0']);
+
+  await page.reload();
+  await mainWindow.sidebarItem(host).click();
+  await expect(
+    page
+      .getByRole('list', { name: 'Repositories' })
+      .getByRole('button', { name: 'private/app', exact: true }),
+  ).toBeVisible();
 });
