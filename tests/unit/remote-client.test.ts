@@ -405,3 +405,35 @@ describe("HTTP only where Docker's insecure-registries says so", () => {
     });
   });
 });
+
+describe('a registry reached without a ping (Docker Hub)', () => {
+  it('goes anonymous first, then a token; a token turned down is replaced once more', async () => {
+    let issued = 0;
+    const fakeFetch: typeof fetch = (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : input.toString());
+      if (url.host === 'auth.example') {
+        issued += 1;
+        return Promise.resolve(Response.json({ token: issued === 1 ? 'stale' : 'fresh', expires_in: 300 }));
+      }
+      const authorization = ((init?.headers ?? {}) as Record<string, string>).Authorization;
+      if (authorization === 'Bearer fresh') return Promise.resolve(Response.json({ name: 'x', tags: ['1'] }));
+      return Promise.resolve(
+        new Response('{"errors":[{"code":"UNAUTHORIZED"}]}', {
+          status: 401,
+          headers: {
+            'WWW-Authenticate': `Bearer realm="https://auth.example/token",service="s",scope="repository:x:pull"${authorization ? ',error="invalid_token"' : ''}`,
+          },
+        }),
+      );
+    };
+    const session = new RegistrySession({
+      host: 'docker.io',
+      baseUrl: 'https://registry.example',
+      login: () => Promise.resolve(undefined),
+      fetch: fakeFetch,
+    });
+    const response = await session.request('/v2/x/tags/list', { scope: 'repository:x:pull', doing: 'list' });
+    expect(JSON.parse(response.body.toString('utf8'))).toEqual({ name: 'x', tags: ['1'] });
+    expect(issued).toBe(2);
+  });
+});
