@@ -91,7 +91,7 @@ test('add a registry that needs a login, browse it, see a tag, copy its pull com
     await expect(tags.getByRole('listitem')).toHaveCount(4);
   });
 
-  await test.step("a multi-arch tag's platforms, size and pull command", async () => {
+  await test.step("a multi-arch tag's platforms, size and pull command; the screenshot", async () => {
     await page.getByRole('list', { name: 'Tags of team/app' }).getByRole('button', { name: 'multi' }).click();
     const details = page.getByLabel('Details of team/app:multi');
     const platforms = details.getByRole('list', { name: 'Platforms' });
@@ -99,6 +99,8 @@ test('add a registry that needs a login, browse it, see a tag, copy its pull com
     await expect(details.getByTestId('tag-size')).toContainText('(largest platform)');
     await expect(details).toContainText('OCI image index');
     await expect(details.getByTestId('pull-command')).toHaveText(`docker pull ${host}/team/app:multi`);
+    await page.setViewportSize({ width: 1380, height: 900 });
+    await page.screenshot({ path: 'docs/screenshot-browse.png' });
     await details.getByRole('button', { name: 'Copy pull command' }).click();
     await expect(details.getByRole('button', { name: 'Copy pull command' })).toHaveText('Copied');
     expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(
@@ -106,13 +108,11 @@ test('add a registry that needs a login, browse it, see a tag, copy its pull com
     );
   });
 
-  await test.step('an image tag: its size and OS/architecture; the screenshot', async () => {
+  await test.step('an image tag: its size and OS/architecture', async () => {
     await page.getByRole('list', { name: 'Tags of team/app' }).getByRole('button', { name: '1.1' }).click();
     const details = page.getByLabel('Details of team/app:1.1');
     await expect(details.getByTestId('tag-size')).toHaveText(formatBytes(imageBytes));
     await expect(details).toContainText('linux/amd64');
-    await page.setViewportSize({ width: 1380, height: 900 });
-    await page.screenshot({ path: 'docs/screenshot-browse.png' });
   });
 
   await test.step('delete a tag: the registry deletes by digest, after the warning', async () => {

@@ -92,7 +92,8 @@ export function TagDetailsPanel({ host }: { host: string }) {
             <dd>{formatCreated(details.created)}</dd>
           </>
         )}
-        {details.os && (
+        {/* An index's platforms are listed above; its first image's would mislead here. */}
+        {details.kind === 'image' && details.os && (
           <>
             <dt>OS / architecture</dt>
             <dd>
