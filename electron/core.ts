@@ -22,6 +22,9 @@ import { LoginService } from './credentials/logins';
 import type { Elevator } from './daemon-config/elevator';
 import { DaemonConfigService, systemLocateEnvironment } from './daemon-config/service';
 import { createRegistryHandlers } from './registry/host/handlers';
+import { fetchDaemonInfo, registryConfigReport } from './daemon-config/daemon-info';
+import { createRemoteHandlers } from './remote/handlers';
+import { RemoteRegistries } from './remote/remote-registries';
 import { RegistrySupervisor } from './registry/host/supervisor';
 import type { RegistrySpawner } from './registry/host/supervisor-child';
 
@@ -73,10 +76,20 @@ export function createCore(host: HostAdapter): Core {
   const logins = new LoginService({
     credentials,
     docker: () => docker.docker,
-    publish: (overview) => bus.emit('logins.changed', overview),
+    publish: (overview) => {
+      remote.loginsChanged();
+      bus.emit('logins.changed', overview);
+    },
   });
   const transfers = new TransferService(() => docker.docker, bus, credentials, {
     onDockerGone: () => void docker.check().catch(() => undefined),
+  });
+  // Browsing any registry (issue 20): the host's own registry client, with the same logins.
+  const remote = new RemoteRegistries({
+    authFor: (host) => credentials.authFor(host),
+    daemonRegistryConfig: async () => registryConfigReport(await fetchDaemonInfo(docker.docker)),
+    ...(process.env.BERTH_DOCKER_HUB_API ? { hubApi: process.env.BERTH_DOCKER_HUB_API } : {}),
+    ...(process.env.BERTH_DOCKER_HUB_REGISTRY ? { hubRegistry: process.env.BERTH_DOCKER_HUB_REGISTRY } : {}),
   });
 
   // …and one handlers.ts per feature, given the services it maps the contract onto.
@@ -102,6 +115,7 @@ export function createCore(host: HostAdapter): Core {
     ...createDaemonConfigHandlers({ service: daemonConfig, events: bus }),
     ...createTransfersHandlers({ transfers }),
     ...createLoginsHandlers({ logins }),
+    ...createRemoteHandlers({ remote }),
   };
   const router = createRouter(handlers, {
     onInternalError: (command, error) =>

@@ -9,6 +9,7 @@ import { daemonConfigCommands, daemonConfigEvents } from './contract/daemon-conf
 import { imagesCommands, imagesEvents } from './contract/images';
 import { loginsCommands, loginsEvents } from './contract/logins';
 import { registryCommands, registryEvents } from './contract/registry';
+import { remoteCommands } from './contract/remote';
 import { transfersCommands, transfersEvents } from './contract/transfers';
 import type { AppErrorData } from './contract/errors';
 
@@ -19,6 +20,7 @@ export const commands = {
   ...transfersCommands,
   ...daemonConfigCommands,
   ...loginsCommands,
+  ...remoteCommands,
 } as const;
 
 export const events = {

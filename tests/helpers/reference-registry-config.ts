@@ -15,6 +15,10 @@ export interface ReferenceRegistryConfig {
   htpasswdPath?: string;
   /** Serve HTTPS with this certificate and key (PEM files). */
   tls?: { certificate: string; key: string };
+  /** Token auth (`auth: token`): the issuer's realm URL, service, issuer name and its certificate (PEM). */
+  token?: { realm: string; service: string; issuer: string; rootCertBundle: string };
+  /** `storage.delete.enabled` (default true). */
+  deleteEnabled?: boolean;
 }
 
 export function referenceRegistryConfig({
@@ -23,6 +27,8 @@ export function referenceRegistryConfig({
   logLevel,
   htpasswdPath,
   tls,
+  token,
+  deleteEnabled = true,
 }: ReferenceRegistryConfig): string {
   const lines = [
     'version: 0.1',
@@ -34,12 +40,21 @@ export function referenceRegistryConfig({
     '  filesystem:',
     `    rootdirectory: ${join(dataDir, 'data')}`,
     '  delete:',
-    '    enabled: true',
+    `    enabled: ${deleteEnabled}`,
     'http:',
     `  addr: ${address}`,
   ];
   if (tls !== undefined) lines.push('  tls:', `    certificate: ${tls.certificate}`, `    key: ${tls.key}`);
   if (htpasswdPath !== undefined)
     lines.push('auth:', '  htpasswd:', '    realm: berth-test', `    path: ${htpasswdPath}`);
+  if (token !== undefined)
+    lines.push(
+      'auth:',
+      '  token:',
+      `    realm: ${token.realm}`,
+      `    service: ${token.service}`,
+      `    issuer: ${token.issuer}`,
+      `    rootcertbundle: ${token.rootCertBundle}`,
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -138,6 +138,12 @@ export interface TestRegistry {
 export interface TestRegistryOptions {
   /** An htpasswd file's content (bcrypt lines); turns on basic auth. */
   htpasswd?: string;
+  /** Token auth against an issuer (tests/helpers/token-issuer.ts). */
+  token?: { realm: string; service: string; issuer: string; rootCertBundle: string };
+  /** `storage.delete.enabled` (default true). */
+  deleteEnabled?: boolean;
+  /** Serve HTTPS with this certificate and key (PEM files). */
+  tls?: { certificate: string; key: string };
 }
 
 /** Start Debian's docker-registry on 127.0.0.1 and a free port, with its storage in a new temp dir. */
@@ -175,6 +181,9 @@ async function launchRegistry(
       address: `127.0.0.1:${port}`,
       logLevel: 'info',
       ...(htpasswdPath ? { htpasswdPath } : {}),
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.deleteEnabled !== undefined ? { deleteEnabled: options.deleteEnabled } : {}),
+      ...(options.tls ? { tls: options.tls } : {}),
     }),
   );
 
@@ -194,7 +203,10 @@ async function launchRegistry(
   // Ready when /v2/ answers (200, or 401 with auth on); give up if the process exits first.
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const state = await Promise.race([exited.then(() => 'exited' as const), probe(port)]);
+    const state = await Promise.race([
+      exited.then(() => 'exited' as const),
+      probe(port, options.tls !== undefined),
+    ]);
     if (state === 'exited') throw new Error(`docker-registry exited: ${output.slice(-2000)}`);
     if (state === 'ready') break;
     if (Date.now() > deadline) {
@@ -236,11 +248,16 @@ async function launchRegistry(
   };
 }
 
-/** One HTTP probe of /v2/; resolves 'waiting' after a short back-off when nothing answers yet. */
-async function probe(port: number): Promise<'ready' | 'waiting'> {
+/**
+ * One HTTP probe of /v2/; resolves 'waiting' after a short back-off when nothing answers yet. A TLS
+ * registry answers plain HTTP with Go's 400 "Client sent an HTTP request to an HTTPS server": it
+ * serves.
+ */
+async function probe(port: number, tls = false): Promise<'ready' | 'waiting'> {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/v2/`, { signal: AbortSignal.timeout(1000) });
     if (response.status === 200 || response.status === 401) return 'ready';
+    if (tls && response.status === 400) return 'ready';
   } catch {
     // Not listening yet.
   }

@@ -16,6 +16,8 @@ export const settingsSchema = z.object({
       z.object({
         host: z.string().min(1).max(255),
         name: z.string().min(1).max(100),
+        /** Repository names the user typed, for a registry that offers no list of its own (issue 20). */
+        repositories: z.array(z.string().min(1).max(255)).max(1000).optional(),
       }),
     )
     .max(100),

@@ -34,6 +34,11 @@ export const errorCodes = [
   'DOCKER_CONFIG_INVALID',
   'CREDENTIAL_HELPER_MISSING',
   'CREDENTIAL_HELPER_FAILED',
+  // Browsing other registries (issue 20).
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'TIMEOUT',
+  'DELETE_NOT_ALLOWED',
 ] as const;
 export const errorCodeSchema = z.enum(errorCodes);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;

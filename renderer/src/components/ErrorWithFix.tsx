@@ -209,10 +209,13 @@ export function ErrorWithFix({
   error,
   onRetry,
   title,
+  rawLabel,
 }: {
   error: AppErrorData;
   onRetry?: () => void;
   title?: string;
+  /** Whose words the raw message is, when not Docker's ("The registry said:"). */
+  rawLabel?: string;
 }) {
   return (
     <div className="error-box error-with-fix" role="alert" aria-label={title ?? 'Error'}>
@@ -221,7 +224,8 @@ export function ErrorWithFix({
         <>
           {/* When Docker stopped, the words are the broken connection's, not Docker's. */}
           <p className="raw-label">
-            {error.code === 'DOCKER_STOPPED' ? 'The connection to Docker said:' : 'Docker said:'}
+            {rawLabel ??
+              (error.code === 'DOCKER_STOPPED' ? 'The connection to Docker said:' : 'Docker said:')}
           </p>
           <pre className="raw raw-first" aria-label="Docker's message">
             {error.raw}

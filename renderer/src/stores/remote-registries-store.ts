@@ -27,6 +27,9 @@ interface RemoteRegistriesState {
   /** Save another registry in the settings, so it shows in the sidebar and the picker. */
   add: (host: string, name?: string) => Promise<AppErrorData | undefined>;
   remove: (host: string) => Promise<AppErrorData | undefined>;
+  /** Remember a repository name typed for a registry that offers no list of its own (issue 20). */
+  rememberRepository: (host: string, name: string) => Promise<AppErrorData | undefined>;
+  forgetRepository: (host: string, name: string) => Promise<AppErrorData | undefined>;
 }
 
 export const useRemoteRegistriesStore = create<RemoteRegistriesState>((set, get) => ({
@@ -77,7 +80,34 @@ export const useRemoteRegistriesStore = create<RemoteRegistriesState>((set, get)
       return errorData(error);
     }
   },
+  async rememberRepository(host, name) {
+    const entries = get().saved;
+    const existing = entries.find((entry) => entry.host === host);
+    const names = [...new Set([...(existing?.repositories ?? []), name])].sort();
+    const next = existing
+      ? entries.map((entry) => (entry.host === host ? { ...entry, repositories: names } : entry))
+      : [...entries, { host, name: host, repositories: names }];
+    return saveRegistries(next);
+  },
+  async forgetRepository(host, name) {
+    const next = get().saved.map((entry) =>
+      entry.host === host
+        ? { ...entry, repositories: (entry.repositories ?? []).filter((kept) => kept !== name) }
+        : entry,
+    );
+    return saveRegistries(next);
+  },
 }));
+
+async function saveRegistries(registries: SavedRegistry[]): Promise<AppErrorData | undefined> {
+  try {
+    const settings = await api.call('settings.update', { registries });
+    useRemoteRegistriesStore.setState({ saved: settings.registries });
+    return undefined;
+  } catch (error) {
+    return errorData(error);
+  }
+}
 
 /** Counts logins.changed events, so an answer to logins.list asked before the latest one is dropped. */
 let loginEvents = 0;

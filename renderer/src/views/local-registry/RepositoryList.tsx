@@ -1,5 +1,5 @@
 /** The repositories of the local registry with their tags: digest, size, platforms, delete, pull. */
-import { useState } from 'react';
+import { TagActions } from '../../components/registry/TagActions';
 import { formatBytes, shortDigest } from '../../format';
 import { useRegistryStore } from '../../stores/registry-store';
 
@@ -13,7 +13,6 @@ export interface RepositoryListProps {
 export function RepositoryList({ host, onPull }: RepositoryListProps) {
   const repositories = useRegistryStore((state) => state.repositories);
   const deleteTag = useRegistryStore((state) => state.deleteTag);
-  const [confirming, setConfirming] = useState<string | undefined>();
 
   if (repositories.every((repository) => repository.tags.length === 0)) {
     return (
@@ -65,38 +64,13 @@ export function RepositoryList({ host, onPull }: RepositoryListProps) {
                 {platformWords}
               </span>
               <span role="cell" className="repo-actions">
-                {onPull && (
-                  <button type="button" className="button small" onClick={() => onPull(`${host}/${key}`)}>
-                    Pull
-                  </button>
-                )}
-                {confirming === key ? (
-                  <>
-                    <button
-                      type="button"
-                      className="button small danger"
-                      onClick={() => {
-                        setConfirming(undefined);
-                        void deleteTag(repository.name, tag.tag);
-                      }}
-                    >
-                      Delete {tag.tag}
-                    </button>
-                    <button type="button" className="button small" onClick={() => setConfirming(undefined)}>
-                      Keep
-                    </button>
-                  </>
-                ) : (
-                  <button
-                    type="button"
-                    className="button small"
-                    aria-label={`Delete tag ${key}`}
-                    title="Removes the tag; its layers are freed by the next clean-up"
-                    onClick={() => setConfirming(key)}
-                  >
-                    Delete
-                  </button>
-                )}
+                <TagActions
+                  reference={key}
+                  tag={tag.tag}
+                  onPull={onPull ? () => onPull(`${host}/${key}`) : undefined}
+                  onDelete={() => void deleteTag(repository.name, tag.tag)}
+                  deleteTitle="Removes the tag; its layers are freed by the next clean-up"
+                />
               </span>
             </div>
           );

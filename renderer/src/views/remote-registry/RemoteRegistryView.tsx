@@ -1,6 +1,6 @@
 /**
- * A registry other than the local one (Docker Hub, a company registry): log in, and pull an image by
- * name. A name typed without a registry host is taken to mean this registry; the full name Docker
+ * A registry other than the local one (Docker Hub, a company registry): log in, browse what it holds
+ * (BrowsePanel: repositories, tags, details, delete), and pull an image by name. A name typed without a registry host is taken to mean this registry; the full name Docker
  * will use is shown before pulling.
  */
 import { useState, type FormEvent } from 'react';
@@ -16,6 +16,7 @@ import { describeStorage, loginFor } from '../logins/login-places';
 import { pullImage } from '../../stores/transfers-store';
 import './remote-registry.css';
 import '../logins/logins.css';
+import { BrowsePanel } from './BrowsePanel';
 
 /** The reference to pull: the typed name, on this registry unless it names a registry itself. */
 export function pullReference(host: string, typed: string): ReturnType<typeof parseReference> {
@@ -57,7 +58,7 @@ export function RemoteRegistryView({ host }: { host: string }) {
   };
 
   return (
-    <section className="view registry-view" aria-labelledby="registry-title">
+    <section className="view registry-view remote-registry" aria-labelledby="registry-title">
       <header className="view-header">
         <div>
           <h1 id="registry-title">{title}</h1>
@@ -162,6 +163,7 @@ export function RemoteRegistryView({ host }: { host: string }) {
           </form>
         </section>
       </div>
+      <BrowsePanel host={normalizedHost} />
     </section>
   );
 }
