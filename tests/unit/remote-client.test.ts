@@ -311,7 +311,7 @@ describe("Docker Hub's registry: anonymous token and the rate limit from a manif
       const authorized =
         ((init?.headers ?? {}) as Record<string, string>).Authorization === 'Bearer hub-registry-token';
       calls.push(`${method} ${url.host}${url.pathname}`);
-      if (url.host === 'auth.example') return Promise.resolve(Response.json(shapes.hubTokenAnswer));
+      if (url.host === 'auth.example') return Promise.resolve(Response.json(shapes.freshHubTokenAnswer()));
       if (!authorized)
         return Promise.resolve(
           new Response('{"errors":[{"code":"UNAUTHORIZED"}]}', {
