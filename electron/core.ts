@@ -104,6 +104,11 @@ export function createCore(host: HostAdapter): Core {
   });
   const transfers = new TransferService(() => docker.docker, bus, credentials, {
     onDockerGone: () => void docker.check().catch(() => undefined),
+    // Pushes to Berth's own registry take the fast path unless the settings say "through Docker".
+    localRegistry: {
+      url: () => registry.status().url,
+      settings: () => host.settings.get().localPush,
+    },
   });
   const transfersHandlers = createTransfersHandlers(transfers);
 

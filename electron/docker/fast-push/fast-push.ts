@@ -1,0 +1,487 @@
+/**
+ * The fast local push (issue 23): for a push to Berth's own registry, export the image from the daemon
+ * (`GET /images/{name}/get`, read as a stream, entry by entry: never the whole tar in memory or on
+ * disk), write each layer straight into the registry over its HTTP API (verified by digest there),
+ * then the config, the manifest, and last the tag — so a cancel or a failure never leaves a tag
+ * pointing at something incomplete. No compression by default: the registry is on this machine.
+ *
+ * Two export formats, told apart by their entry names:
+ * - Docker's classic `docker save` (Docker before 25, graph drivers): `<id>/layer.tar` for each layer
+ *   (uncompressed), `<id>/json` (its parent, in the v1 chain), `<config hex>.json`, `manifest.json`.
+ *   Entries come sorted by name, not in layer order, so a layer's diff ID is known before its bytes
+ *   only when its ancestors came first; such layers, if the registry has them, are skipped unread.
+ *   Any other layer is hashed as it streams; if it turns out to be one the registry has, its upload
+ *   is dropped and the stored blob is used.
+ * - An OCI layout (containerd image store, Docker 25+): see ./oci-layout.ts.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { PassThrough, Transform, Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type Dockerode from 'dockerode';
+import { extract, type Headers } from 'tar-stream';
+import { MEDIA, type LocalRegistryClient } from './local-registry-client';
+import type { LayerIndex, StoredLayer } from './layer-index';
+import { imageDescriptor, pushLayoutImage, sha256Digest, type LayoutContents } from './oci-layout';
+import { createParallelGzip } from './parallel-gzip';
+
+/** How layers exported as plain tars are stored. */
+export type LayerCompression = 'none' | 'gzip';
+
+/** What the fast push reports as it goes; the transfer service turns it into rows and messages. */
+export interface FastPushReporter {
+  layer(id: string, status: string, current?: number, total?: number): void;
+  message(text: string): void;
+  /** How many layers to expect (known before the export starts, for the overall bar). */
+  expectLayers(count: number): void;
+}
+
+export interface FastPushOptions {
+  docker: Dockerode;
+  /** The local image to export (as the user named it). */
+  image: string;
+  registry: LocalRegistryClient;
+  layers: LayerIndex;
+  repository: string;
+  tag: string;
+  compression: LayerCompression;
+  signal: AbortSignal;
+  report: FastPushReporter;
+}
+
+/** What was stored. */
+export interface FastPushResult {
+  digest: string;
+  /** 'uncompressed' / 'gzip' for a classic export; 'as-exported' for an OCI layout's original blobs. */
+  layerFormat: 'uncompressed' | 'gzip' | 'as-exported';
+  /** Bytes of layers written now (skipped ones not counted). */
+  writtenBytes: number;
+  /** Bytes of all the image's layers as stored. */
+  storedBytes: number;
+  layersWritten: number;
+  layersSkipped: number;
+  platforms: string[];
+}
+
+/** Blobs up to this size are read into memory (manifests, configs, tiny layers); bigger ones stream. */
+const SMALL_BLOB = 1024 * 1024;
+/** Most a JSON file of a classic export may hold (configs of huge images stay far below). */
+const JSON_LIMIT = 16 * 1024 * 1024;
+
+interface ClassicLayer {
+  diffId: string;
+  descriptor: { mediaType: string; digest: string; size: number };
+  written: boolean;
+}
+
+/** Runs one fast push; see the file comment. Throws on failure; an abort throws an AbortError. */
+export async function fastPush(options: FastPushOptions): Promise<FastPushResult> {
+  const { docker, image, signal, report } = options;
+  const inspect = (await docker.getImage(image).inspect()) as { Id: string; RootFS?: { Layers?: string[] } };
+  const diffIds = inspect.RootFS?.Layers ?? [];
+  report.expectLayers(new Set(diffIds).size);
+  const existing = await options.layers.find(diffIds, options.repository, signal);
+  report.message(`Docker is exporting ${image}…`);
+  const exported = await openExport(docker, image, signal);
+  const push = new ExportPush(options, diffIds, existing);
+  try {
+    await push.read(exported);
+  } catch (error) {
+    exported.destroy();
+    if (signal.aborted) throw abortError();
+    throw exportError(error);
+  }
+  return push.finish(inspect.Id);
+}
+
+/** Reads the export's entries and stores what they hold; `finish` stores the manifest and tag. */
+class ExportPush {
+  // Classic export.
+  private readonly parents = new Map<string, string | null>();
+  private readonly classicLayers = new Map<string, ClassicLayer>();
+  private readonly links = new Map<string, string>();
+  private readonly jsonFiles = new Map<string, Buffer>();
+  /** Diff IDs stored (or found) by this push, with their descriptors. */
+  private readonly handled = new Map<string, ClassicLayer['descriptor']>();
+  private readonly mounted = new Set<string>();
+  // OCI layout.
+  private readonly smallBlobs = new Map<string, Buffer>();
+  private readonly storedBlobs = new Set<string>();
+  private readonly blobSizes = new Map<string, number>();
+  private writtenBytes = 0;
+  private layersWritten = 0;
+  private layersSkipped = 0;
+  private sawEntry = false;
+
+  constructor(
+    private readonly options: FastPushOptions,
+    private readonly diffIds: string[],
+    private readonly existing: Map<string, StoredLayer>,
+  ) {}
+
+  async read(exported: Readable): Promise<void> {
+    const tar = extract();
+    // A broken export (the daemon went away) fails the reader with the socket's own error.
+    exported.on('error', (error) => tar.destroy(error));
+    exported.pipe(tar);
+    for await (const entry of tar) {
+      this.sawEntry = true;
+      await this.onEntry(entry.header, entry);
+    }
+  }
+
+  private async onEntry(header: Headers, body: Readable): Promise<void> {
+    const name = header.name.replace(/^\.\//, '');
+    const size = header.size ?? 0;
+    let match: RegExpExecArray | null;
+    if (header.type === 'symlink' || header.type === 'link') {
+      if (header.linkname) this.links.set(name, header.linkname);
+      return drain(body);
+    }
+    if ((match = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(name)))
+      return this.onBlob(`sha256:${match[1]}`, size, body);
+    if ((match = /^([a-f0-9]{64})\/layer\.tar$/.exec(name)))
+      return this.onClassicLayer(match[1] as string, size, body);
+    if ((match = /^([a-f0-9]{64})\/json$/.exec(name))) {
+      const parsed = JSON.parse((await readAll(body, JSON_LIMIT)).toString('utf8')) as { parent?: string };
+      this.parents.set(match[1] as string, parsed.parent ?? null);
+      return;
+    }
+    if (/^([a-f0-9]{64}\.json|manifest\.json|index\.json)$/.test(name)) {
+      this.jsonFiles.set(name, await readAll(body, JSON_LIMIT));
+      return;
+    }
+    return drain(body);
+  }
+
+  /** The layer's place in the image (0 = base) when its whole v1 chain has come by, else undefined. */
+  private depthOf(id: string): number | undefined {
+    let depth = 0;
+    let current: string | null | undefined = this.parents.get(id);
+    if (current === undefined) return undefined;
+    while (current !== null) {
+      depth += 1;
+      current = this.parents.get(current);
+      if (current === undefined || depth > this.diffIds.length) return undefined;
+    }
+    return depth;
+  }
+
+  private async onClassicLayer(id: string, size: number, body: Readable): Promise<void> {
+    const { report, registry, repository, compression, signal } = this.options;
+    const row = id;
+    const depth = this.depthOf(id);
+    const knownDiffId = depth === undefined ? undefined : this.diffIds[depth];
+    if (knownDiffId !== undefined) {
+      report.layer(row, 'Exporting', 0, size);
+      const stored = await this.reuse(knownDiffId, row);
+      if (stored) {
+        await drain(body);
+        this.classicLayers.set(id, { diffId: knownDiffId, descriptor: stored, written: false });
+        return;
+      }
+    }
+    // Hash the tar (its diff ID) as it streams; gzip it on every core if asked, hashing that too.
+    const diffHash = createHash('sha256');
+    let read = 0;
+    let lastReport = 0;
+    report.layer(row, 'Writing', 0, size);
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        diffHash.update(chunk);
+        read += chunk.length;
+        if (read - lastReport >= 256 * 1024 || read === size) {
+          lastReport = read;
+          report.layer(row, 'Writing', read, size);
+        }
+        callback(null, chunk);
+      },
+    });
+    let storedHash: Hash | undefined;
+    let storedSize = 0;
+    let upload: Readable = counter;
+    if (compression === 'gzip') {
+      storedHash = createHash('sha256');
+      const hashOut = storedHash;
+      const gzipped = createParallelGzip();
+      const measure = new PassThrough();
+      measure.on('data', (chunk: Buffer) => {
+        hashOut.update(chunk);
+        storedSize += chunk.length;
+      });
+      void pipeline(counter, gzipped, measure).catch((error: unknown) =>
+        measure.destroy(error instanceof Error ? error : undefined),
+      );
+      upload = measure;
+    }
+    let diffId = '';
+    let storedDigest = '';
+    let reused: ClassicLayer['descriptor'] | undefined;
+    const feeding = pipeline(body, counter);
+    const uploading = registry.uploadStreamed(
+      repository,
+      upload,
+      () => {
+        diffId = `sha256:${diffHash.digest('hex')}`;
+        // Seen before as the export went by, or stored already: use that blob, drop this upload.
+        const known = this.handled.get(diffId) ?? this.existingDescriptor(diffId);
+        if (known) {
+          reused = known;
+          return undefined;
+        }
+        storedDigest = storedHash ? `sha256:${storedHash.digest('hex')}` : diffId;
+        return storedDigest;
+      },
+      signal,
+    );
+    await Promise.all([feeding, uploading]);
+    if (reused) {
+      await this.reuse(diffId, row);
+      this.classicLayers.set(id, { diffId, descriptor: reused, written: false });
+      return;
+    }
+    const descriptor =
+      compression === 'gzip' && storedHash
+        ? { mediaType: MEDIA.ociLayerGzip, digest: storedDigest, size: storedSize }
+        : { mediaType: MEDIA.ociLayer, digest: diffId, size: read };
+    this.handled.set(diffId, descriptor);
+    this.classicLayers.set(id, { diffId, descriptor, written: true });
+    this.writtenBytes += descriptor.size;
+    this.layersWritten += 1;
+    report.layer(row, 'Written', read, size);
+  }
+
+  /** The descriptor of a layer the registry holds under the diff ID, or undefined. */
+  private existingDescriptor(diffId: string): ClassicLayer['descriptor'] | undefined {
+    const stored = this.existing.get(diffId);
+    return stored && { mediaType: stored.mediaType, digest: stored.digest, size: stored.size };
+  }
+
+  /**
+   * When the layer is stored already (by this push, or in the registry), makes sure the target
+   * repository has it (mounting it from another one if needed), reports the row, and answers its
+   * descriptor; else undefined.
+   */
+  private async reuse(diffId: string, row: string): Promise<ClassicLayer['descriptor'] | undefined> {
+    const { report, registry, repository, signal } = this.options;
+    const mine = this.handled.get(diffId);
+    if (mine) {
+      report.layer(row, 'Already exists');
+      this.layersSkipped += 1;
+      return mine;
+    }
+    const stored = this.existing.get(diffId);
+    if (!stored) return undefined;
+    const descriptor = { mediaType: stored.mediaType, digest: stored.digest, size: stored.size };
+    if (stored.repository === repository || this.mounted.has(stored.digest)) {
+      report.layer(row, 'Already exists');
+    } else if (await registry.mountBlob(repository, stored.digest, stored.repository, signal)) {
+      this.mounted.add(stored.digest);
+      report.layer(row, `Mounted from ${stored.repository}`);
+    } else {
+      return undefined;
+    }
+    this.handled.set(diffId, descriptor);
+    this.layersSkipped += 1;
+    return descriptor;
+  }
+
+  private async onBlob(digest: string, size: number, body: Readable): Promise<void> {
+    const { report, registry, repository, signal } = this.options;
+    this.blobSizes.set(digest, size);
+    if (size <= SMALL_BLOB) {
+      this.smallBlobs.set(digest, await readAll(body, SMALL_BLOB));
+      return;
+    }
+    const row = digest;
+    if (await this.ensureBlob(digest)) {
+      report.layer(row, 'Already exists');
+      this.layersSkipped += 1;
+      await drain(body);
+      this.storedBlobs.add(digest);
+      return;
+    }
+    let read = 0;
+    let lastReport = 0;
+    report.layer(row, 'Writing', 0, size);
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        read += chunk.length;
+        if (read - lastReport >= 256 * 1024 || read === size) {
+          lastReport = read;
+          report.layer(row, 'Writing', read, size);
+        }
+        callback(null, chunk);
+      },
+    });
+    await Promise.all([pipeline(body, counter), registry.putBlob(repository, digest, counter, signal)]);
+    this.storedBlobs.add(digest);
+    this.writtenBytes += size;
+    this.layersWritten += 1;
+    report.layer(row, 'Written', size, size);
+  }
+
+  /** True when the target repository has blob `digest`, mounting it from another repository if one has it. */
+  private async ensureBlob(digest: string): Promise<boolean> {
+    const { registry, repository, signal } = this.options;
+    if (await registry.hasBlob(repository, digest, signal)) return true;
+    for (const other of await registry.repositories(signal)) {
+      if (other === repository || !(await registry.hasBlob(other, digest, signal))) continue;
+      if (await registry.mountBlob(repository, digest, other, signal)) return true;
+    }
+    return false;
+  }
+
+  async finish(imageId: string): Promise<FastPushResult> {
+    if (!this.sawEntry) throw exportError(new Error('the export was empty'));
+    const index = this.jsonFiles.get('index.json');
+    if (index) return this.finishLayout(index);
+    return this.finishClassic(imageId);
+  }
+
+  private async finishLayout(index: Buffer): Promise<FastPushResult> {
+    const { registry, repository, tag, signal, image, report } = this.options;
+    const contents: LayoutContents = { index, smallBlobs: this.smallBlobs, storedBlobs: this.storedBlobs };
+    const descriptor = imageDescriptor(index, [image, tag, `${repository}:${tag}`]);
+    report.message('Storing the manifest…');
+    const result = await pushLayoutImage(contents, descriptor, tag, {
+      ensure: (digest) => this.ensureBlob(digest),
+      upload: (digest, body) => registry.putBlob(repository, digest, body, signal),
+      putManifest: async (reference, mediaType, body) => {
+        await registry.putManifest(repository, reference, mediaType, body, signal);
+      },
+    });
+    if (result.missingPlatforms.length > 0)
+      report.message(`Left out platforms Docker doesn't hold locally: ${result.missingPlatforms.join(', ')}`);
+    let storedBytes = 0;
+    for (const digest of this.storedBlobs) storedBytes += this.blobSizes.get(digest) ?? 0;
+    report.message(`${tag}: digest: ${result.digest} size: ${result.size}`);
+    return {
+      digest: result.digest,
+      layerFormat: 'as-exported',
+      writtenBytes: this.writtenBytes,
+      storedBytes,
+      layersWritten: this.layersWritten,
+      layersSkipped: this.layersSkipped,
+      platforms: result.platforms,
+    };
+  }
+
+  private async finishClassic(imageId: string): Promise<FastPushResult> {
+    const { registry, repository, tag, signal, report, compression } = this.options;
+    const manifestFile = this.jsonFiles.get('manifest.json');
+    if (!manifestFile) throw exportError(new Error('the export has no manifest.json'));
+    const [entry] = JSON.parse(manifestFile.toString('utf8')) as { Config: string; Layers: string[] }[];
+    if (!entry) throw exportError(new Error('manifest.json lists no image'));
+    const config = this.jsonFiles.get(entry.Config);
+    if (!config) throw exportError(new Error(`the export lacks the image config ${entry.Config}`));
+    const configDigest = sha256Digest(config);
+    if (configDigest !== imageId)
+      throw new Error(`the exported config is ${configDigest}, but Docker said the image is ${imageId}`);
+    const layers = entry.Layers.map((path, position) => {
+      const resolved = this.resolveLink(path);
+      const layer = this.classicLayers.get(resolved.replace(/\/layer\.tar$/, ''));
+      if (!layer) throw exportError(new Error(`the export lacks ${path}`));
+      if (layer.diffId !== this.diffIds[position])
+        throw new Error(
+          `layer ${position + 1} of the export is ${layer.diffId}, but the image lists ${this.diffIds[position]}`,
+        );
+      return layer;
+    });
+    report.message('Storing the config and manifest…');
+    if (!(await registry.hasBlob(repository, configDigest, signal)))
+      await registry.putBlob(repository, configDigest, config, signal);
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA.ociManifest,
+        config: { mediaType: MEDIA.ociConfig, digest: configDigest, size: config.length },
+        layers: layers.map((layer) => layer.descriptor),
+      }),
+    );
+    const digest = sha256Digest(manifest);
+    await registry.putManifest(repository, tag, MEDIA.ociManifest, manifest, signal);
+    report.message(`${tag}: digest: ${digest} size: ${manifest.length}`);
+    return {
+      digest,
+      layerFormat: compression === 'gzip' ? 'gzip' : 'uncompressed',
+      writtenBytes: this.writtenBytes,
+      storedBytes: layers.reduce((sum, layer) => sum + layer.descriptor.size, 0),
+      layersWritten: this.layersWritten,
+      layersSkipped: this.layersSkipped,
+      platforms: [],
+    };
+  }
+
+  /** A layer path after following the export's links (`../<id>/layer.tar`). */
+  private resolveLink(path: string): string {
+    let current = path;
+    for (let hops = 0; hops < 8; hops += 1) {
+      const target = this.links.get(current);
+      if (target === undefined) return current;
+      const base = current.split('/').slice(0, -1);
+      for (const part of target.split('/')) {
+        if (part === '..') base.pop();
+        else if (part !== '.') base.push(part);
+      }
+      current = base.join('/');
+    }
+    return current;
+  }
+}
+
+/** Opens the export as a stream; the signal closes it (which stops the daemon's export too). */
+async function openExport(docker: Dockerode, image: string, signal: AbortSignal): Promise<Readable> {
+  return new Promise<Readable>((resolve, reject) => {
+    docker.modem.dial(
+      {
+        path: `/images/${encodeURIComponent(image)}/get?`,
+        method: 'GET',
+        isStream: true,
+        abortSignal: signal,
+        statusCodes: { 200: true, 404: 'no such image', 500: 'server error' },
+        options: {},
+      },
+      (error: unknown, stream: unknown) => {
+        if (error) reject(signal.aborted ? abortError() : toError(error));
+        else resolve(stream as Readable);
+      },
+    );
+  });
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('The push was cancelled.'), { name: 'AbortError' });
+}
+
+/**
+ * The export broke off or was not what it should be. A socket-level failure keeps its code, so the
+ * transfer service can tell "Docker went away" (it checks whether the daemon still answers).
+ */
+function exportError(error: unknown): Error {
+  const failure = error as { code?: string; message?: string; statusCode?: number } | undefined;
+  if (failure?.statusCode !== undefined || (failure?.code && failure.code !== 'ERR_STREAM_PREMATURE_CLOSE'))
+    return error as Error;
+  const message = failure?.message ?? String(error);
+  return Object.assign(new Error(`Docker's export stopped before its end: ${message}`), {
+    code: 'ECONNRESET',
+  });
+}
+
+async function readAll(body: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    total += (chunk as Buffer).length;
+    if (total > limit) throw new Error(`an entry of the export is larger than ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function drain(body: Readable): Promise<void> {
+  await pipeline(body, new Writable({ write: (_chunk, _encoding, callback) => callback() }));
+}
