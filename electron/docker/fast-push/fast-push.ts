@@ -19,7 +19,12 @@ import { PassThrough, Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
 import { extract, type Headers } from 'tar-stream';
-import { MEDIA, type LocalRegistryClient } from './local-registry-client';
+import {
+  MEDIA,
+  RegistryConnectionError,
+  RegistryHttpError,
+  type LocalRegistryClient,
+} from './local-registry-client';
 import type { LayerIndex, StoredLayer } from './layer-index';
 import { imageDescriptor, pushLayoutImage, sha256Digest, type LayoutContents } from './oci-layout';
 import { createParallelGzip } from './parallel-gzip';
@@ -79,18 +84,36 @@ export async function fastPush(options: FastPushOptions): Promise<FastPushResult
   const inspect = (await docker.getImage(image).inspect()) as { Id: string; RootFS?: { Layers?: string[] } };
   const diffIds = inspect.RootFS?.Layers ?? [];
   report.expectLayers(new Set(diffIds).size);
-  const existing = await options.layers.find(diffIds, options.repository, signal);
   report.message(`Docker is exporting ${image}…`);
   const exported = await openExport(docker, image, signal);
-  const push = new ExportPush(options, diffIds, existing);
+  return pushExport(exported, options, { imageId: inspect.Id, diffIds });
+}
+
+/**
+ * Stores what an export stream holds (either format) and tags it; `fastPush` opens the stream from
+ * the daemon, tests hand it a layout they built. `image` names the image as Docker knows it.
+ */
+export async function pushExport(
+  exported: Readable,
+  options: Omit<FastPushOptions, 'docker'>,
+  image: { imageId: string; diffIds: string[] },
+): Promise<FastPushResult> {
+  const { signal } = options;
   try {
-    await push.read(exported);
-  } catch (error) {
+    const existing = await options.layers.find(image.diffIds, options.repository, signal);
+    const push = new ExportPush(options, image.diffIds, existing);
+    try {
+      await push.read(exported);
+    } catch (error) {
+      if (signal.aborted) throw abortError();
+      // The registry's failures are its own; anything else broke the export.
+      if (error instanceof RegistryHttpError || error instanceof RegistryConnectionError) throw error;
+      throw exportError(error);
+    }
+    return await push.finish(image.imageId);
+  } finally {
     exported.destroy();
-    if (signal.aborted) throw abortError();
-    throw exportError(error);
   }
-  return push.finish(inspect.Id);
 }
 
 /** Reads the export's entries and stores what they hold; `finish` stores the manifest and tag. */
@@ -113,7 +136,7 @@ class ExportPush {
   private sawEntry = false;
 
   constructor(
-    private readonly options: FastPushOptions,
+    private readonly options: Omit<FastPushOptions, 'docker'>,
     private readonly diffIds: string[],
     private readonly existing: Map<string, StoredLayer>,
   ) {}
@@ -463,12 +486,11 @@ function abortError(): Error {
  */
 function exportError(error: unknown): Error {
   const failure = error as { code?: string; message?: string; statusCode?: number } | undefined;
-  if (failure?.statusCode !== undefined || (failure?.code && failure.code !== 'ERR_STREAM_PREMATURE_CLOSE'))
-    return error as Error;
+  // The daemon's own HTTP answer (no such image…) is diagnosed as any daemon error.
+  if (failure?.statusCode !== undefined) return toError(error);
   const message = failure?.message ?? String(error);
-  return Object.assign(new Error(`Docker's export stopped before its end: ${message}`), {
-    code: 'ECONNRESET',
-  });
+  const code = failure?.code && failure.code !== 'ERR_STREAM_PREMATURE_CLOSE' ? failure.code : 'ECONNRESET';
+  return Object.assign(new Error(`Docker's export stopped before its end (${message})`), { code });
 }
 
 async function readAll(body: Readable, limit: number): Promise<Buffer> {
