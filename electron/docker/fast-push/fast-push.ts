@@ -84,7 +84,7 @@ export async function fastPush(options: FastPushOptions): Promise<FastPushResult
   const inspect = (await docker.getImage(image).inspect()) as { Id: string; RootFS?: { Layers?: string[] } };
   const diffIds = inspect.RootFS?.Layers ?? [];
   report.expectLayers(new Set(diffIds).size);
-  report.message(`Docker is exporting ${image}…`);
+  report.message(`Exporting ${image} from Docker`);
   const exported = await openExport(docker, image, signal);
   return pushExport(exported, options, { imageId: inspect.Id, diffIds });
 }
@@ -365,7 +365,6 @@ class ExportPush {
     const { registry, repository, tag, signal, image, report } = this.options;
     const contents: LayoutContents = { index, smallBlobs: this.smallBlobs, storedBlobs: this.storedBlobs };
     const descriptor = imageDescriptor(index, [image, tag, `${repository}:${tag}`]);
-    report.message('Storing the manifest…');
     const result = await pushLayoutImage(contents, descriptor, tag, {
       ensure: (digest) => this.ensureBlob(digest),
       upload: (digest, body) => registry.putBlob(repository, digest, body, signal),
@@ -410,7 +409,6 @@ class ExportPush {
         );
       return layer;
     });
-    report.message('Storing the config and manifest…');
     if (!(await registry.hasBlob(repository, configDigest, signal)))
       await registry.putBlob(repository, configDigest, config, signal);
     const manifest = Buffer.from(

@@ -26,6 +26,7 @@ import {
   type TransferSnapshot,
 } from '../../../../electron/api/contract/transfers';
 import { ErrorWithFix } from '../../components/ErrorWithFix';
+import { TransferRoute } from './TransferRoute';
 import { formatBytes, formatDuration } from '../../format';
 import { useShallow } from 'zustand/react/shallow';
 import { useTransfersStore } from '../../stores/transfers-store';
@@ -339,6 +340,7 @@ const TransferCard = memo(function TransferCard({ id, position, count, measure }
         <span className="transfer-details">{details.join(' · ')}</span>
       </div>
       {transfer.digest && transfer.state === 'succeeded' && <CopyDigest digest={transfer.digest} />}
+      {transfer.route && <TransferRoute route={transfer.route} state={transfer.state} />}
       {transfer.error && transfer.state === 'failed' && (
         <ErrorWithFix
           error={transfer.error}
