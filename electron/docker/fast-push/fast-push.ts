@@ -10,8 +10,11 @@
  *   (uncompressed), `<id>/json` (its parent, in the v1 chain), `<config hex>.json`, `manifest.json`.
  *   Entries come sorted by name, not in layer order, so a layer's diff ID is known before its bytes
  *   only when its ancestors came first; such layers, if the registry has them, are skipped unread.
- *   Any other layer is hashed as it streams; if it turns out to be one the registry has, its upload
- *   is dropped and the stored blob is used.
+ *   Any other layer streams into an upload session without being hashed here (the registry hashes
+ *   it anyway); at the end manifest.json gives each layer's place, hence its diff ID, and the session
+ *   is finished as that digest (the registry refuses it if the bytes differ) — or dropped, if the
+ *   registry turns out to hold that layer already. With gzip chosen, the tar and the gzip output are
+ *   hashed here as they stream (the gzip digest can't be known any other way).
  * - An OCI layout (containerd image store, Docker 25+): see ./oci-layout.ts.
  */
 import { createHash, type Hash } from 'node:crypto';
@@ -99,9 +102,10 @@ export async function pushExport(
   image: { imageId: string; diffIds: string[] },
 ): Promise<FastPushResult> {
   const { signal } = options;
+  let push: ExportPush | undefined;
   try {
     const existing = await options.layers.find(image.diffIds, options.repository, signal);
-    const push = new ExportPush(options, image.diffIds, existing);
+    push = new ExportPush(options, image.diffIds, existing);
     try {
       await push.read(exported);
     } catch (error) {
@@ -111,6 +115,9 @@ export async function pushExport(
       throw exportError(error);
     }
     return await push.finish(image.imageId);
+  } catch (error) {
+    await push?.abandon();
+    throw error;
   } finally {
     exported.destroy();
   }
@@ -126,6 +133,12 @@ class ExportPush {
   /** Diff IDs stored (or found) by this push, with their descriptors. */
   private readonly handled = new Map<string, ClassicLayer['descriptor']>();
   private readonly mounted = new Set<string>();
+  /**
+   * Plain layers whose place in the image was not known as they streamed: written into an upload
+   * session unhashed (the registry hashes them), finished by `finishClassic` once manifest.json has
+   * told each one's place, hence its diff ID, which the registry then checks.
+   */
+  private readonly pending = new Map<string, { location: string; size: number }>();
   // OCI layout.
   private readonly smallBlobs = new Map<string, Buffer>();
   private readonly storedBlobs = new Set<string>();
@@ -203,7 +216,8 @@ class ExportPush {
         return;
       }
     }
-    // Hash the tar (its diff ID) as it streams; gzip it on every core if asked, hashing that too.
+    if (compression === 'none') return this.streamUnhashed(id, size, body);
+    // Hash the tar (its diff ID) as it streams, gzip it on every core, hash that too.
     const diffHash = createHash('sha256');
     let read = 0;
     let lastReport = 0;
@@ -271,6 +285,60 @@ class ExportPush {
     this.writtenBytes += descriptor.size;
     this.layersWritten += 1;
     report.layer(row, 'Written', read, size);
+  }
+
+  /** A plain layer into an upload session as it streams, unhashed here; see `pending`. */
+  private async streamUnhashed(id: string, size: number, body: Readable): Promise<void> {
+    const { report, registry, repository, signal } = this.options;
+    let read = 0;
+    let lastReport = 0;
+    report.layer(id, 'Writing', 0, size);
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        read += chunk.length;
+        if (read - lastReport >= 256 * 1024 || read === size) {
+          lastReport = read;
+          report.layer(id, 'Writing', read, size);
+        }
+        callback(null, chunk);
+      },
+    });
+    const [, location] = await Promise.all([
+      pipeline(body, counter),
+      registry.streamToSession(repository, counter, signal),
+    ]);
+    this.pending.set(id, { location, size: read });
+    report.layer(id, 'Verifying', read, size);
+  }
+
+  /** Finishes a pending layer now that its diff ID is known: as that blob, or dropped if stored already. */
+  private async settlePending(id: string, diffId: string): Promise<ClassicLayer> {
+    const { report, registry, signal } = this.options;
+    const session = this.pending.get(id);
+    if (!session) throw new Error(`no upload for layer ${id}`);
+    this.pending.delete(id);
+    const known = this.handled.has(diffId) || this.existing.has(diffId);
+    if (known) {
+      await registry.cancelSession(session.location);
+      const reused = await this.reuse(diffId, id);
+      if (reused) return { diffId, descriptor: reused, written: false };
+      // Stored elsewhere but could not be mounted: write it after all (the bytes are in the session).
+      throw new Error(`layer ${diffId} could not be linked into ${this.options.repository}`);
+    }
+    await registry.finishSession(session.location, diffId, signal);
+    const descriptor = { mediaType: MEDIA.ociLayer, digest: diffId, size: session.size };
+    this.handled.set(diffId, descriptor);
+    this.writtenBytes += session.size;
+    this.layersWritten += 1;
+    report.layer(id, 'Written', session.size, session.size);
+    return { diffId, descriptor, written: true };
+  }
+
+  /** After a failure or cancel: deletes the upload sessions still open, so none waits for the sweep. */
+  async abandon(): Promise<void> {
+    const sessions = [...this.pending.values()];
+    this.pending.clear();
+    await Promise.all(sessions.map((session) => this.options.registry.cancelSession(session.location)));
   }
 
   /** The descriptor of a layer the registry holds under the diff ID, or undefined. */
@@ -399,16 +467,23 @@ class ExportPush {
     const configDigest = sha256Digest(config);
     if (configDigest !== imageId)
       throw new Error(`the exported config is ${configDigest}, but Docker said the image is ${imageId}`);
-    const layers = entry.Layers.map((path, position) => {
-      const resolved = this.resolveLink(path);
-      const layer = this.classicLayers.get(resolved.replace(/\/layer\.tar$/, ''));
+    const layers: ClassicLayer[] = [];
+    for (const [position, path] of entry.Layers.entries()) {
+      const id = this.resolveLink(path).replace(/\/layer\.tar$/, '');
+      const expected = this.diffIds[position];
+      if (expected === undefined) throw new Error(`the export lists more layers than the image has`);
+      // Reused by its place in the v1 chain, or hashed as it streamed (gzip); else written unhashed.
+      const layer =
+        this.classicLayers.get(id) ??
+        (this.pending.has(id) ? await this.settlePending(id, expected) : undefined);
       if (!layer) throw exportError(new Error(`the export lacks ${path}`));
-      if (layer.diffId !== this.diffIds[position])
+      if (layer.diffId !== expected)
         throw new Error(
-          `layer ${position + 1} of the export is ${layer.diffId}, but the image lists ${this.diffIds[position]}`,
+          `layer ${position + 1} of the export is ${layer.diffId}, but the image lists ${expected}`,
         );
-      return layer;
-    });
+      this.classicLayers.set(id, layer);
+      layers.push(layer);
+    }
     if (!(await registry.hasBlob(repository, configDigest, signal)))
       await registry.putBlob(repository, configDigest, config, signal);
     const manifest = Buffer.from(

@@ -76,7 +76,7 @@ export class LocalRegistryClient {
     if (answer.status === 201) return true;
     // It opened an upload session instead (allowed by the spec): close it, nothing to upload here.
     const location = answer.headers.location;
-    if (answer.status === 202 && typeof location === 'string') await this.deleteUpload(location);
+    if (answer.status === 202 && typeof location === 'string') await this.cancelSession(location);
     return false;
   }
 
@@ -94,17 +94,11 @@ export class LocalRegistryClient {
   }
 
   /**
-   * Uploads a blob whose digest is known only once the bytes have passed: one session, one streamed
-   * PATCH, then `finish` asks for the digest (computed by the caller as the bytes went by) and the
-   * registry checks it. Returns false when `finish` answers undefined: the session is deleted instead
-   * (the caller found the blob was there already). Deletes the session on any failure.
+   * Starts an upload session and streams `body` into it (one PATCH); answers the session's location,
+   * for `finishSession` or `cancelSession`. The registry hashes the bytes as they arrive; nothing is a
+   * blob until the session is finished with the right digest. Deletes the session on failure.
    */
-  async uploadStreamed(
-    repository: string,
-    body: Readable,
-    finish: () => string | undefined,
-    signal?: AbortSignal,
-  ): Promise<boolean> {
+  async streamToSession(repository: string, body: Readable, signal?: AbortSignal): Promise<string> {
     const started = await this.send('POST', `/v2/${repository}/blobs/uploads/`, { signal });
     const location = started.headers.location;
     if (started.status !== 202 || typeof location !== 'string')
@@ -118,22 +112,49 @@ export class LocalRegistryClient {
       const next = patched.headers.location;
       if (patched.status !== 202 || typeof next !== 'string')
         throw new RegistryHttpError(patched.status, patched.body.toString(), 'upload');
-      const digest = finish();
-      if (digest === undefined) {
-        await this.deleteUpload(next);
-        return false;
-      }
-      const separator = next.includes('?') ? '&' : '?';
-      const done = await this.send('PUT', `${next}${separator}digest=${encodeURIComponent(digest)}`, {
-        signal,
-      });
-      if (done.status !== 201)
-        throw new RegistryHttpError(done.status, done.body.toString(), `finish ${digest}`);
-      return true;
+      return next;
     } catch (error) {
-      await this.deleteUpload(location);
+      await this.cancelSession(location);
       throw error;
     }
+  }
+
+  /** Finishes a session as blob `digest`; the registry refuses it (DIGEST_INVALID) if the bytes differ. */
+  async finishSession(location: string, digest: string, signal?: AbortSignal): Promise<void> {
+    const separator = location.includes('?') ? '&' : '?';
+    const done = await this.send('PUT', `${location}${separator}digest=${encodeURIComponent(digest)}`, {
+      signal,
+    });
+    if (done.status !== 201) {
+      await this.cancelSession(location);
+      throw new RegistryHttpError(done.status, done.body.toString(), `finish ${digest}`);
+    }
+  }
+
+  /** Deletes an upload session (best effort: the registry sweeps stale ones anyway). */
+  async cancelSession(location: string): Promise<void> {
+    await this.send('DELETE', location.replace(/\?.*$/, '')).catch(() => undefined);
+  }
+
+  /**
+   * Uploads a blob whose digest is known only once the bytes have passed: `finish` is asked for it
+   * (computed by the caller as the bytes went by) and the registry checks it. Returns false when
+   * `finish` answers undefined: the session is deleted instead (the blob was there already).
+   */
+  async uploadStreamed(
+    repository: string,
+    body: Readable,
+    finish: () => string | undefined,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    const location = await this.streamToSession(repository, body, signal);
+    const digest = finish();
+    if (digest === undefined) {
+      await this.cancelSession(location);
+      return false;
+    }
+    await this.finishSession(location, digest, signal);
+    return true;
   }
 
   /** Stores a manifest (or index) under `reference` (a tag or its digest); answers its digest. */
@@ -213,10 +234,6 @@ export class LocalRegistryClient {
   /** Closes idle keep-alive connections. */
   close(): void {
     this.agent.destroy();
-  }
-
-  private async deleteUpload(location: string): Promise<void> {
-    await this.send('DELETE', location.replace(/\?.*$/, '')).catch(() => undefined);
   }
 
   private send(
