@@ -219,20 +219,11 @@ class ExportPush {
     if (compression === 'none') return this.streamUnhashed(id, size, body);
     // Hash the tar (its diff ID) as it streams, gzip it on every core, hash that too.
     const diffHash = createHash('sha256');
-    let read = 0;
-    let lastReport = 0;
-    report.layer(row, 'Writing', 0, size);
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        diffHash.update(chunk);
-        read += chunk.length;
-        if (read - lastReport >= 256 * 1024 || read === size) {
-          lastReport = read;
-          report.layer(row, 'Writing', read, size);
-        }
-        callback(null, chunk);
-      },
-    });
+    const counter = byteCounter(
+      (read) => report.layer(row, 'Writing', read, size),
+      size,
+      (chunk) => diffHash.update(chunk),
+    );
     let storedHash: Hash | undefined;
     let storedSize = 0;
     let upload: Readable = counter;
@@ -279,36 +270,24 @@ class ExportPush {
     const descriptor =
       compression === 'gzip' && storedHash
         ? { mediaType: MEDIA.ociLayerGzip, digest: storedDigest, size: storedSize }
-        : { mediaType: MEDIA.ociLayer, digest: diffId, size: read };
+        : { mediaType: MEDIA.ociLayer, digest: diffId, size: counter.bytes };
     this.handled.set(diffId, descriptor);
     this.classicLayers.set(id, { diffId, descriptor, written: true });
     this.writtenBytes += descriptor.size;
     this.layersWritten += 1;
-    report.layer(row, 'Written', read, size);
+    report.layer(row, 'Written', counter.bytes, size);
   }
 
   /** A plain layer into an upload session as it streams, unhashed here; see `pending`. */
   private async streamUnhashed(id: string, size: number, body: Readable): Promise<void> {
     const { report, registry, repository, signal } = this.options;
-    let read = 0;
-    let lastReport = 0;
-    report.layer(id, 'Writing', 0, size);
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        read += chunk.length;
-        if (read - lastReport >= 256 * 1024 || read === size) {
-          lastReport = read;
-          report.layer(id, 'Writing', read, size);
-        }
-        callback(null, chunk);
-      },
-    });
+    const counter = byteCounter((read) => report.layer(id, 'Writing', read, size), size);
     const [, location] = await Promise.all([
       pipeline(body, counter),
       registry.streamToSession(repository, counter, signal),
     ]);
-    this.pending.set(id, { location, size: read });
-    report.layer(id, 'Verifying', read, size);
+    this.pending.set(id, { location, size: counter.bytes });
+    report.layer(id, 'Verifying', counter.bytes, size);
   }
 
   /** Finishes a pending layer now that its diff ID is known: as that blob, or dropped if stored already. */
@@ -317,13 +296,12 @@ class ExportPush {
     const session = this.pending.get(id);
     if (!session) throw new Error(`no upload for layer ${id}`);
     this.pending.delete(id);
-    const known = this.handled.has(diffId) || this.existing.has(diffId);
-    if (known) {
+    // Stored already (by this push, or in the registry): link that blob and drop the session. If it
+    // can't be linked (a mount refused), the bytes are in the session: finish it after all.
+    const reused = await this.reuse(diffId, id);
+    if (reused) {
       await registry.cancelSession(session.location);
-      const reused = await this.reuse(diffId, id);
-      if (reused) return { diffId, descriptor: reused, written: false };
-      // Stored elsewhere but could not be mounted: write it after all (the bytes are in the session).
-      throw new Error(`layer ${diffId} could not be linked into ${this.options.repository}`);
+      return { diffId, descriptor: reused, written: false };
     }
     await registry.finishSession(session.location, diffId, signal);
     const descriptor = { mediaType: MEDIA.ociLayer, digest: diffId, size: session.size };
@@ -391,22 +369,10 @@ class ExportPush {
       this.storedBlobs.add(digest);
       return;
     }
-    let read = 0;
-    let lastReport = 0;
-    report.layer(row, 'Writing', 0, size);
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        read += chunk.length;
-        if (read - lastReport >= 256 * 1024 || read === size) {
-          lastReport = read;
-          report.layer(row, 'Writing', read, size);
-        }
-        callback(null, chunk);
-      },
-    });
+    const counter = byteCounter((read) => report.layer(row, 'Writing', read, size), size);
     await Promise.all([pipeline(body, counter), registry.putBlob(repository, digest, counter, signal)]);
     this.storedBlobs.add(digest);
-    this.writtenBytes += size;
+    this.writtenBytes += counter.bytes;
     this.layersWritten += 1;
     report.layer(row, 'Written', size, size);
   }
@@ -564,6 +530,32 @@ function exportError(error: unknown): Error {
   const message = failure?.message ?? String(error);
   const code = failure?.code && failure.code !== 'ERR_STREAM_PREMATURE_CLOSE' ? failure.code : 'ECONNRESET';
   return Object.assign(new Error(`Docker's export stopped before its end (${message})`), { code });
+}
+
+/**
+ * A pass-through that counts bytes and reports them (at the start, every 256 KiB and at `size`), and
+ * shows each chunk to `see` (a hash) on the way.
+ */
+function byteCounter(
+  reportRead: (read: number) => void,
+  size: number,
+  see?: (chunk: Buffer) => void,
+): Transform & { bytes: number } {
+  let lastReport = 0;
+  reportRead(0);
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      see?.(chunk);
+      counter.bytes += chunk.length;
+      if (counter.bytes - lastReport >= 256 * 1024 || counter.bytes === size) {
+        lastReport = counter.bytes;
+        reportRead(counter.bytes);
+      }
+      callback(null, chunk);
+    },
+  }) as Transform & { bytes: number };
+  counter.bytes = 0;
+  return counter;
 }
 
 async function readAll(body: Readable, limit: number): Promise<Buffer> {
