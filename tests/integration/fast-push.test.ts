@@ -266,19 +266,22 @@ describe('fast local push', () => {
   });
 
   it('a cancel mid-export leaves no tag and no half blob', async () => {
-    const big = await buildTestImage(docker, 'fast-cancel', [96 * MiB]);
+    const big = await buildTestImage(docker, 'fast-cancel', [40 * MiB, 40 * MiB, 40 * MiB]);
     cleanup.push(big.reference);
     const target = await tagAs(big.reference, 'fast/cancel');
     const { id } = setup.service.push(target);
-    // Cancel once the big layer is streaming into the registry.
+    // Cancel while one layer is written but not yet finished (its upload session open, waiting for
+    // manifest.json to tell its diff ID) and another is streaming.
     await waitUntil(
-      () =>
-        setup.service
-          .get(id)
-          ?.rows.some((row) => row.status === 'Writing' && row.current > 8 * MiB && row.total > 64 * MiB) ??
-        false,
+      () => {
+        const rows = setup.service.get(id)?.rows ?? [];
+        return (
+          rows.some((row) => row.status === 'Verifying') &&
+          rows.some((row) => row.status === 'Writing' && row.current > 4 * MiB)
+        );
+      },
       60_000,
-      'the big layer to be written',
+      'a layer written and another streaming',
     );
     expect(setup.service.cancel(id)).toBe(true);
     const final = await setup.service.waitFor(id);
