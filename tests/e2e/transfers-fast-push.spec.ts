@@ -38,7 +38,12 @@ test('a push to the local registry takes the fast path and its card says so, wit
   await test.step('every layer is written and the card says which path was taken', async () => {
     await push.waitForState('Pushed', 120_000);
     await expect(push.overall).toHaveAttribute('aria-valuenow', '100');
-    expect(await push.layerStatuses()).toEqual(['Written', 'Written', 'Written']);
+    // The two new layers are written; busybox's may be in the registry already (an earlier spec of
+    // this worker pushed it), and is then linked, not written again.
+    const statuses = await push.layerStatuses();
+    expect(statuses).toHaveLength(3);
+    expect(statuses.filter((status) => status === 'Written').length).toBeGreaterThanOrEqual(2);
+    for (const status of statuses) expect(status).toMatch(/^(Written|Already exists|Mounted from .+)$/);
     await expect(push.root).toContainText(
       /Fast local push · layers uncompressed \(OCI tar\) · [\d.]+ MB stored/,
     );
