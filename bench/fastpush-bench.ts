@@ -268,9 +268,27 @@ function report(runs: Run[], load: [number, number]): void {
       target: { kind: 'lower' },
     });
   }
+  // Within a round both sides ran back to back, so their ratio is the least exposed to load from other
+  // processes on this shared machine (docker push, CPU-bound, swings the most).
+  const paired = (kind: Kind, key: 'pushMs' | 'pullMs') =>
+    Array.from({ length: ROUNDS }, (_, index) => {
+      const inRound = runs.filter((run) => run.kind === kind && run.round === index + 1);
+      const side = (contender: Contender) =>
+        inRound.find((run) => run.contender === contender)?.[key] ?? Number.NaN;
+      return side('docker') / side('fast');
+    });
+  const pairedRatios = {
+    compressible: { push: paired('compressible', 'pushMs'), pull: paired('compressible', 'pullMs') },
+    random: { push: paired('random', 'pushMs'), pull: paired('random', 'pullMs') },
+  };
   const verdicts = metrics.map(judge);
   const title = `## Fast local push: ${IMAGE_BYTES / MiB} MiB, ${LAYERS} layers, Berth's registry on 127.0.0.1, median of ${ROUNDS} rounds, layers ${COMPRESSION === 'none' ? 'uncompressed' : 'gzip'}`;
   console.log(`\n${title}\n\n${markdownTable(verdicts)}\n`);
+  const list = (values: number[]) => values.map((value) => value.toFixed(2)).join(', ');
+  for (const kind of ['compressible', 'random'] as Kind[])
+    console.log(
+      `${kind}: per-round docker/fast ratios: push ${list(pairedRatios[kind].push)} (median ${median(pairedRatios[kind].push).toFixed(2)}×); pull ${list(pairedRatios[kind].pull)} (median ${median(pairedRatios[kind].pull).toFixed(2)}×, above 1 = the fast result pulls faster)`,
+    );
   console.log(
     `(First rows: the speed-up against its target, 3× for compressible content, 1× for random. Machine load ${load[0].toFixed(1)} before, ${load[1].toFixed(1)} after, on ${cpus().length} CPUs.)`,
   );
@@ -280,6 +298,7 @@ function report(runs: Run[], load: [number, number]): void {
     image: { bytes: IMAGE_BYTES, layers: LAYERS, compression: COMPRESSION },
     rounds: runs,
     verdicts,
+    pairedRatios,
     machine: { cpus: cpus().length, loadAverageBefore: load[0], loadAverageAfter: load[1] },
   });
 }
