@@ -18,10 +18,11 @@
  * - An OCI layout (containerd image store, Docker 25+): see ./oci-layout.ts.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, Transform, Writable, type Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
 import { extract, type Headers } from 'tar-stream';
+import { abortError, byteCounter, drain, exportError, openExport, readAll } from './export-stream';
 import {
   MEDIA,
   RegistryConnectionError,
@@ -489,86 +490,4 @@ class ExportPush {
     }
     return current;
   }
-}
-
-/** Opens the export as a stream; the signal closes it (which stops the daemon's export too). */
-async function openExport(docker: Dockerode, image: string, signal: AbortSignal): Promise<Readable> {
-  return new Promise<Readable>((resolve, reject) => {
-    docker.modem.dial(
-      {
-        path: `/images/${encodeURIComponent(image)}/get?`,
-        method: 'GET',
-        isStream: true,
-        abortSignal: signal,
-        statusCodes: { 200: true, 404: 'no such image', 500: 'server error' },
-        options: {},
-      },
-      (error: unknown, stream: unknown) => {
-        if (error) reject(signal.aborted ? abortError() : toError(error));
-        else resolve(stream as Readable);
-      },
-    );
-  });
-}
-
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-function abortError(): Error {
-  return Object.assign(new Error('The push was cancelled.'), { name: 'AbortError' });
-}
-
-/**
- * The export broke off or was not what it should be. A socket-level failure keeps its code, so the
- * transfer service can tell "Docker went away" (it checks whether the daemon still answers).
- */
-function exportError(error: unknown): Error {
-  const failure = error as { code?: string; message?: string; statusCode?: number } | undefined;
-  // The daemon's own HTTP answer (no such image…) is diagnosed as any daemon error.
-  if (failure?.statusCode !== undefined) return toError(error);
-  const message = failure?.message ?? String(error);
-  const code = failure?.code && failure.code !== 'ERR_STREAM_PREMATURE_CLOSE' ? failure.code : 'ECONNRESET';
-  return Object.assign(new Error(`Docker's export stopped before its end (${message})`), { code });
-}
-
-/**
- * A pass-through that counts bytes and reports them (at the start, every 256 KiB and at `size`), and
- * shows each chunk to `see` (a hash) on the way.
- */
-function byteCounter(
-  reportRead: (read: number) => void,
-  size: number,
-  see?: (chunk: Buffer) => void,
-): Transform & { bytes: number } {
-  let lastReport = 0;
-  reportRead(0);
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      see?.(chunk);
-      counter.bytes += chunk.length;
-      if (counter.bytes - lastReport >= 256 * 1024 || counter.bytes === size) {
-        lastReport = counter.bytes;
-        reportRead(counter.bytes);
-      }
-      callback(null, chunk);
-    },
-  }) as Transform & { bytes: number };
-  counter.bytes = 0;
-  return counter;
-}
-
-async function readAll(body: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    total += (chunk as Buffer).length;
-    if (total > limit) throw new Error(`an entry of the export is larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-async function drain(body: Readable): Promise<void> {
-  await pipeline(body, new Writable({ write: (_chunk, _encoding, callback) => callback() }));
 }
