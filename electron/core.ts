@@ -83,6 +83,11 @@ export function createCore(host: HostAdapter): Core {
   });
   const transfers = new TransferService(() => docker.docker, bus, credentials, {
     onDockerGone: () => void docker.check().catch(() => undefined),
+    // Pushes to Berth's own registry take the fast path unless the settings say "through Docker".
+    localRegistry: {
+      url: () => registry.status().url,
+      settings: () => host.settings.get().localPush,
+    },
   });
   // Browsing any registry (issue 20): the host's own registry client, with the same logins.
   const remote = new RemoteRegistries({

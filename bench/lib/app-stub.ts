@@ -44,6 +44,7 @@ const STARTUP_ANSWERS: CommandAnswers = {
       { host: 'registry.northwind.example.com', name: 'Northwind' },
     ],
     daemonConfigPath: null,
+    localPush: { throughDocker: false, layerCompression: 'none' },
   },
   'registry.status': {
     state: 'running',

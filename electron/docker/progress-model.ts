@@ -41,7 +41,7 @@ export interface ProgressSummary {
 }
 
 /** Statuses after which a layer needs no more work. */
-const FINISHED = new Set(['Pushed', 'Layer already exists', 'Already exists', 'Pull complete']);
+const FINISHED = new Set(['Pushed', 'Layer already exists', 'Already exists', 'Pull complete', 'Written']);
 /** Pull: the bytes are all here; only extraction is left. */
 const DOWNLOADED = new Set(['Download complete', 'Verifying Checksum']);
 /** Share of a pulled layer's weight given to downloading; the rest is extraction. */
@@ -88,6 +88,8 @@ export class ProgressModel {
   private finished = false;
   /** The overall fraction last reported; the bar never moves backwards. */
   private reported = 0;
+  /** Layers announced before their rows exist (the fast local push knows the count up front). */
+  private expectedRows = 0;
 
   constructor(
     readonly direction: TransferKind,
@@ -129,6 +131,14 @@ export class ProgressModel {
     this.updateRow(this.row(id), status, message.progressDetail, now);
   }
 
+  /**
+   * Say how many layers there will be before their rows arrive, so the overall bar and the time left
+   * count the ones not seen yet (as layers of unknown size) instead of reaching the end early.
+   */
+  expectRows(count: number): void {
+    this.expectedRows = count;
+  }
+
   /** The stream ended without error: the transfer is complete whatever the rows say. */
   complete(): void {
     this.finished = true;
@@ -157,7 +167,9 @@ export class ProgressModel {
     }
     // A layer whose size we don't know yet weighs as much as an average known one (or 1 if none is known).
     const fallbackWeight = knownSizeCount > 0 ? knownSizeSum / knownSizeCount : 1;
-    let weightSum = 0;
+    const unseen = Math.max(0, this.expectedRows - this.rows.size);
+    unfinishedUnknown += unseen;
+    let weightSum = unseen * fallbackWeight;
     let doneWeight = 0;
     let bytesDone = 0;
     const rows: TransferRow[] = [];

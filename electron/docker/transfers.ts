@@ -4,6 +4,12 @@
  * coalesced to a few per second per transfer, the final state always sent. Snapshots stay in memory
  * (`list`), so a view that remounts, or a finished push's log, shows what it showed before.
  * `cancel` aborts the HTTP request to the daemon, which stops the daemon's own push or pull.
+ *
+ * A push to Berth's own registry takes the fast path (./fast-push/fast-push.ts) unless the user chose
+ * "through Docker": the image is exported from the daemon and written straight into the registry.
+ * Its progress goes through the same ProgressModel, as rows and messages in the same words a push
+ * uses, so the panel, the store and the notifications need nothing new; the snapshot's `route` says
+ * which way a transfer went and the CLI command with the same outcome.
  */
 import { randomUUID } from 'node:crypto';
 import type Dockerode from 'dockerode';
@@ -12,9 +18,17 @@ import type { AppErrorData } from '../api/contract/errors';
 import {
   isTransferFinished,
   type TransferKind,
+  type TransferRoute,
   type TransferSnapshot,
   type TransferState,
 } from '../api/contract/transfers';
+import { fastPush, type LayerCompression } from './fast-push/fast-push';
+import { LayerIndex } from './fast-push/layer-index';
+import {
+  LocalRegistryClient,
+  RegistryConnectionError,
+  RegistryHttpError,
+} from './fast-push/local-registry-client';
 import type { EventBus } from '../api/event-bus';
 import { ProgressModel } from './progress-model';
 import { parseReference, type ImageReference } from '../common/reference';
@@ -31,6 +45,22 @@ export interface TransferServiceOptions {
   onFinished?: (snapshot: TransferSnapshot) => void;
   /** Told when the daemon seems to have gone away, so the connection can re-check it. */
   onDockerGone?: () => void;
+  /** Berth's own registry, for the fast local push; without it every push goes through Docker. */
+  localRegistry?: LocalPushTarget;
+}
+
+/** What the transfer service needs to know about Berth's own registry. */
+export interface LocalPushTarget {
+  /** `http://127.0.0.1:PORT` while the local registry runs, else undefined. */
+  url(): string | undefined;
+  /** The user's choices (settings' `localPush`). */
+  settings(): { throughDocker: boolean; layerCompression: LayerCompression };
+}
+
+/** How a fast local push goes: where the registry answers, how layers are stored. */
+interface FastRoute {
+  url: string;
+  compression: LayerCompression;
 }
 
 interface Transfer {
@@ -48,6 +78,9 @@ interface Transfer {
   emitTimer: NodeJS.Timeout | undefined;
   cancelRequested: boolean;
   done: Promise<TransferSnapshot>;
+  route: TransferRoute;
+  /** Set when the push takes the fast local path. */
+  fast?: FastRoute;
 }
 
 type EventSink = Pick<EventBus, 'emit'>;
@@ -57,6 +90,8 @@ export class TransferService {
   private readonly transfers = new Map<string, Transfer>();
   private readonly emitIntervalMs: number;
   private readonly keepFinished: number;
+  /** What the local registry holds, by diff ID; remembered per registry address for the session. */
+  private layerIndex: { url: string; index: LayerIndex; client: LocalRegistryClient } | undefined;
 
   constructor(
     private readonly docker: Dockerode | (() => Dockerode),
@@ -80,7 +115,20 @@ export class TransferService {
         },
       );
     }
-    return this.start('push', ref);
+    return this.start('push', ref, this.fastRouteFor(ref));
+  }
+
+  /** The fast local route for a push to Berth's own registry (running, not "through Docker"), else undefined. */
+  private fastRouteFor(ref: ImageReference): FastRoute | undefined {
+    const local = this.options.localRegistry;
+    const url = local?.url();
+    if (!local || url === undefined) return undefined;
+    const settings = local.settings();
+    if (settings.throughDocker) return undefined;
+    const port = new URL(url).port;
+    const aliases = [`127.0.0.1:${port}`, `localhost:${port}`];
+    if (!aliases.includes(ref.domain)) return undefined;
+    return { url, compression: settings.layerCompression };
   }
 
   /** Pull an image by tag or digest from its registry. Throws NAME_INVALID for a bad name. */
@@ -127,7 +175,7 @@ export class TransferService {
     return typeof this.docker === 'function' ? this.docker() : this.docker;
   }
 
-  private start(kind: TransferKind, ref: ImageReference): { id: string } {
+  private start(kind: TransferKind, ref: ImageReference, fast?: FastRoute): { id: string } {
     const id = randomUUID();
     let resolveDone: (snapshot: TransferSnapshot) => void = () => undefined;
     const transfer: Transfer = {
@@ -143,7 +191,15 @@ export class TransferService {
       emitTimer: undefined,
       cancelRequested: false,
       done: new Promise((resolve) => (resolveDone = resolve)),
+      route: fast
+        ? {
+            path: 'fast-local',
+            layerFormat: fast.compression === 'gzip' ? 'gzip' : 'uncompressed',
+            command: `docker push ${ref.familiar}`,
+          }
+        : { path: 'daemon', command: `docker ${kind} ${ref.familiar}` },
     };
+    if (fast) transfer.fast = fast;
     this.transfers.set(id, transfer);
     this.forgetOldFinished();
     this.emitNow(transfer);
@@ -158,6 +214,7 @@ export class TransferService {
     const { kind, ref, model } = transfer;
     const context = { operation: kind, registry: ref.domain, reference: ref.familiar };
     try {
+      if (transfer.fast) return await this.runFast(transfer, transfer.fast);
       const auth = await this.auth.authFor(ref.domain);
       const stream = await openTransferStream(this.dockerode(), kind, ref, auth, transfer.controller.signal);
       transfer.state = 'running';
@@ -184,6 +241,68 @@ export class TransferService {
       if (diagnosed.code === 'DOCKER_STOPPED')
         return this.finishCutOff(transfer, diagnosed.raw ?? diagnosed.message);
       this.finish(transfer, 'failed', diagnosed, 'Failed');
+    }
+  }
+
+  /** The fast local push; failures are thrown to `run`, which words them as for any push. */
+  private async runFast(transfer: Transfer, fast: FastRoute): Promise<void> {
+    const { ref, model } = transfer;
+    if (this.layerIndex?.url !== fast.url) {
+      this.layerIndex?.client.close();
+      const client = new LocalRegistryClient(fast.url);
+      this.layerIndex = { url: fast.url, client, index: new LayerIndex(client) };
+    }
+    const { client, index } = this.layerIndex;
+    transfer.state = 'running';
+    this.emitNow(transfer);
+    try {
+      const result = await fastPush({
+        docker: this.dockerode(),
+        image: ref.familiar,
+        registry: client,
+        layers: index,
+        repository: ref.path,
+        tag: ref.tag ?? 'latest',
+        compression: fast.compression,
+        signal: transfer.controller.signal,
+        report: {
+          expectLayers: (count) => model.expectRows(count),
+          message: (status) => {
+            model.apply({ status });
+            this.emitSoon(transfer);
+          },
+          layer: (id, status, current, total) => {
+            model.apply({
+              id,
+              status,
+              ...(current === undefined ? {} : { progressDetail: { current, total: total ?? 0 } }),
+            });
+            this.emitSoon(transfer);
+          },
+        },
+      });
+      transfer.route = {
+        ...transfer.route,
+        layerFormat: result.layerFormat,
+        storedBytes: result.storedBytes,
+        writtenBytes: result.writtenBytes,
+      };
+      model.complete();
+      this.finish(transfer, 'succeeded');
+    } catch (error) {
+      if (transfer.cancelRequested) throw error;
+      if (error instanceof RegistryConnectionError)
+        throw new AppError('REGISTRY_NOT_RUNNING', 'The local registry stopped during the push.', {
+          hint: 'Start it again, then push again.',
+          raw: error.message,
+          fix: { kind: 'startRegistry' },
+        });
+      if (error instanceof RegistryHttpError)
+        throw new AppError('INTERNAL', 'The local registry refused part of the push.', {
+          raw: error.message,
+          fix: { kind: 'retry' },
+        });
+      throw error;
     }
   }
 
@@ -270,6 +389,7 @@ export class TransferService {
       messages: progress.messages,
       cancelRequested: transfer.cancelRequested,
       startedAt: transfer.startedAt,
+      route: transfer.route,
     };
     if (progress.digest !== undefined) snapshot.digest = progress.digest;
     if (transfer.error !== undefined) snapshot.error = transfer.error;

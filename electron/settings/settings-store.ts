@@ -16,6 +16,7 @@ export function defaultSettings(): Settings {
     registry: { port: 5000, dataDir: null, exposeOnNetwork: false, autoStart: false },
     registries: [],
     daemonConfigPath: null,
+    localPush: { throughDocker: false, layerCompression: 'none' },
   };
 }
 
@@ -60,7 +61,12 @@ export class SettingsStore {
   get(): Settings {
     const defaults = defaultSettings();
     const stored = this.backend.store as Partial<Settings>;
-    const merged = { ...defaults, ...stored, registry: { ...defaults.registry, ...(stored.registry ?? {}) } };
+    const merged = {
+      ...defaults,
+      ...stored,
+      registry: { ...defaults.registry, ...(stored.registry ?? {}) },
+      localPush: { ...defaults.localPush, ...(stored.localPush ?? {}) },
+    };
     const parsed = settingsSchema.safeParse(merged);
     return parsed.success ? parsed.data : defaults;
   }
@@ -71,6 +77,7 @@ export class SettingsStore {
       ...current,
       ...(patch.registries !== undefined ? { registries: patch.registries } : {}),
       registry: { ...current.registry, ...(patch.registry ?? {}) },
+      localPush: { ...current.localPush, ...(patch.localPush ?? {}) },
     });
     this.backend.store = next;
     return next;

@@ -12,7 +12,7 @@ import { buildTestImage, MiB } from '../helpers/test-images';
 import { expect, screenshotPath, test } from './fixtures';
 import { startWebHost } from '../helpers/web-host';
 import { ImageActions } from './pages/transfers-images';
-import { startLocalRegistry, TransfersPanelPage } from './pages/transfers-panel';
+import { setLocalPush, startLocalRegistry, TransfersPanelPage } from './pages/transfers-panel';
 
 test('shows "Docker isn\'t running" and recovers by itself when the daemon starts', async ({ page }) => {
   test.setTimeout(120_000);
@@ -62,6 +62,8 @@ test('Docker stopping mid-push: the transfer says "Docker stopped", and the wind
     const image = await buildTestImage(docker, 'stops', [200 * MiB]);
     await page.goto(host.url);
     const { host: registryHost } = await startLocalRegistry(page);
+    // This journey is Docker's own push (its words, its cancel); the fast path has its own spec.
+    await setLocalPush(page, { throughDocker: true });
     const target = `${registryHost}/${image.repository}:${image.tag}`;
     await docker
       .getImage(image.reference)

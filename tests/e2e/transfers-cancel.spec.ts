@@ -7,7 +7,7 @@ import { MiB } from '../helpers/test-images';
 import { expect, screenshotPath, test, testImageForFile } from './fixtures';
 import { ImageActions } from './pages/transfers-images';
 import { TagDialogPage } from './pages/tag-dialog';
-import { startLocalRegistry, TransfersPanelPage } from './pages/transfers-panel';
+import { setLocalPush, startLocalRegistry, TransfersPanelPage } from './pages/transfers-panel';
 
 const subject = testImageForFile('cancel', [300 * MiB], 300_000);
 
@@ -20,6 +20,8 @@ test('cancelling a large push mid-way stops it and says "Cancelled"', async ({
   test.setTimeout(300_000);
   await mainWindow.open(webHost.url);
   const { host: registryHost } = await startLocalRegistry(page);
+  // This journey is Docker's own push (its words, its cancel); the fast path has its own spec.
+  await setLocalPush(page, { throughDocker: true });
   const target = `${registryHost}/${image.repository}:${image.tag}`;
   subject.removeLater(target);
   const expected = parseReference(target);

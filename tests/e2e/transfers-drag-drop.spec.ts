@@ -7,7 +7,7 @@ import { parseReference } from '../../electron/common/reference';
 import { expect, test, testImageForFile } from './fixtures';
 import { TagDialogPage } from './pages/tag-dialog';
 import { ImageActions, RegistryNavigation } from './pages/transfers-images';
-import { startLocalRegistry, TransfersPanelPage } from './pages/transfers-panel';
+import { setLocalPush, startLocalRegistry, TransfersPanelPage } from './pages/transfers-panel';
 
 const subject = testImageForFile('dragdrop', [2 * 1024 * 1024]);
 
@@ -20,6 +20,8 @@ test('dropping an image on the local registry opens the Tag dialog for it, and T
   test.setTimeout(240_000);
   await mainWindow.open(webHost.url);
   const { host: registryHost, port } = await startLocalRegistry(page);
+  // This journey is Docker's own push (its words, its cancel); the fast path has its own spec.
+  await setLocalPush(page, { throughDocker: true });
   const navigation = new RegistryNavigation(page);
   const localRegistry = navigation.item(/Local registry/);
   await expect(localRegistry).toContainText(`:${port}`);

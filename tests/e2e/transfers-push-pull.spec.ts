@@ -10,7 +10,7 @@ import { MiB } from '../helpers/test-images';
 import { expect, screenshotPath, test, testImageForFile } from './fixtures';
 import { TagDialogPage } from './pages/tag-dialog';
 import { ImageActions, RegistryNavigation } from './pages/transfers-images';
-import { startLocalRegistry, TransfersPanelPage } from './pages/transfers-panel';
+import { setLocalPush, startLocalRegistry, TransfersPanelPage } from './pages/transfers-panel';
 
 const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
@@ -30,6 +30,8 @@ test('tag for the local registry, push with live layers, push again, delete, pul
   test.setTimeout(300_000);
   await mainWindow.open(webHost.url);
   const { host: registryHost, port } = await startLocalRegistry(page);
+  // This journey is Docker's own push (its words, its cancel); the fast path has its own spec.
+  await setLocalPush(page, { throughDocker: true });
   await expect(mainWindow.sidebarItem(/Local registry/)).toContainText(`:${port}`);
 
   const images = new ImageActions(page);

@@ -23,6 +23,13 @@ export const settingsSchema = z.object({
     .max(100),
   /** The user's override for the daemon.json path; null: detect. */
   daemonConfigPath: z.string().min(1).max(4096).nullable(),
+  /** Pushes to Berth's own registry (issue 23). */
+  localPush: z.object({
+    /** Push to the local registry with `docker push`, as the CLI does, instead of Berth's fast path. */
+    throughDocker: z.boolean(),
+    /** How the fast path stores layers: 'none' (fastest, for this machine) or 'gzip' (parallel, level 1). */
+    layerCompression: z.enum(['none', 'gzip']),
+  }),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -35,6 +42,7 @@ export const settingsPatchSchema = z
   .object({
     registry: settingsSchema.shape.registry.omit({ dataDir: true }).strict().partial().optional(),
     registries: settingsSchema.shape.registries.optional(),
+    localPush: settingsSchema.shape.localPush.strict().partial().optional(),
   })
   .strict();
 

@@ -46,6 +46,23 @@ export const transferRowSchema = z.object({
 });
 export type TransferRow = z.infer<typeof transferRowSchema>;
 
+/**
+ * Which way a transfer went (issue 23). 'daemon': Docker's own push or pull. 'fast-local': a push to
+ * Berth's own registry that exported the image from Docker and wrote it straight into the registry.
+ */
+export const transferRouteSchema = z.object({
+  path: z.enum(['daemon', 'fast-local']),
+  /** How the layers are stored (fast-local): plain tars, parallel gzip, or the export's own blobs. */
+  layerFormat: z.enum(['uncompressed', 'gzip', 'as-exported']).optional(),
+  /** Bytes of the image's layers as stored (fast-local), once known. */
+  storedBytes: z.number().nonnegative().optional(),
+  /** Bytes written now; layers the registry had are not written again (fast-local), once known. */
+  writtenBytes: z.number().nonnegative().optional(),
+  /** The docker CLI command with the same outcome, for the user to copy. */
+  command: z.string(),
+});
+export type TransferRoute = z.infer<typeof transferRouteSchema>;
+
 export const transferSnapshotSchema = z.object({
   id: transferId,
   kind: transferKindSchema,
@@ -68,6 +85,8 @@ export const transferSnapshotSchema = z.object({
   /** Cancel was pressed (in any window); the transfer ends as soon as the daemon lets go of it. */
   cancelRequested: z.boolean(),
   error: appErrorSchema.optional(),
+  /** Which way it went and the equivalent CLI command (absent from snapshots of older hosts). */
+  route: transferRouteSchema.optional(),
   /** Epoch milliseconds. */
   startedAt: z.number(),
   finishedAt: z.number().optional(),

@@ -124,3 +124,15 @@ export async function startLocalRegistry(page: Page): Promise<{ host: string; po
   await callApi(page, 'registry.start', { port });
   return { host: `127.0.0.1:${port}`, port };
 }
+
+/**
+ * How pushes to the local registry go (settings' `localPush`): specs that assert Docker's own push
+ * words choose "through Docker"; the fast-push spec chooses the fast path. Settings outlive a spec in
+ * the worker's host, so each spec says what it needs.
+ */
+export async function setLocalPush(
+  page: Page,
+  localPush: { throughDocker?: boolean; layerCompression?: 'none' | 'gzip' },
+): Promise<void> {
+  await callApi(page, 'settings.update', { localPush });
+}

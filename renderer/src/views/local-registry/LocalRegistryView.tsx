@@ -9,6 +9,7 @@ import { formatBytes } from '../../format';
 import { useRegistryStore } from '../../stores/registry-store';
 import { pullImage } from '../../stores/transfers-store';
 import { NetworkAccess } from './NetworkAccess';
+import { LocalPushSettings } from './LocalPushSettings';
 import { ActivityFeed } from './ActivityFeed';
 import { CleanUpPanel } from './CleanUpPanel';
 import { RepositoryList } from './RepositoryList';
@@ -114,6 +115,7 @@ export function LocalRegistryView() {
           {status && <NetworkAccess exposed={status.exposeOnNetwork} />}
         </div>
       </dl>
+      <LocalPushSettings />
 
       <div className="registry-columns">
         <div className="registry-main">

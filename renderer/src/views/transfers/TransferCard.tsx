@@ -12,6 +12,7 @@ import { compactRows, percent } from '../../stores/transfer-updates';
 import { useTransfersStore } from '../../stores/transfers-store';
 import { useCardView } from './card-view';
 import { barFill, LayerRowView } from './LayerRow';
+import { TransferRoute } from './TransferRoute';
 
 const STATE_WORDS: Record<TransferSnapshot['state'], { push: string; pull: string }> = {
   queued: { push: 'Waiting to push', pull: 'Waiting to pull' },
@@ -213,6 +214,7 @@ export const TransferCard = memo(function TransferCard({ id, position, count, me
         <span className="transfer-details">{details.join(' · ')}</span>
       </div>
       {transfer.digest && transfer.state === 'succeeded' && <CopyDigest digest={transfer.digest} />}
+      {transfer.route && <TransferRoute route={transfer.route} state={transfer.state} />}
       {transfer.error && transfer.state === 'failed' && (
         <ErrorWithFix
           error={transfer.error}

@@ -1,0 +1,306 @@
+/**
+ * `npm run bench:fastpush` (issue 23): Berth's fast local push against `docker push`, both into Berth's
+ * own registry process on 127.0.0.1, with two 256 MiB, 4-layer images: one of compressible content
+ * (text that gzip shrinks about 3×, like real images) and one of random bytes. Each round starts two
+ * fresh registries (one per contender, so neither finds the other's layers), pushes with each side
+ * back to back (who goes first alternates), then removes the image locally and times `docker pull` of
+ * each result (the fast push's uncompressed layers against `docker push`'s gzip ones). Median of the
+ * rounds. Targets: fast push ≥ 3× faster than `docker push` on the compressible image and never slower;
+ * pulling its result ≤ 1.0× the time of pulling the `docker push` result. Prints a Markdown table and
+ * writes bench/results/fastpush.json.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type Docker from 'dockerode';
+import { EventBus } from '../electron/api/event-bus';
+import type { LayerCompression } from '../electron/docker/fast-push/fast-push';
+import { MemoryRegistryAuth } from '../electron/docker/registry-auth';
+import { TransferService } from '../electron/docker/transfers';
+import { startRegistry, type RunningRegistry } from '../tests/helpers/registry-process';
+import { MiB, buildTestImage, dockerFromEnvironment, removeImages } from '../tests/helpers/test-images';
+import { median } from './lib/measure';
+import { judge, markdownTable, writeJson, type Metric } from './lib/report';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Overridable for a smoke run (BENCH_FASTPUSH_ROUNDS=1 BENCH_FASTPUSH_MIB=32); the defaults are the benchmark. */
+const ROUNDS = Number(process.env.BENCH_FASTPUSH_ROUNDS ?? 5);
+const IMAGE_BYTES = Number(process.env.BENCH_FASTPUSH_MIB ?? 256) * MiB;
+const LAYERS = 4;
+const COMPRESSION = (process.env.BENCH_FASTPUSH_COMPRESSION ?? 'none') as LayerCompression;
+
+type Contender = 'fast' | 'docker';
+type Kind = 'compressible' | 'random';
+interface Run {
+  kind: Kind;
+  round: number;
+  contender: Contender;
+  pushMs: number;
+  pullMs: number;
+}
+
+async function main(): Promise<void> {
+  const docker = dockerFromEnvironment();
+  let fastRegistryUrl = '';
+  const service = new TransferService(docker, new EventBus(), new MemoryRegistryAuth(), {
+    localRegistry: {
+      url: () => fastRegistryUrl,
+      settings: () => ({ throughDocker: false, layerCompression: COMPRESSION }),
+    },
+  });
+  const loadBefore = loadavg()[0] ?? 0;
+  const runs: Run[] = [];
+  for (const kind of ['compressible', 'random'] as Kind[]) {
+    console.log(`Building a ${IMAGE_BYTES / MiB} MiB, ${LAYERS}-layer ${kind} image…`);
+    const image =
+      kind === 'random'
+        ? (await buildTestImage(docker, 'fastpush-bench', Array<number>(LAYERS).fill(IMAGE_BYTES / LAYERS)))
+            .reference
+        : await buildCompressibleImage(docker);
+    try {
+      // Round 0 warms up (page cache, the daemon's export path); it is not counted.
+      for (let round = 0; round <= ROUNDS; round += 1) {
+        const order: Contender[] = round % 2 === 1 ? ['fast', 'docker'] : ['docker', 'fast'];
+        const result = await oneRound(
+          docker,
+          service,
+          image,
+          kind,
+          round,
+          order,
+          (url) => (fastRegistryUrl = url),
+        );
+        if (round > 0) runs.push(...result);
+      }
+    } finally {
+      await removeImages(docker, [image]);
+    }
+  }
+  report(runs, [loadBefore, loadavg()[0] ?? 0]);
+}
+
+async function oneRound(
+  docker: Docker,
+  service: TransferService,
+  image: string,
+  kind: Kind,
+  round: number,
+  order: Contender[],
+  useFastRegistry: (url: string) => void,
+): Promise<Run[]> {
+  const registries: Record<Contender, RunningRegistry> = {
+    fast: await startRegistry(),
+    docker: await startRegistry(),
+  };
+  useFastRegistry(registries.fast.url);
+  const targets = {
+    fast: `${registries.fast.address}/bench/${kind}:1`,
+    docker: `${registries.docker.address}/bench/${kind}:1`,
+  };
+  try {
+    for (const contender of order)
+      await docker.getImage(image).tag({ repo: targets[contender].slice(0, -2), tag: '1' });
+    const push = { fast: 0, docker: 0 };
+    for (const contender of order) {
+      settleDisk();
+      const started = performance.now();
+      if (contender === 'docker') await dockerCli(['push', targets.docker]);
+      else {
+        const final = await service.waitFor(service.push(targets.fast).id);
+        if (final.state !== 'succeeded' || final.route?.path !== 'fast-local')
+          throw new Error(
+            `fast push ${final.state}: ${final.error?.raw ?? final.error?.message ?? final.route?.path}`,
+          );
+      }
+      push[contender] = performance.now() - started;
+    }
+    // Pull each result into a daemon that doesn't have the image (its layers gone too).
+    await removeImages(docker, [targets.fast, targets.docker]);
+    const id = await imageIdOf(docker, image);
+    await removeImages(docker, [image]);
+    const pull = { fast: 0, docker: 0 };
+    for (const contender of order) {
+      settleDisk();
+      const started = performance.now();
+      await dockerCli(['pull', targets[contender]]);
+      pull[contender] = performance.now() - started;
+      const pulledId = await imageIdOf(docker, targets[contender]);
+      if (pulledId !== id) throw new Error(`pulled ${targets[contender]} as ${pulledId}, pushed ${id}`);
+      await docker
+        .getImage(targets[contender])
+        .tag({ repo: image.split(':')[0] ?? image, tag: image.split(':')[1] ?? '1' });
+      await removeImages(docker, [targets[contender]]);
+      if (contender === order[0]) await removeImages(docker, [image]);
+    }
+    const runs = order.map((contender) => ({
+      kind,
+      round,
+      contender,
+      pushMs: push[contender],
+      pullMs: pull[contender],
+    }));
+    for (const run of runs)
+      console.log(
+        `${kind} round ${round}${round === 0 ? ' (warm-up)' : ''} ${run.contender}: push ${run.pushMs.toFixed(0)} ms, pull ${run.pullMs.toFixed(0)} ms`,
+      );
+    return runs;
+  } finally {
+    await registries.fast.stop();
+    await registries.docker.stop();
+  }
+}
+
+/** FROM scratch + busybox + 4 layers of text (see writeText: gzip ≈ 3×). */
+async function buildCompressibleImage(docker: Docker): Promise<string> {
+  const reference = `berth-bench/fastpush-compressible-${process.pid}:1`;
+  const context = await mkdtemp(join(tmpdir(), 'berth-fastpush-'));
+  try {
+    await copyFile('/usr/bin/busybox', join(context, 'busybox'));
+    const lines = ['FROM scratch', 'COPY busybox /bin/busybox'];
+    for (let layer = 0; layer < LAYERS; layer += 1) {
+      await writeText(join(context, `layer-${layer}.txt`), IMAGE_BYTES / LAYERS, layer);
+      lines.push(`COPY layer-${layer}.txt /data/layer-${layer}.txt`);
+    }
+    lines.push('CMD ["/bin/busybox", "true"]');
+    await writeFile(join(context, 'Dockerfile'), `${lines.join('\n')}\n`);
+    const files = [
+      'Dockerfile',
+      'busybox',
+      ...Array.from({ length: LAYERS }, (_, layer) => `layer-${layer}.txt`),
+    ];
+    const stream = await docker.buildImage(
+      { context, src: files },
+      { t: reference, rm: true, forcerm: true },
+    );
+    await new Promise<void>((resolve, reject) =>
+      docker.modem.followProgress(stream, (error: Error | null, output: { error?: string }[]) => {
+        const failed = error?.message ?? output.find((message) => message.error)?.error;
+        if (failed) reject(new Error(failed));
+        else resolve();
+      }),
+    );
+  } finally {
+    await rm(context, { recursive: true, force: true });
+  }
+  return reference;
+}
+
+/**
+ * Text of `bytes` bytes: words from a vocabulary of 1,024, the common ones more often, a number now
+ * and then. gzip shrinks it about 2.7× at level 1 and 3× at level 6, like the files of real images.
+ * Seeded (mulberry32), so every run builds the same image.
+ */
+async function writeText(path: string, bytes: number, seed: number): Promise<void> {
+  let state = ((seed + 1) * 2654435761) >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+  const vocabulary = Array.from({ length: 1024 }, () =>
+    Array.from({ length: 3 + (next() % 8) }, () => String.fromCharCode(97 + (next() % 26))).join(''),
+  );
+  const out = createWriteStream(path);
+  let written = 0;
+  while (written < bytes) {
+    let chunk = '';
+    while (chunk.length < 1024 * 1024) {
+      const skewed = (next() / 4294967296) ** 2;
+      const word = vocabulary[Math.floor(skewed * vocabulary.length)] ?? 'x';
+      chunk += next() % 13 === 0 ? `${word} ${next() % 100000}\n` : `${word} `;
+    }
+    const piece = Buffer.from(chunk).subarray(0, Math.min(chunk.length, bytes - written));
+    written += piece.length;
+    if (!out.write(piece)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+async function imageIdOf(docker: Docker, reference: string): Promise<string> {
+  return ((await docker.getImage(reference).inspect()) as { Id: string }).Id;
+}
+
+/** Flush dirty pages before a timed step, so one side's writes don't slow the next. */
+function settleDisk(): void {
+  spawnSync('sync');
+}
+
+async function dockerCli(args: string[]): Promise<void> {
+  const child = spawn('docker', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let errors = '';
+  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`docker ${args.join(' ')} failed: ${errors}`);
+}
+
+function report(runs: Run[], load: [number, number]): void {
+  const of = (kind: Kind, contender: Contender, key: 'pushMs' | 'pullMs') =>
+    median(runs.filter((run) => run.kind === kind && run.contender === contender).map((run) => run[key]));
+  const metrics: Metric[] = [];
+  for (const kind of ['compressible', 'random'] as Kind[]) {
+    // Push: the ratio is speed-up (docker / fast); higher is better, target ≥ 3 (compressible) or ≥ 1.
+    metrics.push({
+      name: `push ${kind}: docker push time / fast push time`,
+      unit: '× faster',
+      berth: of(kind, 'docker', 'pushMs') / of(kind, 'fast', 'pushMs'),
+      reference: kind === 'compressible' ? 3 : 1,
+      target: { kind: 'higher' },
+    });
+    metrics.push({
+      name: `push ${kind}, fast push (Berth) vs docker push`,
+      unit: 'ms',
+      berth: of(kind, 'fast', 'pushMs'),
+      reference: of(kind, 'docker', 'pushMs'),
+      target: { kind: 'lower' },
+    });
+    metrics.push({
+      name: `docker pull ${kind}, of the fast push's result vs of docker push's`,
+      unit: 'ms',
+      berth: of(kind, 'fast', 'pullMs'),
+      reference: of(kind, 'docker', 'pullMs'),
+      target: { kind: 'lower' },
+    });
+  }
+  // Within a round both sides ran back to back, so their ratio is the least exposed to load from other
+  // processes on this shared machine (docker push, CPU-bound, swings the most).
+  const paired = (kind: Kind, key: 'pushMs' | 'pullMs') =>
+    Array.from({ length: ROUNDS }, (_, index) => {
+      const inRound = runs.filter((run) => run.kind === kind && run.round === index + 1);
+      const side = (contender: Contender) =>
+        inRound.find((run) => run.contender === contender)?.[key] ?? Number.NaN;
+      return side('docker') / side('fast');
+    });
+  const pairedRatios = {
+    compressible: { push: paired('compressible', 'pushMs'), pull: paired('compressible', 'pullMs') },
+    random: { push: paired('random', 'pushMs'), pull: paired('random', 'pullMs') },
+  };
+  const verdicts = metrics.map(judge);
+  const title = `## Fast local push: ${IMAGE_BYTES / MiB} MiB, ${LAYERS} layers, Berth's registry on 127.0.0.1, median of ${ROUNDS} rounds, layers ${COMPRESSION === 'none' ? 'uncompressed' : 'gzip'}`;
+  console.log(`\n${title}\n\n${markdownTable(verdicts)}\n`);
+  const list = (values: number[]) => values.map((value) => value.toFixed(2)).join(', ');
+  for (const kind of ['compressible', 'random'] as Kind[])
+    console.log(
+      `${kind}: per-round docker/fast ratios: push ${list(pairedRatios[kind].push)} (median ${median(pairedRatios[kind].push).toFixed(2)}×); pull ${list(pairedRatios[kind].pull)} (median ${median(pairedRatios[kind].pull).toFixed(2)}×, above 1 = the fast result pulls faster)`,
+    );
+  console.log(
+    `(First rows: the speed-up against its target, 3× for compressible content, 1× for random. Machine load ${load[0].toFixed(1)} before, ${load[1].toFixed(1)} after, on ${cpus().length} CPUs.)`,
+  );
+  writeJson(join(here, 'results', 'fastpush.json'), {
+    benchmark: 'fastpush',
+    date: new Date().toISOString(),
+    image: { bytes: IMAGE_BYTES, layers: LAYERS, compression: COMPRESSION },
+    rounds: runs,
+    verdicts,
+    pairedRatios,
+    machine: { cpus: cpus().length, loadAverageBefore: load[0], loadAverageAfter: load[1] },
+  });
+}
+
+await main();

@@ -1,0 +1,493 @@
+/**
+ * The fast local push (issue 23): for a push to Berth's own registry, export the image from the daemon
+ * (`GET /images/{name}/get`, read as a stream, entry by entry: never the whole tar in memory or on
+ * disk), write each layer straight into the registry over its HTTP API (verified by digest there),
+ * then the config, the manifest, and last the tag — so a cancel or a failure never leaves a tag
+ * pointing at something incomplete. No compression by default: the registry is on this machine.
+ *
+ * Two export formats, told apart by their entry names:
+ * - Docker's classic `docker save` (Docker before 25, graph drivers): `<id>/layer.tar` for each layer
+ *   (uncompressed), `<id>/json` (its parent, in the v1 chain), `<config hex>.json`, `manifest.json`.
+ *   Entries come sorted by name, not in layer order, so a layer's diff ID is known before its bytes
+ *   only when its ancestors came first; such layers, if the registry has them, are skipped unread.
+ *   Any other layer streams into an upload session without being hashed here (the registry hashes
+ *   it anyway); at the end manifest.json gives each layer's place, hence its diff ID, and the session
+ *   is finished as that digest (the registry refuses it if the bytes differ) — or dropped, if the
+ *   registry turns out to hold that layer already. With gzip chosen, the tar and the gzip output are
+ *   hashed here as they stream (the gzip digest can't be known any other way).
+ * - An OCI layout (containerd image store, Docker 25+): see ./oci-layout.ts.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type Dockerode from 'dockerode';
+import { extract, type Headers } from 'tar-stream';
+import { abortError, byteCounter, drain, exportError, openExport, readAll } from './export-stream';
+import {
+  MEDIA,
+  RegistryConnectionError,
+  RegistryHttpError,
+  type LocalRegistryClient,
+} from './local-registry-client';
+import type { LayerIndex, StoredLayer } from './layer-index';
+import { imageDescriptor, pushLayoutImage, sha256Digest, type LayoutContents } from './oci-layout';
+import { createParallelGzip } from './parallel-gzip';
+
+/** How layers exported as plain tars are stored. */
+export type LayerCompression = 'none' | 'gzip';
+
+/** What the fast push reports as it goes; the transfer service turns it into rows and messages. */
+export interface FastPushReporter {
+  layer(id: string, status: string, current?: number, total?: number): void;
+  message(text: string): void;
+  /** How many layers to expect (known before the export starts, for the overall bar). */
+  expectLayers(count: number): void;
+}
+
+export interface FastPushOptions {
+  docker: Dockerode;
+  /** The local image to export (as the user named it). */
+  image: string;
+  registry: LocalRegistryClient;
+  layers: LayerIndex;
+  repository: string;
+  tag: string;
+  compression: LayerCompression;
+  signal: AbortSignal;
+  report: FastPushReporter;
+}
+
+/** What was stored. */
+export interface FastPushResult {
+  digest: string;
+  /** 'uncompressed' / 'gzip' for a classic export; 'as-exported' for an OCI layout's original blobs. */
+  layerFormat: 'uncompressed' | 'gzip' | 'as-exported';
+  /** Bytes of layers written now (skipped ones not counted). */
+  writtenBytes: number;
+  /** Bytes of all the image's layers as stored. */
+  storedBytes: number;
+  layersWritten: number;
+  layersSkipped: number;
+  platforms: string[];
+}
+
+/** Blobs up to this size are read into memory (manifests, configs, tiny layers); bigger ones stream. */
+const SMALL_BLOB = 1024 * 1024;
+/** Most a JSON file of a classic export may hold (configs of huge images stay far below). */
+const JSON_LIMIT = 16 * 1024 * 1024;
+
+interface ClassicLayer {
+  diffId: string;
+  descriptor: { mediaType: string; digest: string; size: number };
+  written: boolean;
+}
+
+/** Runs one fast push; see the file comment. Throws on failure; an abort throws an AbortError. */
+export async function fastPush(options: FastPushOptions): Promise<FastPushResult> {
+  const { docker, image, signal, report } = options;
+  const inspect = (await docker.getImage(image).inspect()) as { Id: string; RootFS?: { Layers?: string[] } };
+  const diffIds = inspect.RootFS?.Layers ?? [];
+  report.expectLayers(new Set(diffIds).size);
+  report.message(`Exporting ${image} from Docker`);
+  const exported = await openExport(docker, image, signal);
+  return pushExport(exported, options, { imageId: inspect.Id, diffIds });
+}
+
+/**
+ * Stores what an export stream holds (either format) and tags it; `fastPush` opens the stream from
+ * the daemon, tests hand it a layout they built. `image` names the image as Docker knows it.
+ */
+export async function pushExport(
+  exported: Readable,
+  options: Omit<FastPushOptions, 'docker'>,
+  image: { imageId: string; diffIds: string[] },
+): Promise<FastPushResult> {
+  const { signal } = options;
+  let push: ExportPush | undefined;
+  try {
+    const existing = await options.layers.find(image.diffIds, options.repository, signal);
+    push = new ExportPush(options, image.diffIds, existing);
+    try {
+      await push.read(exported);
+    } catch (error) {
+      if (signal.aborted) throw abortError();
+      // The registry's failures are its own; anything else broke the export.
+      if (error instanceof RegistryHttpError || error instanceof RegistryConnectionError) throw error;
+      throw exportError(error);
+    }
+    return await push.finish(image.imageId);
+  } catch (error) {
+    await push?.abandon();
+    throw error;
+  } finally {
+    exported.destroy();
+  }
+}
+
+/** Reads the export's entries and stores what they hold; `finish` stores the manifest and tag. */
+class ExportPush {
+  // Classic export.
+  private readonly parents = new Map<string, string | null>();
+  private readonly classicLayers = new Map<string, ClassicLayer>();
+  private readonly links = new Map<string, string>();
+  private readonly jsonFiles = new Map<string, Buffer>();
+  /** Diff IDs stored (or found) by this push, with their descriptors. */
+  private readonly handled = new Map<string, ClassicLayer['descriptor']>();
+  private readonly mounted = new Set<string>();
+  /**
+   * Plain layers whose place in the image was not known as they streamed: written into an upload
+   * session unhashed (the registry hashes them), finished by `finishClassic` once manifest.json has
+   * told each one's place, hence its diff ID, which the registry then checks.
+   */
+  private readonly pending = new Map<string, { location: string; size: number }>();
+  // OCI layout.
+  private readonly smallBlobs = new Map<string, Buffer>();
+  private readonly storedBlobs = new Set<string>();
+  private readonly blobSizes = new Map<string, number>();
+  private writtenBytes = 0;
+  private layersWritten = 0;
+  private layersSkipped = 0;
+  private sawEntry = false;
+
+  constructor(
+    private readonly options: Omit<FastPushOptions, 'docker'>,
+    private readonly diffIds: string[],
+    private readonly existing: Map<string, StoredLayer>,
+  ) {}
+
+  async read(exported: Readable): Promise<void> {
+    const tar = extract();
+    // A broken export (the daemon went away) fails the reader with the socket's own error.
+    exported.on('error', (error) => tar.destroy(error));
+    exported.pipe(tar);
+    for await (const entry of tar) {
+      this.sawEntry = true;
+      await this.onEntry(entry.header, entry);
+    }
+  }
+
+  private async onEntry(header: Headers, body: Readable): Promise<void> {
+    const name = header.name.replace(/^\.\//, '');
+    const size = header.size ?? 0;
+    let match: RegExpExecArray | null;
+    if (header.type === 'symlink' || header.type === 'link') {
+      if (header.linkname) this.links.set(name, header.linkname);
+      return drain(body);
+    }
+    if ((match = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(name)))
+      return this.onBlob(`sha256:${match[1]}`, size, body);
+    if ((match = /^([a-f0-9]{64})\/layer\.tar$/.exec(name)))
+      return this.onClassicLayer(match[1] as string, size, body);
+    if ((match = /^([a-f0-9]{64})\/json$/.exec(name))) {
+      const parsed = JSON.parse((await readAll(body, JSON_LIMIT)).toString('utf8')) as { parent?: string };
+      this.parents.set(match[1] as string, parsed.parent ?? null);
+      return;
+    }
+    if (/^([a-f0-9]{64}\.json|manifest\.json|index\.json)$/.test(name)) {
+      this.jsonFiles.set(name, await readAll(body, JSON_LIMIT));
+      return;
+    }
+    return drain(body);
+  }
+
+  /** The layer's place in the image (0 = base) when its whole v1 chain has come by, else undefined. */
+  private depthOf(id: string): number | undefined {
+    let depth = 0;
+    let current: string | null | undefined = this.parents.get(id);
+    if (current === undefined) return undefined;
+    while (current !== null) {
+      depth += 1;
+      current = this.parents.get(current);
+      if (current === undefined || depth > this.diffIds.length) return undefined;
+    }
+    return depth;
+  }
+
+  private async onClassicLayer(id: string, size: number, body: Readable): Promise<void> {
+    const { report, registry, repository, compression, signal } = this.options;
+    const row = id;
+    const depth = this.depthOf(id);
+    const knownDiffId = depth === undefined ? undefined : this.diffIds[depth];
+    if (knownDiffId !== undefined) {
+      report.layer(row, 'Exporting', 0, size);
+      const stored = await this.reuse(knownDiffId, row);
+      if (stored) {
+        await drain(body);
+        this.classicLayers.set(id, { diffId: knownDiffId, descriptor: stored, written: false });
+        return;
+      }
+    }
+    if (compression === 'none') return this.streamUnhashed(id, size, body);
+    // Hash the tar (its diff ID) as it streams, gzip it on every core, hash that too.
+    const diffHash = createHash('sha256');
+    const counter = byteCounter(
+      (read) => report.layer(row, 'Writing', read, size),
+      size,
+      (chunk) => diffHash.update(chunk),
+    );
+    let storedHash: Hash | undefined;
+    let storedSize = 0;
+    let upload: Readable = counter;
+    if (compression === 'gzip') {
+      storedHash = createHash('sha256');
+      const hashOut = storedHash;
+      const gzipped = createParallelGzip();
+      const measure = new PassThrough();
+      measure.on('data', (chunk: Buffer) => {
+        hashOut.update(chunk);
+        storedSize += chunk.length;
+      });
+      void pipeline(counter, gzipped, measure).catch((error: unknown) =>
+        measure.destroy(error instanceof Error ? error : undefined),
+      );
+      upload = measure;
+    }
+    let diffId = '';
+    let storedDigest = '';
+    let reused: ClassicLayer['descriptor'] | undefined;
+    const feeding = pipeline(body, counter);
+    const uploading = registry.uploadStreamed(
+      repository,
+      upload,
+      () => {
+        diffId = `sha256:${diffHash.digest('hex')}`;
+        // Seen before as the export went by, or stored already: use that blob, drop this upload.
+        const known = this.handled.get(diffId) ?? this.existingDescriptor(diffId);
+        if (known) {
+          reused = known;
+          return undefined;
+        }
+        storedDigest = storedHash ? `sha256:${storedHash.digest('hex')}` : diffId;
+        return storedDigest;
+      },
+      signal,
+    );
+    await Promise.all([feeding, uploading]);
+    if (reused) {
+      await this.reuse(diffId, row);
+      this.classicLayers.set(id, { diffId, descriptor: reused, written: false });
+      return;
+    }
+    const descriptor =
+      compression === 'gzip' && storedHash
+        ? { mediaType: MEDIA.ociLayerGzip, digest: storedDigest, size: storedSize }
+        : { mediaType: MEDIA.ociLayer, digest: diffId, size: counter.bytes };
+    this.handled.set(diffId, descriptor);
+    this.classicLayers.set(id, { diffId, descriptor, written: true });
+    this.writtenBytes += descriptor.size;
+    this.layersWritten += 1;
+    report.layer(row, 'Written', counter.bytes, size);
+  }
+
+  /** A plain layer into an upload session as it streams, unhashed here; see `pending`. */
+  private async streamUnhashed(id: string, size: number, body: Readable): Promise<void> {
+    const { report, registry, repository, signal } = this.options;
+    const counter = byteCounter((read) => report.layer(id, 'Writing', read, size), size);
+    const [, location] = await Promise.all([
+      pipeline(body, counter),
+      registry.streamToSession(repository, counter, signal),
+    ]);
+    this.pending.set(id, { location, size: counter.bytes });
+    report.layer(id, 'Verifying', counter.bytes, size);
+  }
+
+  /** Finishes a pending layer now that its diff ID is known: as that blob, or dropped if stored already. */
+  private async settlePending(id: string, diffId: string): Promise<ClassicLayer> {
+    const { report, registry, signal } = this.options;
+    const session = this.pending.get(id);
+    if (!session) throw new Error(`no upload for layer ${id}`);
+    this.pending.delete(id);
+    // Stored already (by this push, or in the registry): link that blob and drop the session. If it
+    // can't be linked (a mount refused), the bytes are in the session: finish it after all.
+    const reused = await this.reuse(diffId, id);
+    if (reused) {
+      await registry.cancelSession(session.location);
+      return { diffId, descriptor: reused, written: false };
+    }
+    await registry.finishSession(session.location, diffId, signal);
+    const descriptor = { mediaType: MEDIA.ociLayer, digest: diffId, size: session.size };
+    this.handled.set(diffId, descriptor);
+    this.writtenBytes += session.size;
+    this.layersWritten += 1;
+    report.layer(id, 'Written', session.size, session.size);
+    return { diffId, descriptor, written: true };
+  }
+
+  /** After a failure or cancel: deletes the upload sessions still open, so none waits for the sweep. */
+  async abandon(): Promise<void> {
+    const sessions = [...this.pending.values()];
+    this.pending.clear();
+    await Promise.all(sessions.map((session) => this.options.registry.cancelSession(session.location)));
+  }
+
+  /** The descriptor of a layer the registry holds under the diff ID, or undefined. */
+  private existingDescriptor(diffId: string): ClassicLayer['descriptor'] | undefined {
+    const stored = this.existing.get(diffId);
+    return stored && { mediaType: stored.mediaType, digest: stored.digest, size: stored.size };
+  }
+
+  /**
+   * When the layer is stored already (by this push, or in the registry), makes sure the target
+   * repository has it (mounting it from another one if needed), reports the row, and answers its
+   * descriptor; else undefined.
+   */
+  private async reuse(diffId: string, row: string): Promise<ClassicLayer['descriptor'] | undefined> {
+    const { report, registry, repository, signal } = this.options;
+    const mine = this.handled.get(diffId);
+    if (mine) {
+      report.layer(row, 'Already exists');
+      this.layersSkipped += 1;
+      return mine;
+    }
+    const stored = this.existing.get(diffId);
+    if (!stored) return undefined;
+    const descriptor = { mediaType: stored.mediaType, digest: stored.digest, size: stored.size };
+    if (stored.repository === repository || this.mounted.has(stored.digest)) {
+      report.layer(row, 'Already exists');
+    } else if (await registry.mountBlob(repository, stored.digest, stored.repository, signal)) {
+      this.mounted.add(stored.digest);
+      report.layer(row, `Mounted from ${stored.repository}`);
+    } else {
+      return undefined;
+    }
+    this.handled.set(diffId, descriptor);
+    this.layersSkipped += 1;
+    return descriptor;
+  }
+
+  private async onBlob(digest: string, size: number, body: Readable): Promise<void> {
+    const { report, registry, repository, signal } = this.options;
+    this.blobSizes.set(digest, size);
+    if (size <= SMALL_BLOB) {
+      this.smallBlobs.set(digest, await readAll(body, SMALL_BLOB));
+      return;
+    }
+    const row = digest;
+    if (await this.ensureBlob(digest)) {
+      report.layer(row, 'Already exists');
+      this.layersSkipped += 1;
+      await drain(body);
+      this.storedBlobs.add(digest);
+      return;
+    }
+    const counter = byteCounter((read) => report.layer(row, 'Writing', read, size), size);
+    await Promise.all([pipeline(body, counter), registry.putBlob(repository, digest, counter, signal)]);
+    this.storedBlobs.add(digest);
+    this.writtenBytes += counter.bytes;
+    this.layersWritten += 1;
+    report.layer(row, 'Written', size, size);
+  }
+
+  /** True when the target repository has blob `digest`, mounting it from another repository if one has it. */
+  private async ensureBlob(digest: string): Promise<boolean> {
+    const { registry, repository, signal } = this.options;
+    if (await registry.hasBlob(repository, digest, signal)) return true;
+    for (const other of await registry.repositories(signal)) {
+      if (other === repository || !(await registry.hasBlob(other, digest, signal))) continue;
+      if (await registry.mountBlob(repository, digest, other, signal)) return true;
+    }
+    return false;
+  }
+
+  async finish(imageId: string): Promise<FastPushResult> {
+    if (!this.sawEntry) throw exportError(new Error('the export was empty'));
+    const index = this.jsonFiles.get('index.json');
+    if (index) return this.finishLayout(index);
+    return this.finishClassic(imageId);
+  }
+
+  private async finishLayout(index: Buffer): Promise<FastPushResult> {
+    const { registry, repository, tag, signal, image, report } = this.options;
+    const contents: LayoutContents = { index, smallBlobs: this.smallBlobs, storedBlobs: this.storedBlobs };
+    const descriptor = imageDescriptor(index, [image, tag, `${repository}:${tag}`]);
+    const result = await pushLayoutImage(contents, descriptor, tag, {
+      ensure: (digest) => this.ensureBlob(digest),
+      upload: (digest, body) => registry.putBlob(repository, digest, body, signal),
+      putManifest: async (reference, mediaType, body) => {
+        await registry.putManifest(repository, reference, mediaType, body, signal);
+      },
+    });
+    if (result.missingPlatforms.length > 0)
+      report.message(`Left out platforms Docker doesn't hold locally: ${result.missingPlatforms.join(', ')}`);
+    let storedBytes = 0;
+    for (const digest of this.storedBlobs) storedBytes += this.blobSizes.get(digest) ?? 0;
+    report.message(`${tag}: digest: ${result.digest} size: ${result.size}`);
+    return {
+      digest: result.digest,
+      layerFormat: 'as-exported',
+      writtenBytes: this.writtenBytes,
+      storedBytes,
+      layersWritten: this.layersWritten,
+      layersSkipped: this.layersSkipped,
+      platforms: result.platforms,
+    };
+  }
+
+  private async finishClassic(imageId: string): Promise<FastPushResult> {
+    const { registry, repository, tag, signal, report, compression } = this.options;
+    const manifestFile = this.jsonFiles.get('manifest.json');
+    if (!manifestFile) throw exportError(new Error('the export has no manifest.json'));
+    const [entry] = JSON.parse(manifestFile.toString('utf8')) as { Config: string; Layers: string[] }[];
+    if (!entry) throw exportError(new Error('manifest.json lists no image'));
+    const config = this.jsonFiles.get(entry.Config);
+    if (!config) throw exportError(new Error(`the export lacks the image config ${entry.Config}`));
+    const configDigest = sha256Digest(config);
+    if (configDigest !== imageId)
+      throw new Error(`the exported config is ${configDigest}, but Docker said the image is ${imageId}`);
+    const layers: ClassicLayer[] = [];
+    for (const [position, path] of entry.Layers.entries()) {
+      const id = this.resolveLink(path).replace(/\/layer\.tar$/, '');
+      const expected = this.diffIds[position];
+      if (expected === undefined) throw new Error(`the export lists more layers than the image has`);
+      // Reused by its place in the v1 chain, or hashed as it streamed (gzip); else written unhashed.
+      const layer =
+        this.classicLayers.get(id) ??
+        (this.pending.has(id) ? await this.settlePending(id, expected) : undefined);
+      if (!layer) throw exportError(new Error(`the export lacks ${path}`));
+      if (layer.diffId !== expected)
+        throw new Error(
+          `layer ${position + 1} of the export is ${layer.diffId}, but the image lists ${expected}`,
+        );
+      this.classicLayers.set(id, layer);
+      layers.push(layer);
+    }
+    if (!(await registry.hasBlob(repository, configDigest, signal)))
+      await registry.putBlob(repository, configDigest, config, signal);
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA.ociManifest,
+        config: { mediaType: MEDIA.ociConfig, digest: configDigest, size: config.length },
+        layers: layers.map((layer) => layer.descriptor),
+      }),
+    );
+    const digest = sha256Digest(manifest);
+    await registry.putManifest(repository, tag, MEDIA.ociManifest, manifest, signal);
+    report.message(`${tag}: digest: ${digest} size: ${manifest.length}`);
+    return {
+      digest,
+      layerFormat: compression === 'gzip' ? 'gzip' : 'uncompressed',
+      writtenBytes: this.writtenBytes,
+      storedBytes: layers.reduce((sum, layer) => sum + layer.descriptor.size, 0),
+      layersWritten: this.layersWritten,
+      layersSkipped: this.layersSkipped,
+      platforms: [],
+    };
+  }
+
+  /** A layer path after following the export's links (`../<id>/layer.tar`). */
+  private resolveLink(path: string): string {
+    let current = path;
+    for (let hops = 0; hops < 8; hops += 1) {
+      const target = this.links.get(current);
+      if (target === undefined) return current;
+      const base = current.split('/').slice(0, -1);
+      for (const part of target.split('/')) {
+        if (part === '..') base.pop();
+        else if (part !== '.') base.push(part);
+      }
+      current = base.join('/');
+    }
+    return current;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * A TransferService wired for the fast local push against Berth's real registry process, for the
+ * fast-push integration tests: the registry on an ephemeral port, settings the test can change.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type Docker from 'dockerode';
+import { EventBus } from '../../electron/api/event-bus';
+import type { TransferSnapshot } from '../../electron/api/contract/transfers';
+import type { LayerCompression } from '../../electron/docker/fast-push/fast-push';
+import { MemoryRegistryAuth } from '../../electron/docker/registry-auth';
+import { TransferService } from '../../electron/docker/transfers';
+import type { RunningRegistry } from './registry-process';
+
+export interface FastPushSetup {
+  service: TransferService;
+  bus: EventBus;
+  settings: { throughDocker: boolean; layerCompression: LayerCompression };
+  /** Every snapshot emitted, in order. */
+  events: TransferSnapshot[];
+}
+
+export function fastPushService(docker: Docker, registry: RunningRegistry): FastPushSetup {
+  const bus = new EventBus();
+  const events: TransferSnapshot[] = [];
+  bus.subscribe((name, payload) => {
+    if (name === 'transfers.progress') events.push(payload as TransferSnapshot);
+  });
+  const settings = { throughDocker: false, layerCompression: 'none' as LayerCompression };
+  const service = new TransferService(docker, bus, new MemoryRegistryAuth(), {
+    emitIntervalMs: 20,
+    localRegistry: { url: () => registry.url, settings: () => settings },
+  });
+  return { service, bus, settings, events };
+}
+
+/** An OCI/Docker manifest as the registry serves it. */
+export interface StoredManifest {
+  mediaType: string;
+  config: { digest: string };
+  layers: { mediaType: string; digest: string; size: number }[];
+}
+
+export async function storedManifest(
+  registryUrl: string,
+  repository: string,
+  tag: string,
+): Promise<StoredManifest> {
+  const response = await fetch(`${registryUrl}/v2/${repository}/manifests/${tag}`, {
+    headers: {
+      Accept:
+        'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+    },
+  });
+  if (!response.ok) throw new Error(`manifest ${repository}:${tag}: HTTP ${response.status}`);
+  return (await response.json()) as StoredManifest;
+}
+
+/** The tags of a repository (none when it doesn't exist). */
+export async function tagsOf(registryUrl: string, repository: string): Promise<string[]> {
+  const response = await fetch(`${registryUrl}/v2/${repository}/tags/list`);
+  if (response.status === 404) return [];
+  return ((await response.json()) as { tags?: string[] | null }).tags ?? [];
+}
+
+/**
+ * Every blob file under the registry's blobs/ whose bytes don't hash to its name (a half blob), and
+ * the upload sessions left in uploads/.
+ */
+export async function storageLeftovers(dataDir: string): Promise<{ badBlobs: string[]; uploads: string[] }> {
+  const badBlobs: string[] = [];
+  const blobsRoot = join(dataDir, 'blobs', 'sha256');
+  for (const prefix of existsSync(blobsRoot) ? await readdir(blobsRoot) : []) {
+    for (const hex of await readdir(join(blobsRoot, prefix))) {
+      const hash = createHash('sha256');
+      for await (const chunk of createReadStream(join(blobsRoot, prefix, hex))) hash.update(chunk as Buffer);
+      if (hash.digest('hex') !== hex) badBlobs.push(hex);
+    }
+  }
+  const uploadsRoot = join(dataDir, 'uploads');
+  const uploads = existsSync(uploadsRoot) ? await readdir(uploadsRoot) : [];
+  return { badBlobs, uploads };
+}
+
+/** Resolves once `check` answers true (checked every 50 ms), or throws after `timeoutMs`. */
+export async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The socket of the containerd that the test dockerd runs (for `ctr`), if there is one. */
+export function containerdSocket(): string | undefined {
+  const dockerHost = process.env.DOCKER_HOST ?? '';
+  const candidates = [
+    dockerHost.startsWith('unix://')
+      ? join(dirname(dockerHost.slice(7)), 'exec', 'containerd', 'containerd.sock')
+      : '',
+    '/run/containerd/containerd.sock',
+    '/var/run/docker/containerd/containerd.sock',
+  ];
+  return candidates.find((path) => path !== '' && existsSync(path));
+}
