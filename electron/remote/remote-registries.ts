@@ -2,6 +2,11 @@
  * The registry client the app uses for every registry but its own push/pull path: one RegistrySession
  * per host (HTTPS, or HTTP where Docker would use it), Docker's logins, Docker Hub's API for Hub's
  * repository lists, and a cache of tag details by digest (a manifest and its config never change).
+ *
+ * Over the ~400 lines a file should keep to: it is the one facade the `remote.*` handlers call, and its
+ * operations share the per-host sessions, the logins and the daemon's insecure list it caches. What
+ * stands alone already has its own file: the session and its auth (registry-session.ts), Docker Hub's
+ * API (docker-hub.ts), manifests (manifests.ts), errors (remote-errors.ts).
  */
 import { createHash } from 'node:crypto';
 import { AppError } from '../api/app-error';

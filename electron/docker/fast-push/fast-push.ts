@@ -16,6 +16,11 @@
  *   registry turns out to hold that layer already. With gzip chosen, the tar and the gzip output are
  *   hashed here as they stream (the gzip digest can't be known any other way).
  * - An OCI layout (containerd image store, Docker 25+): see ./oci-layout.ts.
+ *
+ * Over the ~400 lines a file should keep to: ExportPush reads one tar whose entries depend on each other
+ * (a layer's parents, links, sessions left pending until manifest.json names their diff IDs), so its
+ * state is read and changed together. The parts that stand alone have their own files: the export
+ * stream, the registry client, the layer index, the OCI layout, parallel gzip.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
