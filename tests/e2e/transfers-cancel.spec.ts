@@ -19,7 +19,7 @@ test('cancelling a large push mid-way stops it and says "Cancelled"', async ({
   const { image } = subject;
   test.setTimeout(300_000);
   await mainWindow.open(webHost.url);
-  const { host: registryHost } = await startLocalRegistry(page);
+  const { host: registryHost, address: registryAddress } = await startLocalRegistry(page);
   const target = `${registryHost}/${image.repository}:${image.tag}`;
   subject.removeLater(target);
   const expected = parseReference(target);
@@ -62,7 +62,7 @@ test('cancelling a large push mid-way stops it and says "Cancelled"', async ({
   });
 
   await test.step('the registry has no manifest for it', async () => {
-    const response = await fetch(`http://${registryHost}/v2/${image.repository}/manifests/${image.tag}`, {
+    const response = await fetch(`http://${registryAddress}/v2/${image.repository}/manifests/${image.tag}`, {
       method: 'HEAD',
       headers: {
         Accept:

@@ -19,7 +19,7 @@ test('dropping an image on the local registry opens the Tag dialog for it, and T
   const { image } = subject;
   test.setTimeout(240_000);
   await mainWindow.open(webHost.url);
-  const { host: registryHost, port } = await startLocalRegistry(page);
+  const { host: registryHost, address: registryAddress, port } = await startLocalRegistry(page);
   const navigation = new RegistryNavigation(page);
   const localRegistry = navigation.item(/Local registry/);
   await expect(localRegistry).toContainText(`:${port}`);
@@ -102,7 +102,7 @@ test('dropping an image on the local registry opens the Tag dialog for it, and T
     await push.waitForState('Pushed');
     await expect(push.overall).toHaveAttribute('aria-valuenow', '100');
     const digest = await push.digest.textContent();
-    const response = await fetch(`http://${registryHost}/v2/${image.repository}/manifests/${image.tag}`, {
+    const response = await fetch(`http://${registryAddress}/v2/${image.repository}/manifests/${image.tag}`, {
       method: 'HEAD',
       headers: {
         Accept:

@@ -29,7 +29,7 @@ test('tag for the local registry, push with live layers, push again, delete, pul
   const { image } = subject;
   test.setTimeout(300_000);
   await mainWindow.open(webHost.url);
-  const { host: registryHost, port } = await startLocalRegistry(page);
+  const { host: registryHost, address: registryAddress, port } = await startLocalRegistry(page);
   await expect(mainWindow.sidebarItem(/Local registry/)).toContainText(`:${port}`);
 
   const images = new ImageActions(page);
@@ -78,7 +78,7 @@ test('tag for the local registry, push with live layers, push again, delete, pul
   });
 
   await test.step('the registry has the manifest with the digest the UI showed', async () => {
-    const response = await fetch(`http://${registryHost}/v2/${image.repository}/manifests/${image.tag}`, {
+    const response = await fetch(`http://${registryAddress}/v2/${image.repository}/manifests/${image.tag}`, {
       headers: { Accept: MANIFEST_TYPES },
     });
     expect(response.status).toBe(200);

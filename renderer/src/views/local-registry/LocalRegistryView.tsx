@@ -8,6 +8,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { formatBytes } from '../../format';
 import { useRegistryStore } from '../../stores/registry-store';
 import { pullImage } from '../../stores/transfers-store';
+import { localRegistryHost } from '../../components/dialogs/registry-choices';
 import { NetworkAccess } from './NetworkAccess';
 import { ActivityFeed } from './ActivityFeed';
 import { CleanUpPanel } from './CleanUpPanel';
@@ -34,7 +35,7 @@ export function LocalRegistryView() {
 
   const running = status?.state === 'running';
   const portFix = actionError?.fix?.kind === 'useNextFreePort' ? actionError.fix.port : undefined;
-  const pushHost = status ? `localhost:${status.port}` : 'localhost:5000';
+  const pushHost = localRegistryHost(status?.port ?? 5000);
 
   return (
     <section className="view local-registry" aria-labelledby="local-registry-title">
@@ -87,9 +88,7 @@ export function LocalRegistryView() {
         </div>
         <div>
           <dt>Address</dt>
-          <dd className="mono">
-            {running && status?.url ? status.url : `${status?.host ?? '127.0.0.1'}:${status?.port ?? 5000}`}
-          </dd>
+          <dd className="mono">{pushHost}</dd>
         </div>
         <div>
           <dt>Storage folder</dt>
