@@ -82,3 +82,18 @@ test('#3 the local registry has one name, localhost:<port>, in the Tag dialog an
     .locator('xpath=following-sibling::dd');
   await expect(address).toHaveText('localhost:5000');
 });
+
+test('#14 a newly added registry that needs no login does not say pushing needs one', async ({
+  page,
+  openStubApp,
+}) => {
+  await openStubApp([HELLO]);
+  await page.getByRole('button', { name: /^Northwind/ }).click();
+  const account = page.getByRole('region', { name: 'Account' });
+  await expect(account).toContainText('Not logged in');
+  await expect(account).not.toContainText('pushing needs one');
+  await expect(account).toContainText('need no login');
+  // Docker Hub does need one to push.
+  await page.getByRole('button', { name: /^Docker Hub/ }).click();
+  await expect(page.getByRole('region', { name: 'Account' })).toContainText('pushing needs one');
+});
