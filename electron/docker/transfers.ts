@@ -18,7 +18,13 @@ import {
 import type { EventBus } from '../api/event-bus';
 import { ProgressModel } from './progress-model';
 import { parseReference, type ImageReference } from '../common/reference';
-import { diagnoseDaemonMessage, diagnoseError, dockerStopped } from './diagnose';
+import {
+  diagnoseDaemonMessage,
+  diagnoseError,
+  dockerStopped,
+  dockerUnreachable,
+  unreachableKind,
+} from './diagnose';
 import type { RegistryAuth } from './registry-auth';
 import { openTransferStream, readMessages } from './transfer-stream';
 
@@ -180,6 +186,14 @@ export class TransferService {
       }
     } catch (error) {
       if (transfer.cancelRequested) return this.finishCancelled(transfer);
+      // Docker was down before anything started: it didn't stop "while this was running".
+      const unreachable =
+        transfer.state === 'queued' ? dockerUnreachable(error, `${kind} ${ref.familiar}`) : undefined;
+      if (unreachable) {
+        if (unreachableKind(error) === 'not-running') this.options.onDockerGone?.();
+        this.finish(transfer, 'failed', unreachable, "Docker isn't running");
+        return;
+      }
       const diagnosed = diagnoseError(error, context);
       if (diagnosed.code === 'DOCKER_STOPPED')
         return this.finishCutOff(transfer, diagnosed.raw ?? diagnosed.message);
