@@ -2,7 +2,7 @@
  * Trip-ups a beginner hit in the first hour (issue #22), each as the user sees it. Whole renderer on
  * the stub bridge (bench/lib/app-stub.ts): these are about what the dialogs and views say.
  */
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import type { LocalImage } from '../../electron/api/contract/images';
 import { expect, test } from './stub-app';
 import { TagDialogPage } from './pages/tag-dialog';
@@ -96,4 +96,134 @@ test('#14 a newly added registry that needs no login does not say pushing needs 
   // Docker Hub does need one to push.
   await page.getByRole('button', { name: /^Docker Hub/ }).click();
   await expect(page.getByRole('region', { name: 'Account' })).toContainText('pushing needs one');
+});
+
+/** The little of the DOM these checks use (the specs compile without the DOM's types). */
+interface Box {
+  scrollWidth: number;
+  clientWidth: number;
+  querySelectorAll(selector: string): ArrayLike<Box>;
+}
+interface Rect {
+  left: number;
+  right: number;
+}
+interface TextBox {
+  getBoundingClientRect(): Rect;
+  ownerDocument: {
+    createTreeWalker(root: TextBox, show: number): { nextNode(): { textContent: string } };
+    createRange(): {
+      setStart(node: unknown, offset: number): void;
+      setEnd(node: unknown, offset: number): void;
+      getBoundingClientRect(): Rect;
+    };
+  };
+}
+
+/** True when `locator`'s content, and each element's in it, fits its box (nothing cut off by overflow). */
+async function fitsWhole(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element: Box) =>
+    [element, ...Array.from(element.querySelectorAll('*'))].every(
+      (each) => each.scrollWidth <= each.clientWidth + 1,
+    ),
+  );
+}
+
+/** True when the last character of `locator`'s text lies inside the box that clips it. */
+async function endInView(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element: TextBox) => {
+    const box = element.getBoundingClientRect();
+    const SHOW_TEXT = 4;
+    const node = element.ownerDocument.createTreeWalker(element, SHOW_TEXT).nextNode();
+    const range = element.ownerDocument.createRange();
+    range.setStart(node, node.textContent.length - 1);
+    range.setEnd(node, node.textContent.length);
+    const last = range.getBoundingClientRect();
+    return last.right <= box.right + 1 && last.left >= box.left - 1;
+  });
+}
+
+test('#9 nothing a beginner needs is cut off, and the "+" is drawn, not typed', async ({
+  page,
+  openStubApp,
+}) => {
+  const long = 'hello-busybox-with-a-long-repository-name';
+  const names = [`127.0.0.1:5000/${long}:1`, `localhost:5000/team/${long}:2`, `${long}:3`];
+  await openStubApp([{ ...HELLO, repoTags: names }], {
+    viewport: { width: 860, height: 540 },
+    answers: {
+      'registry.status': {
+        state: 'running',
+        url: 'http://127.0.0.1:5000',
+        startedAt: Date.UTC(2025, 10, 20),
+        port: 5000,
+        host: '127.0.0.1',
+        dataDir: '/tmp/berth/registry',
+        exposeOnNetwork: false,
+        restarts: 1,
+      },
+      'registry.repositories': [
+        {
+          name: 'hello',
+          tags: [
+            {
+              tag: 'v1',
+              digest: `sha256:${'cd'.repeat(32)}`,
+              mediaType: 'application/vnd.oci.image.manifest.v1+json',
+              size: 7e6,
+              platforms: ['linux/amd64'],
+            },
+          ],
+        },
+      ],
+      'docker.status': {
+        state: 'disconnected',
+        endpoint: { description: 'unix:///var/run/docker.sock (platform default)', source: 'default' },
+        problem:
+          "Docker isn't running: nothing answers at /var/run/docker.sock. Start Docker Desktop (or dockerd) and Berth will connect by itself.",
+      },
+    },
+  });
+
+  await test.step('the "+" before Add registry… is an SVG, not a character a font may lack', async () => {
+    const add = page.getByRole('button', { name: 'Add registry…' });
+    await expect(add.locator('svg[data-icon="plus"]')).toBeVisible();
+    await expect(add).toHaveText('Add registry…');
+  });
+
+  await test.step('the status bar says all of why Docker is down', async () => {
+    const bar = page.getByRole('status').filter({ hasText: "Docker isn't running" });
+    await expect(bar).toBeVisible();
+    expect(await fitsWhole(bar)).toBe(true);
+  });
+
+  await test.step('each of an image row’s names shows its end: the repository and tag', async () => {
+    for (const name of names) {
+      const text = page.getByTitle(name, { exact: true });
+      await expect(text).toBeVisible();
+      const endVisible = await endInView(text);
+      expect(endVisible, `the end of ${name} is in view`).toBe(true);
+    }
+  });
+
+  await test.step('the registry status is read whole, with its restarts', async () => {
+    await page
+      .getByRole('button', { name: /^Local registry/ })
+      .first()
+      .click();
+    const status = page.locator('[data-registry-state]');
+    await expect(status).toHaveText('Running');
+    expect(await fitsWhole(status)).toBe(true);
+    await expect(
+      page.getByRole('list', { name: 'Registry details' }).or(page.locator('.registry-facts')),
+    ).toContainText('Restarted once after a crash');
+  });
+
+  await test.step('"Delete v1" stays on one line', async () => {
+    await page.getByRole('button', { name: 'Delete tag hello:v1' }).click();
+    const confirm = page.getByRole('button', { name: 'Delete v1' });
+    const keep = page.getByRole('button', { name: 'Keep' });
+    const [confirmBox, keepBox] = await Promise.all([confirm.boundingBox(), keep.boundingBox()]);
+    expect(confirmBox!.height).toBeLessThanOrEqual(keepBox!.height + 1);
+  });
 });

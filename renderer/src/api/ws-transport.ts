@@ -25,7 +25,7 @@ export function httpProbe(socketUrl: string): HostProbe {
   const pageUrl = socketUrl.replace(/^ws/, 'http').replace(/\/api$/, '/');
   return async () => {
     try {
-      const response = await fetch(pageUrl, { method: 'HEAD', cache: 'no-store', credentials: 'include' });
+      const response = await fetch(pageUrl, { method: 'HEAD' });
       return response.status === 401 ? 'refused' : 'answered';
     } catch {
       return 'unreachable';

@@ -83,8 +83,12 @@ export function LocalRegistryView() {
               aria-hidden="true"
             />{' '}
             {status ? stateLabel[status.state] : '…'}
-            {status && status.restarts > 0 ? ` (restarted ${status.restarts}×)` : ''}
           </dd>
+          {status && status.restarts > 0 && (
+            <dd className="fact-detail">
+              Restarted {status.restarts === 1 ? 'once' : `${status.restarts} times`} after a crash
+            </dd>
+          )}
         </div>
         <div>
           <dt>Address</dt>
