@@ -275,6 +275,7 @@ export class TransferService {
       overall: transfer.state === 'succeeded' ? 1 : progress.overall,
       bytesDone: progress.bytesDone,
       bytesTotal: progress.bytesTotal,
+      sizesPending: !isTransferFinished(transfer.state) && progress.sizesPending,
       speed: isTransferFinished(transfer.state) ? 0 : progress.speed,
       etaSeconds: isTransferFinished(transfer.state)
         ? transfer.state === 'succeeded'

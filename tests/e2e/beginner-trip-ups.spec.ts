@@ -4,6 +4,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import type { LocalImage } from '../../electron/api/contract/images';
+import type { TransferSnapshot } from '../../electron/api/contract/transfers';
 import { expect, test } from './stub-app';
 import { TagDialogPage } from './pages/tag-dialog';
 
@@ -226,4 +227,49 @@ test('#9 nothing a beginner needs is cut off, and the "+" is drawn, not typed', 
     const [confirmBox, keepBox] = await Promise.all([confirm.boundingBox(), keep.boundingBox()]);
     expect(confirmBox!.height).toBeLessThanOrEqual(keepBox!.height + 1);
   });
+});
+
+/** Deliver a transfer snapshot where the host's event would arrive. */
+async function deliverTransfer(page: Page, snapshot: TransferSnapshot): Promise<void> {
+  await page.evaluate(
+    `window.__listeners.forEach((listener) => listener({ event: 'transfers.progress', payload: ${JSON.stringify(snapshot)} }))`,
+  );
+}
+
+test('#5 while layers are still being sized, the card says the total may grow', async ({
+  page,
+  openStubApp,
+}) => {
+  await openStubApp([HELLO]);
+  const push: TransferSnapshot = {
+    id: 't5',
+    kind: 'push',
+    reference: 'localhost:5000/hello:1',
+    state: 'running',
+    rows: [
+      { id: 'sha256:aaa', status: 'Pushing', current: 10e6, total: 212e6, unit: 'bytes', done: false },
+      { id: 'sha256:bbb', status: 'Waiting', current: 0, total: 0, unit: 'none', done: false },
+    ],
+    overall: 0.05,
+    bytesDone: 10e6,
+    bytesTotal: 212e6,
+    sizesPending: true,
+    speed: 1e6,
+    etaSeconds: null,
+    messages: [],
+    cancelRequested: false,
+    startedAt: 1000,
+  };
+  await deliverTransfer(page, push);
+  const card = page.getByRole('region', { name: 'Transfers' }).getByRole('article');
+  await expect(card).toContainText('so far (still sizing layers)');
+  await deliverTransfer(page, {
+    ...push,
+    sizesPending: false,
+    bytesTotal: 317e6,
+    overall: 0.2,
+    bytesDone: 63.4e6,
+  });
+  await expect(card).not.toContainText('still sizing');
+  await expect(card).toContainText('20 %');
 });

@@ -166,7 +166,12 @@ export const TransferCard = memo(function TransferCard({ id, position, count, me
   const overall = percent(transfer.overall);
   const details: string[] = [];
   if (transfer.bytesTotal > 0)
-    details.push(`${formatBytes(transfer.bytesDone)} of ${formatBytes(transfer.bytesTotal)}`);
+    details.push(
+      `${formatBytes(transfer.bytesDone)} of ${formatBytes(transfer.bytesTotal)}${
+        // The total grows as layers are sized: say so, rather than let it jump unexplained.
+        transfer.sizesPending && !finished ? ' so far (still sizing layers)' : ''
+      }`,
+    );
   if (!finished && transfer.speed > 0) details.push(`${formatBytes(transfer.speed)}/s`);
   if (!finished && transfer.etaSeconds !== null) details.push(`${formatDuration(transfer.etaSeconds)} left`);
   if (finished && transfer.finishedAt)
