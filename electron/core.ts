@@ -97,6 +97,7 @@ export function createCore(host: HostAdapter): Core {
       supervisor: registry,
       settings: {
         saveRegistry: (patch) => bus.emit('settings.changed', host.settings.update({ registry: patch })),
+        autoStartChosen: () => host.settings.get().registry.autoStartChosen === true,
       },
     }),
     ...createDaemonConfigHandlers({ service: daemonConfig, events: bus }),

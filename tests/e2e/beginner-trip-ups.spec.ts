@@ -273,3 +273,36 @@ test('#5 while layers are still being sized, the card says the total may grow', 
   await expect(card).not.toContainText('still sizing');
   await expect(card).toContainText('20 %');
 });
+
+test('#13 a visible "Start with Berth" switch shows and changes whether the registry starts with the app', async ({
+  page,
+  openStubApp,
+}) => {
+  await openStubApp([HELLO], {
+    answers: {
+      'settings.update': {
+        registry: {
+          port: 5000,
+          dataDir: null,
+          exposeOnNetwork: false,
+          autoStart: false,
+          autoStartChosen: true,
+        },
+        registries: [],
+        daemonConfigPath: null,
+      },
+    },
+  });
+  await page
+    .getByRole('button', { name: /^Local registry/ })
+    .first()
+    .click();
+  const toggle = page.getByRole('switch', { name: 'Start with Berth' });
+  // The stub's settings say it is on (the user started it before).
+  await expect(toggle).toBeChecked();
+  await expect(toggle).toHaveAccessibleDescription('Starts again whenever Berth opens.');
+  await toggle.click();
+  await expect(toggle).not.toBeChecked();
+  await expect(toggle).toHaveAccessibleDescription('Stays stopped until you press Start.');
+  expect(await page.evaluate('window.__benchRequests.includes("settings.update")')).toBe(true);
+});

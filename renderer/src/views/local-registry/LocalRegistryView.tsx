@@ -11,6 +11,7 @@ import { pullImage } from '../../stores/transfers-store';
 import { localRegistryHost } from '../../components/dialogs/registry-choices';
 import { NetworkAccess } from './NetworkAccess';
 import { ActivityFeed } from './ActivityFeed';
+import { AutoStartSwitch } from './AutoStartSwitch';
 import { CleanUpPanel } from './CleanUpPanel';
 import { RepositoryList } from './RepositoryList';
 import './local-registry.css';
@@ -83,6 +84,9 @@ export function LocalRegistryView() {
               aria-hidden="true"
             />{' '}
             {status ? stateLabel[status.state] : '…'}
+          </dd>
+          <dd>
+            <AutoStartSwitch />
           </dd>
           {status && status.restarts > 0 && (
             <dd className="fact-detail">
