@@ -5,6 +5,7 @@
 import type { Locator, Page } from '@playwright/test';
 import type { LocalImage } from '../../electron/api/contract/images';
 import type { TransferSnapshot } from '../../electron/api/contract/transfers';
+import { screenshotPath } from './fixtures';
 import { expect, test } from './stub-app';
 import { TagDialogPage } from './pages/tag-dialog';
 
@@ -305,4 +306,76 @@ test('#13 a visible "Start with Berth" switch shows and changes whether the regi
   await expect(toggle).not.toBeChecked();
   await expect(toggle).toHaveAccessibleDescription('Stays stopped until you press Start.');
   expect(await page.evaluate('window.__benchRequests.includes("settings.update")')).toBe(true);
+});
+
+test('the command behind every click: tag, push, remove and the registry Berth replaces, each copyable', async ({
+  page,
+  context,
+  openStubApp,
+}) => {
+  await openStubApp([HELLO]);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+
+  await test.step('the Tag dialog shows docker tag (and docker push when pushing) for the name as typed', async () => {
+    await page.getByRole('button', { name: 'Push hello:1 to…' }).click();
+    const dialog = new TagDialogPage(page);
+    await dialog.fill({ repository: 'hello', tag: '1' });
+    const tag = dialog.root.getByRole('group', { name: 'In a terminal' });
+    await expect(tag.getByLabel('Command', { exact: true })).toHaveText(
+      'docker tag hello:1 localhost:5000/hello:1',
+    );
+    await expect(
+      dialog.root.getByRole('group', { name: 'Then, to push' }).getByLabel('Command', { exact: true }),
+    ).toHaveText('docker push localhost:5000/hello:1');
+    await tag.getByRole('button', { name: /^Copy the command/ }).click();
+    await expect(tag.getByRole('button', { name: /^Copy the command/ })).toHaveText('Copied');
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(
+      'docker tag hello:1 localhost:5000/hello:1',
+    );
+    await page.keyboard.press('Escape');
+  });
+
+  await test.step('the Remove dialog shows docker rmi', async () => {
+    await page.getByRole('button', { name: 'Remove hello:1' }).click();
+    const remove = page.getByRole('dialog');
+    await expect(remove.getByLabel('Command', { exact: true })).toHaveText('docker rmi hello:1');
+    await page.keyboard.press('Escape');
+  });
+
+  await test.step('a finished push shows docker push', async () => {
+    await deliverTransfer(page, {
+      id: 'done',
+      kind: 'push',
+      reference: 'localhost:5000/hello:1',
+      state: 'succeeded',
+      rows: [{ id: 'sha256:aaa', status: 'Pushed', current: 7e6, total: 7e6, unit: 'bytes', done: true }],
+      overall: 1,
+      bytesDone: 7e6,
+      bytesTotal: 7e6,
+      speed: 0,
+      etaSeconds: 0,
+      digest: `sha256:${'ef'.repeat(32)}`,
+      messages: [],
+      cancelRequested: false,
+      startedAt: 1000,
+      finishedAt: 4000,
+    });
+    const card = page.getByRole('region', { name: 'Transfers' }).getByRole('article');
+    await expect(card.getByLabel('Command', { exact: true })).toHaveText(
+      'docker push localhost:5000/hello:1',
+    );
+    await page.screenshot({ path: screenshotPath('finished-push-with-its-command.png') });
+  });
+
+  await test.step('the local registry says which command it replaces', async () => {
+    await page
+      .getByRole('button', { name: /^Local registry/ })
+      .first()
+      .click();
+    const replaces = page.getByRole('group', { name: 'What this replaces' });
+    await expect(replaces.getByLabel('Command', { exact: true })).toHaveText(
+      'docker run -d -p 5000:5000 --name registry registry:2',
+    );
+    await expect(replaces).toContainText('Berth runs its own registry instead');
+  });
 });

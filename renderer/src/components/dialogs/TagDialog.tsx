@@ -23,6 +23,8 @@ import { Field } from '../Field';
 import { Dialog } from './Dialog';
 import type { TagDialogRequest } from './dialog-store';
 import { choiceForHost, OTHER_REGISTRY, registryChoices } from './registry-choices';
+import { pushCommand, tagCommand } from '../../cli-commands';
+import { CommandLine } from '../CommandLine';
 
 type NamePart = 'registry' | 'namespace' | 'repository' | 'tag';
 
@@ -329,6 +331,10 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
             </p>
           )}
         </div>
+        {reference && <CommandLine cli={tagCommand(request.source, reference.familiar)} />}
+        {reference && primary === 'push' && (
+          <CommandLine cli={pushCommand(reference.familiar)} label="Then, to push" />
+        )}
         {failure && <ErrorWithFix error={failure} />}
         <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       </form>

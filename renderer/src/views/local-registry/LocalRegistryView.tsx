@@ -15,6 +15,8 @@ import { AutoStartSwitch } from './AutoStartSwitch';
 import { CleanUpPanel } from './CleanUpPanel';
 import { RepositoryList } from './RepositoryList';
 import './local-registry.css';
+import { registryStartCommand } from '../../cli-commands';
+import { CommandLine } from '../../components/CommandLine';
 
 const stateLabel: Record<string, string> = {
   stopped: 'Stopped',
@@ -74,6 +76,8 @@ export function LocalRegistryView() {
           </button>
         </ErrorBox>
       )}
+
+      <CommandLine cli={registryStartCommand(status?.port ?? 5000)} label="What this replaces" />
 
       <dl className="registry-facts" aria-label="Registry details">
         <div>

@@ -12,6 +12,8 @@ import { compactRows, percent } from '../../stores/transfer-updates';
 import { useTransfersStore } from '../../stores/transfers-store';
 import { useCardView } from './card-view';
 import { barFill, LayerRowView } from './LayerRow';
+import { pullCommand, pushCommand } from '../../cli-commands';
+import { CommandLine } from '../../components/CommandLine';
 
 const STATE_WORDS: Record<TransferSnapshot['state'], { push: string; pull: string }> = {
   queued: { push: 'Waiting to push', pull: 'Waiting to pull' },
@@ -218,6 +220,11 @@ export const TransferCard = memo(function TransferCard({ id, position, count, me
         <span className="transfer-details">{details.join(' · ')}</span>
       </div>
       {transfer.digest && transfer.state === 'succeeded' && <CopyDigest digest={transfer.digest} />}
+      {transfer.state === 'succeeded' && (
+        <CommandLine
+          cli={transfer.kind === 'push' ? pushCommand(transfer.reference) : pullCommand(transfer.reference)}
+        />
+      )}
       {transfer.error && transfer.state === 'failed' && (
         <ErrorWithFix
           error={transfer.error}
