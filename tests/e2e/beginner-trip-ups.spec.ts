@@ -379,3 +379,73 @@ test('the command behind every click: tag, push, remove and the registry Berth r
     await expect(replaces).toContainText('Berth runs its own registry instead');
   });
 });
+
+test('#7 the one-click insecure-registry fix says what it changed, on the retried push’s card', async ({
+  page,
+  openStubApp,
+}) => {
+  await openStubApp([HELLO], {
+    answers: {
+      'daemonConfig.save': {
+        written: {
+          path: '/etc/docker/daemon.json',
+          backupPath: '/etc/docker/daemon.json.berth-backup-1',
+          version: 'v2',
+          elevated: false,
+          hostsToml: { written: [], removed: [], problems: [] },
+        },
+        applied: { method: 'signal', message: 'Sent SIGHUP', pid: 321, steps: [] },
+        verified: {
+          ok: true,
+          message: 'ok',
+          reported: { insecureRegistries: ['198.18.7.2:5000'], insecureRegistryCidrs: [], mirrors: [] },
+        },
+      },
+      'transfers.push': { id: 'retried' },
+    },
+  });
+  const failed: TransferSnapshot = {
+    id: 'first',
+    kind: 'push',
+    reference: '198.18.7.2:5000/hello:1',
+    state: 'failed',
+    rows: [],
+    overall: 0,
+    bytesDone: 0,
+    bytesTotal: 0,
+    speed: 0,
+    etaSeconds: null,
+    messages: [],
+    cancelRequested: false,
+    startedAt: 1000,
+    finishedAt: 2000,
+    error: {
+      code: 'INSECURE_REGISTRY',
+      message: 'Docker refuses plain HTTP to 198.18.7.2:5000.',
+      fix: { kind: 'addInsecureRegistry', host: '198.18.7.2:5000' },
+    },
+  };
+  await deliverTransfer(page, failed);
+  const panel = page.getByRole('region', { name: 'Transfers' });
+  await panel.getByRole('button', { name: 'Add 198.18.7.2:5000 to insecure registries and retry' }).click();
+  await expect.poll(() => page.evaluate('window.__benchRequests.includes("transfers.push")')).toBe(true);
+  await deliverTransfer(page, {
+    ...failed,
+    id: 'retried',
+    state: 'succeeded',
+    overall: 1,
+    error: undefined,
+    digest: `sha256:${'ef'.repeat(32)}`,
+  });
+  const note = panel.getByRole('note', { name: 'What Berth changed' });
+  await expect(note).toContainText(
+    'Added 198.18.7.2:5000 to "insecure-registries" in /etc/docker/daemon.json.',
+  );
+  await expect(note).toContainText('The previous file is kept as /etc/docker/daemon.json.berth-backup-1.');
+  await expect(note).toContainText('Docker reloaded its settings (process 321).');
+  await expect(note).toContainText('Berth checked: Docker now talks plain HTTP to 198.18.7.2:5000.');
+  await expect(note.getByLabel('Command', { exact: true })).toHaveText(
+    '"insecure-registries": ["198.18.7.2:5000"]',
+  );
+  await page.screenshot({ path: screenshotPath('insecure-fix-says-what-changed.png') });
+});

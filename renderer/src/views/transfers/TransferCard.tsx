@@ -14,6 +14,7 @@ import { useCardView } from './card-view';
 import { barFill, LayerRowView } from './LayerRow';
 import { pullCommand, pushCommand } from '../../cli-commands';
 import { CommandLine } from '../../components/CommandLine';
+import { FixNoteView } from '../../components/ErrorWithFix';
 
 const STATE_WORDS: Record<TransferSnapshot['state'], { push: string; pull: string }> = {
   queued: { push: 'Waiting to push', pull: 'Waiting to pull' },
@@ -161,6 +162,7 @@ export interface CardPlace {
 /** Memoised: the list re-renders as it measures cards, which changes nothing in a card that stays put. */
 export const TransferCard = memo(function TransferCard({ id, position, count, measure }: CardPlace) {
   const transfer = useTransfersStore((state) => state.byId[id]);
+  const fixNote = useTransfersStore((state) => state.fixNotes[id]);
   const [{ showLayers, showAll }, updateView] = useCardView(id, position);
   if (!transfer) return null;
   const finished = isTransferFinished(transfer.state);
@@ -220,6 +222,7 @@ export const TransferCard = memo(function TransferCard({ id, position, count, me
         <span className="transfer-details">{details.join(' · ')}</span>
       </div>
       {transfer.digest && transfer.state === 'succeeded' && <CopyDigest digest={transfer.digest} />}
+      {fixNote && <FixNoteView note={fixNote} />}
       {transfer.state === 'succeeded' && (
         <CommandLine
           cli={transfer.kind === 'push' ? pushCommand(transfer.reference) : pullCommand(transfer.reference)}
@@ -229,7 +232,7 @@ export const TransferCard = memo(function TransferCard({ id, position, count, me
         <ErrorWithFix
           error={transfer.error}
           title={`${verb} failed`}
-          onRetry={() => void useTransfersStore.getState().retry(transfer.id)}
+          onRetry={(note) => void useTransfersStore.getState().retry(transfer.id, note)}
         />
       )}
       {transfer.rows.length > 0 && (
