@@ -122,7 +122,11 @@ export function LocalRegistryView() {
         <div>
           <dt>Reachable from</dt>
           <dd>{status?.exposeOnNetwork ? 'your network (0.0.0.0)' : 'this computer only (127.0.0.1)'}</dd>
-          {status && <NetworkAccess exposed={status.exposeOnNetwork} />}
+          {status && (
+            <dd>
+              <NetworkAccess exposed={status.exposeOnNetwork} />
+            </dd>
+          )}
         </div>
       </dl>
 
