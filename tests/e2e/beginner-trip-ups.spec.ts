@@ -449,3 +449,29 @@ test('#7 the one-click insecure-registry fix says what it changed, on the retrie
   );
   await page.screenshot({ path: screenshotPath('insecure-fix-says-what-changed.png') });
 });
+
+test('#8 a repository with no tags left is listed with its size and can be deleted', async ({
+  page,
+  openStubApp,
+}) => {
+  await openStubApp([HELLO], {
+    answers: {
+      'registry.repositories': [{ name: 'left/over', tags: [], untaggedSize: 316e6 }],
+      'registry.deleteRepository': { repository: 'left/over' },
+    },
+  });
+  await page
+    .getByRole('button', { name: /^Local registry/ })
+    .first()
+    .click();
+  const table = page.getByRole('table', { name: 'Registry repositories' });
+  await expect(page.getByText('Nothing here yet')).toHaveCount(0);
+  const row = table.getByRole('row').filter({ hasText: 'left/over' });
+  await expect(row).toContainText('no tags');
+  await expect(row).toContainText('316 MB');
+  await row.getByRole('button', { name: 'Delete repository left/over' }).click();
+  await row.getByRole('button', { name: 'Delete left/over' }).click();
+  await expect
+    .poll(() => page.evaluate('window.__benchRequests.includes("registry.deleteRepository")'))
+    .toBe(true);
+});

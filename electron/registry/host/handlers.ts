@@ -44,6 +44,10 @@ export function createRegistryHandlers({ supervisor, settings }: RegistryService
       const { digest } = await supervisor.deleteTag(repository, tag);
       return digest === undefined ? { repository, tag } : { repository, tag, digest };
     },
+    'registry.deleteRepository': async ({ repository }) => {
+      await supervisor.deleteRepository(repository);
+      return { repository };
+    },
     'registry.gc': ({ dryRun }) => supervisor.garbageCollect(dryRun),
     'registry.activity': () => supervisor.recentActivity(),
   };

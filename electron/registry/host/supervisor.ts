@@ -191,6 +191,11 @@ export class RegistrySupervisor {
     return this.request('deleteTag', { repository, tag }, this.timings.requestTimeoutMs);
   }
 
+  /** Removes a repository with no tags left; one with tags is refused (NAME_INVALID). */
+  async deleteRepository(repository: string): Promise<void> {
+    await this.request('deleteRepository', { repository }, this.timings.requestTimeoutMs);
+  }
+
   garbageCollect(dryRun: boolean): Promise<GarbageCollectionResult> {
     return this.request('gc', { dryRun }, this.timings.gcTimeoutMs);
   }
