@@ -61,6 +61,7 @@ export function createCore(host: HostAdapter): Core {
     },
     events: bus,
     logger: host.log,
+    activityFile: join(host.userDataDir, 'registry-activity.jsonl'),
   });
   const daemonConfig = new DaemonConfigService({
     docker: docker.docker,

@@ -63,7 +63,7 @@ interface Run {
 
 export class RegistrySupervisor {
   private readonly timings: SupervisorTimings;
-  private readonly activity = new ActivityLog(REGISTRY_ACTIVITY_LIMIT);
+  private readonly activity: ActivityLog;
   private readonly backoff: RestartBackoff;
   private state: RegistryState = 'stopped';
   private run: Run | undefined;
@@ -81,6 +81,7 @@ export class RegistrySupervisor {
   constructor(private readonly deps: RegistrySupervisorDependencies) {
     this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
     this.backoff = new RestartBackoff(this.timings.backoff);
+    this.activity = new ActivityLog(REGISTRY_ACTIVITY_LIMIT, deps.activityFile);
   }
 
   /** The registry as it is now. */
