@@ -78,6 +78,7 @@ export function createCore(host: HostAdapter): Core {
   });
   const transfers = new TransferService(() => docker.docker, bus, credentials, {
     onDockerGone: () => void docker.check().catch(() => undefined),
+    localRegistryPort: () => registry.status().port,
   });
 
   // …and one handlers.ts per feature, given the services it maps the contract onto.

@@ -16,6 +16,7 @@ import {
   type TransferState,
 } from '../api/contract/transfers';
 import type { EventBus } from '../api/event-bus';
+import { explainLocalRegistryMove } from './local-registry-moved';
 import { ProgressModel } from './progress-model';
 import { parseReference, type ImageReference } from '../common/reference';
 import {
@@ -37,6 +38,8 @@ export interface TransferServiceOptions {
   onFinished?: (snapshot: TransferSnapshot) => void;
   /** Told when the daemon seems to have gone away, so the connection can re-check it. */
   onDockerGone?: () => void;
+  /** The local registry's port now: a push to its old port then says it moved. */
+  localRegistryPort?: () => number | undefined;
 }
 
 interface Transfer {
@@ -173,7 +176,12 @@ export class TransferService {
         this.emitSoon(transfer);
       });
       if (model.error !== undefined) {
-        this.finish(transfer, 'failed', diagnoseDaemonMessage(model.error, context), 'Failed');
+        this.finish(
+          transfer,
+          'failed',
+          this.explain(transfer, diagnoseDaemonMessage(model.error, context)),
+          'Failed',
+        );
       } else if (model.daemonSaidDone) {
         // Done wins over a cancel that came too late to stop anything.
         model.complete();
@@ -197,8 +205,18 @@ export class TransferService {
       const diagnosed = diagnoseError(error, context);
       if (diagnosed.code === 'DOCKER_STOPPED')
         return this.finishCutOff(transfer, diagnosed.raw ?? diagnosed.message);
-      this.finish(transfer, 'failed', diagnosed, 'Failed');
+      this.finish(transfer, 'failed', this.explain(transfer, diagnosed), 'Failed');
     }
+  }
+
+  /** A registry Docker could not reach may be the local registry before it moved: say so. */
+  private explain(transfer: Transfer, diagnosed: AppError): AppError {
+    return explainLocalRegistryMove(
+      transfer.kind,
+      transfer.ref,
+      diagnosed,
+      this.options.localRegistryPort?.(),
+    );
   }
 
   private finishCancelled(transfer: Transfer): void {

@@ -475,3 +475,65 @@ test('#8 a repository with no tags left is listed with its size and can be delet
     .poll(() => page.evaluate('window.__benchRequests.includes("registry.deleteRepository")'))
     .toBe(true);
 });
+
+test('#4 the port is a visible setting, and a push to the old port offers the new name', async ({
+  page,
+  openStubApp,
+}) => {
+  await openStubApp([HELLO], {
+    answers: {
+      'images.tag': { target: 'localhost:5001/hello:1' },
+      'transfers.push': { id: 'renamed' },
+    },
+  });
+
+  await test.step('the port can be changed back and forth from the registry view', async () => {
+    await page
+      .getByRole('button', { name: /^Local registry/ })
+      .first()
+      .click();
+    await page.getByRole('button', { name: 'Change port…' }).click();
+    const form = page.getByRole('form', { name: 'Registry port' });
+    await form.getByLabel('Port', { exact: true }).fill('5001');
+    await expect(form).toContainText('Docker then pushes to localhost:5001.');
+    await form.getByRole('button', { name: 'Use this port' }).click();
+    await expect.poll(() => page.evaluate('window.__benchRequests.includes("registry.start")')).toBe(true);
+  });
+
+  await test.step('a push still named for port 5000 says the registry moved and offers the new name', async () => {
+    await deliverTransfer(page, {
+      id: 'old-port',
+      kind: 'push',
+      reference: 'localhost:5000/hello:1',
+      state: 'failed',
+      rows: [],
+      overall: 0,
+      bytesDone: 0,
+      bytesTotal: 0,
+      speed: 0,
+      etaSeconds: null,
+      messages: [],
+      cancelRequested: false,
+      startedAt: 1000,
+      finishedAt: 2000,
+      error: {
+        code: 'REGISTRY_UNREACHABLE',
+        message:
+          "Berth's local registry moved from port 5000 to port 5001, and localhost:5000/hello:1 is still named for port 5000.",
+        fix: {
+          kind: 'retagForLocalRegistry',
+          source: 'localhost:5000/hello:1',
+          target: 'localhost:5001/hello:1',
+        },
+      },
+    });
+    const card = page.getByRole('region', { name: 'Transfers' }).getByRole('article');
+    await expect(card).toContainText('moved from port 5000 to port 5001');
+    await expect(card.getByLabel('Command', { exact: true })).toHaveText(
+      'docker tag localhost:5000/hello:1 localhost:5001/hello:1',
+    );
+    await card.getByRole('button', { name: 'Name it localhost:5001/hello:1 and push' }).click();
+    await expect.poll(() => page.evaluate('window.__benchRequests.includes("transfers.push")')).toBe(true);
+    expect(await page.evaluate('window.__benchRequests.includes("images.tag")')).toBe(true);
+  });
+});

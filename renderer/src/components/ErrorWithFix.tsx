@@ -12,7 +12,8 @@ import { useAppStore } from '../stores/app-store';
 import { useRegistryStore } from '../stores/registry-store';
 import { useDialogStore } from './dialogs/dialog-store';
 import './error-with-fix.css';
-import { insecureRegistriesLines } from '../cli-commands';
+import { insecureRegistriesLines, tagCommand } from '../cli-commands';
+import { pushImage } from '../stores/transfers-store';
 import { CommandLine } from './CommandLine';
 import { describeInsecureFix, type FixNote } from './insecure-fix';
 
@@ -188,6 +189,30 @@ function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: (note?: FixNote
           >
             Start the local registry{onRetry ? ' and retry' : ''}
           </button>
+        </div>
+      );
+    case 'retagForLocalRegistry':
+      return (
+        <div className="fix">
+          <button
+            type="button"
+            className="button primary"
+            disabled={busy}
+            onClick={() => {
+              setBusy(true);
+              setProblem(undefined);
+              // The new name for the same image, then a push of it (the failed card can be dismissed).
+              api
+                .call('images.tag', { source: fix.source, target: fix.target })
+                .then(({ target }) => pushImage(target))
+                .catch((error: unknown) => setProblem(errorData(error)))
+                .finally(() => setBusy(false));
+            }}
+          >
+            Name it {fix.target} and push
+          </button>
+          <CommandLine cli={tagCommand(fix.source, fix.target)} />
+          {problem && <ErrorWithFix error={problem} />}
         </div>
       );
     case 'openDaemonConfig':

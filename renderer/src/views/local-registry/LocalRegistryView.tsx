@@ -10,6 +10,7 @@ import { useRegistryStore } from '../../stores/registry-store';
 import { pullImage } from '../../stores/transfers-store';
 import { localRegistryHost } from '../../components/dialogs/registry-choices';
 import { NetworkAccess } from './NetworkAccess';
+import { PortSetting } from './PortSetting';
 import { ActivityFeed } from './ActivityFeed';
 import { AutoStartSwitch } from './AutoStartSwitch';
 import { CleanUpPanel } from './CleanUpPanel';
@@ -101,6 +102,9 @@ export function LocalRegistryView() {
         <div>
           <dt>Address</dt>
           <dd className="mono">{pushHost}</dd>
+          <dd>
+            <PortSetting port={status?.port ?? 5000} />
+          </dd>
         </div>
         <div>
           <dt>Storage folder</dt>
