@@ -81,7 +81,7 @@ test('#3 the local registry has one name, localhost:<port>, in the Tag dialog an
   const address = page
     .getByRole('term')
     .filter({ hasText: 'Address' })
-    .locator('xpath=following-sibling::dd');
+    .locator('xpath=following-sibling::dd[1]');
   await expect(address).toHaveText('localhost:5000');
 });
 
@@ -536,4 +536,37 @@ test('#4 the port is a visible setting, and a push to the old port offers the ne
     await expect.poll(() => page.evaluate('window.__benchRequests.includes("transfers.push")')).toBe(true);
     expect(await page.evaluate('window.__benchRequests.includes("images.tag")')).toBe(true);
   });
+});
+
+test('screenshot: the local registry view a beginner sees (port, Start with Berth, what it replaces)', async ({
+  page,
+  openStubApp,
+}) => {
+  await openStubApp([HELLO], {
+    answers: {
+      'registry.repositories': [
+        {
+          name: 'hello',
+          tags: [
+            {
+              tag: '1',
+              digest: `sha256:${'cd'.repeat(32)}`,
+              mediaType: 'application/vnd.oci.image.manifest.v1+json',
+              size: 7e6,
+              platforms: ['linux/amd64'],
+            },
+          ],
+        },
+        { name: 'left/over', tags: [], untaggedSize: 316e6 },
+      ],
+    },
+  });
+  await page
+    .getByRole('button', { name: /^Local registry/ })
+    .first()
+    .click();
+  await expect(page.getByRole('switch', { name: 'Start with Berth' })).toBeVisible();
+  // Its label is read whole in the narrow status card (#9).
+  expect(await fitsWhole(page.getByLabel('Registry details').locator('dd.fact-control').first())).toBe(true);
+  await page.screenshot({ path: screenshotPath('local-registry-beginner.png') });
 });

@@ -90,7 +90,7 @@ export function LocalRegistryView() {
             />{' '}
             {status ? stateLabel[status.state] : '…'}
           </dd>
-          <dd>
+          <dd className="fact-control">
             <AutoStartSwitch />
           </dd>
           {status && status.restarts > 0 && (
@@ -102,7 +102,7 @@ export function LocalRegistryView() {
         <div>
           <dt>Address</dt>
           <dd className="mono">{pushHost}</dd>
-          <dd>
+          <dd className="fact-control">
             <PortSetting port={status?.port ?? 5000} />
           </dd>
         </div>
