@@ -104,10 +104,11 @@ test('tag for the local registry, push with live layers, push again, delete, pul
   await test.step('remove the image locally; the dialog says what will be lost', async () => {
     // Dismissed transfers leave the panel.
     await panel.dismissAll();
-    // Names are sorted, so the registry's name comes first and labels the row's actions.
-    const remove = await images.openRemove(target);
+    // Names are sorted, so the test image's own name (berth-test/…) comes before localhost:… and
+    // labels the row's actions.
+    const remove = await images.openRemove(image.reference);
     await expect(remove.getByRole('note')).toHaveText(
-      `Untags ${target}; the image stays because it has other tags (${image.reference}).`,
+      `Untags ${image.reference}; the image stays because it has other tags (${target}).`,
     );
     await remove.getByRole('radio', { name: /The whole image/ }).check();
     await expect(remove.getByRole('note')).toContainText('Removes all 2 tags and deletes the image');
