@@ -64,6 +64,7 @@ export function createCore(host: HostAdapter): Core {
     },
     events: bus,
     logger: host.log,
+    activityFile: join(host.userDataDir, 'registry-activity.jsonl'),
   });
   const daemonConfig = new DaemonConfigService({
     docker: docker.docker,
@@ -83,6 +84,7 @@ export function createCore(host: HostAdapter): Core {
   });
   const transfers = new TransferService(() => docker.docker, bus, credentials, {
     onDockerGone: () => void docker.check().catch(() => undefined),
+    localRegistryPort: () => registry.status().port,
     // Pushes to Berth's own registry take the fast path unless the settings say "through Docker".
     localRegistry: {
       url: () => registry.status().url,
@@ -115,6 +117,7 @@ export function createCore(host: HostAdapter): Core {
       supervisor: registry,
       settings: {
         saveRegistry: (patch) => bus.emit('settings.changed', host.settings.update({ registry: patch })),
+        autoStartChosen: () => host.settings.get().registry.autoStartChosen === true,
       },
     }),
     ...createDaemonConfigHandlers({ service: daemonConfig, events: bus }),

@@ -176,6 +176,34 @@ export function registryHostOf(reference: string | ImageReference): string | und
   return parsed.ok ? parsed.ref.domain : undefined;
 }
 
+/** A registry host as the user typed it, read the way Docker needs it. */
+export interface TypedRegistryHost {
+  /** The host with its port: no scheme, no path, no trailing slash (what goes before the first `/`). */
+  host: string;
+  /** True when it was written `http://…`: Docker will only talk to it as an insecure registry. */
+  plainHttp: boolean;
+}
+
+/**
+ * People paste registries as URLs (`http://198.18.7.2:5000/`, `https://ghcr.io`). An image name has
+ * no scheme, so drop it and any path or trailing slash; remember `http://`, which means no TLS.
+ */
+export function readTypedRegistryHost(text: string): TypedRegistryHost {
+  const trimmed = text.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed);
+  const withoutScheme = scheme ? trimmed.slice(scheme[0].length) : trimmed;
+  const host = withoutScheme.replace(/\/.*$/, '');
+  return { host, plainHttp: scheme?.[1]?.toLowerCase() === 'http' };
+}
+
+/** Why `tag` (what follows the `:`) is not a tag Docker accepts, or undefined when it is one. */
+export function tagProblem(tag: string): string | undefined {
+  if (tag.includes(':'))
+    return "a tag can't contain ':'; the one ':' goes between the repository and the tag";
+  if (/\s/.test(tag)) return "spaces are not allowed in a tag; use '-' or '_' instead";
+  return checkTag(tag)?.reason;
+}
+
 /** `index.docker.io`, `docker.io` and `registry-1.docker.io` are one registry; other hosts lowercased. */
 export function normalizeRegistryHost(host: string): string {
   const trimmed = host

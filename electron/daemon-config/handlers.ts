@@ -41,10 +41,14 @@ export function createDaemonConfigHandlers({
       announce(await service.update(changes)),
     'daemonConfig.writeRaw': async ({ text, baseVersion }) =>
       announce(await service.writeRaw(text, baseVersion)),
-    'daemonConfig.save': ({ confirm: _confirm, operationId, baseVersion, ...changes }) =>
+    'daemonConfig.save': ({ confirm: _confirm, operationId, baseVersion, rawText, ...changes }) =>
       saveApplyVerify(
         service,
-        baseVersion === undefined ? { changes } : { changes, baseVersion },
+        {
+          changes,
+          ...(baseVersion === undefined ? {} : { baseVersion }),
+          ...(rawText === undefined ? {} : { rawText }),
+        },
         (step) => events.emit('daemonConfig.step', { operationId, ...step }),
         announce,
       ),

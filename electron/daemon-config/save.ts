@@ -10,12 +10,15 @@ import type {
   DaemonConfigStep,
 } from '../api/contract/daemon-config';
 import type { DaemonConfigService } from './service';
+import { AppError } from '../api/app-error';
 import { sameRegistryEntry } from './validate';
 
 /** The edits, and the version the user saw (none for a one-click fix: it adds to what is there). */
 export interface SaveRequest {
   changes: Omit<DaemonConfigChanges, 'baseVersion'>;
   baseVersion?: string;
+  /** The raw editor's whole text, written instead of `changes` (then baseVersion is required). */
+  rawText?: string;
 }
 
 /** Hears each step as it starts and ends. */
@@ -92,6 +95,8 @@ export async function saveApplyVerify(
   report: StepListener,
   written: (result: NonNullable<DaemonConfigSaveResult['written']>) => void = () => undefined,
 ): Promise<DaemonConfigSaveResult> {
+  if (request.rawText !== undefined)
+    return saveRaw(service, request.rawText, request.baseVersion, report, written);
   const writeText = describeWrite(request.changes);
   let changes = request.changes;
   let baseVersion = request.baseVersion;
@@ -133,4 +138,51 @@ export async function saveApplyVerify(
     });
   report({ step: 'verify', state: verified.ok ? 'done' : 'failed', text: verifyText });
   return { written: writeResult, applied, verified };
+}
+
+/**
+ * The raw editor's save: the same write (strict JSON, valid entries, backup, atomic), then the same
+ * reload, then a check that Docker reports the first insecure registry the text lists (if any).
+ */
+async function saveRaw(
+  service: DaemonConfigService,
+  text: string,
+  baseVersion: string | undefined,
+  report: StepListener,
+  written: (result: NonNullable<DaemonConfigSaveResult['written']>) => void,
+): Promise<DaemonConfigSaveResult> {
+  if (baseVersion === undefined)
+    throw new AppError(
+      'INVALID_INPUT',
+      'Saving the edited text needs the version of daemon.json it was edited from.',
+    );
+  const writeResult = await step(report, 'write', 'Saving daemon.json as you edited it', () =>
+    service.writeRaw(text, baseVersion),
+  );
+  written(writeResult);
+  const applied = await step(report, 'apply', 'Asking Docker to reload its settings', () => service.apply());
+  const host = firstInsecureRegistry(text);
+  if (applied.method === 'manual' || host === undefined) {
+    report({ step: 'verify', state: 'skipped', text: 'Checking that Docker took the change' });
+    return { written: writeResult, applied, verified: null };
+  }
+  const verifyText = `Checking that Docker now accepts ${host}`;
+  report({ step: 'verify', state: 'running', text: verifyText });
+  const verified = await service
+    .verify({ expect: 'present', host }, applied.method === 'signal' ? 15_000 : 120_000)
+    .catch((error: unknown) => {
+      report({ step: 'verify', state: 'failed', text: verifyText });
+      throw error;
+    });
+  report({ step: 'verify', state: verified.ok ? 'done' : 'failed', text: verifyText });
+  return { written: writeResult, applied, verified };
+}
+
+function firstInsecureRegistry(text: string): string | undefined {
+  try {
+    const value = (JSON.parse(text) as { 'insecure-registries'?: unknown })['insecure-registries'];
+    return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
+  } catch {
+    return undefined;
+  }
 }

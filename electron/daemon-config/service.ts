@@ -192,7 +192,8 @@ export class DaemonConfigService {
     if (issues.length > 0)
       throw new AppError(
         'INVALID_INPUT',
-        issues.map((issue) => `${issue.path}: ${issue.message}`).join(' '),
+        // The reasons as the user reads them; the paths stay in `issues` for tools.
+        issues.map((issue) => issue.message).join(' '),
         { issues },
       );
     // The old file may be the broken one the raw editor exists for; then it had no entries we know of.

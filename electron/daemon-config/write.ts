@@ -1,7 +1,8 @@
 /**
  * Writes daemon.json without ever leaving it broken or clobbering someone else's change:
  *   1. refuse (DAEMON_CONFIG_CHANGED) if the bytes on disk are not the version the edit was based on;
- *   2. copy the current file to `daemon.json.berth-backup-YYYYMMDD-HHMMSS` beside it;
+ *   2. copy the current file to `daemon.json.berth-backup-YYYYMMDD-HHMMSS` beside it (the newest
+ *      BACKUPS_KEPT are kept; older ones go once the write succeeded);
  *   3. write a temp file in the same folder, fsync it, give it the old mode and owner, check the version
  *      once more, and rename it over the target (atomic on one filesystem), then fsync the folder;
  *   4. if the folder or file is not ours to write (EACCES, EPERM, EROFS), hand a temp copy to the Elevator
@@ -17,6 +18,7 @@ import {
   mkdtemp,
   open,
   readFile,
+  readdir,
   realpath,
   rename,
   rm,
@@ -110,11 +112,14 @@ async function writeResolved(request: WriteRequest): Promise<WriteOutcome> {
 
   try {
     await writeInPlace(request, { mode, owner, backupPath });
+    await pruneBackups(path);
     return { path, backupPath, version, elevated: false };
   } catch (error) {
     if (!isPermissionError(error)) throw error;
   }
   await writeElevated(request, { mode, owner, backupPath });
+  // Without write access to the folder the old backups stay (no second prompt just to tidy up).
+  await pruneBackups(path);
   return { path, backupPath, version, elevated: true };
 }
 
@@ -207,6 +212,32 @@ export function backupName(path: string, when: Date): string {
   const two = (n: number): string => String(n).padStart(2, '0');
   const stamp = `${when.getFullYear()}${two(when.getMonth() + 1)}${two(when.getDate())}-${two(when.getHours())}${two(when.getMinutes())}${two(when.getSeconds())}`;
   return `${path}.berth-backup-${stamp}`;
+}
+
+/** How many backups of daemon.json Berth keeps beside it: every save makes one. */
+export const BACKUPS_KEPT = 10;
+
+/** Remove all but the newest BACKUPS_KEPT backups (names sort by time); what can't be removed stays. */
+async function pruneBackups(path: string): Promise<void> {
+  const prefix = `${basename(path)}.berth-backup-`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  const backups = names.filter((name) => name.startsWith(prefix)).sort(compareBackupNames);
+  await Promise.all(
+    backups
+      .slice(0, Math.max(0, backups.length - BACKUPS_KEPT))
+      .map((name) => unlink(join(dirname(path), name)).catch(() => undefined)),
+  );
+}
+
+/** Oldest first: by timestamp, then by the -2, -3… of saves made in the same second. */
+function compareBackupNames(a: string, b: string): number {
+  const key = (name: string) => {
+    const match = /-(\d{8}-\d{6})(?:-(\d+))?$/.exec(name);
+    return [match?.[1] ?? '', Number(match?.[2] ?? 1)] as const;
+  };
+  const [stampA, countA] = key(a);
+  const [stampB, countB] = key(b);
+  return stampA === stampB ? countA - countB : stampA < stampB ? -1 : 1;
 }
 
 /** The backup name for this second, with -2, -3… when an earlier save this second took it. */

@@ -33,6 +33,8 @@ export interface ProgressSummary {
   bytesDone: number;
   /** Sum of the sizes known so far. */
   bytesTotal: number;
+  /** True while a layer still to move has no size yet: the total may still grow. */
+  sizesPending: boolean;
   /** Bytes per second over the sliding window. */
   speed: number;
   etaSeconds: number | null;
@@ -174,7 +176,9 @@ export class ProgressModel {
     let bytesDone = 0;
     const rows: TransferRow[] = [];
     for (const row of this.rows.values()) {
-      const weight = row.size > 0 ? row.size : fallbackWeight;
+      // A layer finished without a size (already there, mounted) moved no bytes: it adds nothing to
+      // the fraction either, so the percentage agrees with the bytes shown beside it.
+      const weight = row.size > 0 ? row.size : row.done ? 0 : fallbackWeight;
       weightSum += weight;
       doneWeight += weight * this.fractionOf(row);
       bytesDone +=
@@ -193,6 +197,7 @@ export class ProgressModel {
       overall,
       bytesDone,
       bytesTotal: knownSizeSum,
+      sizesPending: unfinishedUnknown > 0 && knownSizeCount > 0,
       speed,
       etaSeconds,
       messages: [...this.messages],

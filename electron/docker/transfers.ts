@@ -33,9 +33,16 @@ import {
   RegistryHttpError,
 } from './fast-push/local-registry-client';
 import type { EventBus } from '../api/event-bus';
+import { explainLocalRegistryMove } from './local-registry-moved';
 import { ProgressModel } from './progress-model';
 import { parseReference, type ImageReference } from '../common/reference';
-import { diagnoseDaemonMessage, diagnoseError, dockerStopped } from './diagnose';
+import {
+  diagnoseDaemonMessage,
+  diagnoseError,
+  dockerStopped,
+  dockerUnreachable,
+  unreachableKind,
+} from './diagnose';
 import type { RegistryAuth } from './registry-auth';
 import { openTransferStream, readMessages } from './transfer-stream';
 
@@ -48,6 +55,8 @@ export interface TransferServiceOptions {
   onFinished?: (snapshot: TransferSnapshot) => void;
   /** Told when the daemon seems to have gone away, so the connection can re-check it. */
   onDockerGone?: () => void;
+  /** The local registry's port now: a push to its old port then says it moved. */
+  localRegistryPort?: () => number | undefined;
   /** Berth's own registry, for the fast local push; without it every push goes through Docker. */
   localRegistry?: LocalPushTarget;
 }
@@ -227,7 +236,12 @@ export class TransferService {
         this.emitSoon(transfer);
       });
       if (model.error !== undefined) {
-        this.finish(transfer, 'failed', diagnoseDaemonMessage(model.error, context), 'Failed');
+        this.finish(
+          transfer,
+          'failed',
+          this.explain(transfer, diagnoseDaemonMessage(model.error, context)),
+          'Failed',
+        );
       } else if (model.daemonSaidDone) {
         // Done wins over a cancel that came too late to stop anything.
         model.complete();
@@ -240,10 +254,18 @@ export class TransferService {
       }
     } catch (error) {
       if (transfer.cancelRequested) return this.finishCancelled(transfer);
+      // Docker was down before anything started: it didn't stop "while this was running".
+      const unreachable =
+        transfer.state === 'queued' ? dockerUnreachable(error, `${kind} ${ref.familiar}`) : undefined;
+      if (unreachable) {
+        if (unreachableKind(error) === 'not-running') this.options.onDockerGone?.();
+        this.finish(transfer, 'failed', unreachable, "Docker isn't running");
+        return;
+      }
       const diagnosed = diagnoseError(error, context);
       if (diagnosed.code === 'DOCKER_STOPPED')
         return this.finishCutOff(transfer, diagnosed.raw ?? diagnosed.message);
-      this.finish(transfer, 'failed', diagnosed, 'Failed');
+      this.finish(transfer, 'failed', this.explain(transfer, diagnosed), 'Failed');
     }
   }
 
@@ -307,6 +329,16 @@ export class TransferService {
         });
       throw error;
     }
+  }
+
+  /** A registry Docker could not reach may be the local registry before it moved: say so. */
+  private explain(transfer: Transfer, diagnosed: AppError): AppError {
+    return explainLocalRegistryMove(
+      transfer.kind,
+      transfer.ref,
+      diagnosed,
+      this.options.localRegistryPort?.(),
+    );
   }
 
   private finishCancelled(transfer: Transfer): void {
@@ -383,6 +415,7 @@ export class TransferService {
       overall: transfer.state === 'succeeded' ? 1 : progress.overall,
       bytesDone: progress.bytesDone,
       bytesTotal: progress.bytesTotal,
+      sizesPending: !isTransferFinished(transfer.state) && progress.sizesPending,
       speed: isTransferFinished(transfer.state) ? 0 : progress.speed,
       etaSeconds: isTransferFinished(transfer.state)
         ? transfer.state === 'succeeded'

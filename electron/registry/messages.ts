@@ -23,6 +23,8 @@ export interface RegistryRequests {
   repositories: { payload: Record<never, never>; result: RepositorySummary[] };
   /** Removes a tag; answers the digest it pointed at. */
   deleteTag: { payload: { repository: string; tag: string }; result: { digest: string } };
+  /** Removes a repository with no tags left (its links only; blobs go at the next GC). */
+  deleteRepository: { payload: { repository: string }; result: Record<never, never> };
   /** Garbage collection, or (dry run) what it would remove. */
   gc: { payload: { dryRun: boolean }; result: GarbageCollectionResult };
   /** Fresh figures. */

@@ -76,7 +76,12 @@ export class SettingsStore {
     const next = settingsSchema.parse({
       ...current,
       ...(patch.registries !== undefined ? { registries: patch.registries } : {}),
-      registry: { ...current.registry, ...(patch.registry ?? {}) },
+      registry: {
+        ...current.registry,
+        ...(patch.registry ?? {}),
+        // Setting "Start with Berth" is a choice Berth then keeps (see registry.start).
+        ...(patch.registry?.autoStart !== undefined ? { autoStartChosen: true } : {}),
+      },
       localPush: { ...current.localPush, ...(patch.localPush ?? {}) },
     });
     this.backend.store = next;

@@ -137,3 +137,35 @@ test('a broken daemon.json is shown with line and column, never overwritten, and
   await expect(engine.insecure).toBeVisible();
   expect(readFileSync(configFile, 'utf8')).toBe(fixed);
 });
+
+test('after a save on the same page, a hand-broken then fixed file saves at once, and the raw save is applied and verified', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  writeFileSync(configFile, '{\n  "debug": false\n}\n');
+  await page.goto(web.url);
+  const engine = new DockerEnginePage(page);
+  await engine.open();
+  await engine.addInsecureRegistry('raw-a.lan:5000');
+  await engine.review.getByRole('button', { name: 'Save and apply' }).click();
+  await expect(engine.outcome).toContainText('Docker now accepts raw-a.lan:5000', { timeout: 20_000 });
+
+  // Broken by hand in an editor, then reloaded: the error is the news, the old green box is gone.
+  writeFileSync(configFile, '{\n  "debug": false,\n}\n');
+  await page.getByRole('button', { name: 'Reload' }).click();
+  const alert = page.getByRole('alert', { name: 'daemon.json is broken' });
+  await expect(alert).toBeVisible();
+  await expect(engine.outcome).toBeHidden();
+
+  const fixed = '{\n  "debug": false,\n  "insecure-registries": ["raw-b.lan:5000"]\n}\n';
+  await alert.getByLabel('daemon.json as it is on disk').fill(fixed);
+  await expect(alert).toContainText('Valid JSON — ready to save.');
+  const save = alert.getByRole('button', { name: 'Save fixed file' });
+  await expect(save).toBeEnabled();
+  await save.click();
+  // Saved, reloaded and checked like a structured change, and said so.
+  await expect(engine.outcome).toContainText('Docker now accepts raw-b.lan:5000', { timeout: 20_000 });
+  await expect(engine.outcome).toContainText('backup:');
+  await expect(engine.insecure).toContainText('raw-b.lan:5000');
+  expect(readFileSync(configFile, 'utf8')).toBe(fixed);
+});

@@ -73,7 +73,7 @@ test('shows the exact reason under the right field, the live name and the normal
   });
 
   await test.step('a valid name for the local registry tags the image in Docker', async () => {
-    await dialog.chooseRegistry(/^Local registry as localhost:/);
+    await dialog.chooseRegistry(/^Local registry \(localhost:/);
     const option = await dialog.registry.locator('option:checked').textContent();
     const port = /localhost:(\d+)/.exec(option ?? '')?.[1];
     expect(port).toBeDefined();

@@ -19,7 +19,7 @@ test('cancelling a large push mid-way stops it and says "Cancelled"', async ({
   const { image } = subject;
   test.setTimeout(300_000);
   await mainWindow.open(webHost.url);
-  const { host: registryHost } = await startLocalRegistry(page);
+  const { host: registryHost, address: registryAddress } = await startLocalRegistry(page);
   // This journey is Docker's own push (its words, its cancel); the fast path has its own spec.
   await setLocalPush(page, { throughDocker: true });
   const target = `${registryHost}/${image.repository}:${image.tag}`;
@@ -64,7 +64,7 @@ test('cancelling a large push mid-way stops it and says "Cancelled"', async ({
   });
 
   await test.step('the registry has no manifest for it', async () => {
-    const response = await fetch(`http://${registryHost}/v2/${image.repository}/manifests/${image.tag}`, {
+    const response = await fetch(`http://${registryAddress}/v2/${image.repository}/manifests/${image.tag}`, {
       method: 'HEAD',
       headers: {
         Accept:

@@ -19,7 +19,7 @@ test('dropping an image on the local registry opens the Tag dialog for it, and T
   const { image } = subject;
   test.setTimeout(240_000);
   await mainWindow.open(webHost.url);
-  const { host: registryHost, port } = await startLocalRegistry(page);
+  const { host: registryHost, address: registryAddress, port } = await startLocalRegistry(page);
   // This journey is Docker's own push (its words, its cancel); the fast path has its own spec.
   await setLocalPush(page, { throughDocker: true });
   const navigation = new RegistryNavigation(page);
@@ -104,7 +104,7 @@ test('dropping an image on the local registry opens the Tag dialog for it, and T
     await push.waitForState('Pushed');
     await expect(push.overall).toHaveAttribute('aria-valuenow', '100');
     const digest = await push.digest.textContent();
-    const response = await fetch(`http://${registryHost}/v2/${image.repository}/manifests/${image.tag}`, {
+    const response = await fetch(`http://${registryAddress}/v2/${image.repository}/manifests/${image.tag}`, {
       method: 'HEAD',
       headers: {
         Accept:

@@ -29,7 +29,7 @@ test('tag for the local registry, push with live layers, push again, delete, pul
   const { image } = subject;
   test.setTimeout(300_000);
   await mainWindow.open(webHost.url);
-  const { host: registryHost, port } = await startLocalRegistry(page);
+  const { host: registryHost, address: registryAddress, port } = await startLocalRegistry(page);
   // This journey is Docker's own push (its words, its cancel); the fast path has its own spec.
   await setLocalPush(page, { throughDocker: true });
   await expect(mainWindow.sidebarItem(/Local registry/)).toContainText(`:${port}`);
@@ -80,7 +80,7 @@ test('tag for the local registry, push with live layers, push again, delete, pul
   });
 
   await test.step('the registry has the manifest with the digest the UI showed', async () => {
-    const response = await fetch(`http://${registryHost}/v2/${image.repository}/manifests/${image.tag}`, {
+    const response = await fetch(`http://${registryAddress}/v2/${image.repository}/manifests/${image.tag}`, {
       headers: { Accept: MANIFEST_TYPES },
     });
     expect(response.status).toBe(200);
@@ -106,10 +106,11 @@ test('tag for the local registry, push with live layers, push again, delete, pul
   await test.step('remove the image locally; the dialog says what will be lost', async () => {
     // Dismissed transfers leave the panel.
     await panel.dismissAll();
-    // Names are sorted, so the registry's name comes first and labels the row's actions.
-    const remove = await images.openRemove(target);
+    // Names are sorted, so the test image's own name (berth-test/…) comes before localhost:… and
+    // labels the row's actions.
+    const remove = await images.openRemove(image.reference);
     await expect(remove.getByRole('note')).toHaveText(
-      `Untags ${target}; the image stays because it has other tags (${image.reference}).`,
+      `Untags ${image.reference}; the image stays because it has other tags (${target}).`,
     );
     await remove.getByRole('radio', { name: /The whole image/ }).check();
     await expect(remove.getByRole('note')).toContainText('Removes all 2 tags and deletes the image');

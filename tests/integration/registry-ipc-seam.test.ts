@@ -15,7 +15,7 @@ import {
 } from '../../electron/api/contract/registry';
 import type { RegistryRequestType } from '../../electron/registry/messages';
 import { toReplyError } from '../../electron/registry/server/requests';
-import { makeImage, putManifest } from '../helpers/registry-http';
+import { makeImage, pushBlob, putManifest, randomBlob } from '../helpers/registry-http';
 import { RegistryIpc, RegistryReplyFailure } from '../helpers/registry-ipc';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-process';
 
@@ -27,6 +27,8 @@ beforeAll(async () => {
   ipc = new RegistryIpc(registry.child);
   const image = await makeImage(registry.url, 'seam/app');
   expect((await putManifest(registry.url, 'seam/app', 'v1', image.manifest)).status).toBe(201);
+  // A cancelled push: a layer went up, no manifest, no tag.
+  await pushBlob(registry.url, 'seam/left-over', randomBlob(1000));
   expect((await putManifest(registry.url, 'seam/app', 'v2', image.manifest)).status).toBe(201);
 });
 afterAll(async () => {
@@ -39,6 +41,7 @@ const resultSchemas: { [K in RegistryRequestType]: z.ZodType } = {
   stats: registryStatsSchema,
   deleteTag: z.object({ digest: z.string().regex(/^sha256:[a-f0-9]{64}$/) }).strict(),
   gc: garbageCollectionResultSchema,
+  deleteRepository: z.object({}).strict(),
 };
 
 async function failureOf(work: Promise<unknown>): Promise<RegistryReplyFailure> {
@@ -56,13 +59,18 @@ describe('every request type through the real registry process', () => {
     const results: { [K in RegistryRequestType]: unknown } = {
       repositories: await ipc.request('repositories', {}),
       stats: await ipc.request('stats', {}),
+      deleteRepository: await ipc.request('deleteRepository', { repository: 'seam/left-over' }),
       deleteTag: await ipc.request('deleteTag', { repository: 'seam/app', tag: 'v2' }),
       gc: await ipc.request('gc', { dryRun: true }),
     };
     for (const type of Object.keys(resultSchemas) as RegistryRequestType[])
       expect(resultSchemas[type].safeParse(results[type]).error).toBeUndefined();
-    expect(results.repositories).toMatchObject([{ name: 'seam/app', tags: [{ tag: 'v1' }, { tag: 'v2' }] }]);
-    expect(results.stats).toMatchObject({ repositories: 1, tags: 2 });
+    expect(results.repositories).toMatchObject([
+      { name: 'seam/app', tags: [{ tag: 'v1' }, { tag: 'v2' }] },
+      { name: 'seam/left-over', tags: [], untaggedSize: 1000 },
+    ]);
+    expect(results.stats).toMatchObject({ repositories: 2, tags: 2 });
+    expect(await ipc.request('repositories', {})).toMatchObject([{ name: 'seam/app' }]);
   });
 
   it('carries each failure’s code across the boundary', async () => {

@@ -422,6 +422,7 @@ describe('RegistrySupervisor with the real registry process', () => {
             saved.push(port);
             settings.port = port;
           },
+          autoStartChosen: () => true,
         },
       });
       const input = registryCommands['registry.start'].input.parse({ port: nextPort });
@@ -444,6 +445,7 @@ describe('RegistrySupervisor with the real registry process', () => {
           saveRegistry: ({ exposeOnNetwork }) => {
             if (exposeOnNetwork !== undefined) settings.exposeOnNetwork = exposeOnNetwork;
           },
+          autoStartChosen: () => true,
         },
       });
       const context = { clientId: 'test' };

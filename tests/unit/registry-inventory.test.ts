@@ -91,7 +91,9 @@ describe('deleting a tag', () => {
     expect(await pullable(storage, index)).toBe(false);
     expect(await pullable(storage, amd64)).toBe(false);
     expect(await pullable(storage, arm64)).toBe(false);
-    expect(await inventory.repositories()).toEqual([{ name: REPO, tags: [] }]);
+    expect(await inventory.repositories()).toEqual([
+      { name: REPO, tags: [], untaggedSize: expect.any(Number) as number },
+    ]);
   });
 
   it('keeps a manifest another tag names, and drops it with the last tag', async () => {

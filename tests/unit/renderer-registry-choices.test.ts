@@ -7,7 +7,7 @@ import {
 } from '../../renderer/src/components/dialogs/registry-choices';
 
 describe('registryChoices', () => {
-  it('offers the local registry as 127.0.0.1 and as localhost, Docker Hub, saved registries and free text', () => {
+  it('offers the local registry by one name, localhost:<port>, then Docker Hub, saved registries and free text', () => {
     const choices = registryChoices({
       localPort: 5123,
       localRunning: true,
@@ -18,13 +18,13 @@ describe('registryChoices', () => {
       logins: {},
     });
     expect(choices.map((choice) => [choice.value, choice.host])).toEqual([
-      ['local', '127.0.0.1:5123'],
-      ['local-localhost', 'localhost:5123'],
+      ['local', 'localhost:5123'],
       ['docker.io', 'docker.io'],
       ['saved:registry.example.com:5000', 'registry.example.com:5000'],
       [OTHER_REGISTRY, ''],
     ]);
-    expect(choices[3]!.label).toBe('Work (registry.example.com:5000)');
+    expect(choices[0]!.label).toBe('Local registry (localhost:5123)');
+    expect(choices[2]!.label).toBe('Work (registry.example.com:5000)');
   });
 
   it('suggests the logged-in Docker Hub user as namespace, and says when the local registry is stopped', () => {
@@ -47,6 +47,8 @@ describe('registryChoices', () => {
       saved: [{ host: 'reg.lan:443', name: 'reg.lan:443' }],
       logins: {},
     });
+    expect(choiceForHost(choices, 'localhost:5000')).toBe('local');
+    // An image still named 127.0.0.1:5000/… is for the same registry: the dialog renames it localhost.
     expect(choiceForHost(choices, '127.0.0.1:5000')).toBe('local');
     expect(choiceForHost(choices, 'index.docker.io')).toBe('docker.io');
     expect(choiceForHost(choices, 'REG.lan:443')).toBe('saved:reg.lan:443');

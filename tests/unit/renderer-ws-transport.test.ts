@@ -1,5 +1,5 @@
 /** The browser host's WebSocket transport answers every call, also while the socket is down. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { webSocketTransport } from '../../renderer/src/api/ws-transport';
 
 /** A WebSocket double the test opens and closes by hand; it records what was sent. */
@@ -68,5 +68,58 @@ describe('browser-host transport', () => {
     const waiting = transport.send(request(4));
     FakeSocket.made[0]!.close();
     expect(await waiting).toMatchObject({ id: 4, ok: false });
+  });
+});
+
+describe('the host behind the socket went away', () => {
+  /** A transport whose failed reconnects are explained by `answer`, with the link states it reported. */
+  function transportAfterRestart(answer: 'refused' | 'unreachable') {
+    FakeSocket.made = [];
+    const states: string[] = [];
+    let probes = 0;
+    webSocketTransport('ws://x/api', FakeSocket as unknown as typeof WebSocket, () => {
+      probes += 1;
+      return Promise.resolve(answer);
+    })(
+      () => undefined,
+      (state) => states.push(state),
+    );
+    return { states, probes: () => probes };
+  }
+
+  it('says the host restarted (it refuses this tab) and stops retrying, instead of "reconnecting…" forever', async () => {
+    vi.useFakeTimers();
+    try {
+      const { states, probes } = transportAfterRestart('refused');
+      FakeSocket.made[0]!.open();
+      FakeSocket.made[0]!.close();
+      expect(states).toEqual(['open', 'reconnecting']);
+      await vi.advanceTimersByTimeAsync(300);
+      FakeSocket.made[1]!.close();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(states).toEqual(['open', 'reconnecting', 'host-restarted']);
+      expect(probes()).toBe(1);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(FakeSocket.made).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('says the host stopped when nothing answers, and keeps trying', async () => {
+    vi.useFakeTimers();
+    try {
+      const { states } = transportAfterRestart('unreachable');
+      FakeSocket.made[0]!.open();
+      FakeSocket.made[0]!.close();
+      await vi.advanceTimersByTimeAsync(300);
+      FakeSocket.made[1]!.close();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(states.at(-1)).toBe('host-stopped');
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(FakeSocket.made.length).toBeGreaterThan(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

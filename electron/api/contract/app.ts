@@ -9,7 +9,10 @@ export const settingsSchema = z.object({
     dataDir: z.string().min(1).max(4096).nullable(),
     /** 127.0.0.1 unless the user opts into the network. */
     exposeOnNetwork: z.boolean(),
+    /** "Start with Berth": start the local registry when the app starts. */
     autoStart: z.boolean(),
+    /** True once autoStart was set (by the user, or by their first start): Berth stops choosing it. */
+    autoStartChosen: z.boolean().optional(),
   }),
   registries: z
     .array(

@@ -199,6 +199,8 @@ export const daemonConfigCommands = {
     daemonConfigChangesSchema.extend({
       /** The version the user saw; absent for a one-click fix, which adds to whatever the file holds now. */
       baseVersion: z.string().min(1).max(200).optional(),
+      /** The raw editor's whole text, saved instead of the changes (needs baseVersion). */
+      rawText: z.string().max(200_000).optional(),
       operationId: z.string().min(1).max(64),
       confirm: z.literal(true),
     }),

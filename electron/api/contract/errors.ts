@@ -52,6 +52,8 @@ export const fixActionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('openDaemonConfig') }),
   z.object({ kind: z.literal('showCertsHelp'), host: z.string(), certsDir: z.string() }),
   z.object({ kind: z.literal('startRegistry') }),
+  /** The image is named for the local registry's old port: tag it `target` (its new address) and push that. */
+  z.object({ kind: z.literal('retagForLocalRegistry'), source: z.string(), target: z.string() }),
 ]);
 export type FixAction = z.infer<typeof fixActionSchema>;
 

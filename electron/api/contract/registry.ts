@@ -78,6 +78,11 @@ export type RepositoryTag = z.infer<typeof repositoryTagSchema>;
 export const repositorySummarySchema = z.object({
   name: z.string(),
   tags: z.array(repositoryTagSchema),
+  /**
+   * Bytes of the layers linked in a repository with no tags left (after its last tag was deleted, or a
+   * cancelled push): what deleting it and a clean-up may free. Absent for a repository with tags.
+   */
+  untaggedSize: z.number().nonnegative().optional(),
 });
 export type RepositorySummary = z.infer<typeof repositorySummarySchema>;
 
@@ -132,6 +137,11 @@ export const registryCommands = {
     z.object({ repository: repositoryNameSchema, tag: tagSchema }),
     z.object({ repository: z.string(), tag: z.string(), digest: z.string().optional() }),
     'Remove a tag (answering the manifest digest it pointed at); its blobs stay until the next clean-up.',
+  ),
+  'registry.deleteRepository': command(
+    z.object({ repository: repositoryNameSchema }),
+    z.object({ repository: z.string() }),
+    'Remove a repository that has no tags left (its links; the bytes go at the next clean-up). One with tags is refused.',
   ),
   'registry.gc': command(
     z.object({ dryRun: z.boolean() }),

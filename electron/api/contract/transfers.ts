@@ -74,6 +74,8 @@ export const transferSnapshotSchema = z.object({
   overall: z.number().min(0).max(1),
   bytesDone: z.number().nonnegative(),
   bytesTotal: z.number().nonnegative(),
+  /** True while a layer still to move has no size yet: bytesTotal may still grow. */
+  sizesPending: z.boolean().optional(),
   /** Bytes per second over the last few seconds. */
   speed: z.number().nonnegative(),
   /** null while it cannot be estimated. */

@@ -53,4 +53,6 @@ export interface RegistrySupervisorDependencies {
   events: EventBus;
   logger: RegistryLogger;
   timings?: Partial<SupervisorTimings>;
+  /** Where the activity feed is kept between runs of the app (JSON lines); in memory only without. */
+  activityFile?: string;
 }

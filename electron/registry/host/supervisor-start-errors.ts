@@ -5,6 +5,7 @@
  */
 import { AppError } from '../../api/app-error';
 import { findNextFreePort, isPortFree } from './port-finder';
+import { findPortOwner, portInUseWords } from './port-owner';
 import type { RegistryLaunch } from './supervisor-child';
 
 /** The error codes the registry process reports before it is ready (see messages.ts). */
@@ -49,14 +50,22 @@ export async function failedStartError(
   });
 }
 
-/** PORT_IN_USE with the next port that is free on the same address, found by binding it. */
-export async function portInUseError(launch: RegistryLaunch): Promise<AppError> {
-  const next = await findNextFreePort(launch.host, launch.port);
-  const airPlay = launch.port === 5000 || launch.port === 7000 ? ' (on macOS AirPlay Receiver uses it)' : '';
-  return new AppError('PORT_IN_USE', `Port ${launch.port} is in use${airPlay}. Port ${next} is free.`, {
-    hint: airPlay
-      ? `Use port ${next}, or turn off AirPlay Receiver in System Settings → General → AirDrop & Handoff.`
-      : `Use port ${next}, or stop the program that holds port ${launch.port}.`,
+/**
+ * PORT_IN_USE with the next port that is free on the same address, found by binding it, and the
+ * program holding the port where the OS shows it.
+ */
+export async function portInUseError(
+  launch: RegistryLaunch,
+  environment: { platform?: NodeJS.Platform } = {},
+): Promise<AppError> {
+  const platform = environment.platform ?? process.platform;
+  const [next, owner] = await Promise.all([
+    findNextFreePort(launch.host, launch.port),
+    findPortOwner(launch.port, { platform }).catch(() => undefined),
+  ]);
+  const words = portInUseWords({ port: launch.port, next, owner, platform });
+  return new AppError('PORT_IN_USE', words.message, {
+    hint: words.hint,
     fix: { kind: 'useNextFreePort', port: next },
   });
 }

@@ -63,7 +63,7 @@ interface Run {
 
 export class RegistrySupervisor {
   private readonly timings: SupervisorTimings;
-  private readonly activity = new ActivityLog(REGISTRY_ACTIVITY_LIMIT);
+  private readonly activity: ActivityLog;
   private readonly backoff: RestartBackoff;
   private state: RegistryState = 'stopped';
   private run: Run | undefined;
@@ -81,6 +81,7 @@ export class RegistrySupervisor {
   constructor(private readonly deps: RegistrySupervisorDependencies) {
     this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
     this.backoff = new RestartBackoff(this.timings.backoff);
+    this.activity = new ActivityLog(REGISTRY_ACTIVITY_LIMIT, deps.activityFile);
   }
 
   /** The registry as it is now. */
@@ -189,6 +190,11 @@ export class RegistrySupervisor {
    */
   deleteTag(repository: string, tag: string): Promise<{ digest: string }> {
     return this.request('deleteTag', { repository, tag }, this.timings.requestTimeoutMs);
+  }
+
+  /** Removes a repository with no tags left; one with tags is refused (NAME_INVALID). */
+  async deleteRepository(repository: string): Promise<void> {
+    await this.request('deleteRepository', { repository }, this.timings.requestTimeoutMs);
   }
 
   garbageCollect(dryRun: boolean): Promise<GarbageCollectionResult> {

@@ -26,9 +26,29 @@ export class Inventory {
         const { size, platforms } = await this.describe(stored.info);
         tags.push({ tag, digest: digest.value, mediaType: stored.info.mediaType, size, platforms });
       }
-      result.push({ name, tags });
+      // A repository with no tags left still holds layers: list it with their size, so it can go.
+      if (tags.length === 0) result.push({ name, tags, untaggedSize: await this.linkedBytes(name) });
+      else result.push({ name, tags });
     }
     return result;
+  }
+
+  /** Bytes of the blobs linked in `name` (each counted once). */
+  private async linkedBytes(name: string): Promise<number> {
+    let bytes = 0;
+    for (const digest of await this.storage.repositories.listLayers(name))
+      bytes += (await this.storage.blobs.size(digest)) ?? 0;
+    return bytes;
+  }
+
+  /** Removes a repository with no tags left (its links; blobs go at the next GC). One with tags is refused. */
+  async deleteUntaggedRepository(name: string): Promise<void> {
+    if (!isValidName(name)) throw registryError('NAME_INVALID', `${name} is not a valid repository name`);
+    if (!(await this.storage.repositories.exists(name)))
+      throw registryError('NAME_UNKNOWN', `There is no repository ${name}.`, { detail: { name } });
+    if ((await this.storage.tags.list(name)).length > 0)
+      throw registryError('NAME_INVALID', `${name} still has tags: delete them first.`, { detail: { name } });
+    await this.storage.repositories.remove(name);
   }
 
   /** Counts for the stats message. */

@@ -35,6 +35,11 @@ export function createRequestHandlers(
       onActivity({ kind: 'delete', repository, reference: tag, digest, at: Date.now() });
       return { digest };
     },
+    deleteRepository: async ({ repository }) => {
+      await inventory.deleteUntaggedRepository(repository);
+      onActivity({ kind: 'delete', repository, at: Date.now() });
+      return {};
+    },
     gc: async ({ dryRun }) => {
       const result = await collector.run(dryRun);
       if (!dryRun) onActivity({ kind: 'gc', repository: '', bytes: result.bytesFreed, at: Date.now() });

@@ -14,7 +14,7 @@ import type {
   RequestMessage,
   ResponseMessage,
 } from '../../../electron/api/contract';
-import { webSocketTransport, type Transport } from './ws-transport';
+import { webSocketTransport, type LinkState, type Transport } from './ws-transport';
 
 export class ApiError extends Error {
   constructor(readonly data: AppErrorData) {
@@ -40,18 +40,15 @@ type Listener = (payload: unknown) => void;
 export interface ApiClient {
   call<K extends CommandName>(command: K, input: CommandInput<K>): Promise<CommandOutput<K>>;
   on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void;
-  /** 'open' | 'reconnecting' — the WebSocket host can drop; the bridge never does. */
-  onConnection(listener: (state: 'open' | 'reconnecting') => void): () => void;
+  /** The WebSocket host can drop, stop or restart (LinkState); the bridge never does. */
+  onConnection(listener: (state: LinkState) => void): () => void;
 }
 
 function createClient(
-  transport: (
-    deliver: (message: EventMessage) => void,
-    connection: (state: 'open' | 'reconnecting') => void,
-  ) => Transport,
+  transport: (deliver: (message: EventMessage) => void, connection: (state: LinkState) => void) => Transport,
 ): ApiClient {
   const listeners = new Map<string, Set<Listener>>();
-  const connectionListeners = new Set<(state: 'open' | 'reconnecting') => void>();
+  const connectionListeners = new Set<(state: LinkState) => void>();
   const link = transport(
     (message) => listeners.get(message.event)?.forEach((listener) => listener(message.payload)),
     (state) => connectionListeners.forEach((listener) => listener(state)),

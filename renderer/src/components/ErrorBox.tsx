@@ -4,16 +4,15 @@
  */
 import type { ReactNode } from 'react';
 import type { AppErrorData } from '../../../electron/api/contract';
+import { issueLines } from './error-issues';
 
 export function ErrorBox({ error, children }: { error: AppErrorData; children?: ReactNode }) {
   return (
     <div className="error-box" role="alert">
       <strong>{error.message}</strong>
       {error.hint && <div>{error.hint}</div>}
-      {error.issues?.map((issue) => (
-        <div key={issue.path + issue.message}>
-          {issue.path}: {issue.message}
-        </div>
+      {issueLines(error).map((line) => (
+        <div key={line}>{line}</div>
       ))}
       {error.raw && <pre className="raw">{error.raw}</pre>}
       {children && <div className="error-actions">{children}</div>}

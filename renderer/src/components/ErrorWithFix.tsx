@@ -12,6 +12,10 @@ import { useAppStore } from '../stores/app-store';
 import { useRegistryStore } from '../stores/registry-store';
 import { useDialogStore } from './dialogs/dialog-store';
 import './error-with-fix.css';
+import { insecureRegistriesLines, tagCommand } from '../cli-commands';
+import { pushImage } from '../stores/transfers-store';
+import { CommandLine } from './CommandLine';
+import { describeInsecureFix, type FixNote } from './insecure-fix';
 
 type Step = Pick<DaemonConfigStep, 'step' | 'state' | 'text'>;
 
@@ -23,7 +27,7 @@ type Step = Pick<DaemonConfigStep, 'step' | 'state' | 'text'>;
 async function addInsecureRegistry(
   host: string,
   report: (steps: Step[]) => void,
-): Promise<DaemonConfigApplyResult | undefined> {
+): Promise<{ manual: DaemonConfigApplyResult } | { done: FixNote }> {
   const operationId = crypto.randomUUID();
   const steps = new Map<Step['step'], Step>();
   const stopListening = api.on('daemonConfig.step', (event) => {
@@ -37,9 +41,9 @@ async function addInsecureRegistry(
       operationId,
       confirm: true,
     });
-    if (outcome.applied.method === 'manual') return outcome.applied;
+    if (outcome.applied.method === 'manual') return { manual: outcome.applied };
     if (outcome.verified && !outcome.verified.ok) throw new Error(outcome.verified.message);
-    return undefined;
+    return { done: describeInsecureFix(host, outcome) };
   } finally {
     stopListening();
   }
@@ -47,7 +51,8 @@ async function addInsecureRegistry(
 
 const STEP_MARKS: Record<Step['state'], string> = { done: '✓ ', failed: '✗ ', running: '… ', skipped: '– ' };
 
-function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
+function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: (note?: FixNote) => void }) {
+  const [done, setDone] = useState<FixNote | undefined>(undefined);
   const [steps, setSteps] = useState<Step[]>([]);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<AppErrorData | undefined>(undefined);
@@ -70,9 +75,11 @@ function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
               setProblem(undefined);
               setManual(undefined);
               addInsecureRegistry(fix.host, setSteps)
-                .then((needsManual) => {
-                  if (needsManual) setManual(needsManual);
-                  else onRetry?.();
+                .then((result) => {
+                  if ('manual' in result) setManual(result.manual);
+                  // The retried transfer's card says what changed; without one, this box does.
+                  else if (onRetry) onRetry(result.done);
+                  else setDone(result.done);
                 })
                 .catch((error: unknown) => setProblem(errorData(error)))
                 .finally(() => setBusy(false));
@@ -92,6 +99,7 @@ function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
               ))}
             </ol>
           )}
+          {done && <FixNoteView note={done} />}
           {manual && (
             <div className="fix-manual">
               <p>{manual.message}</p>
@@ -102,7 +110,7 @@ function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
               </ol>
               {manual.command && <pre className="raw">{manual.command}</pre>}
               {onRetry && (
-                <button type="button" className="button" onClick={onRetry}>
+                <button type="button" className="button" onClick={() => onRetry()}>
                   Docker restarted — retry
                 </button>
               )}
@@ -121,7 +129,7 @@ function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
               showDialog({
                 kind: 'login',
                 registry: fix.registry,
-                ...(onRetry ? { onLoggedIn: onRetry } : {}),
+                ...(onRetry ? { onLoggedIn: () => onRetry() } : {}),
               })
             }
           >
@@ -155,7 +163,7 @@ function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
                 reads it on the next push or pull.
               </p>
               {onRetry && (
-                <button type="button" className="button" onClick={onRetry}>
+                <button type="button" className="button" onClick={() => onRetry()}>
                   Retry
                 </button>
               )}
@@ -183,6 +191,30 @@ function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
           </button>
         </div>
       );
+    case 'retagForLocalRegistry':
+      return (
+        <div className="fix">
+          <button
+            type="button"
+            className="button primary"
+            disabled={busy}
+            onClick={() => {
+              setBusy(true);
+              setProblem(undefined);
+              // The new name for the same image, then a push of it (the failed card can be dismissed).
+              api
+                .call('images.tag', { source: fix.source, target: fix.target })
+                .then(({ target }) => pushImage(target))
+                .catch((error: unknown) => setProblem(errorData(error)))
+                .finally(() => setBusy(false));
+            }}
+          >
+            Name it {fix.target} and push
+          </button>
+          <CommandLine cli={tagCommand(fix.source, fix.target)} />
+          {problem && <ErrorWithFix error={problem} />}
+        </div>
+      );
     case 'openDaemonConfig':
       return (
         <div className="fix">
@@ -194,7 +226,7 @@ function FixButton({ fix, onRetry }: { fix: FixAction; onRetry?: () => void }) {
     case 'retry':
       return onRetry ? (
         <div className="fix">
-          <button type="button" className="button primary" onClick={onRetry}>
+          <button type="button" className="button primary" onClick={() => onRetry()}>
             Retry
           </button>
         </div>
@@ -212,7 +244,7 @@ export function ErrorWithFix({
   rawLabel,
 }: {
   error: AppErrorData;
-  onRetry?: () => void;
+  onRetry?: (note?: FixNote) => void;
   title?: string;
   /** Whose words the raw message is, when not Docker's ("The registry said:"). */
   rawLabel?: string;
@@ -252,6 +284,20 @@ export function ErrorWithFix({
       ) : onRetry && error.code !== 'NAME_INVALID' ? (
         <FixButton fix={{ kind: 'retry' }} onRetry={onRetry} />
       ) : null}
+    </div>
+  );
+}
+
+/** What a one-click fix changed (file, backup, reload, check), and the same change by hand. */
+export function FixNoteView({ note }: { note: FixNote }) {
+  return (
+    <div className="fix-note" role="note" aria-label="What Berth changed">
+      <ul>
+        {note.lines.map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+      <CommandLine cli={insecureRegistriesLines([note.host])} label="The same by hand, in daemon.json" />
     </div>
   );
 }

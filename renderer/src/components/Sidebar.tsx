@@ -6,6 +6,7 @@
 import { useAppStore, type ViewId } from '../stores/app-store';
 import { useRemoteRegistriesStore } from '../stores/remote-registries-store';
 import { useDialogStore } from './dialogs/dialog-store';
+import { PlusIcon } from './icons';
 
 /** A status dot's colour (styles.css): green running, grey stopped, amber on the way, red crashed. */
 export type DotState = 'on' | 'idle' | 'wait' | 'off';
@@ -104,7 +105,7 @@ export function Sidebar({
             className="nav-item nav-add"
             onClick={() => showDialog({ kind: 'add-registry' })}
           >
-            <span aria-hidden="true">＋</span>
+            <PlusIcon />
             <span className="nav-label">Add registry…</span>
           </button>
         </li>

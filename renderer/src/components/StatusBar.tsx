@@ -4,6 +4,21 @@ import { useAppStore } from '../stores/app-store';
 export function StatusBar() {
   const docker = useAppStore((state) => state.docker);
   const link = useAppStore((state) => state.link);
+  if (link === 'host-restarted' || link === 'host-stopped') {
+    return (
+      <footer className="status-bar error host-gone" role="alert">
+        <span className="dot off" aria-hidden="true" />{' '}
+        {link === 'host-restarted'
+          ? "Berth's host restarted, and this tab belongs to the one before it."
+          : "Berth's host stopped."}
+        <span className="status-detail">
+          {link === 'host-restarted'
+            ? 'Open the address it printed when it started (http://127.0.0.1:…/?token=…); this tab can close.'
+            : 'Start it again (npm run web) and open the address it prints; this tab cannot follow it there.'}
+        </span>
+      </footer>
+    );
+  }
   if (link === 'reconnecting') {
     return (
       <footer className="status-bar warn" role="status">

@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { DockerStatus, Notice } from '../../../electron/api/contract/app';
 import { api } from '../api/client';
+import type { LinkState } from '../api/ws-transport';
 import { type ToastNotice, withNotice } from './notices';
 
 export type ViewId =
@@ -13,7 +14,7 @@ export type ViewId =
 
 interface AppState {
   docker: DockerStatus | undefined;
-  link: 'open' | 'reconnecting';
+  link: LinkState;
   view: ViewId;
   notices: ToastNotice[];
   host: 'electron' | 'web' | undefined;

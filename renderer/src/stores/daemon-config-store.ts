@@ -133,7 +133,7 @@ export const useDaemonConfigStore = create<DaemonConfigState>((set, get) => ({
       return outcome.verified?.ok ?? true;
     } catch (error) {
       const data = errorData(error);
-      set({ error: data, phase: 'idle' });
+      set({ error: data, phase: 'idle', written: undefined, applied: undefined, verified: undefined });
       // Someone else changed the file: show what is there now; the user's change is re-proposed on top.
       if (data.code === 'DAEMON_CONFIG_CHANGED') {
         await get().load();
@@ -145,13 +145,31 @@ export const useDaemonConfigStore = create<DaemonConfigState>((set, get) => ({
     }
   },
   async saveRaw(text, baseVersion) {
-    set({ phase: 'saving', error: undefined });
+    // The same one host command as a structured change: write, reload, verify, each step told.
+    set({ phase: 'saving', error: undefined, written: undefined, applied: undefined, verified: undefined });
+    const operationId = crypto.randomUUID();
+    const stopListening = api.on('daemonConfig.step', (event) => {
+      if (event.operationId === operationId && event.state === 'running')
+        set({ phase: PHASE_OF_STEP[event.step] });
+    });
     try {
-      const written = await api.call('daemonConfig.writeRaw', { text, baseVersion, confirm: true });
-      set({ written, phase: 'idle' });
+      const outcome = await api.call('daemonConfig.save', {
+        rawText: text,
+        baseVersion,
+        operationId,
+        confirm: true,
+      });
+      set({
+        ...(outcome.written ? { written: outcome.written } : {}),
+        applied: outcome.applied,
+        verified: outcome.verified ?? undefined,
+        phase: 'done',
+      });
       await get().load();
     } catch (error) {
       set({ error: errorData(error), phase: 'idle' });
+    } finally {
+      stopListening();
     }
   },
 }));

@@ -27,6 +27,8 @@ interface RegistryStoreState {
   stop: () => Promise<void>;
   loadRepositories: () => Promise<void>;
   deleteTag: (repository: string, tag: string) => Promise<void>;
+  /** Delete a repository with no tags left (its layers go at the next clean-up). */
+  deleteRepository: (repository: string) => Promise<void>;
   previewGc: () => Promise<void>;
   runGc: () => Promise<void>;
   cancelGc: () => void;
@@ -82,6 +84,14 @@ export const useRegistryStore = create<RegistryStoreState>((set, get) => ({
   async deleteTag(repository, tag) {
     try {
       await api.call('registry.deleteTag', { repository, tag });
+      await get().loadRepositories();
+    } catch (error) {
+      set({ actionError: errorData(error) });
+    }
+  },
+  async deleteRepository(repository) {
+    try {
+      await api.call('registry.deleteRepository', { repository });
       await get().loadRepositories();
     } catch (error) {
       set({ actionError: errorData(error) });

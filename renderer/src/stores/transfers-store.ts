@@ -20,6 +20,7 @@ import {
   SnapshotBatcher,
   type TransfersData,
 } from './transfer-updates';
+import type { FixNote } from '../components/insecure-fix';
 
 interface TransfersState extends TransfersData {
   /** Whether the docked panel shows its transfers or only its header. */
@@ -35,7 +36,9 @@ interface TransfersState extends TransfersData {
   cancel: (id: string) => Promise<boolean>;
   dismiss: (id: string) => Promise<void>;
   /** Run the same push or pull again (after a fix), replacing the failed one in the list. */
-  retry: (id: string) => Promise<string | undefined>;
+  retry: (id: string, note?: FixNote) => Promise<string | undefined>;
+  /** By transfer id: what a fix changed before this transfer was retried (its card says it). */
+  fixNotes: Record<string, FixNote>;
   clearStartError: () => void;
   /** Dismiss every finished transfer. */
   dismissFinished: () => Promise<void>;
@@ -65,6 +68,7 @@ export const useTransfersStore = create<TransfersState>((set, get) => {
     ...emptyTransfers,
     expanded: true,
     startError: undefined,
+    fixNotes: {},
     setExpanded: (expanded) => set({ expanded }),
     push: (reference) => start('push', reference),
     pull: (reference) => start('pull', reference),
@@ -88,10 +92,11 @@ export const useTransfersStore = create<TransfersState>((set, get) => {
         // Already gone on the host (it keeps a bounded history); nothing to tell the user.
       }
     },
-    async retry(id) {
+    async retry(id, note) {
       const previous = get().byId[id];
       if (previous === undefined) return undefined;
       const next = await start(previous.kind, previous.reference);
+      if (next !== undefined && note) set((state) => ({ fixNotes: { ...state.fixNotes, [next]: note } }));
       if (next !== undefined && isTransferFinished(previous.state)) await get().dismiss(id);
       return next;
     },

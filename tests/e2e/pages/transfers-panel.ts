@@ -119,10 +119,13 @@ export async function callApi<T>(page: Page, command: string, input: unknown): P
 }
 
 /** Starts the app's local registry on a free port through the API; answers its port and `127.0.0.1:port`. */
-export async function startLocalRegistry(page: Page): Promise<{ host: string; port: number }> {
+export async function startLocalRegistry(
+  page: Page,
+): Promise<{ host: string; address: string; port: number }> {
   const port = await freePort();
   await callApi(page, 'registry.start', { port });
-  return { host: `127.0.0.1:${port}`, port };
+  // host: the one name Berth gives it in image names; address: where a test's own fetch reaches it.
+  return { host: `localhost:${port}`, address: `127.0.0.1:${port}`, port };
 }
 
 /**

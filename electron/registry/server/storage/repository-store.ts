@@ -3,7 +3,7 @@
  * and the catalog of repositories. Links are empty files (see paths.ts); their existence is cached
  * because HEAD-ing blobs is the hottest request a push makes.
  */
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DirectoryCache, isNotFound, removeQuietly, touchFile } from './atomic-file';
 import { readdirQuiet } from './blob-store';
@@ -103,6 +103,14 @@ export class RepositoryStore {
   /** Manifests stored in `name`. */
   listRevisions(name: string): Promise<Digest[]> {
     return this.list('revision', name);
+  }
+
+  /** Removes `name` and every link in it, and drops it from the catalog (blobs stay until GC). */
+  async remove(name: string): Promise<void> {
+    for (const digest of await this.listLayers(name)) await this.unlinkLayer(name, digest);
+    for (const digest of await this.listRevisions(name)) await this.unlinkRevision(name, digest);
+    await rm(this.paths.repository(name), { recursive: true, force: true });
+    this.catalog?.delete(name);
   }
 
   /** True when `name` has ever had a blob or manifest pushed. */

@@ -1,24 +1,13 @@
 /** Save another registry (a company's, a friend's) so it shows in the sidebar and the Tag dialog. */
 import { useState } from 'react';
 import type { AppErrorData } from '../../../../electron/api/contract';
-import { parseReference } from '../../../../electron/common/reference';
+import { readTypedRegistryHost } from '../../../../electron/common/reference';
 import { useRemoteRegistriesStore } from '../../stores/remote-registries-store';
 import { useAppStore } from '../../stores/app-store';
 import { ErrorWithFix } from '../ErrorWithFix';
 import { Field } from '../Field';
 import { Dialog } from './Dialog';
-
-/** Why `host` is not a registry host Docker accepts, or undefined when it is. */
-export function registryHostProblem(host: string): string | undefined {
-  const trimmed = host.trim();
-  if (trimmed === '') return 'type the registry host, e.g. registry.example.com or 192.168.1.20:5000';
-  const parsed = parseReference(`${trimmed}/x`);
-  if (!parsed.ok) return parsed.reason;
-  if (parsed.ref.domain !== trimmed.toLowerCase() && parsed.ref.domain !== trimmed) {
-    return `'${trimmed}' is not a host name: a registry host has a '.', a ':port', or is localhost`;
-  }
-  return undefined;
-}
+import { registryHostProblem } from './registry-choices';
 
 export function AddRegistryDialog({ onClose }: { onClose: () => void }) {
   const add = useRemoteRegistriesStore((state) => state.add);
@@ -26,16 +15,17 @@ export function AddRegistryDialog({ onClose }: { onClose: () => void }) {
   const [host, setHost] = useState('');
   const [name, setName] = useState('');
   const [failure, setFailure] = useState<AppErrorData | undefined>(undefined);
+  const typed = readTypedRegistryHost(host);
   const problem = host === '' ? undefined : registryHostProblem(host);
   const save = async () => {
     if (registryHostProblem(host)) return;
-    const error = await add(host.trim(), name);
+    const error = await add(typed.host, name);
     if (error) {
       setFailure(error);
       return;
     }
     onClose();
-    setView({ kind: 'registry', host: host.trim().toLowerCase() });
+    setView({ kind: 'registry', host: typed.host.toLowerCase() });
   };
   return (
     <Dialog
@@ -57,7 +47,11 @@ export function AddRegistryDialog({ onClose }: { onClose: () => void }) {
       <Field
         id="registry-host"
         label="Registry host"
-        help="The part before the first / of an image name on that registry, with its port if it has one."
+        help={
+          typed.plainHttp && problem === undefined
+            ? `Saved as ${typed.host}. http:// means no TLS: Docker will need it as an insecure registry before it pushes there.`
+            : 'The part before the first / of an image name on that registry, with its port if it has one.'
+        }
         error={problem}
       >
         {(control) => (

@@ -16,6 +16,8 @@ import { ErrorBox } from '../ErrorBox';
 import { ErrorWithFix } from '../ErrorWithFix';
 import { Field } from '../Field';
 import { Dialog } from './Dialog';
+import { loginCommand } from '../../cli-commands';
+import { CommandLine } from '../CommandLine';
 
 export function LoginDialog({
   registry,
@@ -136,6 +138,7 @@ export function LoginDialog({
             environment={overview.environmentConfig}
           />
         )}
+        {host !== '' && <CommandLine cli={loginCommand(host, username.trim())} />}
         {failure && <ErrorWithFix error={{ ...failure, fix: undefined }} />}
         <button type="submit" hidden tabIndex={-1} />
       </form>

@@ -11,6 +11,8 @@ import type { ImageGroup } from '../../stores/images-store';
 import { ErrorWithFix } from '../ErrorWithFix';
 import { Dialog } from './Dialog';
 import { removalConsequence, WHOLE_IMAGE } from './removal';
+import { removeCommand } from '../../cli-commands';
+import { CommandLine } from '../CommandLine';
 
 export function RemoveImageDialog({ group, onClose }: { group: ImageGroup; onClose: () => void }) {
   const notify = useAppStore((state) => state.notify);
@@ -84,6 +86,12 @@ export function RemoveImageDialog({ group, onClose }: { group: ImageGroup; onClo
       <p className="consequence" role="note">
         {removalConsequence(group, choice)}
       </p>
+      <CommandLine
+        cli={removeCommand(
+          choice === WHOLE_IMAGE ? group.shortId : choice,
+          choice === WHOLE_IMAGE && group.names.length > 1,
+        )}
+      />
       {failure && <ErrorWithFix error={failure} />}
     </Dialog>
   );

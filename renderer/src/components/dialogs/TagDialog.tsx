@@ -10,6 +10,8 @@ import {
   DEFAULT_TAG,
   DOCKER_HUB_DOMAIN,
   parseReference,
+  readTypedRegistryHost,
+  tagProblem,
 } from '../../../../electron/common/reference';
 import { api, errorData } from '../../api/client';
 import { useAppStore } from '../../stores/app-store';
@@ -21,6 +23,8 @@ import { Field } from '../Field';
 import { Dialog } from './Dialog';
 import type { TagDialogRequest } from './dialog-store';
 import { choiceForHost, OTHER_REGISTRY, registryChoices } from './registry-choices';
+import { pushCommand, tagCommand } from '../../cli-commands';
+import { CommandLine } from '../CommandLine';
 
 type NamePart = 'registry' | 'namespace' | 'repository' | 'tag';
 
@@ -84,7 +88,8 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
   const [failure, setFailure] = useState<AppErrorData | undefined>(undefined);
 
   const choice = choices.find((entry) => entry.value === fields.registry) ?? choices[choices.length - 1]!;
-  const host = choice.value === OTHER_REGISTRY ? fields.otherHost.trim() : choice.host;
+  const typedHost = readTypedRegistryHost(fields.otherHost);
+  const host = choice.value === OTHER_REGISTRY ? typedHost.host : choice.host;
 
   const validation = useMemo(() => {
     const errors: Partial<Record<NamePart, string>> = {};
@@ -98,13 +103,17 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
     }
     const repositoryOnly = buildReference({ registry, repository: fields.repository });
     if (!repositoryOnly.ok && repositoryOnly.part !== 'domain') errors.repository = repositoryOnly.reason;
+    // The tag alone too: a ':' or a space in it would otherwise read as a bad repository name.
+    const tag = fields.tag.trim();
+    if (tag !== '') errors.tag = tagProblem(tag);
+    if (errors.tag === undefined) delete errors.tag;
     const result = buildReference({
       registry,
       namespace: fields.namespace,
       repository: fields.repository,
       tag: fields.tag,
     });
-    if (!result.ok) {
+    if (!result.ok && Object.keys(errors).length === 0) {
       const field: NamePart =
         result.part === 'domain'
           ? 'registry'
@@ -210,7 +219,11 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
         <Field
           id="tag-registry"
           label="Registry"
-          help={choice.explanation}
+          help={
+            choice.value === OTHER_REGISTRY && typedHost.plainHttp
+              ? `${choice.explanation} http:// means no TLS: Docker will only push to ${typedHost.host || 'it'} once it is allowed as an insecure registry.`
+              : choice.explanation
+          }
           error={validation.errors.registry}
         >
           {(control) =>
@@ -318,6 +331,10 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
             </p>
           )}
         </div>
+        {reference && <CommandLine cli={tagCommand(request.source, reference.familiar)} />}
+        {reference && primary === 'push' && (
+          <CommandLine cli={pushCommand(reference.familiar)} label="Then, to push" />
+        )}
         {failure && <ErrorWithFix error={failure} />}
         <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       </form>

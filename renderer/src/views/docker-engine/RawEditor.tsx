@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import type { AppErrorData } from '../../../../electron/api/contract';
 import type { DaemonConfigRaw } from '../../../../electron/api/contract/daemon-config';
-import { useDaemonConfigStore } from '../../stores/daemon-config-store';
+import { isSaving, useDaemonConfigStore } from '../../stores/daemon-config-store';
 
 function strictProblem(text: string): string | undefined {
   try {
@@ -43,7 +43,8 @@ export function RawEditor({ error, raw }: { error: AppErrorData; raw: DaemonConf
         <button
           type="button"
           className="button primary"
-          disabled={problem !== undefined || phase !== 'idle'}
+          // 'done' (an earlier save finished) must not keep it disabled: only a save under way does.
+          disabled={problem !== undefined || phase === 'previewing' || isSaving(phase)}
           onClick={() => void saveRaw(text, raw.version)}
         >
           Save fixed file

@@ -8,8 +8,10 @@ const phaseText: Record<string, string> = {
 };
 
 export function SaveOutcome() {
-  const { phase, written, applied, verified } = useDaemonConfigStore();
+  const { phase, written, applied, verified, error, readError } = useDaemonConfigStore();
   if (phase !== 'done' && !phaseText[phase]) return null;
+  // A newer error (or a file broken since) is the news: an earlier save's box must not sit under it.
+  if ((error || readError) && phase === 'done') return null;
   return (
     <div
       className={`save-outcome ${verified ? (verified.ok ? 'ok' : 'bad') : ''}`}

@@ -115,8 +115,9 @@ const ImageRow = memo(function ImageRow({ group, index, start, height }: ImageRo
             const { registry, pushable } = describeName(name);
             return (
               <span key={name} className="image-name">
+                {/* Cut at its start when too long: the end (repository and tag) tells names apart. */}
                 <span className="image-name-text" title={name}>
-                  {name}
+                  <bdi dir="ltr">{name}</bdi>
                 </span>
                 {/* A host written in the name is repeated by its badge: narrow tables drop those. */}
                 <span className={`registry-badge${pushable ? ' repeats-host' : ''}`}>{registry}</span>

@@ -8,12 +8,17 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { formatBytes } from '../../format';
 import { useRegistryStore } from '../../stores/registry-store';
 import { pullImage } from '../../stores/transfers-store';
+import { localRegistryHost } from '../../components/dialogs/registry-choices';
 import { NetworkAccess } from './NetworkAccess';
 import { LocalPushSettings } from './LocalPushSettings';
+import { PortSetting } from './PortSetting';
 import { ActivityFeed } from './ActivityFeed';
+import { AutoStartSwitch } from './AutoStartSwitch';
 import { CleanUpPanel } from './CleanUpPanel';
 import { RepositoryList } from './RepositoryList';
 import './local-registry.css';
+import { registryStartCommand } from '../../cli-commands';
+import { CommandLine } from '../../components/CommandLine';
 
 const stateLabel: Record<string, string> = {
   stopped: 'Stopped',
@@ -35,7 +40,7 @@ export function LocalRegistryView() {
 
   const running = status?.state === 'running';
   const portFix = actionError?.fix?.kind === 'useNextFreePort' ? actionError.fix.port : undefined;
-  const pushHost = status ? `localhost:${status.port}` : 'localhost:5000';
+  const pushHost = localRegistryHost(status?.port ?? 5000);
 
   return (
     <section className="view local-registry" aria-labelledby="local-registry-title">
@@ -74,6 +79,8 @@ export function LocalRegistryView() {
         </ErrorBox>
       )}
 
+      <CommandLine cli={registryStartCommand(status?.port ?? 5000)} label="What this replaces" />
+
       <dl className="registry-facts" aria-label="Registry details">
         <div>
           <dt>Status</dt>
@@ -83,13 +90,21 @@ export function LocalRegistryView() {
               aria-hidden="true"
             />{' '}
             {status ? stateLabel[status.state] : '…'}
-            {status && status.restarts > 0 ? ` (restarted ${status.restarts}×)` : ''}
           </dd>
+          <dd className="fact-control">
+            <AutoStartSwitch />
+          </dd>
+          {status && status.restarts > 0 && (
+            <dd className="fact-detail">
+              Restarted {status.restarts === 1 ? 'once' : `${status.restarts} times`} after a crash
+            </dd>
+          )}
         </div>
         <div>
           <dt>Address</dt>
-          <dd className="mono">
-            {running && status?.url ? status.url : `${status?.host ?? '127.0.0.1'}:${status?.port ?? 5000}`}
+          <dd className="mono">{pushHost}</dd>
+          <dd className="fact-control">
+            <PortSetting port={status?.port ?? 5000} />
           </dd>
         </div>
         <div>
@@ -112,7 +127,11 @@ export function LocalRegistryView() {
         <div>
           <dt>Reachable from</dt>
           <dd>{status?.exposeOnNetwork ? 'your network (0.0.0.0)' : 'this computer only (127.0.0.1)'}</dd>
-          {status && <NetworkAccess exposed={status.exposeOnNetwork} />}
+          {status && (
+            <dd>
+              <NetworkAccess exposed={status.exposeOnNetwork} />
+            </dd>
+          )}
         </div>
       </dl>
       <LocalPushSettings />

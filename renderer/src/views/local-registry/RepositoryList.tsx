@@ -1,4 +1,5 @@
 /** The repositories of the local registry with their tags: digest, size, platforms, delete, pull. */
+import { useState } from 'react';
 import { TagActions } from '../../components/registry/TagActions';
 import { formatBytes, shortDigest } from '../../format';
 import { useRegistryStore } from '../../stores/registry-store';
@@ -13,8 +14,10 @@ export interface RepositoryListProps {
 export function RepositoryList({ host, onPull }: RepositoryListProps) {
   const repositories = useRegistryStore((state) => state.repositories);
   const deleteTag = useRegistryStore((state) => state.deleteTag);
-
-  if (repositories.every((repository) => repository.tags.length === 0)) {
+  const deleteRepository = useRegistryStore((state) => state.deleteRepository);
+  /** The repository left without tags whose Delete was pressed once (it asks again). */
+  const [confirming, setConfirming] = useState<string | undefined>(undefined);
+  if (repositories.length === 0) {
     return (
       <p className="empty">
         Nothing here yet. Push an image: tag it as <code>{host}/name:tag</code>, or drag it onto “Local
@@ -38,43 +41,91 @@ export function RepositoryList({ host, onPull }: RepositoryListProps) {
         </span>
       </div>
       {repositories.flatMap((repository) =>
-        repository.tags.map((tag) => {
-          const key = `${repository.name}:${tag.tag}`;
-          const platformWords = tag.platforms.length ? tag.platforms.join(', ') : '—';
-          return (
-            <div key={key} className="repo-row" role="row" data-reference={key}>
-              <span role="cell" className="repo-name">
-                <span className="repo-reference" title={key}>
-                  <span className="repo-path">{repository.name}</span>
-                  <span className="repo-tag">
-                    :<strong>{tag.tag}</strong>
+        repository.tags.length === 0 ? (
+          // No tags left (the last one deleted, or a push cancelled): still on disk, so listed and deletable.
+          <div key={repository.name} className="repo-row" role="row" data-reference={repository.name}>
+            <span role="cell" className="repo-name">
+              <span className="repo-reference" title={repository.name}>
+                <span className="repo-path">{repository.name}</span>
+              </span>
+              <span className="repo-meta">no tags left</span>
+            </span>
+            <span role="cell" className="repo-col-digest muted">
+              no tags
+            </span>
+            <span role="cell">{formatBytes(repository.untaggedSize ?? 0)}</span>
+            <span role="cell" className="repo-col-platforms platforms">
+              —
+            </span>
+            <span role="cell" className="repo-actions">
+              {confirming === repository.name ? (
+                <>
+                  <button
+                    type="button"
+                    className="button small danger"
+                    onClick={() => {
+                      setConfirming(undefined);
+                      void deleteRepository(repository.name);
+                    }}
+                  >
+                    Delete {repository.name}
+                  </button>
+                  <button type="button" className="button small" onClick={() => setConfirming(undefined)}>
+                    Keep
+                  </button>
+                </>
+              ) : (
+                <button
+                  type="button"
+                  className="button small"
+                  aria-label={`Delete repository ${repository.name}`}
+                  title="Removes the repository; its layers are freed by the next clean-up"
+                  onClick={() => setConfirming(repository.name)}
+                >
+                  Delete
+                </button>
+              )}
+            </span>
+          </div>
+        ) : (
+          repository.tags.map((tag) => {
+            const key = `${repository.name}:${tag.tag}`;
+            const platformWords = tag.platforms.length ? tag.platforms.join(', ') : '—';
+            return (
+              <div key={key} className="repo-row" role="row" data-reference={key}>
+                <span role="cell" className="repo-name">
+                  <span className="repo-reference" title={key}>
+                    <span className="repo-path">{repository.name}</span>
+                    <span className="repo-tag">
+                      :<strong>{tag.tag}</strong>
+                    </span>
+                  </span>
+                  {/* What the columns a narrow table drops would have shown (local-registry.css). */}
+                  <span className="repo-meta">
+                    <span className="repo-meta-digest mono">{shortDigest(tag.digest)}</span>
+                    <span className="repo-meta-platforms">{platformWords}</span>
                   </span>
                 </span>
-                {/* What the columns a narrow table drops would have shown (local-registry.css). */}
-                <span className="repo-meta">
-                  <span className="repo-meta-digest mono">{shortDigest(tag.digest)}</span>
-                  <span className="repo-meta-platforms">{platformWords}</span>
+                <span role="cell" className="repo-col-digest mono" title={tag.digest}>
+                  {shortDigest(tag.digest)}
                 </span>
-              </span>
-              <span role="cell" className="repo-col-digest mono" title={tag.digest}>
-                {shortDigest(tag.digest)}
-              </span>
-              <span role="cell">{formatBytes(tag.size)}</span>
-              <span role="cell" className="repo-col-platforms platforms">
-                {platformWords}
-              </span>
-              <span role="cell" className="repo-actions">
-                <TagActions
-                  reference={key}
-                  tag={tag.tag}
-                  onPull={onPull ? () => onPull(`${host}/${key}`) : undefined}
-                  onDelete={() => void deleteTag(repository.name, tag.tag)}
-                  deleteTitle="Removes the tag; its layers are freed by the next clean-up"
-                />
-              </span>
-            </div>
-          );
-        }),
+                <span role="cell">{formatBytes(tag.size)}</span>
+                <span role="cell" className="repo-col-platforms platforms">
+                  {platformWords}
+                </span>
+                <span role="cell" className="repo-actions">
+                  <TagActions
+                    reference={key}
+                    tag={tag.tag}
+                    onPull={onPull ? () => onPull(`${host}/${key}`) : undefined}
+                    onDelete={() => void deleteTag(repository.name, tag.tag)}
+                    deleteTitle="Removes the tag; its layers are freed by the next clean-up"
+                  />
+                </span>
+              </div>
+            );
+          })
+        ),
       )}
     </div>
   );

@@ -14,6 +14,7 @@ import { useAppStore } from '../../stores/app-store';
 import { useRemoteRegistriesStore } from '../../stores/remote-registries-store';
 import { describeStorage } from './login-places';
 import './logins.css';
+import { logoutCommand } from '../../cli-commands';
 
 export function LoginsView() {
   const overview = useRemoteRegistriesStore((state) => state.overview);
@@ -29,7 +30,12 @@ export function LoginsView() {
     const problem = await logout(registry);
     setBusy(undefined);
     if (problem) setFailure(problem);
-    else notify({ level: 'success', title: `Logged out of ${registryLabel(registry)}` });
+    else
+      notify({
+        level: 'success',
+        title: `Logged out of ${registryLabel(registry)}`,
+        detail: `In a terminal: ${logoutCommand(registry).command}`,
+      });
   };
 
   return (

@@ -97,7 +97,9 @@ export function RemoteRegistryView({ host }: { host: string }) {
             </p>
           ) : (
             <p className="muted">
-              Not logged in. Public images can be pulled without a login; pushing needs one.
+              {normalizedHost === DOCKER_HUB_DOMAIN
+                ? 'Not logged in. Public images can be pulled without a login; pushing needs one.'
+                : 'Not logged in. Many registries (one on your own network, for instance) need no login at all; if this one asks for it, a push or pull says so and offers to log in.'}
             </p>
           )}
           <div className="account-actions">

@@ -12,6 +12,9 @@ import { compactRows, percent } from '../../stores/transfer-updates';
 import { useTransfersStore } from '../../stores/transfers-store';
 import { useCardView } from './card-view';
 import { barFill, LayerRowView } from './LayerRow';
+import { pullCommand, pushCommand } from '../../cli-commands';
+import { CommandLine } from '../../components/CommandLine';
+import { FixNoteView } from '../../components/ErrorWithFix';
 import { TransferRoute } from './TransferRoute';
 
 const STATE_WORDS: Record<TransferSnapshot['state'], { push: string; pull: string }> = {
@@ -160,6 +163,7 @@ export interface CardPlace {
 /** Memoised: the list re-renders as it measures cards, which changes nothing in a card that stays put. */
 export const TransferCard = memo(function TransferCard({ id, position, count, measure }: CardPlace) {
   const transfer = useTransfersStore((state) => state.byId[id]);
+  const fixNote = useTransfersStore((state) => state.fixNotes[id]);
   const [{ showLayers, showAll }, updateView] = useCardView(id, position);
   if (!transfer) return null;
   const finished = isTransferFinished(transfer.state);
@@ -167,7 +171,12 @@ export const TransferCard = memo(function TransferCard({ id, position, count, me
   const overall = percent(transfer.overall);
   const details: string[] = [];
   if (transfer.bytesTotal > 0)
-    details.push(`${formatBytes(transfer.bytesDone)} of ${formatBytes(transfer.bytesTotal)}`);
+    details.push(
+      `${formatBytes(transfer.bytesDone)} of ${formatBytes(transfer.bytesTotal)}${
+        // The total grows as layers are sized: say so, rather than let it jump unexplained.
+        transfer.sizesPending && !finished ? ' so far (still sizing layers)' : ''
+      }`,
+    );
   if (!finished && transfer.speed > 0) details.push(`${formatBytes(transfer.speed)}/s`);
   if (!finished && transfer.etaSeconds !== null) details.push(`${formatDuration(transfer.etaSeconds)} left`);
   if (finished && transfer.finishedAt)
@@ -214,12 +223,22 @@ export const TransferCard = memo(function TransferCard({ id, position, count, me
         <span className="transfer-details">{details.join(' · ')}</span>
       </div>
       {transfer.digest && transfer.state === 'succeeded' && <CopyDigest digest={transfer.digest} />}
-      {transfer.route && <TransferRoute route={transfer.route} state={transfer.state} />}
+      {fixNote && <FixNoteView note={fixNote} />}
+      {/* A push's route line carries its command; a pull's command stands on its own. */}
+      {transfer.route ? (
+        <TransferRoute route={transfer.route} state={transfer.state} />
+      ) : (
+        transfer.state === 'succeeded' && (
+          <CommandLine
+            cli={transfer.kind === 'push' ? pushCommand(transfer.reference) : pullCommand(transfer.reference)}
+          />
+        )
+      )}
       {transfer.error && transfer.state === 'failed' && (
         <ErrorWithFix
           error={transfer.error}
           title={`${verb} failed`}
-          onRetry={() => void useTransfersStore.getState().retry(transfer.id)}
+          onRetry={(note) => void useTransfersStore.getState().retry(transfer.id, note)}
         />
       )}
       {transfer.rows.length > 0 && (
