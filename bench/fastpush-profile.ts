@@ -5,7 +5,7 @@
  * fast push into a fresh registry with the moment each layer started and ended, the config and the
  * manifest. A diagnostic for finding what to cut, not a target; the figures go to stdout only.
  *
- * A/B: BENCH_FASTPUSH_BASELINE=<folder holding another version's electron/docker/fast-push/> adds its
+ * A/B: BENCH_FASTPUSH_BASELINE=<folder holding another version's electron/docker/fast-push/>[,…] adds its
  * fast push as one more step of every round (e.g. `git archive main electron/docker/fast-push | tar -x
  * -C /tmp/ab/base`, with /tmp/ab/node_modules linked to this checkout's), so a change is measured
  * against the code before it in one run, alternating.
@@ -43,7 +43,6 @@ function cpuMsOf(pid: number | undefined): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-type Step = 'export' | 'parse' | 'push' | 'baseline';
 /** One version of the fast push: its entry point and the client classes it expects. */
 interface Version {
   fastPush: typeof fastPush;
@@ -51,7 +50,8 @@ interface Version {
   LayerIndex: typeof LayerIndex;
 }
 const current: Version = { fastPush, LocalRegistryClient, LayerIndex };
-const BASELINE = process.env.BENCH_FASTPUSH_BASELINE;
+/** Folders of other versions to measure against (comma-separated), each as one more step per round. */
+const BASELINES = (process.env.BENCH_FASTPUSH_BASELINE ?? '').split(',').filter((folder) => folder !== '');
 const figures = new Map<string, number[]>();
 const note = (name: string, ms: number) => figures.set(name, [...(figures.get(name) ?? []), ms]);
 
@@ -158,23 +158,31 @@ async function main(): Promise<void> {
   console.log('Building the library image…');
   const image = await buildLibraryImage(docker);
   try {
-    const from = (file: string) => import(`${BASELINE}/electron/docker/fast-push/${file}.ts`);
-    const baseline: Version | undefined = BASELINE
-      ? {
+    const baselines: { label: string; version: Version }[] = [];
+    for (const [index, folder] of BASELINES.entries()) {
+      const from = (file: string) => import(`${folder}/electron/docker/fast-push/${file}.ts`);
+      baselines.push({
+        label: `push (baseline ${index + 1})`,
+        version: {
           ...((await from('fast-push')) as Pick<Version, 'fastPush'>),
           ...((await from('local-registry-client')) as Pick<Version, 'LocalRegistryClient'>),
           ...((await from('layer-index')) as Pick<Version, 'LayerIndex'>),
-        }
-      : undefined;
-    const steps: Step[] = ['export', 'parse', 'push', ...(baseline ? (['baseline'] as const) : [])];
+        },
+      });
+    }
+    const steps: (() => Promise<void>)[] = [
+      () => exportOnly(image),
+      () => parseOnly(image),
+      () => push(image, current, 'push'),
+      ...baselines.map(
+        ({ label, version }) =>
+          () =>
+            push(image, version, label),
+      ),
+    ];
     for (let round = 0; round <= ROUNDS; round += 1) {
       const order = round % 2 === 0 ? steps : [...steps].reverse();
-      for (const step of order) {
-        if (step === 'export') await exportOnly(image);
-        else if (step === 'parse') await parseOnly(image);
-        else if (step === 'push') await push(image, current, 'push');
-        else if (baseline) await push(image, baseline, 'push (baseline)');
-      }
+      for (const step of order) await step();
       if (round === 0) figures.clear();
       console.log(`round ${round} done (load ${(loadavg()[0] ?? 0).toFixed(1)})`);
     }
@@ -182,11 +190,11 @@ async function main(): Promise<void> {
     await removeImages(docker, [image]);
   }
   const pushes = figures.get('push: end') ?? [];
-  const baselines = figures.get('push (baseline): end') ?? [];
-  if (baselines.length > 0) {
-    const ratios = pushes.map((ms, round) => (baselines[round] ?? Number.NaN) / ms);
+  for (const [index, folder] of BASELINES.entries()) {
+    const theirs = figures.get(`push (baseline ${index + 1}): end`) ?? [];
+    const ratios = pushes.map((ms, round) => (theirs[round] ?? Number.NaN) / ms);
     console.log(
-      `baseline/current push time, per round: ${ratios.map((ratio) => ratio.toFixed(3)).join(', ')} (median ${median(ratios).toFixed(3)}; above 1 = the current code is faster)`,
+      `baseline ${index + 1} (${folder}) / current push time, per round: ${ratios.map((ratio) => ratio.toFixed(3)).join(', ')} (median ${median(ratios).toFixed(3)}; above 1 = the current code is faster)`,
     );
   }
   console.log(`\n| step (median of ${ROUNDS}) | ms |\n|---|---:|`);
