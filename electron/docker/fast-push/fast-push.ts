@@ -23,7 +23,7 @@
  * stream, the registry client, the layer index, the OCI layout, parallel gzip.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
 import { extract, type Headers } from 'tar-stream';
@@ -241,21 +241,24 @@ class ExportPush {
       (chunk) => diffHash.update(chunk),
     );
     let storedHash: Hash | undefined;
-    let storedSize = 0;
+    let measure: ReturnType<typeof byteCounter> | undefined;
     let upload: Readable = counter;
     if (compression === 'gzip') {
       storedHash = createHash('sha256');
       const hashOut = storedHash;
       const gzipped = createParallelGzip();
-      const measure = new PassThrough();
-      measure.on('data', (chunk: Buffer) => {
-        hashOut.update(chunk);
-        storedSize += chunk.length;
-      });
-      void pipeline(counter, gzipped, measure).catch((error: unknown) =>
-        measure.destroy(error instanceof Error ? error : undefined),
+      // A transform, not a 'data' listener: nothing flows (and is hashed) before the upload reads it,
+      // which starts only once the registry has opened its session.
+      measure = byteCounter(
+        () => undefined,
+        Number.NaN,
+        (chunk) => hashOut.update(chunk),
       );
-      upload = measure;
+      const out = measure;
+      void pipeline(counter, gzipped, out).catch((error: unknown) =>
+        out.destroy(error instanceof Error ? error : undefined),
+      );
+      upload = out;
     }
     let diffId = '';
     let storedDigest = '';
@@ -285,7 +288,7 @@ class ExportPush {
     }
     const descriptor =
       compression === 'gzip' && storedHash
-        ? { mediaType: MEDIA.ociLayerGzip, digest: storedDigest, size: storedSize }
+        ? { mediaType: MEDIA.ociLayerGzip, digest: storedDigest, size: measure?.bytes ?? 0 }
         : { mediaType: MEDIA.ociLayer, digest: diffId, size: counter.bytes };
     this.handled.set(diffId, descriptor);
     this.classicLayers.set(id, { diffId, descriptor, written: true });
