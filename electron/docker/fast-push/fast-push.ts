@@ -23,11 +23,11 @@
  * stream, the registry client, the layer index, the OCI layout, parallel gzip.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
 import { extract, type Headers } from 'tar-stream';
-import { abortError, byteCounter, drain, exportError, openExport, readAll } from './export-stream';
+import { abortError, byteCounter, drain, exportError, openExport, readAll, toError } from './export-stream';
 import {
   MEDIA,
   RegistryConnectionError,
@@ -80,6 +80,12 @@ export interface FastPushResult {
 const SMALL_BLOB = 1024 * 1024;
 /** Most a JSON file of a classic export may hold (configs of huge images stay far below). */
 const JSON_LIMIT = 16 * 1024 * 1024;
+
+/** An upload session holding a whole plain layer, answered by the registry, not yet finished. */
+interface PendingSession {
+  location: string;
+  size: number;
+}
 
 interface ClassicLayer {
   diffId: string;
@@ -144,7 +150,7 @@ class ExportPush {
    * session unhashed (the registry hashes them), finished by `finishClassic` once manifest.json has
    * told each one's place, hence its diff ID, which the registry then checks.
    */
-  private readonly pending = new Map<string, { location: string; size: number }>();
+  private readonly pending = new Map<string, Promise<PendingSession>>();
   // OCI layout.
   private readonly smallBlobs = new Map<string, Buffer>();
   private readonly storedBlobs = new Set<string>();
@@ -153,6 +159,8 @@ class ExportPush {
   private layersWritten = 0;
   private layersSkipped = 0;
   private sawEntry = false;
+  /** The first failure of an upload answered after its layer's bytes had passed. */
+  private uploadFailure: unknown = undefined;
 
   constructor(
     private readonly options: Omit<FastPushOptions, 'docker'>,
@@ -166,6 +174,8 @@ class ExportPush {
     exported.on('error', (error) => tar.destroy(error));
     exported.pipe(tar);
     for await (const entry of tar) {
+      // A layer the registry refused after its bytes had passed stops the read here.
+      if (this.uploadFailure) throw toError(this.uploadFailure);
       this.sawEntry = true;
       await this.onEntry(entry.header, entry);
     }
@@ -231,21 +241,24 @@ class ExportPush {
       (chunk) => diffHash.update(chunk),
     );
     let storedHash: Hash | undefined;
-    let storedSize = 0;
+    let measure: ReturnType<typeof byteCounter> | undefined;
     let upload: Readable = counter;
     if (compression === 'gzip') {
       storedHash = createHash('sha256');
       const hashOut = storedHash;
       const gzipped = createParallelGzip();
-      const measure = new PassThrough();
-      measure.on('data', (chunk: Buffer) => {
-        hashOut.update(chunk);
-        storedSize += chunk.length;
-      });
-      void pipeline(counter, gzipped, measure).catch((error: unknown) =>
-        measure.destroy(error instanceof Error ? error : undefined),
+      // A transform, not a 'data' listener: nothing flows (and is hashed) before the upload reads it,
+      // which starts only once the registry has opened its session.
+      measure = byteCounter(
+        () => undefined,
+        Number.NaN,
+        (chunk) => hashOut.update(chunk),
       );
-      upload = measure;
+      const out = measure;
+      void pipeline(counter, gzipped, out).catch((error: unknown) =>
+        out.destroy(error instanceof Error ? error : undefined),
+      );
+      upload = out;
     }
     let diffId = '';
     let storedDigest = '';
@@ -275,7 +288,7 @@ class ExportPush {
     }
     const descriptor =
       compression === 'gzip' && storedHash
-        ? { mediaType: MEDIA.ociLayerGzip, digest: storedDigest, size: storedSize }
+        ? { mediaType: MEDIA.ociLayerGzip, digest: storedDigest, size: measure?.bytes ?? 0 }
         : { mediaType: MEDIA.ociLayer, digest: diffId, size: counter.bytes };
     this.handled.set(diffId, descriptor);
     this.classicLayers.set(id, { diffId, descriptor, written: true });
@@ -284,23 +297,32 @@ class ExportPush {
     report.layer(row, 'Written', counter.bytes, size);
   }
 
-  /** A plain layer into an upload session as it streams, unhashed here; see `pending`. */
+  /**
+   * A plain layer into an upload session as it streams, unhashed here; see `pending`. Returns once the
+   * layer's bytes have left the export, without waiting for the registry's answer (its last bytes
+   * written, hashed and synced): the next entry of the export streams meanwhile. A refusal still
+   * stops the read at once; `finishClassic` awaits every answer.
+   */
   private async streamUnhashed(id: string, size: number, body: Readable): Promise<void> {
     const { report, registry, repository, signal } = this.options;
     const counter = byteCounter((read) => report.layer(id, 'Writing', read, size), size);
-    const [, location] = await Promise.all([
-      pipeline(body, counter),
-      registry.streamToSession(repository, counter, signal),
-    ]);
-    this.pending.set(id, { location, size: counter.bytes });
-    report.layer(id, 'Verifying', counter.bytes, size);
+    const answered = registry.streamToSession(repository, counter, signal).then((location) => {
+      report.layer(id, 'Verifying', counter.bytes, size);
+      return { location, size: counter.bytes };
+    });
+    // Its failure is seen by the race below, or at the next entry, or in `finishClassic`.
+    answered.catch((error: unknown) => (this.uploadFailure ??= error));
+    this.pending.set(id, answered);
+    const read = pipeline(body, counter);
+    await Promise.race([read, answered.then(() => read)]);
   }
 
   /** Finishes a pending layer now that its diff ID is known: as that blob, or dropped if stored already. */
   private async settlePending(id: string, diffId: string): Promise<ClassicLayer> {
     const { report, registry, signal } = this.options;
-    const session = this.pending.get(id);
-    if (!session) throw new Error(`no upload for layer ${id}`);
+    const answered = this.pending.get(id);
+    if (!answered) throw new Error(`no upload for layer ${id}`);
+    const session = await answered;
     this.pending.delete(id);
     // Stored already (by this push, or in the registry): link that blob and drop the session. If it
     // can't be linked (a mount refused), the bytes are in the session: finish it after all.
@@ -318,11 +340,39 @@ class ExportPush {
     return { diffId, descriptor, written: true };
   }
 
+  /**
+   * Settles the pending layers together, once the export has said where each goes: each waits for its
+   * own upload's answer and is finished (or dropped) meanwhile the others are. A diff ID the image
+   * lists twice is settled once here; its other places find that blob afterwards.
+   */
+  private async settleAllPending(
+    places: { id: string; expected: string }[],
+  ): Promise<Map<string, ClassicLayer>> {
+    const first = new Map<string, string>();
+    for (const { id, expected } of places)
+      if (this.pending.has(id) && !first.has(expected)) first.set(expected, id);
+    const settled = new Map<string, ClassicLayer>();
+    const outcomes = await Promise.allSettled(
+      [...first].map(async ([diffId, id]) => settled.set(id, await this.settlePending(id, diffId))),
+    );
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw toError(failure.reason);
+    return settled;
+  }
+
   /** After a failure or cancel: deletes the upload sessions still open, so none waits for the sweep. */
   async abandon(): Promise<void> {
     const sessions = [...this.pending.values()];
     this.pending.clear();
-    await Promise.all(sessions.map((session) => this.options.registry.cancelSession(session.location)));
+    // A session whose upload failed was deleted by the client already; the others are deleted here.
+    await Promise.all(
+      sessions.map((answered) =>
+        answered.then(
+          (session) => this.options.registry.cancelSession(session.location),
+          () => undefined,
+        ),
+      ),
+    );
   }
 
   /** The descriptor of a layer the registry holds under the diff ID, or undefined. */
@@ -439,14 +489,18 @@ class ExportPush {
     const configDigest = sha256Digest(config);
     if (configDigest !== imageId)
       throw new Error(`the exported config is ${configDigest}, but Docker said the image is ${imageId}`);
-    const layers: ClassicLayer[] = [];
-    for (const [position, path] of entry.Layers.entries()) {
-      const id = this.resolveLink(path).replace(/\/layer\.tar$/, '');
+    const places = entry.Layers.map((path, position) => {
       const expected = this.diffIds[position];
       if (expected === undefined) throw new Error(`the export lists more layers than the image has`);
+      return { path, id: this.resolveLink(path).replace(/\/layer\.tar$/, ''), expected };
+    });
+    const settled = await this.settleAllPending(places);
+    const layers: ClassicLayer[] = [];
+    for (const [position, { path, id, expected }] of places.entries()) {
       // Reused by its place in the v1 chain, or hashed as it streamed (gzip); else written unhashed.
       const layer =
         this.classicLayers.get(id) ??
+        settled.get(id) ??
         (this.pending.has(id) ? await this.settlePending(id, expected) : undefined);
       if (!layer) throw exportError(new Error(`the export lacks ${path}`));
       if (layer.diffId !== expected)
