@@ -4,6 +4,7 @@
  * dialog for that registry.
  */
 import { useAppStore, type ViewId } from '../stores/app-store';
+import { guideCount, useGuideStore } from '../stores/guide-store';
 import { useRemoteRegistriesStore } from '../stores/remote-registries-store';
 import { useDialogStore } from './dialogs/dialog-store';
 import { PlusIcon } from './icons';
@@ -35,6 +36,8 @@ export function Sidebar({
   const setView = useAppStore((state) => state.setView);
   const showDialog = useDialogStore((state) => state.show);
   const loginCount = useRemoteRegistriesStore((state) => state.overview?.logins.length ?? 0);
+  const guide = useGuideStore((state) => state.progress);
+  const guideDone = guide ? guideCount(guide) : undefined;
 
   const item = (
     id: string,
@@ -120,6 +123,14 @@ export function Sidebar({
       </ul>
       <div className="nav-spacer" />
       <ul className="nav-list">
+        {item(
+          'getting-started',
+          'Getting started',
+          { kind: 'getting-started' },
+          guideDone && !guide?.hidden && guideDone.done < guideDone.total
+            ? { detail: `${guideDone.done}/${guideDone.total}` }
+            : undefined,
+        )}
         {item('docker-engine', 'Docker Engine settings', { kind: 'docker-engine' })}
       </ul>
     </nav>
