@@ -90,7 +90,10 @@ function sampleImage(images: LocalImage[], port: number): string | undefined {
 }
 
 /** Answers the progress to show and the settings to keep (unchanged objects when nothing changed). */
-export function assessGuide(facts: GuideFacts, kept: GuideSettings): { kept: GuideSettings; progress: GuideProgress } {
+export function assessGuide(
+  facts: GuideFacts,
+  kept: GuideSettings,
+): { kept: GuideSettings; progress: GuideProgress } {
   const localRegistry = `localhost:${facts.registry.port}`;
   const since = kept.since ?? 0;
   const activity = facts.activity.filter((entry) => entry.at >= since);
@@ -128,7 +131,9 @@ export function assessGuide(facts: GuideFacts, kept: GuideSettings): { kept: Gui
 
   const push = [...activity]
     .reverse()
-    .find((entry) => entry.kind === 'push' && entry.reference !== undefined && !entry.reference.includes(':'));
+    .find(
+      (entry) => entry.kind === 'push' && entry.reference !== undefined && !entry.reference.includes(':'),
+    );
   if (push) evidence.push = `The registry received ${localRegistry}/${push.repository}:${push.reference}.`;
 
   let removedName: string | undefined;
@@ -172,7 +177,12 @@ export function assessGuide(facts: GuideFacts, kept: GuideSettings): { kept: Gui
 
   const steps: GuideStep[] = GUIDE_STEP_IDS.map((id) => {
     const tick = done[id];
-    return { id, done: tick !== undefined, ...(tick ? { tick } : {}), ...(notes[id] ? { note: notes[id] } : {}) };
+    return {
+      id,
+      done: tick !== undefined,
+      ...(tick ? { tick } : {}),
+      ...(notes[id] ? { note: notes[id] } : {}),
+    };
   });
   const nextKept =
     done === kept.done && removed === kept.removed && localNames === kept.localNames

@@ -109,14 +109,14 @@ export class GuideService {
 
   private takeLogins(overview: LoginsOverview): void {
     this.loginsRead = true;
-    this.hubUser = overview.logins.find((login) => login.registry === DOCKER_HUB_DOMAIN)?.username || undefined;
+    this.hubUser =
+      overview.logins.find((login) => login.registry === DOCKER_HUB_DOMAIN)?.username || undefined;
   }
 
   private async assess(): Promise<GuideProgress> {
     const docker = this.deps.docker();
     if (!this.loginsRead) this.takeLogins(await this.deps.logins().catch(() => emptyLogins));
-    const images =
-      docker.state === 'connected' ? await this.deps.images().catch(() => undefined) : undefined;
+    const images = docker.state === 'connected' ? await this.deps.images().catch(() => undefined) : undefined;
     const registry = this.deps.registry();
     const kept = this.deps.store.guide();
     const result = assessGuide(

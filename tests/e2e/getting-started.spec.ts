@@ -54,7 +54,9 @@ test('the checklist is the first screen and ticks from both app and terminal act
   await expect(guide.count).toHaveText('1 of 7 steps done');
   await guide.expectNotDone('registry');
   // The command it stands for is beside the button.
-  await expect(guide.step('registry')).toContainText(`docker run -d -p ${port}:5000 --name registry registry:2`);
+  await expect(guide.step('registry')).toContainText(
+    `docker run -d -p ${port}:5000 --name registry registry:2`,
+  );
 
   await test.step('start the registry in Berth', async () => {
     await guide.button('registry', 'Start the local registry').click();
@@ -110,7 +112,10 @@ test('the checklist is the first screen and ticks from both app and terminal act
     // Hidden: the app opens on the images, and the sidebar brings the checklist back.
     await expect(page.getByRole('table', { name: 'Local images' })).toBeVisible();
     await expect(guide.heading).toBeHidden();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Getting started/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: /Getting started/ })
+      .click();
     await expect(guide.count).toHaveText('6 of 7 steps done');
     await guide.root.getByRole('button', { name: 'Start over' }).click();
     // What is true now ticks again at once; the push and the pull, done before the reset, don't.

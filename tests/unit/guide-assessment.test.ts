@@ -69,7 +69,10 @@ describe('the Getting started checklist', () => {
   it('ticks the tag step for a localhost or 127.0.0.1 name on the registry port only', () => {
     const other = assessGuide(facts({ images: [image(['localhost:5001/hello:1'])] }), defaultGuideSettings());
     expect(other.kept.done.tag).toBeUndefined();
-    const loopback = assessGuide(facts({ images: [image(['127.0.0.1:5000/hello:1'])] }), defaultGuideSettings());
+    const loopback = assessGuide(
+      facts({ images: [image(['127.0.0.1:5000/hello:1'])] }),
+      defaultGuideSettings(),
+    );
     expect(loopback.kept.done.tag?.evidence).toBe('Docker has the name 127.0.0.1:5000/hello:1.');
   });
 
@@ -79,7 +82,10 @@ describe('the Getting started checklist', () => {
       defaultGuideSettings(),
     );
     expect(byDigest.kept.done.push).toBeUndefined();
-    const byTag = assessGuide(facts({ activity: [activity('push', 'hello', '1', 10)] }), defaultGuideSettings());
+    const byTag = assessGuide(
+      facts({ activity: [activity('push', 'hello', '1', 10)] }),
+      defaultGuideSettings(),
+    );
     expect(byTag.kept.done.push?.evidence).toBe('The registry received localhost:5000/hello:1.');
   });
 

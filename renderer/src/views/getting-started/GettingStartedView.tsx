@@ -127,8 +127,8 @@ export function GettingStartedView() {
       </div>
       {done === total && (
         <p className="guide-finished" role="status">
-          All done: you ran a registry, pushed and pulled an image, and published one on Docker Hub. Next:
-          add a registry your team uses, or use these names in a Compose file.
+          All done: you ran a registry, pushed and pulled an image, and published one on Docker Hub. Next: add
+          a registry your team uses, or use these names in a Compose file.
         </p>
       )}
       <ol className="guide-steps" aria-label="Getting started steps">

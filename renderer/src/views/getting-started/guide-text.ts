@@ -51,7 +51,8 @@ export function guideSteps(progress: GuideProgress, dockerProblem?: string): Gui
   const localTarget = progress.localName ?? `${local}/${repository}:${tag}`;
   const hubUser = progress.hubUser;
   const hubTarget = `${hubUser ?? '<your-docker-id>'}/${repository}:${tag}`;
-  const noImage = 'Docker has no image to use yet: build one (docker build -t myapp:v1 .) and it appears here.';
+  const noImage =
+    'Docker has no image to use yet: build one (docker build -t myapp:v1 .) and it appears here.';
 
   return [
     {
@@ -86,7 +87,12 @@ export function guideSteps(progress: GuideProgress, dockerProblem?: string): Gui
       title: 'Push it',
       body: 'Docker sends the layers the registry does not have yet, then the manifest that lists them. The transfers panel shows each layer; expect a few seconds.',
       ...(progress.localName
-        ? { button: { label: `Push ${progress.localName}`, action: { kind: 'push', reference: progress.localName } } }
+        ? {
+            button: {
+              label: `Push ${progress.localName}`,
+              action: { kind: 'push', reference: progress.localName },
+            },
+          }
         : { waiting: 'Tag an image for the local registry first.' }),
       cli: pushCommand(localTarget),
     },
@@ -110,7 +116,10 @@ export function guideSteps(progress: GuideProgress, dockerProblem?: string): Gui
               },
               cli: removeCommand(progress.localName, false),
             }
-          : { waiting: 'Push an image to the local registry first.', cli: removeCommand(localTarget, false) }),
+          : {
+              waiting: 'Push an image to the local registry first.',
+              cli: removeCommand(localTarget, false),
+            }),
     },
     {
       id: 'hubLogin',
