@@ -21,6 +21,11 @@ export interface SidebarRegistry {
   state?: DotState;
 }
 
+/** A saved registry's host goes on its own line, whole (a long host cut short hid which one it was). */
+function hostBelow(extra: { detail?: string; registry?: SidebarRegistry } | undefined): boolean {
+  return extra?.detail !== undefined && extra.registry !== undefined && extra.registry.id !== 'local';
+}
+
 function sameView(a: ViewId, b: ViewId): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -48,7 +53,7 @@ export function Sidebar({
     <li key={id}>
       <button
         type="button"
-        className={`nav-item${sameView(view, target) ? ' active' : ''}`}
+        className={`nav-item${sameView(view, target) ? ' active' : ''}${hostBelow(extra) ? ' host-below' : ''}`}
         aria-current={sameView(view, target) ? 'page' : undefined}
         onClick={() => setView(target)}
         title={extra?.registry && onDropImage ? 'Drop an image here to push it' : undefined}

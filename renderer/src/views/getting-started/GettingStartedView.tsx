@@ -192,7 +192,8 @@ function StepItem({
             {text.button.label}
           </button>
         )}
-        {text.cli && !step.done && <CommandLine cli={text.cli} />}
+        {/* The next step shows the command it stands for; the others stay short until their turn. */}
+        {text.cli && current && <CommandLine cli={text.cli} />}
       </div>
     </li>
   );
