@@ -215,7 +215,7 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
       <form className="tag-form" onSubmit={onSubmit} aria-label="New name">
         <p className="dialog-intro">
           Give <strong className="mono">{request.source}</strong> a name that says where it goes. A name is{' '}
-          <span className="mono">[registry-host]/[user]/[repository]:[tag]</span>; with no host, it means
+          <span className="mono name-grammar">[registry-host]/[user]/[repository]:[tag]</span>; with no host, it means
           Docker Hub.
         </p>
         <Field
