@@ -3,14 +3,17 @@
  * (DOCKER_HOST) and Berth's registry: it is the first screen, and each step ticks itself from what
  * Docker, the registry and Docker's logins show — after a click in Berth (start the registry, push,
  * remove) or a command in a terminal (docker tag, docker pull, a docker login's config.json entry).
- * Docker Hub can't be reached here: its login step is ticked by a config.json login for docker.io;
- * its push step is covered by the assessment's unit test (a RepoDigest in the user's namespace).
+ * Docker Hub can't be reached here: its login step is ticked by a config.json login for docker.io (what
+ * `docker login` writes), and its push step by a RepoDigest in that user's namespace, made by a pull
+ * through a Docker Hub mirror on 127.0.0.1 (the second test): the push itself is never sent to Hub.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, removeImages } from '../helpers/test-images';
+import { startPrivateDockerd } from '../helpers/private-dockerd';
+import { startRegistry } from '../helpers/registry-process';
+import { buildTestImage, freePort, removeImages } from '../helpers/test-images';
 import { startWebHost, type RunningWebHost } from '../helpers/web-host';
 import { expect, screenshotPath, test, testImageForFile } from './fixtures';
 import { GettingStartedPage } from './pages/getting-started';
@@ -125,4 +128,53 @@ test('the checklist is the first screen and ticks from both app and terminal act
     await guide.expectNotDone('pull');
   });
   await removeImages(docker, [name]);
+});
+
+test('the Docker Hub push step ticks from a RepoDigest in the logged-in user’s namespace', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  // Docker Hub can't be reached here. A daemon whose Docker Hub mirror is a registry on 127.0.0.1
+  // pulls `ada/hello:1` from it and records the RepoDigest `ada/hello@sha256:…`, the state a push to
+  // Docker Hub leaves too: the step reads that state from Docker, not how it got there.
+  const mirror = await startRegistry();
+  const configDir = mkdtempSync(join(tmpdir(), 'berth-e2e-mirror-'));
+  const configFile = join(configDir, 'daemon.json');
+  writeFileSync(configFile, JSON.stringify({ 'registry-mirrors': [mirror.url] }));
+  const dockerd = await startPrivateDockerd(configFile);
+  let hubHost: RunningWebHost | undefined;
+  try {
+    const cli = (args: string[]) =>
+      execFileSync('docker', args, {
+        env: { ...process.env, DOCKER_HOST: dockerd.dockerHost },
+        stdio: 'pipe',
+      });
+    const built = await buildTestImage(dockerd.docker, 'hub', [64 * 1024]);
+    cli(['tag', built.reference, `${mirror.address}/ada/hello:1`]);
+    cli(['push', `${mirror.address}/ada/hello:1`]);
+    cli(['rmi', `${mirror.address}/ada/hello:1`]);
+    cli(['pull', 'ada/hello:1']);
+    const { RepoDigests } = await dockerd.docker.getImage('ada/hello:1').inspect();
+    expect(RepoDigests.some((digest) => digest.startsWith('ada/hello@sha256:'))).toBe(true);
+
+    hubHost = await startWebHost({ firstRun: true, env: { DOCKER_HOST: dockerd.dockerHost } });
+    const guide = new GettingStartedPage(page);
+    await page.goto(hubHost.url);
+    await guide.expectDone('docker');
+    // Without a login, Berth can't tell which namespace is the user's.
+    await guide.expectNotDone('hubPush');
+    writeFileSync(
+      join(hubHost.dockerConfigDir, 'config.json'),
+      JSON.stringify({
+        auths: { 'https://index.docker.io/v1/': { auth: Buffer.from('ada:dckr_pat_x').toString('base64') } },
+      }),
+    );
+    await guide.expectDone('hubLogin', 'Docker is logged in to Docker Hub as ada.');
+    await guide.expectDone('hubPush', 'ada/hello is on Docker Hub, under your Docker ID.');
+  } finally {
+    await hubHost?.stop();
+    await dockerd.stop();
+    await mirror.stop();
+    rmSync(configDir, { recursive: true, force: true });
+  }
 });
