@@ -17,6 +17,7 @@ import { buildTestImage, freePort, removeImages } from '../helpers/test-images';
 import { startWebHost, type RunningWebHost } from '../helpers/web-host';
 import { expect, screenshotPath, test, testImageForFile } from './fixtures';
 import { GettingStartedPage } from './pages/getting-started';
+import { TransfersPanelPage } from './pages/transfers-panel';
 
 const subject = testImageForFile('guide', [256 * 1024]);
 
@@ -77,7 +78,17 @@ test('the checklist is the first screen and ticks from both app and terminal act
     await guide.expectDone('push', `The registry received ${name}.`);
     await expect(guide.count).toHaveText('4 of 7 steps done');
   });
-  await page.screenshot({ path: screenshotPath('getting-started-half-done.png'), fullPage: true });
+  // The finished push shows the command it stands for (for the note's screenshots).
+  const transfers = new TransfersPanelPage(page);
+  const card = transfers.root.getByRole('article').filter({ hasText: name });
+  await expect(card).toContainText(`docker push ${name}`);
+  await card.screenshot({ path: screenshotPath('finished-push-with-command.png') });
+  const toast = page.getByRole('status').filter({ hasText: `Pushed ${name}` });
+  await toast.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(toast).toBeHidden();
+  await transfers.toggle.click();
+  await expect(transfers.toggle).toHaveAttribute('aria-expanded', 'false');
+  await page.screenshot({ path: screenshotPath('getting-started-half-done.png') });
 
   await test.step('remove in Berth, pull back in a terminal', async () => {
     await guide.button('pull', `Remove ${name} from Docker`).click();

@@ -85,7 +85,7 @@ export function guideSteps(progress: GuideProgress, dockerProblem?: string): Gui
     {
       id: 'push',
       title: 'Push it',
-      body: 'Docker sends the layers the registry does not have yet, then the manifest that lists them. The transfers panel shows each layer; expect a few seconds.',
+      body: 'The registry gets the layers it does not have yet, then the manifest that lists them; layers it already has are skipped. The transfers panel below shows each layer: expect a few seconds.',
       ...(progress.localName
         ? {
             button: {
