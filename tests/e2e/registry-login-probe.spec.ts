@@ -3,6 +3,7 @@
  * no auth, on 127.0.0.1) says so from what it answered when Berth listed it, and never that pushing
  * needs a login; one that asks for a login (htpasswd) says that instead.
  */
+import type { Page } from '@playwright/test';
 import { bcryptHtpasswdLine, startTestRegistry, type TestRegistry } from '../helpers/test-images';
 import { expect, test } from './fixtures';
 
@@ -22,7 +23,7 @@ test.afterAll(async () => {
   await guarded?.stop();
 });
 
-async function addRegistry(page: import('@playwright/test').Page, host: string, name: string) {
+async function addRegistry(page: Page, host: string, name: string) {
   await page.getByRole('button', { name: /Add registry/ }).click();
   const dialog = page.getByRole('dialog', { name: 'Add a registry' });
   await dialog.getByLabel('Registry host').fill(host);

@@ -215,8 +215,8 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
       <form className="tag-form" onSubmit={onSubmit} aria-label="New name">
         <p className="dialog-intro">
           Give <strong className="mono">{request.source}</strong> a name that says where it goes. A name is{' '}
-          <span className="mono name-grammar">[registry-host]/[user]/[repository]:[tag]</span>; with no host, it means
-          Docker Hub.
+          <span className="mono name-grammar">[registry-host]/[user]/[repository]:[tag]</span>; with no host,
+          it means Docker Hub.
         </p>
         <Field
           id="tag-registry"
