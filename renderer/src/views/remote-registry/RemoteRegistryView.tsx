@@ -52,6 +52,9 @@ export function RemoteRegistryView({ host }: { host: string }) {
   const probed = useRemoteBrowseStore((state) =>
     state.host === normalizedHost ? state.connection : undefined,
   );
+  const refused = useRemoteBrowseStore(
+    (state) => state.host === normalizedHost && state.repositories.error?.code === 'UNAUTHORIZED',
+  );
 
   const pull = async (event: FormEvent) => {
     event.preventDefault();
@@ -104,11 +107,13 @@ export function RemoteRegistryView({ host }: { host: string }) {
             <p className="muted">
               {normalizedHost === DOCKER_HUB_DOMAIN
                 ? 'Not logged in. Public images can be pulled without a login; pushing needs one.'
-                : probed?.auth === 'none'
-                  ? 'Not logged in, and none is needed: this registry answered Berth without a login. If a push is refused, it says so and offers to log in.'
-                  : probed
-                    ? 'Not logged in. This registry asked for a login, and let Berth read anonymously; a push will likely need one.'
-                    : 'Not logged in. Many registries (one on your own network, for instance) need no login at all; if this one asks for it, a push or pull says so and offers to log in.'}
+                : refused
+                  ? 'Not logged in, and this registry asked for a login: log in to browse it and push to it.'
+                  : probed?.auth === 'none'
+                    ? 'Not logged in, and none is needed: this registry answered Berth without a login. If a push is refused, it says so and offers to log in.'
+                    : probed
+                      ? 'Not logged in. This registry asked for a login, and let Berth read anonymously; a push will likely need one.'
+                      : 'Not logged in. Many registries (one on your own network, for instance) need no login at all; if this one asks for it, a push or pull says so and offers to log in.'}
             </p>
           )}
           <div className="account-actions">
