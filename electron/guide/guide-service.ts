@@ -115,7 +115,11 @@ export class GuideService {
 
   private async assess(): Promise<GuideProgress> {
     const docker = this.deps.docker();
-    if (!this.loginsRead) this.takeLogins(await this.deps.logins().catch(() => emptyLogins));
+    if (!this.loginsRead) {
+      const overview = await this.deps.logins().catch(() => emptyLogins);
+      // A logins.changed that arrived while the list was read is newer: it wins.
+      if (!this.loginsRead) this.takeLogins(overview);
+    }
     const images = docker.state === 'connected' ? await this.deps.images().catch(() => undefined) : undefined;
     const registry = this.deps.registry();
     const kept = this.deps.store.guide();
