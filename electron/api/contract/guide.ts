@@ -78,4 +78,5 @@ export const guideCommands = {
 
 export const guideEvents = {
   'guide.progress': event(guideProgressSchema, 'A step ticked, or the checklist was hidden or reset.'),
+  'guide.open': event(z.object({}), 'The user asked for the checklist from outside the window (Help menu).'),
 } as const;

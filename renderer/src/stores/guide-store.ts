@@ -44,6 +44,8 @@ export function connectGuideStore(): void {
     }
   };
   api.on('guide.progress', (progress) => useGuideStore.setState({ progress }));
+  // Help → Getting started in the desktop app: the view un-hides it when it opens.
+  api.on('guide.open', () => useAppStore.getState().setView({ kind: 'getting-started' }));
   api.onConnection((link) => {
     if (link === 'open') void load().catch(() => undefined);
   });
