@@ -5,7 +5,7 @@
  * (guide-assessment.ts), keeps new ticks in the settings and announces the result.
  */
 import type { DockerStatus } from '../api/contract/app';
-import type { GuideProgress, GuideSettings } from '../api/contract/guide';
+import { GUIDE_STEP_IDS, type GuideProgress, type GuideSettings } from '../api/contract/guide';
 import type { LocalImage } from '../api/contract/images';
 import type { LoginsOverview } from '../api/contract/logins';
 import type { RegistryActivity, RegistryStatus } from '../api/contract/registry';
@@ -120,8 +120,13 @@ export class GuideService {
       // A logins.changed that arrived while the list was read is newer: it wins.
       if (!this.loginsRead) this.takeLogins(overview);
     }
-    const images = docker.state === 'connected' ? await this.deps.images().catch(() => undefined) : undefined;
+    // Once every step is done, Docker's images can't change a tick: don't list them on every event.
+    const { done } = this.deps.store.guide();
+    const finished = GUIDE_STEP_IDS.every((id) => done[id] !== undefined);
+    const images =
+      docker.state === 'connected' && !finished ? await this.deps.images().catch(() => undefined) : undefined;
     const registry = this.deps.registry();
+    // Read after the awaits: a hide or reset made meanwhile must not be written over.
     const kept = this.deps.store.guide();
     const result = assessGuide(
       {

@@ -36,10 +36,13 @@ function setUp() {
     if (event === 'guide.progress') announced.push(payload as GuideProgress);
   });
   let kept: GuideSettings = defaultGuideSettings();
-  const state = { images: [] as LocalImage[], now: 1000 };
+  const state = { images: [] as LocalImage[], now: 1000, gate: undefined as Promise<void> | undefined };
   const service = new GuideService({
     docker: () => docker,
-    images: () => Promise.resolve(state.images),
+    images: async () => {
+      await state.gate;
+      return state.images;
+    },
     registry: () => registry,
     activity: () => [],
     logins: () => Promise.resolve(noLogins),
@@ -110,5 +113,17 @@ describe('GuideService', () => {
     await service.reset();
     expect(kept()).toMatchObject({ hidden: false, removed: [], since: 3000 });
     expect(Object.keys(kept().done)).toEqual(['docker']);
+  });
+
+  it('does not write over a hide made while Docker’s images were being listed', async () => {
+    const { service, state, kept } = setUp();
+    let open = () => {};
+    state.gate = new Promise<void>((resolve) => (open = resolve));
+    const first = service.refresh();
+    const hiding = service.setHidden(true);
+    open();
+    await Promise.all([first, hiding]);
+    expect(kept().hidden).toBe(true);
+    expect(kept().done.docker).toBeDefined();
   });
 });
