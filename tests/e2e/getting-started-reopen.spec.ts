@@ -1,6 +1,7 @@
 /**
- * A hidden Getting started checklist comes back from the desktop app's Help menu (the host's
- * `guide.open` event) and from the sidebar. Whole renderer on the stub bridge.
+ * The Getting started checklist's ways in and its first step, on the whole renderer over the stub
+ * bridge: a hidden checklist comes back from the desktop app's Help menu (the host's `guide.open`
+ * event) and from the sidebar; with Docker down, the first step says why and can ask Docker again.
  */
 import type { GuideProgress } from '../../electron/api/contract/guide';
 import { expect, test } from './stub-app';
@@ -37,4 +38,49 @@ test('a hidden checklist stays out of the way and reopens from Help and from the
     .getByRole('button', { name: /^Getting started/ })
     .click();
   await expect(heading).toBeVisible();
+});
+
+test('with Docker down, the first step says why and asks Docker again on a click', async ({
+  page,
+  openStubApp,
+}) => {
+  const endpoint = {
+    description: 'unix:///var/run/docker.sock (platform default)',
+    source: 'default',
+  } as const;
+  await openStubApp([], {
+    answers: {
+      'guide.progress': {
+        ...HIDDEN,
+        hidden: false,
+        steps: HIDDEN.steps.map((step) => ({ ...step, done: false })),
+      },
+      'docker.status': {
+        state: 'disconnected',
+        endpoint,
+        problem: "Docker isn't running: nothing answers at /var/run/docker.sock.",
+      },
+      'docker.check': {
+        state: 'connected',
+        endpoint,
+        engine: {
+          name: 'Docker Engine',
+          version: '27.3.1',
+          apiVersion: '1.47',
+          os: 'Debian GNU/Linux 12 (bookworm)',
+          osType: 'linux',
+          arch: 'x86_64',
+          imageStore: 'overlay2',
+          rootless: false,
+        },
+      },
+    },
+  });
+  const step = page
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('heading', { name: 'Docker is connected' }) });
+  await expect(step).toContainText("Docker isn't running: nothing answers at /var/run/docker.sock.");
+  await step.getByRole('button', { name: 'Check Docker again' }).click();
+  await expect.poll(() => page.evaluate('window.__benchRequests')).toContain('docker.check');
+  await expect(page.getByRole('status').filter({ hasText: 'Connected to' })).toBeVisible();
 });

@@ -105,6 +105,11 @@ export const appCommands = {
     'Change some settings; answers the new whole.',
   ),
   'docker.status': command(z.object({}), dockerStatusSchema, 'The Docker connection as it is now.'),
+  'docker.check': command(
+    z.object({}),
+    dockerStatusSchema,
+    'Ask Docker again now (instead of waiting for the next retry); answers the connection then.',
+  ),
 } as const;
 
 export const appEvents = {

@@ -52,6 +52,9 @@ export function GettingStartedView() {
     setBusy(action.kind);
     try {
       switch (action.kind) {
+        case 'check-docker':
+          useAppStore.setState({ docker: await api.call('docker.check', {}) });
+          break;
         case 'start-registry':
           await useRegistryStore.getState().start();
           break;

@@ -17,6 +17,7 @@ import {
 
 /** What a step's button does; the view carries it out. */
 export type GuideAction =
+  | { kind: 'check-docker' }
   | { kind: 'start-registry' }
   | { kind: 'tag-local'; source: string }
   | { kind: 'push'; reference: string }
@@ -60,6 +61,7 @@ export function guideSteps(progress: GuideProgress, dockerProblem?: string): Gui
       title: 'Docker is connected',
       body: 'Berth works through Docker on this computer: your images live in Docker, and pushes and pulls go through it. This ticks by itself once Docker answers.',
       ...(dockerProblem ? { waiting: dockerProblem } : {}),
+      button: { label: 'Check Docker again', action: { kind: 'check-docker' } },
     },
     {
       id: 'registry',
