@@ -23,6 +23,8 @@ import type { Elevator } from './daemon-config/elevator';
 import { DaemonConfigService, systemLocateEnvironment } from './daemon-config/service';
 import { createRegistryHandlers } from './registry/host/handlers';
 import { fetchDaemonInfo, registryConfigReport } from './daemon-config/daemon-info';
+import { createGuideHandlers } from './guide/handlers';
+import { GuideService } from './guide/guide-service';
 import { createRemoteHandlers } from './remote/handlers';
 import { RemoteRegistries } from './remote/remote-registries';
 import { RegistrySupervisor } from './registry/host/supervisor';
@@ -98,6 +100,16 @@ export function createCore(host: HostAdapter): Core {
     ...(process.env.BERTH_DOCKER_HUB_API ? { hubApi: process.env.BERTH_DOCKER_HUB_API } : {}),
     ...(process.env.BERTH_DOCKER_HUB_REGISTRY ? { hubRegistry: process.env.BERTH_DOCKER_HUB_REGISTRY } : {}),
   });
+  // The Getting started checklist, ticked from what Docker, the registry and the logins show.
+  const guide = new GuideService({
+    docker: () => docker.status(),
+    images: () => images.list(),
+    registry: () => registry.status(),
+    activity: () => registry.recentActivity(),
+    logins: () => logins.list(),
+    store: host.settings,
+    bus,
+  });
 
   // …and one handlers.ts per feature, given the services it maps the contract onto.
   const handlers: Handlers = {
@@ -124,6 +136,7 @@ export function createCore(host: HostAdapter): Core {
     ...createTransfersHandlers({ transfers }),
     ...createLoginsHandlers({ logins }),
     ...createRemoteHandlers({ remote }),
+    ...createGuideHandlers({ guide }),
   };
   const router = createRouter(handlers, {
     onInternalError: (command, error) =>
@@ -138,6 +151,7 @@ export function createCore(host: HostAdapter): Core {
     async start() {
       await docker.start();
       await logins.start();
+      guide.start();
       if (host.settings.get().registry.autoStart) {
         registry
           .start()
@@ -145,6 +159,7 @@ export function createCore(host: HostAdapter): Core {
       }
     },
     async stop() {
+      guide.stop();
       docker.stop();
       logins.stop();
       await registry.stop();

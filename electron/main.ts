@@ -118,6 +118,13 @@ async function start(): Promise<void> {
       { role: 'editMenu' },
       { role: 'viewMenu' },
       { role: 'windowMenu' },
+      {
+        role: 'help',
+        submenu: [
+          // The window opens the checklist (and shows it at start-up again); guide-store.ts.
+          { label: 'Getting started', click: () => core?.bus.emit('guide.open', {}) },
+        ],
+      },
     ]),
   );
   createWindow();

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { appCommands, appEvents } from './contract/app';
+import { guideCommands, guideEvents } from './contract/guide';
 import { daemonConfigCommands, daemonConfigEvents } from './contract/daemon-config';
 import { imagesCommands, imagesEvents } from './contract/images';
 import { loginsCommands, loginsEvents } from './contract/logins';
@@ -21,6 +22,7 @@ export const commands = {
   ...daemonConfigCommands,
   ...loginsCommands,
   ...remoteCommands,
+  ...guideCommands,
 } as const;
 
 export const events = {
@@ -30,6 +32,7 @@ export const events = {
   ...transfersEvents,
   ...daemonConfigEvents,
   ...loginsEvents,
+  ...guideEvents,
 } as const;
 
 export type Commands = typeof commands;

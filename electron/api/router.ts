@@ -94,13 +94,10 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): R
         path: issue.path.map(String).join('.') || '(input)',
         message: issue.message,
       }));
-      throw new AppError(
-        'INVALID_INPUT',
-        `Invalid input for ${name}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-        {
-          issues,
-        },
-      );
+      // The message is what a user reads: the reasons only. The command and the fields' paths
+      // (`addInsecureRegistries.0`) mean nothing to them; the paths stay in `issues` (the UI shows
+      // their reasons only, see renderer/src/components/error-issues.ts).
+      throw new AppError('INVALID_INPUT', userMessage(issues.map((issue) => issue.message)), { issues });
     }
     const handler = handlers[name] as Handler<K>;
     const output = await handler(parsed.data as ParsedInput<K>, context);
@@ -113,6 +110,13 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): R
     }
     return checked.data as CommandOutput<K>;
   }
+}
+
+/** "Not an image name or image ID." from the schemas' reasons, each once. */
+function userMessage(reasons: string[]): string {
+  const unique = [...new Set(reasons)];
+  const text = unique.join('; ') || 'That input is not valid';
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
 
 function readId(request: unknown): number {

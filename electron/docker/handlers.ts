@@ -5,7 +5,7 @@ import type { ImageService } from './images';
 
 /** What the handlers are given, built by the composition root. */
 export interface DockerServices {
-  connection: Pick<DockerConnection, 'status'>;
+  connection: Pick<DockerConnection, 'status' | 'check'>;
   images: ImageService;
 }
 
@@ -15,6 +15,7 @@ export function createDockerHandlers({
 }: DockerServices): HandlersFor<'docker'> & HandlersFor<'images'> {
   return {
     'docker.status': () => connection.status(),
+    'docker.check': () => connection.check(),
     'images.list': () => images.list(),
     'images.tag': ({ source, target }) => images.tag(source, target),
     'images.remove': ({ reference, force }) => images.remove(reference, force),

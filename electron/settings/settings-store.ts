@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { settingsSchema, type Notice, type Settings, type settingsPatchSchema } from '../api/contract/app';
+import type { GuideSettings } from '../api/contract/guide';
 import type { z } from 'zod';
 
 export const SETTINGS_FILE_NAME = 'config';
@@ -51,6 +52,11 @@ export function quarantineCorruptSettings(directory: string, now: Date = new Dat
   };
 }
 
+/** A first run's checklist: shown, nothing ticked yet. */
+export function defaultGuideSettings(): GuideSettings {
+  return { hidden: false, done: {}, localNames: [], removed: [] };
+}
+
 export class SettingsStore {
   constructor(private readonly backend: SettingsBackend) {}
 
@@ -69,6 +75,18 @@ export class SettingsStore {
     };
     const parsed = settingsSchema.safeParse(merged);
     return parsed.success ? parsed.data : defaults;
+  }
+
+  /** The Getting started checklist's kept progress. */
+  guide(): GuideSettings {
+    return this.get().guide ?? defaultGuideSettings();
+  }
+
+  /** Replaces the checklist's kept progress (only the guide service calls this). */
+  setGuide(guide: GuideSettings): Settings {
+    const next = settingsSchema.parse({ ...this.get(), guide });
+    this.backend.store = next;
+    return next;
   }
 
   update(patch: z.infer<typeof settingsPatchSchema>): Settings {

@@ -12,6 +12,7 @@ import { useRemoteRegistriesStore } from './stores/remote-registries-store';
 import { useRegistryStore } from './stores/registry-store';
 import { ImagesView } from './views/images/ImagesView';
 import { DockerEngineView } from './views/docker-engine/DockerEngineView';
+import { GettingStartedView } from './views/getting-started/GettingStartedView';
 import { LocalRegistryView } from './views/local-registry/LocalRegistryView';
 import { LoginsView } from './views/logins/LoginsView';
 import { RemoteRegistryView } from './views/remote-registry/RemoteRegistryView';
@@ -77,6 +78,9 @@ export function App() {
       break;
     case 'docker-engine':
       content = <DockerEngineView />;
+      break;
+    case 'getting-started':
+      content = <GettingStartedView />;
       break;
   }
 

@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import type { GuideProgress } from '../../electron/api/contract/guide';
 import type { LocalImage } from '../../electron/api/contract/images';
+import type { RegistryStatus } from '../../electron/api/contract/registry';
 import { screenshotPath } from './fixtures';
 import { expect, test } from './stub-app';
 
@@ -26,6 +28,32 @@ const IMAGES: LocalImage[] = [
     created: Math.floor(Date.now() / 1000) - 86_400,
   },
 ];
+
+/** A first run as the host assesses it: Docker connected, nothing else done yet. */
+const FIRST_RUN: GuideProgress = {
+  hidden: false,
+  localRegistry: 'localhost:5000',
+  sampleImage: 'hello:1',
+  steps: [
+    { id: 'docker', done: true, tick: { at: 1, evidence: 'Connected to Docker Engine 27.3.1.' } },
+    { id: 'registry', done: false },
+    { id: 'tag', done: false },
+    { id: 'push', done: false },
+    { id: 'pull', done: false },
+    { id: 'hubLogin', done: false },
+    { id: 'hubPush', done: false },
+  ],
+};
+
+/** The local registry on a first run: not started yet. */
+const STOPPED: RegistryStatus = {
+  state: 'stopped',
+  port: 5000,
+  host: '127.0.0.1',
+  dataDir: '/home/ada/.config/Berth/registry',
+  exposeOnNetwork: false,
+  restarts: 0,
+};
 
 /**
  * The stub page is not the app's index.html: it has no <title> or lang (the real page has both,
@@ -55,6 +83,13 @@ const PLACES: Array<{
   open: (page: Page) => Promise<void>;
   close?: (page: Page) => Promise<void>;
 }> = [
+  {
+    name: 'Getting started',
+    open: (page) =>
+      navigation(page)
+        .getByRole('button', { name: /^Getting started/ })
+        .click(),
+  },
   { name: 'Images', open: (page) => navigation(page).getByRole('button', { name: 'Images' }).click() },
   {
     name: 'Local registry',
@@ -136,7 +171,9 @@ for (const scheme of ['light', 'dark'] as const) {
     openStubApp,
   }) => {
     await page.emulateMedia({ colorScheme: scheme });
-    await openStubApp(IMAGES);
+    await openStubApp(IMAGES, { answers: { 'guide.progress': FIRST_RUN, 'registry.status': STOPPED } });
+    // A first run opens on the Getting started checklist.
+    await expect(page.getByRole('heading', { level: 1, name: 'Getting started' })).toBeVisible();
     await page.screenshot({ path: screenshotPath(`first-run-${scheme}.png`) });
     const found: string[] = [];
     for (const place of PLACES) {

@@ -193,6 +193,14 @@ test('#9 nothing a beginner needs is cut off, and the "+" is drawn, not typed', 
     await expect(add).toHaveText('Add registry…');
   });
 
+  await test.step('a saved registry’s host is read whole in the sidebar', async () => {
+    const northwind = page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: /^Northwind/ });
+    await expect(northwind).toContainText('registry.northwind.example.com');
+    expect(await fitsWhole(northwind)).toBe(true);
+  });
+
   await test.step('the status bar says all of why Docker is down', async () => {
     const bar = page.getByRole('status').filter({ hasText: "Docker isn't running" });
     await expect(bar).toBeVisible();

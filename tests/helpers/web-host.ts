@@ -5,7 +5,7 @@
  * printed it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,9 +26,25 @@ export interface RunningWebHost {
 }
 
 export async function startWebHost(
-  options: { env?: Record<string, string>; userDataDir?: string; args?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    userDataDir?: string;
+    args?: string[];
+    /**
+     * Fresh user data exactly as a new user has it: the app opens on the Getting started checklist.
+     * Without it (and without a userDataDir), the checklist starts hidden, as for a returning user,
+     * so specs about other journeys start on the images list.
+     */
+    firstRun?: boolean;
+  } = {},
 ): Promise<RunningWebHost> {
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'berth-e2e-'));
+  if (!options.userDataDir && !options.firstRun) {
+    writeFileSync(
+      join(userDataDir, 'config.json'),
+      JSON.stringify({ guide: { hidden: true, done: {}, localNames: [], removed: [] } }),
+    );
+  }
   const ownDockerConfig = options.env?.DOCKER_CONFIG === undefined;
   const dockerConfigDir =
     options.env?.DOCKER_CONFIG ?? mkdtempSync(join(tmpdir(), 'berth-e2e-docker-config-'));

@@ -78,6 +78,18 @@ describe('the Electron main bundle, holding the single-instance lock', () => {
       { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
     ]);
     expect(electron.applicationMenus).toHaveLength(1);
+    // Help → Getting started reopens the checklist (issue 22).
+    const { template } = electron.applicationMenus[0] as {
+      template: Array<{ role: string; submenu?: Array<{ label: string; click: () => void }> }>;
+    };
+    const help = template.find((menu) => menu.role === 'help');
+    expect(help?.submenu?.map((item) => item.label)).toEqual(['Getting started']);
+    const contents = electron.windows[0]!.webContents;
+    help!.submenu![0]!.click();
+    expect(contents.sent).toContainEqual({
+      channel: 'berth:event',
+      payload: { event: 'guide.open', payload: {} },
+    });
   });
 
   it('grants no permission a page asks for (camera, notifications, …)', () => {

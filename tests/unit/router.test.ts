@@ -45,6 +45,19 @@ describe('router', () => {
     expect(calls).toEqual([]);
   });
 
+  it("says the reason, not the command or the field's internal path, in the message a user reads", async () => {
+    const { router } = routerWithSpy();
+    const response = await router.handle(
+      { id: 7, command: 'images.tag', input: { source: 'ok', target: 'x?force=1' } },
+      60,
+      context,
+    );
+    if (response.ok) throw new Error('expected a refusal');
+    expect(response.error.message).toBe('Not an image name or image ID.');
+    expect(response.error.issues).toEqual([{ path: 'target', message: 'not an image name or image ID' }]);
+    expect(response.error.raw).toBeUndefined();
+  });
+
   it('refuses an image reference that is neither a name nor an ID (it would land in the Engine API URL)', async () => {
     const { router, calls } = routerWithSpy();
     for (const reference of ['../containers/abc', 'x?force=1', 'a/../b', 'ubuntu#x', '/etc/passwd']) {

@@ -1,6 +1,7 @@
 /** Commands and events about the app itself, its settings and the Docker connection. */
 import { z } from 'zod';
 import { command, event } from './define';
+import { guideSettingsSchema } from './guide';
 
 export const settingsSchema = z.object({
   registry: z.object({
@@ -33,6 +34,8 @@ export const settingsSchema = z.object({
     /** How the fast path stores layers: 'none' (fastest, for this machine) or 'gzip' (parallel, level 1). */
     layerCompression: z.enum(['none', 'gzip']),
   }),
+  /** The Getting started checklist (issue 22): changed only through the guide.* commands. */
+  guide: guideSettingsSchema.optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -102,6 +105,11 @@ export const appCommands = {
     'Change some settings; answers the new whole.',
   ),
   'docker.status': command(z.object({}), dockerStatusSchema, 'The Docker connection as it is now.'),
+  'docker.check': command(
+    z.object({}),
+    dockerStatusSchema,
+    'Ask Docker again now (instead of waiting for the next retry); answers the connection then.',
+  ),
 } as const;
 
 export const appEvents = {

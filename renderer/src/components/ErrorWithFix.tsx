@@ -15,6 +15,7 @@ import './error-with-fix.css';
 import { insecureRegistriesLines, tagCommand } from '../cli-commands';
 import { pushImage } from '../stores/transfers-store';
 import { CommandLine } from './CommandLine';
+import { issueLines } from './error-issues';
 import { describeInsecureFix, type FixNote } from './insecure-fix';
 
 type Step = Pick<DaemonConfigStep, 'step' | 'state' | 'text'>;
@@ -270,12 +271,11 @@ export function ErrorWithFix({
         </p>
       )}
       {error.hint && <p className="error-hint">{error.hint}</p>}
-      {error.issues && error.issues.length > 0 && (
+      {/* The reasons a user reads: no internal paths (`addInsecureRegistries.0`), none the message says. */}
+      {issueLines(error).length > 0 && (
         <ul className="error-issues">
-          {error.issues.map((issue) => (
-            <li key={`${issue.path}:${issue.message}`}>
-              {issue.path ? <span className="mono">{issue.path}</span> : null} {issue.message}
-            </li>
+          {issueLines(error).map((line) => (
+            <li key={line}>{line}</li>
           ))}
         </ul>
       )}

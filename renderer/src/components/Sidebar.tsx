@@ -4,6 +4,7 @@
  * dialog for that registry.
  */
 import { useAppStore, type ViewId } from '../stores/app-store';
+import { guideCount, useGuideStore } from '../stores/guide-store';
 import { useRemoteRegistriesStore } from '../stores/remote-registries-store';
 import { useDialogStore } from './dialogs/dialog-store';
 import { PlusIcon } from './icons';
@@ -18,6 +19,11 @@ export interface SidebarRegistry {
   view: ViewId;
   /** The local registry's status dot. */
   state?: DotState;
+}
+
+/** A saved registry's host goes on its own line, whole (a long host cut short hid which one it was). */
+function hostBelow(extra: { detail?: string; registry?: SidebarRegistry } | undefined): boolean {
+  return extra?.detail !== undefined && extra.registry !== undefined && extra.registry.id !== 'local';
 }
 
 function sameView(a: ViewId, b: ViewId): boolean {
@@ -35,6 +41,8 @@ export function Sidebar({
   const setView = useAppStore((state) => state.setView);
   const showDialog = useDialogStore((state) => state.show);
   const loginCount = useRemoteRegistriesStore((state) => state.overview?.logins.length ?? 0);
+  const guide = useGuideStore((state) => state.progress);
+  const guideDone = guide ? guideCount(guide) : undefined;
 
   const item = (
     id: string,
@@ -45,7 +53,7 @@ export function Sidebar({
     <li key={id}>
       <button
         type="button"
-        className={`nav-item${sameView(view, target) ? ' active' : ''}`}
+        className={`nav-item${sameView(view, target) ? ' active' : ''}${hostBelow(extra) ? ' host-below' : ''}`}
         aria-current={sameView(view, target) ? 'page' : undefined}
         onClick={() => setView(target)}
         title={extra?.registry && onDropImage ? 'Drop an image here to push it' : undefined}
@@ -120,6 +128,14 @@ export function Sidebar({
       </ul>
       <div className="nav-spacer" />
       <ul className="nav-list">
+        {item(
+          'getting-started',
+          'Getting started',
+          { kind: 'getting-started' },
+          guideDone && !guide?.hidden && guideDone.done < guideDone.total
+            ? { detail: `${guideDone.done}/${guideDone.total}` }
+            : undefined,
+        )}
         {item('docker-engine', 'Docker Engine settings', { kind: 'docker-engine' })}
       </ul>
     </nav>

@@ -20,3 +20,19 @@ export function PlusIcon() {
     </svg>
   );
 }
+
+/** A tick: a step done. */
+export function CheckIcon() {
+  return (
+    <svg {...common} data-icon="check">
+      <path
+        d="M3.5 8.5l3 3 6-7"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        fill="none"
+      />
+    </svg>
+  );
+}

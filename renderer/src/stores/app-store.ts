@@ -10,7 +10,8 @@ export type ViewId =
   | { kind: 'local-registry' }
   | { kind: 'registry'; host: string }
   | { kind: 'logins' }
-  | { kind: 'docker-engine' };
+  | { kind: 'docker-engine' }
+  | { kind: 'getting-started' };
 
 interface AppState {
   docker: DockerStatus | undefined;

@@ -4,6 +4,7 @@
  */
 import { connectAppStore } from './app-store';
 import { connectDaemonConfigStore } from './daemon-config-store';
+import { connectGuideStore } from './guide-store';
 import { connectImagesStore } from './images-store';
 import { connectRemoteRegistriesStore } from './remote-registries-store';
 import { connectRegistryStore } from './registry-store';
@@ -17,4 +18,5 @@ export function connectStores(): void {
   connectDaemonConfigStore();
   connectTransfersStore();
   connectRemoteRegistriesStore();
+  connectGuideStore();
 }

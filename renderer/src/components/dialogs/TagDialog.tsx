@@ -25,6 +25,7 @@ import type { TagDialogRequest } from './dialog-store';
 import { choiceForHost, OTHER_REGISTRY, registryChoices } from './registry-choices';
 import { pushCommand, tagCommand } from '../../cli-commands';
 import { CommandLine } from '../CommandLine';
+import { NameParts } from './NameParts';
 
 type NamePart = 'registry' | 'namespace' | 'repository' | 'tag';
 
@@ -214,7 +215,8 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
       <form className="tag-form" onSubmit={onSubmit} aria-label="New name">
         <p className="dialog-intro">
           Give <strong className="mono">{request.source}</strong> a name that says where it goes. A name is{' '}
-          <span className="mono">registry/namespace/repository:tag</span>.
+          <span className="mono name-grammar">[registry-host]/[user]/[repository]:[tag]</span>; with no host,
+          it means Docker Hub.
         </p>
         <Field
           id="tag-registry"
@@ -330,6 +332,13 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
                 ' Without a namespace Docker Hub means library/, where only official images live; add your Docker ID to push.'}
             </p>
           )}
+          <NameParts
+            host={host || (choice.value === OTHER_REGISTRY ? '' : DOCKER_HUB_DOMAIN)}
+            namespace={fields.namespace}
+            repository={fields.repository}
+            tag={fields.tag}
+            local={choice.value === 'local'}
+          />
         </div>
         {reference && <CommandLine cli={tagCommand(request.source, reference.familiar)} />}
         {reference && primary === 'push' && (

@@ -6,7 +6,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ErrorBox } from '../../components/ErrorBox';
 import { memo, useMemo, useRef } from 'react';
-import { DOCKER_HUB_DOMAIN, registryHostOf } from '../../../../electron/common/reference';
+import { describeName } from './registry-badge';
+import { useRegistryStore } from '../../stores/registry-store';
 import { useDialogStore } from '../../components/dialogs/dialog-store';
 import { formatAge, formatBytes } from '../../format';
 import { groupImages, useImagesStore, type ImageGroup } from '../../stores/images-store';
@@ -19,14 +20,6 @@ const NAME_LINE_HEIGHT = 22;
 /** Rows grow with the number of names, so every tag (and its Push button) stays visible. */
 function rowHeight(group: ImageGroup | undefined): number {
   return Math.max(ROW_HEIGHT, 14 + (group?.names.length ?? 1) * NAME_LINE_HEIGHT);
-}
-
-/** The registry badge's words and whether the name gets a Push button, from one parse of the name. */
-function describeName(name: string): { registry: string; pushable: boolean } {
-  const host = registryHostOf(name);
-  const elsewhere = host !== undefined && host !== DOCKER_HUB_DOMAIN;
-  // A name written with a registry host (`127.0.0.1:5000/app:1`) can be pushed as it is.
-  return { registry: elsewhere ? host : 'Docker Hub', pushable: elsewhere };
 }
 
 /**
@@ -112,7 +105,10 @@ const ImageRow = memo(function ImageRow({ group, index, start, height }: ImageRo
           </span>
         ) : (
           group.names.map((name) => {
-            const { registry, pushable } = describeName(name);
+            const { registry, pushable, tooltip } = describeName(
+              name,
+              useRegistryStore.getState().status?.port,
+            );
             return (
               <span key={name} className="image-name">
                 {/* Cut at its start when too long: the end (repository and tag) tells names apart. */}
@@ -120,7 +116,9 @@ const ImageRow = memo(function ImageRow({ group, index, start, height }: ImageRo
                   <bdi dir="ltr">{name}</bdi>
                 </span>
                 {/* A host written in the name is repeated by its badge: narrow tables drop those. */}
-                <span className={`registry-badge${pushable ? ' repeats-host' : ''}`}>{registry}</span>
+                <span className={`registry-badge${pushable ? ' repeats-host' : ''}`} title={tooltip}>
+                  {registry}
+                </span>
                 {pushable && (
                   <button
                     type="button"

@@ -273,7 +273,14 @@ export function BrowsePanel({ host }: { host: string }) {
                       )}
                     </button>
                     {repository.private !== undefined && (
-                      <span className={`badge ${repository.private ? 'private' : 'public'}`}>
+                      <span
+                        className={`badge ${repository.private ? 'private' : 'public'}`}
+                        title={
+                          repository.private
+                            ? 'Private: only you and the people you allow can see and pull it.'
+                            : 'Public: anyone can pull it; only you (and people you allow) can push to it.'
+                        }
+                      >
                         {repository.private ? 'Private' : 'Public'}
                       </span>
                     )}

@@ -14,6 +14,7 @@ import { useAppStore } from '../../stores/app-store';
 import { useRemoteRegistriesStore } from '../../stores/remote-registries-store';
 import { describeStorage, loginFor } from '../logins/login-places';
 import { pullImage } from '../../stores/transfers-store';
+import { useRemoteBrowseStore } from '../../stores/remote-browse-store';
 import './remote-registry.css';
 import '../logins/logins.css';
 import { BrowsePanel } from './BrowsePanel';
@@ -47,6 +48,13 @@ export function RemoteRegistryView({ host }: { host: string }) {
       : (saved.find((entry) => entry.host === normalizedHost)?.name ?? host);
   const parsed = name.trim() === '' ? undefined : pullReference(normalizedHost, name);
   const isSaved = saved.some((entry) => entry.host === normalizedHost);
+  // What the registry itself answered when Berth listed it (a real probe): whether it asked for a login.
+  const probed = useRemoteBrowseStore((state) =>
+    state.host === normalizedHost ? state.connection : undefined,
+  );
+  const refused = useRemoteBrowseStore(
+    (state) => state.host === normalizedHost && state.repositories.error?.code === 'UNAUTHORIZED',
+  );
 
   const pull = async (event: FormEvent) => {
     event.preventDefault();
@@ -99,7 +107,13 @@ export function RemoteRegistryView({ host }: { host: string }) {
             <p className="muted">
               {normalizedHost === DOCKER_HUB_DOMAIN
                 ? 'Not logged in. Public images can be pulled without a login; pushing needs one.'
-                : 'Not logged in. Many registries (one on your own network, for instance) need no login at all; if this one asks for it, a push or pull says so and offers to log in.'}
+                : refused
+                  ? 'Not logged in, and this registry asked for a login: log in to browse it and push to it.'
+                  : probed?.auth === 'none'
+                    ? 'Not logged in, and none is needed: this registry answered Berth without a login. If a push is refused, it says so and offers to log in.'
+                    : probed
+                      ? 'Not logged in. This registry asked for a login, and let Berth read anonymously; a push will likely need one.'
+                      : 'Not logged in. Many registries (one on your own network, for instance) need no login at all; if this one asks for it, a push or pull says so and offers to log in.'}
             </p>
           )}
           <div className="account-actions">
