@@ -68,13 +68,13 @@ type Message =
 export const WORKER_IDLE_MS = 10_000;
 
 /**
- * One worker per core but one (the main thread, which receives the bytes and writes them, needs a
- * core too), 1 to 4. On a 2-core machine one worker: a second one could only run by taking the
- * main thread's or the client's core, and cost ~9 MB more at the peak of `bench:registry`
- * (122.8 → 114.6 MB, uploads no slower, in one A/B run).
+ * One worker per core, 1 to 4. One worker on a 2-core machine held ~9 MB less at the peak of
+ * `bench:registry`, but served the 8 concurrent monolithic uploads slower in three A/B runs (their
+ * reset/update/digest round trips queue behind each other on one thread): 157 against 282, 91
+ * against 104 and 144 against 171 MB/s.
  */
 export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(4, availableParallelism() - 1));
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 /** Options for `HashPool`. */
