@@ -10,13 +10,14 @@
  * the pool is emptied once no download has used it for `POOL_IDLE_MS`.
  *
  * Why this shape (issue #25, each measured A/B in one run against the reference, the client hashing
- * every byte with SHA-256 as docker does): 1 MiB reads cost the least server CPU per GiB served —
- * 256 KiB and 512 KiB reads cost 0.29–0.42 s/GiB against 0.27–0.29 (more reads and writes per
- * byte), 2 MiB no less than 1 MiB; a fresh buffer per read with 'drain' backpressure cost 0.35–0.48
- * (allocation, and pages faulted in for every buffer); `createReadStream(...).pipe(res)` 0.40;
- * reading synchronously on the main thread saved no CPU and served slower (the loop waits on each
- * read). Node has no sendfile, so two copies per byte remain (page cache → buffer, buffer →
- * socket); the reference, with sendfile, measured 0.34–0.44 s/GiB in the same runs.
+ * every byte with SHA-256 as docker does): 1 MiB reads cost the least server CPU per GiB served,
+ * 0.27–0.29 s/GiB — 256 KiB reads 0.42 and 512 KiB 0.29 (more reads and writes per byte), 2 MiB
+ * 0.27–0.30 and no faster; a fresh buffer per read with 'drain' backpressure 0.35–0.48 (allocation,
+ * and pages faulted in for every buffer); `createReadStream(...).pipe(res)` 0.40; reading
+ * synchronously on the main thread 0.27 but 10–20 % slower to serve (the loop waits on each read).
+ * Node has no sendfile, so two copies per byte remain (page cache → buffer, buffer → socket: a
+ * third of the server's CPU in a `perf` profile of the download phase); the reference, with
+ * sendfile, measured 0.34–0.44 s/GiB in the same runs.
  */
 import type { FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
