@@ -12,7 +12,7 @@
  * the rounds is reported: one round of the chunked upload is under a second, so a single sample is
  * mostly noise. `--no-docker` skips the docker push/pull part; `--e2e-rounds N` sets its rounds (21).
  *
- * Memory and CPU rows (issue #25): idle RSS (VmRSS a few seconds after ready, before any request),
+ * Memory and CPU rows (issue #25): idle RSS (VmRSS a few seconds after the first GET /v2/ answered),
  * peak RSS (VmHWM over the long-running instance's whole workload and every docker push/pull
  * instance), and server CPU seconds per GiB served in the download phase (utime + stime from
  * /proc/<pid>/stat before and after, all threads) while the client hashes every byte it receives.
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     row('server CPU time for one round of the workload above', 's', 'workloadCpuSeconds', {
       kind: 'info',
     }),
-    row(`idle RSS, ${IDLE_SETTLE_MS / 1000} s after ready, before any request`, 'MB', 'idleRssMB', {
+    row(`idle RSS, ${IDLE_SETTLE_MS / 1000} s after it first answered GET /v2/`, 'MB', 'idleRssMB', {
       kind: 'info',
     }),
     row(
