@@ -12,10 +12,15 @@
  * the rounds is reported: one round of the chunked upload is under a second, so a single sample is
  * mostly noise. `--no-docker` skips the docker push/pull part; `--e2e-rounds N` sets its rounds (21).
  *
+ * Memory and CPU rows (issue #25): idle RSS (VmRSS a few seconds after the first GET /v2/ answered),
+ * peak RSS (VmHWM over the long-running instance's whole workload and every docker push/pull
+ * instance), and server CPU seconds per GiB served in the download phase (utime + stime from
+ * /proc/<pid>/stat before and after, all threads) while the client hashes every byte it receives.
+ *
  * Everything listens on 127.0.0.1 on ports the OS reports free; data lives in temp folders removed
  * afterwards. The docker push/pull part needs DOCKER_HOST (or Docker's default socket) to answer.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { anyFreePort } from '../electron/registry/host/port-finder';
@@ -53,6 +58,12 @@ const PHASE_ROUNDS = numberFlag('--rounds') ?? (quick ? 1 : 3);
  */
 const E2E_ROUNDS = numberFlag('--e2e-rounds') ?? (quick ? 1 : 21);
 const skipDocker = process.argv.includes('--no-docker');
+/**
+ * How long a registry has been up and left alone when its idle RSS is read: past Berth's start-up
+ * work (the upload sweep, the first stats) and the Go runtime's, so neither's start is counted.
+ */
+const IDLE_SETTLE_MS = 3000;
+const GiB = 1024 * MiB;
 
 interface Subject {
   name: string;
@@ -145,8 +156,14 @@ async function main(): Promise<void> {
       'chunkedUploadMBps',
       { kind: 'higher' },
     ),
-    row(`blob download, 64 MiB blobs, c=${plan.largeConcurrency}${roundsText}`, 'MB/s', 'downloadMBps', {
-      kind: 'higher',
+    row(
+      `blob download, 64 MiB blobs, c=${plan.largeConcurrency}, client verifies SHA-256${roundsText}`,
+      'MB/s',
+      'downloadMBps',
+      { kind: 'higher' },
+    ),
+    row('server CPU per GiB served (blob download phase, median)', 's/GiB', 'downloadCpuSecondsPerGiB', {
+      kind: 'info',
     }),
     row(`blob HEAD, c=${plan.smallConcurrency}`, 'req/s', 'headPerSecond', { kind: 'higher' }),
     row(`blob HEAD p99, c=${plan.smallConcurrency}`, 'ms', 'headP99Ms', { kind: 'lower' }),
@@ -155,7 +172,17 @@ async function main(): Promise<void> {
     row('server CPU time for one round of the workload above', 's', 'workloadCpuSeconds', {
       kind: 'info',
     }),
-    row('peak RSS (VmHWM) over all the above', 'MB', 'peakRssMB', { kind: 'below', limit: 150 }),
+    row(`idle RSS, ${IDLE_SETTLE_MS / 1000} s after it first answered GET /v2/`, 'MB', 'idleRssMB', {
+      kind: 'info',
+    }),
+    row(
+      `peak RSS (VmHWM) over the whole workload${dockerProblem ? '' : ', docker push/pull included'}`,
+      'MB',
+      'peakRssMB',
+      {
+        kind: 'lower',
+      },
+    ),
     row(`start-to-ready, median of ${START_SAMPLES}`, 'ms', 'startToReadyMs', { kind: 'below', limit: 300 }),
     row('CPU time used until ready (median)', 'ms', 'startCpuMs', { kind: 'info' }),
     row('Node alone: spawn to first IPC message (median)', 'ms', 'nodeFloorMs', { kind: 'info' }),
@@ -249,6 +276,12 @@ async function measurePhases(subjects: Subject[], plan: WorkloadPlan): Promise<v
       subject.dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-registry-'));
       subject.registry = await subject.launch(subject.dataDir, await anyFreePort(BENCH_HOST));
     }
+    // Both settle side by side (the launch already waited for GET /v2/ to answer), then are read.
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+    for (const subject of subjects) {
+      subject.figures.idleRssMB = residentBytes(subject.registry!.pid) / 1e6;
+      log(`  idle RSS · ${subject.name}: ${subject.figures.idleRssMB.toFixed(1)} MB`);
+    }
     for (const [index, phase] of WORKLOAD_PHASES.entries()) {
       const rounds = phase.name === 'warm-up' ? 1 : PHASE_ROUNDS;
       for (let round = 0; round < rounds; round++) {
@@ -262,6 +295,12 @@ async function measurePhases(subjects: Subject[], plan: WorkloadPlan): Promise<v
             const cpuBefore = cpuTimeMs(subject.registry!.pid);
             const figures = await phase.run(client, plan, round);
             const cpuMs = cpuTimeMs(subject.registry!.pid) - cpuBefore;
+            // Bytes served become CPU seconds per GiB (the clock ticks at 10 ms: 1 GiB per round
+            // costs a few hundred ms, so a tick is a few per cent).
+            if (figures.downloadBytes) {
+              figures.downloadCpuSecondsPerGiB = cpuMs / 1000 / (figures.downloadBytes / GiB);
+              delete figures.downloadBytes;
+            }
             for (const [key, value] of Object.entries(figures)) {
               const list = samples.get(subject)!.get(key) ?? [];
               list.push(value);
@@ -356,6 +395,16 @@ function numberFlag(flag: string): number | undefined {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} needs a whole number ≥ 1`);
   return value;
+}
+
+/** Resident memory of a process now (VmRSS), in bytes; NaN once it is gone. */
+function residentBytes(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function rssText(subject: Subject): string {

@@ -2,9 +2,8 @@
  * A minimal HTTP/1.1 client for the benchmarks: `node:http` with a keep-alive agent sized to the
  * workload's concurrency, so connection set-up and the client's own overhead don't become the
  * bottleneck being measured. Bodies are drained and counted (only the start of an error's body is
- * kept, for the message); they can be checked as they arrive, never held whole: hashed (`sha256`,
- * what docker and containerd do with what they pull), or compared with content the caller knows
- * (`expectBody`).
+ * kept, for the message); they can be hashed as they arrive (`sha256`, what docker and containerd do
+ * with what they pull), never held whole.
  */
 import { createHash } from 'node:crypto';
 import { Agent, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
@@ -21,8 +20,6 @@ export interface HttpResult {
   bytes: number;
   /** `sha256:<hex>` of the body, when `sha256`. */
   digest?: string;
-  /** With `expectBody`: the offset of the first received chunk that differs from it, if any. */
-  mismatchAt?: number;
 }
 
 export interface RequestOptions {
@@ -30,11 +27,6 @@ export interface RequestOptions {
   body?: Buffer;
   /** Hash the body while reading it (see `HttpResult.digest`). */
   sha256?: boolean;
-  /**
-   * The expected body's bytes [start, end): each received chunk is compared with them (a memcmp, a
-   * sixth of a SHA-256's cost here); see `HttpResult.mismatchAt`.
-   */
-  expectBody?: (start: number, end: number) => Buffer;
 }
 
 export class HttpClient {
@@ -66,12 +58,8 @@ export class HttpClient {
           const chunks: Buffer[] = [];
           let kept = (res.statusCode ?? 0) >= 300 ? ERROR_BODY_BYTES : 0;
           const hash = options.sha256 ? createHash('sha256') : undefined;
-          const expected = options.expectBody;
-          let mismatchAt: number | undefined;
           let bytes = 0;
           res.on('data', (chunk: Buffer) => {
-            if (expected && mismatchAt === undefined && !expected(bytes, bytes + chunk.length).equals(chunk))
-              mismatchAt = bytes;
             bytes += chunk.length;
             hash?.update(chunk);
             if (kept > 0) {
@@ -86,7 +74,6 @@ export class HttpClient {
               body: Buffer.concat(chunks),
               bytes,
               ...(hash ? { digest: `sha256:${hash.digest('hex')}` } : {}),
-              ...(mismatchAt === undefined ? {} : { mismatchAt }),
             }),
           );
           res.on('error', reject);

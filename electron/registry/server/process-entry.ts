@@ -35,9 +35,6 @@ interface Options {
   quiet: boolean;
 }
 
-/** How long after it starts listening the registry starts its hash workers. */
-const WARM_AFTER_MS = 150;
-
 const USAGE =
   'usage: registry-process --port P --data DIR [--host 127.0.0.1] [--upload-max-idle SECONDS] [--gc-grace SECONDS]\n' +
   '       [--idle-timeout SECONDS] [--headers-timeout SECONDS] [--uploads-per-client N] [--quiet]';
@@ -163,7 +160,6 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
-  let warmTimer: NodeJS.Timeout | undefined;
   server.listen(options.port, options.host, () => {
     const { port } = server.address() as AddressInfo;
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -178,11 +174,6 @@ async function main(): Promise<void> {
       // process.uptime, not performance.now: the global `performance` loads node:perf_hooks (~6 ms).
       startedInMs: Math.round(process.uptime() * 1000),
     });
-    // The first push then finds the hash workers up. Not at once: started with the listening socket,
-    // their start-up competed with the first requests (start-to-ready 178 → 251 ms, median of 9).
-    warmTimer = setTimeout(() => {
-      if (!stopping) storage.hashes.warm();
-    }, WARM_AFTER_MS).unref();
     void storage
       .sweepUploads()
       .catch((error: Error) =>
@@ -228,7 +219,6 @@ async function main(): Promise<void> {
     stopping = true;
     clearInterval(statsTimer);
     clearInterval(sweepTimer);
-    clearTimeout(warmTimer);
     server.close(() => process.exit(0));
     server.closeIdleConnections();
     // In-flight requests get a moment to finish, then the connections are cut.

@@ -6,10 +6,10 @@
  * Hash (Node's Hash can't be serialised or shared); after each chunk is written, the worker reads
  * the new byte range back from the page cache and updates the hash. Nothing is ever held whole in
  * memory (the worker reads 1 MiB at a time), and a blob is still verified before it is committed.
- * Workers start on first use, so start-up stays fast; they don't keep the process alive. The
- * registry process calls `warm` once it is serving: a worker's start costs 70–130 ms of CPU (Node
- * compiling its internals for the thread), which the first push would otherwise pay while the
- * daemon compresses its layers on the same cores.
+ * Workers start when an upload begins (`prepare`, at the upload's POST, so a worker's 70–130 ms
+ * of start-up overlaps the client's first bytes) and stop once idle with no upload pinned to them
+ * (`WORKER_IDLE_MS`): an idle registry holds none (each costs ~9 MB resident). They don't keep the
+ * process alive.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
@@ -53,22 +53,71 @@ parentPort.on('message', (m) => {
 `;
 
 type Pending = { resolve: (hex: string | undefined) => void; reject: (error: Error) => void };
-type Slot = { worker: Worker; pending: Map<number, Pending> };
+type Slot = { worker: Worker; pending: Map<number, Pending>; idleTimer?: NodeJS.Timeout };
 type Message =
   | { op: 'reset'; algorithm: string }
   | { op: 'update'; path: string; start: number; end: number }
   | { op: 'digest' }
   | { op: 'drop' };
 
-/** A few worker threads, each keeping the running hashes of the uploads pinned to it. */
+/**
+ * A worker with no upload pinned to it and nothing to do is stopped after this long: it holds
+ * ~9 MB (its own V8 heap and Node's internals), and an idle registry needs none. A push's layers
+ * follow each other within seconds, so one push keeps its workers.
+ */
+export const WORKER_IDLE_MS = 10_000;
+
+/**
+ * One worker per core, 1 to 4. One worker on a 2-core machine held ~9 MB less at the peak of
+ * `bench:registry`, but served the 8 concurrent monolithic uploads slower in three A/B runs (their
+ * reset/update/digest round trips queue behind each other on one thread): 157 against 282, 91
+ * against 104 and 144 against 171 MB/s.
+ */
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/** Options for `HashPool`. */
+export interface HashPoolOptions {
+  /** Most workers running at once (default `defaultWorkerCount()`). */
+  size?: number;
+  /** See `WORKER_IDLE_MS`. */
+  idleMs?: number;
+}
+
+/**
+ * A few worker threads, each keeping the running hashes of the uploads pinned to it. Workers start
+ * on demand: a new upload goes to a running worker that has no other upload, else to a new worker
+ * while there is room, else to the one with the fewest uploads; so one push at a time runs one
+ * worker, and concurrent uploads spread over the cores as before.
+ */
 export class HashPool {
   private readonly slots: Array<Slot | undefined>;
+  /** Uploads (keys) pinned to each slot. */
+  private readonly keyCounts: number[];
   private readonly assignment = new Map<string, number>();
-  private next = 0;
+  private readonly idleMs: number;
   private nextId = 1;
 
-  constructor(size = Math.max(1, Math.min(4, availableParallelism()))) {
+  constructor(options: HashPoolOptions = {}) {
+    const size = options.size ?? defaultWorkerCount();
     this.slots = new Array<Slot | undefined>(size).fill(undefined);
+    this.keyCounts = new Array<number>(size).fill(0);
+    this.idleMs = options.idleMs ?? WORKER_IDLE_MS;
+  }
+
+  /** How many workers are running (for tests and diagnostics). */
+  get running(): number {
+    return this.slots.filter(Boolean).length;
+  }
+
+  /**
+   * Pins `key` to a worker now, starting it if needed, so its start-up (70–130 ms of CPU) overlaps
+   * the client sending its first bytes rather than delaying their hashing.
+   */
+  prepare(key: string): void {
+    const index = this.assignment.get(key) ?? this.assign(key);
+    this.slotAt(index);
   }
 
   /** Starts (or restarts) the running hash of `key`. */
@@ -88,34 +137,69 @@ export class HashPool {
 
   /** Forgets the running hash of `key`. */
   drop(key: string): void {
-    if (!this.assignment.has(key)) return;
+    const index = this.assignment.get(key);
+    if (index === undefined) return;
     void this.call(key, { op: 'drop' }).catch(() => undefined);
     this.assignment.delete(key);
-  }
-
-  /** Starts every worker that isn't running yet (they stay idle until an upload needs them). */
-  warm(): void {
-    this.slots.forEach((slot, index) => slot ?? this.start(index));
+    this.keyCounts[index]! -= 1;
   }
 
   /** Stops the workers. */
   async close(): Promise<void> {
-    await Promise.all(this.slots.flatMap((slot) => (slot ? [slot.worker.terminate()] : [])));
+    const running = this.slots.flatMap((slot) => (slot ? [slot] : []));
+    this.slots.fill(undefined);
+    for (const slot of running) clearTimeout(slot.idleTimer);
+    await Promise.all(running.map((slot) => slot.worker.terminate()));
+  }
+
+  /** See the class comment: an idle running worker, else a new one, else the least loaded. */
+  private assign(key: string): number {
+    let chosen = -1;
+    for (let index = 0; index < this.slots.length; index++) {
+      if (this.slots[index] && this.keyCounts[index] === 0) {
+        chosen = index;
+        break;
+      }
+    }
+    if (chosen === -1) chosen = this.slots.findIndex((slot) => slot === undefined);
+    if (chosen === -1) {
+      chosen = 0;
+      this.keyCounts.forEach((count, index) => {
+        if (count < this.keyCounts[chosen]!) chosen = index;
+      });
+    }
+    this.assignment.set(key, chosen);
+    this.keyCounts[chosen]! += 1;
+    return chosen;
+  }
+
+  private slotAt(index: number): Slot {
+    const slot = this.slots[index] ?? this.start(index);
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = undefined;
+    return slot;
   }
 
   private call(key: string, message: Message): Promise<string | undefined> {
-    let index = this.assignment.get(key);
-    if (index === undefined) {
-      index = this.next;
-      this.next = (this.next + 1) % this.slots.length;
-      this.assignment.set(key, index);
-    }
-    const slot = this.slots[index] ?? this.start(index);
+    const index = this.assignment.get(key) ?? this.assign(key);
+    const slot = this.slotAt(index);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       slot.worker.postMessage({ ...message, id, key });
     });
+  }
+
+  /** Stops the worker at `index` once it has been idle for `idleMs` with no upload pinned to it. */
+  private releaseWhenIdle(index: number, slot: Slot): void {
+    if (slot.pending.size > 0 || this.keyCounts[index]! > 0 || slot.idleTimer) return;
+    slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = undefined;
+      if (this.slots[index] !== slot || slot.pending.size > 0 || this.keyCounts[index]! > 0) return;
+      this.slots[index] = undefined;
+      void slot.worker.terminate();
+    }, this.idleMs);
+    slot.idleTimer.unref();
   }
 
   private start(index: number): Slot {
@@ -129,9 +213,11 @@ export class HashPool {
       slot.pending.delete(reply.id);
       if (reply.error !== undefined) pending?.reject(new Error(reply.error));
       else pending?.resolve(reply.hex);
+      this.releaseWhenIdle(index, slot);
     });
     // A dead worker loses its hashes: callers see an error and rebuild from the file.
     const fail = (error: Error) => {
+      clearTimeout(slot.idleTimer);
       if (this.slots[index] === slot) this.slots[index] = undefined;
       for (const pending of slot.pending.values()) pending.reject(error);
       slot.pending.clear();

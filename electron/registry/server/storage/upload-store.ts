@@ -116,6 +116,8 @@ export class UploadStore {
       JSON.stringify({ name, offset: 0, startedAt: session.startedAt } satisfies PersistedState),
     );
     this.track(session);
+    // Its hash worker starts now, while the client gets ready to send (see hash-pool.ts).
+    this.hashes.prepare(uuid);
     return { uuid, offset: 0 };
   }
 
