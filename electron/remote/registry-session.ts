@@ -32,8 +32,10 @@ export interface SessionOptions {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'HEAD' | 'DELETE';
+  method?: 'GET' | 'HEAD' | 'DELETE' | 'POST' | 'PUT' | 'PATCH';
   headers?: Record<string, string>;
+  /** A small body sent whole (a manifest); it can be sent again after a 401. */
+  body?: Buffer;
   /** The token scope this request needs: `repository:<name>:pull`, `registry:catalog:*`. */
   scope: string;
   signal?: AbortSignal | undefined;
@@ -48,6 +50,20 @@ export interface SessionResponse {
   headers: Headers;
   body: Buffer;
   url: string;
+}
+
+/** A request whose bodies are streams: a blob read from a registry, or uploaded to one. */
+export interface StreamRequestOptions extends Omit<RequestOptions, 'body'> {
+  /** Sent as it is read, once (never again after a 401: the token is got before, by `prepare`). */
+  body?: AsyncIterable<Uint8Array>;
+}
+
+/** An answer whose body is read by the caller, as it arrives. */
+export interface StreamResponse {
+  status: number;
+  headers: Headers;
+  url: string;
+  body: AsyncIterable<Uint8Array>;
 }
 
 interface CachedToken {
@@ -70,6 +86,8 @@ export class RegistrySession {
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
   readonly #timeoutMs: number;
+  /** The timeout of an exchange whose body is still being read whole, by its response. */
+  readonly #pendingTimeouts = new WeakMap<Response, NodeJS.Timeout | undefined>();
   /** How many tokens were fetched from the realm (the tests count them). */
   tokenRequests = 0;
 
@@ -95,27 +113,94 @@ export class RegistrySession {
 
   /** A request to `path` (`/v2/…`, or an absolute URL on the same registry from a Link header). */
   async request(path: string, options: RequestOptions): Promise<SessionResponse> {
+    const { response, context } = await this.perform(path, { ...options, whole: true }, options.body);
+    const body = await this.readBody(response, options, context);
+    const answer = { status: response.status, headers: response.headers, body, url: response.url || path };
+    if (response.status >= 200 && response.status < 300) return answer;
+    if (options.accept?.includes(response.status)) return answer;
+    throw this.failure(response.status, response.headers, body, context);
+  }
+
+  /**
+   * A request whose answer's body (a blob) the caller reads as it arrives, and whose own body may be a
+   * stream (an upload). Only the wait for the answer's headers has a timeout, and only without a body:
+   * an upload's answer comes after its last byte, so the caller's signal bounds it (an idle watchdog).
+   */
+  async stream(path: string, options: StreamRequestOptions): Promise<StreamResponse> {
+    const { response, context } = await this.perform(path, { ...options, whole: false }, options.body);
+    if ((response.status >= 200 && response.status < 300) || options.accept?.includes(response.status))
+      return {
+        status: response.status,
+        headers: response.headers,
+        url: response.url || path,
+        body: (response.body ?? emptyBody()) as unknown as AsyncIterable<Uint8Array>,
+      };
+    const body = await this.readBody(response, options, context);
+    throw this.failure(response.status, response.headers, body, context);
+  }
+
+  /**
+   * Gets the token a scope needs before a request whose body can only be sent once (an upload), by
+   * asking for what the registry would ask for; a no-op when it has one or wants none.
+   */
+  async prepare(scope: string, doing: string, signal?: AbortSignal): Promise<void> {
     const login = await this.options.login();
-    const context: FailureContext = {
+    const context = this.contextFor(doing, login);
+    this.noteLogin(login);
+    await this.resolveBase(signal, context);
+    await this.authorizationFor(scope, login, signal, context);
+  }
+
+  private contextFor(doing: string, login: DockerAuthConfig | undefined): FailureContext {
+    return {
       host: this.host,
-      doing: options.doing,
+      doing,
       username: login?.username,
       loggedIn: login !== undefined && (login.password !== undefined || login.identitytoken !== undefined),
     };
-    // Another login than the tokens were got with (docker login as someone else): start afresh.
+  }
+
+  /** Another login than the tokens were got with (docker login as someone else): start afresh. */
+  private noteLogin(login: DockerAuthConfig | undefined): void {
     const who = loginIdentity(login);
     if (who !== this.#who) {
       this.#tokens.clear();
       this.#who = who;
     }
+  }
+
+  private failure(status: number, headers: Headers, body: Buffer, context: FailureContext): AppError {
+    if (status === 401 && context.loggedIn) {
+      // Token auth says "logged in, but not allowed" with a 401 and error="insufficient_scope".
+      const again = parseWwwAuthenticate(headers.get('www-authenticate'));
+      if (again.some((c) => c.params.error === 'insufficient_scope'))
+        return httpFailure(403, body.toString('utf8'), context);
+    }
+    return httpFailure(status, body.toString('utf8'), context);
+  }
+
+  private async perform(
+    path: string,
+    options: (RequestOptions | StreamRequestOptions) & { whole: boolean },
+    body: Buffer | AsyncIterable<Uint8Array> | undefined,
+  ): Promise<{ response: Response; context: FailureContext }> {
+    const login = await this.options.login();
+    const context = this.contextFor(options.doing, login);
+    this.noteLogin(login);
     const base = await this.resolveBase(options.signal, context);
     const url = /^https?:\/\//.test(path) ? path : `${base}${path}`;
-    let authorization = await this.authorizationFor(options.scope, login, options.signal, context);
-    let response = await this.send(url, options, authorization, context);
+    // Credentials go only to the registry itself, never to another host a Location points at.
+    const sameOrigin = new URL(url).origin === new URL(base).origin;
+    let authorization = sameOrigin
+      ? await this.authorizationFor(options.scope, login, options.signal, context)
+      : undefined;
+    let response = await this.exchange(url, options, authorization, context, body, options.whole);
     // A 401 names the challenge (the first request to a registry goes without one), or turns down a
     // token (expired early, revoked, too narrow): get a new one, for the scope the registry named, and
-    // try again — twice at most, so a registry that refuses every token can't loop.
-    for (let attempt = 0; attempt < 2 && response.status === 401; attempt += 1) {
+    // try again — twice at most, so a registry that refuses every token can't loop. A streamed body
+    // can't be sent again: its token was got beforehand (`prepare`).
+    const resendable = body === undefined || Buffer.isBuffer(body);
+    for (let attempt = 0; sameOrigin && resendable && attempt < 2 && response.status === 401; attempt += 1) {
       const challenges = parseWwwAuthenticate(response.headers.get('www-authenticate'));
       const challenge =
         challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
@@ -130,19 +215,12 @@ export class RegistrySession {
         const fresh = this.#tokens.get(this.tokenKey(scope));
         if (fresh) this.#tokens.set(this.tokenKey(options.scope), fresh);
       }
-      response = await this.send(url, options, authorization, context);
+      await response.body?.cancel().catch(() => undefined);
+      response = await this.exchange(url, options, authorization, context, body, options.whole);
       // Basic credentials turned down once are turned down again.
       if (challenge.scheme === 'basic') break;
     }
-    if (response.status >= 200 && response.status < 300) return response;
-    if (options.accept?.includes(response.status)) return response;
-    if (response.status === 401 && context.loggedIn) {
-      // Token auth says "logged in, but not allowed" with a 401 and error="insufficient_scope".
-      const again = parseWwwAuthenticate(response.headers.get('www-authenticate'));
-      if (again.some((c) => c.params.error === 'insufficient_scope'))
-        throw httpFailure(403, response.body.toString('utf8'), context);
-    }
-    throw httpFailure(response.status, response.body.toString('utf8'), context);
+    return { response, context };
   }
 
   /** HTTPS, else (only where Docker would) plain HTTP; decided by a `/v2/` ping, once. */
@@ -261,7 +339,7 @@ export class RegistrySession {
     return answer.token;
   }
 
-  /** One HTTP exchange with the timeout and the caller's signal; never throws for an HTTP status. */
+  /** One HTTP exchange, answered with its body buffered; never throws for an HTTP status. */
   private async send(
     url: string,
     options: RequestOptions,
@@ -269,29 +347,102 @@ export class RegistrySession {
     context: FailureContext,
     form?: URLSearchParams,
   ): Promise<SessionResponse> {
+    const response = await this.exchange(url, options, authorization, context, form ?? options.body, true);
+    const body = await this.readBody(response, options, context);
+    return { status: response.status, headers: response.headers, body, url: response.url || url };
+  }
+
+  /**
+   * One HTTP exchange up to the answer's headers, under the caller's signal and a timeout. The timeout
+   * also bounds reading a body that is read whole (`whole`); a streamed answer is read under the
+   * caller's signal alone, and a streamed request body has no timeout at all (its answer comes after
+   * its last byte: the caller's idle watchdog bounds it).
+   */
+  private async exchange(
+    url: string,
+    options: RequestOptions | StreamRequestOptions,
+    authorization: string | undefined,
+    context: FailureContext,
+    body: URLSearchParams | Buffer | AsyncIterable<Uint8Array> | undefined,
+    whole: boolean,
+  ): Promise<Response> {
     if (options.signal?.aborted) throw cancelled(context);
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const timer = new AbortController();
+    const form = body instanceof URLSearchParams;
+    const streamedBody = body !== undefined && !Buffer.isBuffer(body) && !form;
+    const timeout = streamedBody
+      ? undefined
+      : setTimeout(() => timer.abort(new TimeoutMarker()), this.#timeoutMs);
+    timeout?.unref?.();
+    const signal = options.signal ? AbortSignal.any([options.signal, timer.signal]) : timer.signal;
     const headers: Record<string, string> = { ...options.headers, 'User-Agent': 'Berth' };
     if (authorization) headers.Authorization = authorization;
     if (form) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    const init: RequestInit & { duplex?: 'half' } = {
+      method: form ? 'POST' : (options.method ?? 'GET'),
+      headers,
+      redirect: 'follow',
+      signal,
+    };
+    if (form) init.body = body.toString();
+    else if (Buffer.isBuffer(body)) init.body = body;
+    else if (body !== undefined) {
+      init.body = body as unknown as ReadableStream;
+      init.duplex = 'half';
+    }
     try {
-      const response = await this.#fetch(url, {
-        method: form ? 'POST' : (options.method ?? 'GET'),
-        headers,
-        redirect: 'follow',
-        signal,
-        ...(form ? { body: form.toString() } : {}),
-      });
-      const body = await readLimited(response);
-      return { status: response.status, headers: response.headers, body, url: response.url || url };
+      const response = await this.#fetch(url, init);
+      if (!whole) clearTimeout(timeout);
+      else this.#pendingTimeouts.set(response, timeout);
+      return response;
     } catch (error) {
+      clearTimeout(timeout);
       if (options.signal?.aborted) throw cancelled(context);
-      if (timeout.aborted) throw timedOut(context, Math.round(this.#timeoutMs / 1000));
+      if (timer.signal.aborted) throw timedOut(context, Math.round(this.#timeoutMs / 1000));
       if (error instanceof AppError) throw error;
       throw networkFailure(error, context);
     }
   }
+
+  /** A whole (small) answer, under the exchange's timeout when it had one, and the caller's signal. */
+  private async readBody(
+    response: Response,
+    options: { signal?: AbortSignal | undefined },
+    context: FailureContext,
+  ): Promise<Buffer> {
+    try {
+      return await readLimited(response);
+    } catch (error) {
+      if (options.signal?.aborted) throw cancelled(context);
+      if (error instanceof AppError) throw error;
+      if (isTimeout(error)) throw timedOut(context, Math.round(this.#timeoutMs / 1000));
+      throw networkFailure(error, context);
+    } finally {
+      clearTimeout(this.#pendingTimeouts.get(response));
+      this.#pendingTimeouts.delete(response);
+    }
+  }
+}
+
+/** The reason a request's own timeout aborts it with (told apart from the caller's cancel). */
+class TimeoutMarker extends Error {
+  constructor() {
+    super('timed out');
+    this.name = 'TimeoutError';
+  }
+}
+
+function isTimeout(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    if (current instanceof TimeoutMarker) return true;
+    current = current.cause;
+  }
+  return error instanceof TimeoutMarker;
+}
+
+async function* emptyBody(): AsyncIterable<Uint8Array> {
+  // No body (a HEAD, a 201 without content).
 }
 
 /** Who a login is, without keeping its secret: the user and a hash of the secret. */

@@ -1,0 +1,195 @@
+/**
+ * One blob from a source registry into a target repository, the cheapest way there is:
+ *   1. `HEAD` on the target: already there → nothing to move;
+ *   2. same registry → a cross-repository mount (`POST …/blobs/uploads/?mount=<digest>&from=<repo>`);
+ *   3. else the source's `GET` streamed straight into the target's upload (`POST`, then one `PUT
+ *      ?digest=` whose body is the download), never whole in memory nor on disk.
+ * The bytes are hashed as they pass; the last chunk is held back until the digest and size are checked,
+ * so the target never receives the whole of a blob that is not what its digest says (and, as a second
+ * guard, a registry verifies the digest of what it is given before it keeps it).
+ */
+import { createHash } from 'node:crypto';
+import { AppError } from '../../api/app-error';
+import type { RegistrySession } from '../registry-session';
+import { atEnd, corruptSourceBlob, onEnd } from './copy-errors';
+
+export interface BlobEnds {
+  source: RegistrySession;
+  sourceRepository: string;
+  target: RegistrySession;
+  targetRepository: string;
+}
+
+/** What happened to one blob. */
+export type BlobOutcome = 'exists' | 'mounted' | 'copied';
+
+export interface BlobProgress {
+  /** Bytes of this blob that have passed so far. */
+  bytes(count: number): void;
+  /** Started moving bytes (after the checks). */
+  started(): void;
+}
+
+/** No byte for this long on a blob's way through: the copy stops (a stalled registry). */
+const IDLE_TIMEOUT_MS = 60_000;
+
+/** Copies one blob; answers what it took. Throws an AppError naming the end that failed. */
+export async function copyBlob(
+  ends: BlobEnds,
+  blob: { digest: string; size: number },
+  progress: BlobProgress,
+  signal: AbortSignal,
+): Promise<BlobOutcome> {
+  const { source, target, sourceRepository, targetRepository } = ends;
+  const push = `repository:${targetRepository}:pull,push`;
+  const writing = `copy ${targetRepository} into`;
+  const head = await onEnd('target', target.host, () =>
+    target.request(`/v2/${targetRepository}/blobs/${blob.digest}`, {
+      method: 'HEAD',
+      scope: push,
+      signal,
+      doing: writing,
+      accept: [404],
+    }),
+  );
+  if (head.status === 200) return 'exists';
+
+  const sameRegistry = source === target;
+  const start = await onEnd('target', target.host, () =>
+    target.request(
+      sameRegistry
+        ? `/v2/${targetRepository}/blobs/uploads/?mount=${encodeURIComponent(blob.digest)}&from=${encodeURIComponent(sourceRepository)}`
+        : `/v2/${targetRepository}/blobs/uploads/`,
+      {
+        method: 'POST',
+        scope: sameRegistry ? `${push} repository:${sourceRepository}:pull` : push,
+        signal,
+        doing: writing,
+        headers: { 'Content-Length': '0' },
+        accept: [201, 202],
+      },
+    ),
+  );
+  // 201: mounted. (A 201 to a plain POST would be a registry's quirk; treat it as an upload session.)
+  if (start.status === 201 && sameRegistry) return 'mounted';
+  const location = start.headers.get('location');
+  if (!location)
+    throw atEnd(
+      new AppError('INTERNAL', `${target.host} started an upload without saying where to send it.`),
+      'target',
+      target.host,
+    );
+  const base = target.baseUrl ?? '';
+  const uploadUrl = new URL(location, base);
+  uploadUrl.searchParams.set('digest', blob.digest);
+
+  // One controller for this blob: the copy's cancel, a stall, or a bad digest stop both requests.
+  const blobController = new AbortController();
+  const stop = () => blobController.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  let idle: NodeJS.Timeout | undefined;
+  let stalled = false;
+  const watch = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      stalled = true;
+      blobController.abort();
+    }, IDLE_TIMEOUT_MS);
+    idle.unref?.();
+  };
+  let committed = false;
+  try {
+    watch();
+    const download = await onEnd('source', source.host, () =>
+      source.stream(`/v2/${sourceRepository}/blobs/${blob.digest}`, {
+        scope: `repository:${sourceRepository}:pull`,
+        signal: blobController.signal,
+        doing: `read ${sourceRepository} from`,
+      }),
+    );
+    progress.started();
+    let bad: AppError | undefined;
+    const body = verified(
+      download.body,
+      blob,
+      (count) => {
+        watch();
+        progress.bytes(count);
+      },
+      (got) => {
+        bad = corruptSourceBlob(source.host, sourceRepository, blob.digest, got);
+        return bad;
+      },
+    );
+    try {
+      await onEnd('target', target.host, () =>
+        target.stream(uploadUrl.toString(), {
+          method: 'PUT',
+          body,
+          headers: { 'Content-Type': 'application/octet-stream' },
+          scope: push,
+          signal: blobController.signal,
+          doing: writing,
+        }),
+      );
+      committed = true;
+    } catch (error) {
+      if (bad) throw bad;
+      if (stalled)
+        throw new AppError(
+          'TIMEOUT',
+          `Nothing moved for ${IDLE_TIMEOUT_MS / 1000} seconds while copying ${blob.digest.slice(0, 19)}…`,
+          {
+            hint: 'One of the registries or the network stalled. Try again.',
+            fix: { kind: 'retry' },
+          },
+        );
+      throw error;
+    }
+    return 'copied';
+  } finally {
+    clearTimeout(idle);
+    signal.removeEventListener('abort', stop);
+    if (!committed) {
+      blobController.abort();
+      // Leave no upload session behind (best effort: registries also sweep stale ones).
+      void target
+        .request(new URL(location, base).toString(), {
+          method: 'DELETE',
+          scope: push,
+          doing: writing,
+          accept: [400, 404, 405],
+        })
+        .catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * The bytes of `source`, hashed and counted as they pass, one chunk behind: the last is given only
+ * once the whole blob matched its digest and size; on a mismatch the stream ends in the error `bad`
+ * makes, and the upload it feeds is cut off short of its end.
+ */
+async function* verified(
+  source: AsyncIterable<Uint8Array>,
+  blob: { digest: string; size: number },
+  onBytes: (count: number) => void,
+  bad: (got: string) => AppError,
+): AsyncGenerator<Uint8Array> {
+  const [algorithm = '', expected = ''] = blob.digest.split(':');
+  const hash = createHash(algorithm === 'sha512' ? 'sha512' : 'sha256');
+  let count = 0;
+  let held: Uint8Array | undefined;
+  for await (const chunk of source) {
+    count += chunk.length;
+    if (count > blob.size) throw bad(`more than ${blob.size} bytes`);
+    hash.update(chunk);
+    onBytes(count);
+    if (held) yield held;
+    held = chunk;
+  }
+  const got = hash.digest('hex');
+  if (count !== blob.size) throw bad(`${count} of ${blob.size} bytes`);
+  if (got !== expected) throw bad(`${algorithm}:${got}`);
+  if (held) yield held;
+}

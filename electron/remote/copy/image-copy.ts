@@ -1,0 +1,358 @@
+/**
+ * Copies an image from one registry to another, registry to registry, as `skopeo copy` and `crane copy`
+ * do: no daemon, no local disk.
+ *
+ *   1. Read what the source tag points at, byte for byte. An image manifest is copied as it is (the
+ *      same digest on both sides). An index is copied whole with every platform's manifest, or, when
+ *      platforms are chosen, as a new index listing only those (its digest then changes: `digestChanged`).
+ *   2. With `referrers`, find what refers to each of those manifests (signatures, SBOMs): the OCI
+ *      referrers API, else the referrers tag schema (`sha256-<hex>`).
+ *   3. Copy every blob they need, a few at a time (./blob-copy.ts: skipped, mounted, or streamed).
+ *   4. Only then write the manifests, children before the index that lists them, the tag last, then the
+ *      referrers: a copy stopped at any point leaves no manifest in the target pointing at a missing blob.
+ */
+import { createHash } from 'node:crypto';
+import { AppError } from '../../api/app-error';
+import { ACCEPT_MANIFESTS, isAttestation, parseManifest, platformText } from '../manifests';
+import type { RegistrySession } from '../registry-session';
+import { eachBounded } from './bounded';
+import { copyBlob, type BlobOutcome } from './blob-copy';
+import { atEnd, onEnd } from './copy-errors';
+import { findReferrers, writeReferrer } from './referrers';
+
+export interface CopyEndpoint {
+  session: RegistrySession;
+  repository: string;
+}
+
+export interface CopyRequest {
+  source: CopyEndpoint & { /** A tag or a digest. */ reference: string };
+  target: CopyEndpoint & { tag: string };
+  /** `os/arch[/variant]` to keep of an index; undefined: all of it, as it is. */
+  platforms?: string[] | undefined;
+  /** Copy signatures, SBOMs and other manifests whose `subject` is a copied manifest. */
+  referrers?: boolean;
+  /** Blobs moved at once (default 4). */
+  concurrency?: number;
+  signal: AbortSignal;
+  report?: CopyReport;
+}
+
+/** How a copy tells its progress: messages and one row per blob, in the words of a push. */
+export interface CopyReport {
+  message(text: string): void;
+  /** How many blobs there will be, before their rows. */
+  expectBlobs(count: number): void;
+  /** A blob's row: its short id, status, and bytes when they move. */
+  blob(id: string, status: string, current?: number, total?: number): void;
+}
+
+export interface CopyResult {
+  /** The source tag's digest. */
+  sourceDigest: string;
+  /** The digest the target tag now has: the same, unless platforms were chosen. */
+  digest: string;
+  digestChanged: boolean;
+  blobs: { copied: number; mounted: number; existing: number };
+  /** Bytes streamed from source to target (not those skipped or mounted). */
+  bytesCopied: number;
+  /** Manifests written, referrers included. */
+  manifests: number;
+  referrers: number;
+}
+
+/** A manifest read from the source: its bytes exactly, its type, digest and what it needs. */
+export interface ManifestBytes {
+  bytes: Buffer;
+  mediaType: string;
+  digest: string;
+}
+
+interface Descriptor {
+  mediaType?: string;
+  digest: string;
+  size: number;
+  platform?: { os?: string; architecture?: string; variant?: string };
+  annotations?: Record<string, string>;
+  urls?: string[];
+}
+
+const DEFAULT_CONCURRENCY = 4;
+
+/** Short id of a blob's row, as Docker shows layers: 12 hex digits. */
+export function shortId(digest: string): string {
+  return digest.slice(digest.indexOf(':') + 1, digest.indexOf(':') + 13);
+}
+
+export function sha256Of(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** Reads a manifest by tag or digest, checking that its bytes are the ones a digest names. */
+export async function readManifest(
+  end: CopyEndpoint,
+  reference: string,
+  signal: AbortSignal,
+): Promise<ManifestBytes> {
+  const { session, repository } = end;
+  return onEnd('source', session.host, async () => {
+    const got = await session.request(`/v2/${repository}/manifests/${reference}`, {
+      headers: { Accept: ACCEPT_MANIFESTS },
+      scope: `repository:${repository}:pull`,
+      signal,
+      doing: `read ${repository}:${reference} on`,
+    });
+    const digest = sha256Of(got.body);
+    const named = reference.includes(':') ? reference : got.headers.get('docker-content-digest');
+    if (named?.startsWith('sha256:') && named !== digest)
+      throw new AppError(
+        'DIGEST_MISMATCH',
+        `${session.host} sent a manifest of ${repository} that does not match its digest.`,
+        {
+          raw: `expected ${named}, got ${digest}`,
+        },
+      );
+    const parsed = parseManifest(got.body.toString('utf8'), got.headers.get('content-type'));
+    if (!parsed)
+      throw new AppError(
+        'INTERNAL',
+        `${repository}:${reference} on ${session.host} is not an image Berth can copy.`,
+        {
+          raw: got.headers.get('content-type') ?? undefined,
+        },
+      );
+    return { bytes: got.body, mediaType: parsed.mediaType, digest };
+  });
+}
+
+/** The blobs an image manifest needs (config and layers; foreign layers stay where their URLs say). */
+function blobsOf(manifest: ManifestBytes): Descriptor[] {
+  const value = JSON.parse(manifest.bytes.toString('utf8')) as { config?: Descriptor; layers?: Descriptor[] };
+  const blobs = [value.config, ...(value.layers ?? [])].filter(
+    (blob): blob is Descriptor => blob !== undefined && !(blob.urls && blob.urls.length > 0),
+  );
+  return blobs;
+}
+
+function childrenOf(manifest: ManifestBytes): Descriptor[] {
+  const value = JSON.parse(manifest.bytes.toString('utf8')) as { manifests?: Descriptor[] };
+  return value.manifests ?? [];
+}
+
+/** An index keeping only `platforms` (and the attestations of what it keeps); undefined: keep it whole. */
+function narrowIndex(index: ManifestBytes, platforms: string[]): ManifestBytes {
+  const value = JSON.parse(index.bytes.toString('utf8')) as { manifests?: Descriptor[] } & Record<
+    string,
+    unknown
+  >;
+  const all = value.manifests ?? [];
+  const kept = all.filter(
+    (child) => !isAttestation(child) && platforms.includes(platformText(child.platform)),
+  );
+  const missing = platforms.filter(
+    (platform) => !kept.some((child) => platformText(child.platform) === platform),
+  );
+  if (missing.length > 0)
+    throw new AppError('INVALID_INPUT', `The image has no ${missing.join(', ')} platform.`, {
+      hint: `It has: ${all
+        .filter((child) => !isAttestation(child))
+        .map((child) => platformText(child.platform))
+        .join(', ')}.`,
+    });
+  const keptDigests = new Set(kept.map((child) => child.digest));
+  const attestations = all.filter(
+    (child) =>
+      isAttestation(child) && keptDigests.has(child.annotations?.['vnd.docker.reference.digest'] ?? ''),
+  );
+  const manifests = all.filter((child) => keptDigests.has(child.digest) || attestations.includes(child));
+  const bytes = Buffer.from(JSON.stringify({ ...value, manifests }));
+  return { bytes, mediaType: index.mediaType, digest: sha256Of(bytes) };
+}
+
+/** What will be written: manifests in writing order (children first) and the blobs they need. */
+interface Plan {
+  manifests: ManifestBytes[];
+  blobs: Map<string, Descriptor>;
+}
+
+async function planManifest(
+  end: CopyEndpoint,
+  manifest: ManifestBytes,
+  plan: Plan,
+  signal: AbortSignal,
+  depth = 0,
+): Promise<void> {
+  const parsed = parseManifest(manifest.bytes.toString('utf8'), manifest.mediaType);
+  if (parsed?.kind === 'index') {
+    if (depth > 2) throw new AppError('INTERNAL', 'The image nests indexes too deeply to copy.');
+    for (const child of childrenOf(manifest)) {
+      const read = await readManifest(end, child.digest, signal);
+      await planManifest(end, read, plan, signal, depth + 1);
+    }
+  } else {
+    for (const blob of blobsOf(manifest)) if (!plan.blobs.has(blob.digest)) plan.blobs.set(blob.digest, blob);
+  }
+  if (!plan.manifests.some((known) => known.digest === manifest.digest)) plan.manifests.push(manifest);
+}
+
+/** Copies an image (see the file comment); throws an AppError that names the end that failed. */
+export async function copyImage(request: CopyRequest): Promise<CopyResult> {
+  const { source, target, report } = request;
+  const say = (text: string) => report?.message(text);
+  // One controller for the whole copy: the caller's cancel, or the first failing blob, stops every blob.
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  request.signal.addEventListener('abort', stop, { once: true });
+  const signal = controller.signal;
+  try {
+    say(
+      `Copying ${source.session.host}/${source.repository}:${source.reference} to ${target.session.host}/${target.repository}:${target.tag}`,
+    );
+    const top = await readManifest(source, source.reference, signal);
+    const isIndex = parseManifest(top.bytes.toString('utf8'), top.mediaType)?.kind === 'index';
+    const written = isIndex && request.platforms !== undefined ? narrowIndex(top, request.platforms) : top;
+    const plan: Plan = { manifests: [], blobs: new Map() };
+    await planManifest(source, written, plan, signal);
+    // Referrers of every manifest the copy writes unchanged (found before any blob moves, so their
+    // blobs are counted too). A new index has none: what signed the source's index signed another digest.
+    const referrerPlans: Array<{ manifest: ManifestBytes; subject?: string }> = [];
+    if (request.referrers) {
+      for (const manifest of plan.manifests.filter(
+        (known) => known.digest !== written.digest || written === top,
+      )) {
+        for (const found of await findReferrers(source, manifest.digest, signal)) {
+          const read = await readManifest(source, found.digest, signal);
+          const sub: Plan = { manifests: [], blobs: plan.blobs };
+          await planManifest(source, read, sub, signal);
+          for (const needed of sub.manifests)
+            referrerPlans.push(
+              needed === read ? { manifest: needed, subject: manifest.digest } : { manifest: needed },
+            );
+        }
+      }
+      const count = referrerPlans.filter((entry) => entry.subject !== undefined).length;
+      if (count > 0) say(`Found ${count} referrer${count === 1 ? '' : 's'} (signatures, SBOMs…)`);
+    }
+
+    const blobs = [...plan.blobs.values()];
+    report?.expectBlobs(blobs.length);
+    for (const blob of blobs) report?.blob(shortId(blob.digest), 'Waiting');
+    const outcomes: Record<BlobOutcome, number> = { copied: 0, mounted: 0, exists: 0 };
+    let bytesCopied = 0;
+    const ends = {
+      source: source.session,
+      sourceRepository: source.repository,
+      target: target.session,
+      targetRepository: target.repository,
+    };
+    // The upload can only be sent once: get the target's push token before the bytes start.
+    await onEnd('target', target.session.host, () =>
+      target.session.prepare(
+        source.session === target.session
+          ? `repository:${target.repository}:pull,push repository:${source.repository}:pull`
+          : `repository:${target.repository}:pull,push`,
+        `copy ${target.repository} into`,
+        signal,
+      ),
+    );
+    await eachBounded(blobs, request.concurrency ?? DEFAULT_CONCURRENCY, async (blob) => {
+      const id = shortId(blob.digest);
+      try {
+        const outcome = await copyBlob(
+          ends,
+          blob,
+          {
+            started: () => report?.blob(id, 'Copying', 0, blob.size),
+            bytes: (count) => report?.blob(id, 'Copying', count, blob.size),
+          },
+          signal,
+        );
+        outcomes[outcome] += 1;
+        if (outcome === 'copied') bytesCopied += blob.size;
+        report?.blob(
+          id,
+          outcome === 'exists'
+            ? 'Already exists'
+            : outcome === 'mounted'
+              ? `Mounted from ${source.repository}`
+              : 'Copied',
+        );
+      } catch (error) {
+        controller.abort();
+        throw error;
+      }
+    });
+
+    // Every blob is there: now the manifests, children first, the tag last.
+    for (const manifest of plan.manifests) {
+      const reference = manifest === written ? target.tag : manifest.digest;
+      await putManifest(target, manifest, reference, signal);
+    }
+    let referrers = 0;
+    for (const { manifest, subject } of referrerPlans) {
+      if (subject === undefined) {
+        await putManifest(target, manifest, manifest.digest, signal);
+        continue;
+      }
+      await writeReferrer(target, manifest, subject, signal, (bytes, reference) =>
+        putManifest(target, bytes, reference, signal),
+      );
+      referrers += 1;
+    }
+    const digestChanged = written.digest !== top.digest;
+    if (digestChanged)
+      say(
+        `Wrote a new index with ${request.platforms?.join(', ')}: its digest differs from the source's ${top.digest}`,
+      );
+    say(`${target.tag}: digest: ${written.digest} size: ${written.bytes.length}`);
+    return {
+      sourceDigest: top.digest,
+      digest: written.digest,
+      digestChanged,
+      blobs: { copied: outcomes.copied, mounted: outcomes.mounted, existing: outcomes.exists },
+      bytesCopied,
+      manifests: plan.manifests.length + referrerPlans.length,
+      referrers,
+    };
+  } catch (error) {
+    if (request.signal.aborted) throw new AppError('CANCELLED', 'The copy was cancelled.');
+    throw error;
+  } finally {
+    request.signal.removeEventListener('abort', stop);
+  }
+}
+
+/** Writes a manifest's exact bytes under `reference`; answers the target's response headers. */
+export async function putManifest(
+  target: CopyEndpoint,
+  manifest: ManifestBytes,
+  reference: string,
+  signal: AbortSignal,
+): Promise<Headers> {
+  const { session, repository } = target;
+  return onEnd('target', session.host, async () => {
+    const put = await session.request(`/v2/${repository}/manifests/${reference}`, {
+      method: 'PUT',
+      body: manifest.bytes,
+      headers: { 'Content-Type': manifest.mediaType },
+      scope: `repository:${repository}:pull,push`,
+      signal,
+      doing: `copy ${repository} into`,
+      accept: [201],
+    });
+    const stored = put.headers.get('docker-content-digest');
+    if (stored && stored !== manifest.digest)
+      throw atEnd(
+        new AppError(
+          'DIGEST_MISMATCH',
+          `${session.host} stored the manifest under another digest than its bytes have.`,
+          {
+            raw: `sent ${manifest.digest}, stored ${stored}`,
+          },
+        ),
+        'target',
+        session.host,
+      );
+    return put.headers;
+  });
+}
