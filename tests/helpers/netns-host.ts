@@ -191,6 +191,8 @@ export async function startTlsRegistryIn(host: NetnsHost): Promise<NetnsTlsRegis
 export interface NetnsReferenceRegistry extends NetnsRegistry {
   /** Everything the registry logged so far (at info level: a line per request it answered). */
   log(): string;
+  /** Its storage root is `dataDir/data`. */
+  dataDir: string;
 }
 
 /**
@@ -227,5 +229,5 @@ export async function startReferenceRegistryIn(
     /listening on /,
     dir,
   );
-  return { address: `${host.address}:${port}`, stop: server.stop, log: server.output };
+  return { address: `${host.address}:${port}`, stop: server.stop, log: server.output, dataDir: dir };
 }

@@ -4,7 +4,7 @@
  * namespace with an htpasswd login, listed as insecure as Docker would have it. Every copy is checked
  * with `skopeo inspect --raw` on both sides; runnable copies are pulled and run by the test dockerd.
  */
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +20,11 @@ import {
   type NetnsReferenceRegistry,
 } from '../helpers/netns-host';
 import { writeMultiArchLayout } from '../helpers/registry-oci-layout';
-import { buildImage, dockerOk, runOk } from '../helpers/registry-clients';
+import { buildImage, dockerOk, run, runOk } from '../helpers/registry-clients';
 import { startRegistry, type RunningRegistry } from '../helpers/registry-process';
-import { bcryptHtpasswdLine } from '../helpers/test-images';
+import { pushBlobTo, putManifestTo } from '../helpers/registry-populate';
+import { bcryptHtpasswdLine, startTestRegistry } from '../helpers/test-images';
+import { startTokenIssuer } from '../helpers/token-issuer';
 
 const USER = { user: 'ada', password: 'copy-secret' };
 
@@ -76,6 +78,20 @@ async function failureOf(promise: Promise<unknown>): Promise<AppError> {
     return AppError.from(error);
   }
   throw new Error('expected the copy to fail');
+}
+
+/** What skopeo says when it can't inspect a reference in the test host's registry. */
+async function skopeoFailure(name: string): Promise<string> {
+  const result = await run('skopeo', [
+    'inspect',
+    '--raw',
+    '--tls-verify=false',
+    '--creds',
+    `${USER.user}:${USER.password}`,
+    `docker://${name}`,
+  ]);
+  if (result.code === 0) throw new Error(`${name} exists in the target`);
+  return result.stderr;
 }
 
 /** Runs the image with the test dockerd: it prints what busybox echoes. */
@@ -146,4 +162,288 @@ describe('copy between registries', () => {
     );
     expect(error.fix).toEqual({ kind: 'login', registry: reference.address });
   });
+
+  it('copies a multi-arch index built with skopeo: all platforms (same digest), or one (a new index)', async () => {
+    const layout = await mkdtemp(join(tmpdir(), 'berth-copy-layout-'));
+    cleanups.push(() => rm(layout, { recursive: true, force: true }));
+    const platforms = [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+      { os: 'linux', architecture: 'arm', variant: 'v7' },
+    ];
+    const { indexDigest, manifests } = await writeMultiArchLayout(layout, 'multi', platforms, 64 * 1024);
+    await runOk('skopeo', [
+      'copy',
+      '--all',
+      '--dest-tls-verify=false',
+      `oci:${layout}:multi`,
+      `docker://${berth.address}/team/multi:1`,
+    ]);
+    expect((await skopeoRaw(`${berth.address}/team/multi:1`)).digest).toBe(indexDigest);
+
+    const all = await copy(
+      remote,
+      { host: berth.address, repository: 'team/multi', reference: '1' },
+      { host: reference.address, repository: 'mirror/multi', tag: 'all' },
+    );
+    expect(all.result).toMatchObject({ digest: indexDigest, digestChanged: false, manifests: 4 });
+    expect((await skopeoRaw(`${reference.address}/mirror/multi:all`, USER)).digest).toBe(indexDigest);
+    for (const child of manifests)
+      expect((await skopeoRaw(`${reference.address}/mirror/multi@${child}`, USER)).digest).toBe(child);
+
+    const one = await copy(
+      remote,
+      { host: berth.address, repository: 'team/multi', reference: '1' },
+      { host: reference.address, repository: 'mirror/one', tag: 'arm64' },
+      { platforms: ['linux/arm64/v8'] },
+    );
+    expect(one.result.digestChanged).toBe(true);
+    expect(one.result.digest).not.toBe(indexDigest);
+    expect(one.messages.join('\n')).toMatch(/digest differs/);
+    const written = await skopeoRaw(`${reference.address}/mirror/one:arm64`, USER);
+    expect(written.digest).toBe(one.result.digest);
+    const index = JSON.parse(written.raw) as {
+      manifests: Array<{ digest: string; platform: { architecture: string } }>;
+    };
+    expect(index.manifests.map((m) => [m.digest, m.platform.architecture])).toEqual([
+      [manifests[1], 'arm64'],
+    ]);
+    expect((await skopeoRaw(`${reference.address}/mirror/one@${manifests[1]}`, USER)).digest).toBe(
+      manifests[1],
+    );
+    // Only that platform's blobs moved: the amd64 image isn't in the target's repository.
+    expect(await skopeoFailure(`${reference.address}/mirror/one@${manifests[0]}`)).toMatch(
+      /manifest unknown/i,
+    );
+  });
+
+  it('mounts blobs instead of uploading them when both repositories are on the same registry', async () => {
+    const name = await pushToBerth('team/mounted', [200_000]);
+    const before = berth.stderr().length;
+    const same = await copy(
+      remote,
+      { host: berth.address, repository: 'team/mounted', reference: '1' },
+      { host: berth.address, repository: 'other/mounted', tag: '1' },
+    );
+    expect(same.result.blobs).toEqual({ copied: 0, mounted: 3, existing: 0 });
+    expect(same.result.bytesCopied).toBe(0);
+    const log = berth.stderr().slice(before);
+    // The access log: three mounts answered 201 at once, no upload session, no blob read.
+    expect(log.match(/^POST \/v2\/other\/mounted\/blobs\/uploads\/ 201 /gm)?.length).toBe(3);
+    expect(log).not.toMatch(/^(PUT|PATCH) \/v2\/other\/mounted\/blobs\/uploads\//m);
+    expect(log).not.toMatch(/^GET \/v2\/team\/mounted\/blobs\//m);
+    expect((await skopeoRaw(`${berth.address}/other/mounted:1`)).digest).toBe((await skopeoRaw(name)).digest);
+    expect(await pullAndRun(`${berth.address}/other/mounted:1`)).toContain('copied and running');
+  });
+
+  it('skips the layers the target already has and copies only the rest', async () => {
+    await pushToBerth('team/base', [150_000]);
+    await copy(
+      remote,
+      { host: berth.address, repository: 'team/base', reference: '1' },
+      { host: reference.address, repository: 'mirror/layered', tag: 'base' },
+    );
+    // The same busybox layer, and a new image over it: the busybox layer is already in the target.
+    const name = await pushToBerth('team/layered', [80_000, 90_000]);
+    const second = await copy(
+      remote,
+      { host: berth.address, repository: 'team/layered', reference: '1' },
+      { host: reference.address, repository: 'mirror/layered', tag: '2' },
+    );
+    expect(second.result.blobs).toEqual({ copied: 3, mounted: 0, existing: 1 });
+    expect([...second.rows.values()].filter((status) => status === 'Already exists')).toHaveLength(1);
+    expect((await skopeoRaw(`${reference.address}/mirror/layered:2`, USER)).digest).toBe(
+      (await skopeoRaw(name)).digest,
+    );
+    await copy(
+      remote,
+      { host: reference.address, repository: 'mirror/layered', reference: '2' },
+      { host: berth.address, repository: 'returned/layered', tag: '2' },
+    );
+    expect(await pullAndRun(`${berth.address}/returned/layered:2`)).toContain('copied and running');
+  });
+
+  it('stops when cancelled mid-copy and leaves no manifest in the target', async () => {
+    await pushToBerth('team/big', [24 * 1024 * 1024, 24 * 1024 * 1024]);
+    const controller = new AbortController();
+    const session = await remote.session(berth.address);
+    const started = copyImage({
+      source: { session, repository: 'team/big', reference: '1' },
+      target: { session: await remote.session(reference.address), repository: 'mirror/big', tag: '1' },
+      signal: controller.signal,
+      concurrency: 1,
+      report: {
+        message: () => undefined,
+        expectBlobs: () => undefined,
+        // Cancel once a big layer has started to move.
+        blob: (_id, status, current) => {
+          if (status === 'Copying' && (current ?? 0) > 1024 * 1024) controller.abort();
+        },
+      },
+    });
+    const error = await failureOf(started);
+    expect(error.code).toBe('CANCELLED');
+    expect(await skopeoFailure(`${reference.address}/mirror/big:1`)).toMatch(/manifest unknown/i);
+  });
+
+  it("fails on a source blob that doesn't match its digest, before the target keeps any of it", async () => {
+    await pushToBerth('team/corrupt', [400_000]);
+    const manifest = JSON.parse((await skopeoRaw(`${berth.address}/team/corrupt:1`)).raw) as {
+      layers: Array<{ digest: string; size: number }>;
+    };
+    const layer = manifest.layers[1]!;
+    const hex = layer.digest.slice('sha256:'.length);
+    const file = join(berth.dataDir, 'blobs', 'sha256', hex.slice(0, 2), hex);
+    const bytes = await readFile(file);
+    bytes[bytes.length - 100] = (bytes[bytes.length - 100]! + 1) % 256; // same size, other bytes
+    await writeFile(file, bytes);
+    const error = await failureOf(
+      copy(
+        remote,
+        { host: berth.address, repository: 'team/corrupt', reference: '1' },
+        { host: reference.address, repository: 'mirror/corrupt', tag: '1' },
+      ),
+    );
+    expect(error.code).toBe('DIGEST_MISMATCH');
+    expect(error.message).toMatch(/^The source registry/);
+    expect(await skopeoFailure(`${reference.address}/mirror/corrupt:1`)).toMatch(/manifest unknown/i);
+    const head = await fetch(`http://${reference.address}/v2/mirror/corrupt/blobs/${layer.digest}`, {
+      method: 'HEAD',
+      headers: { Authorization: `Basic ${Buffer.from(`${USER.user}:${USER.password}`).toString('base64')}` },
+    });
+    expect(head.status).toBe(404);
+    // Nothing of the bad layer was kept anywhere in the target's storage either.
+    expect(await blobFileExists(hex)).toBe(false);
+  });
+
+  it('says the target refused the push when the login may only read there', async () => {
+    const issuer = await startTokenIssuer({
+      users: { bob: 'reader' },
+      grant: (user) => (user === 'bob' ? ['pull'] : []),
+    });
+    const readOnly = await startTestRegistry({ token: issuer.registryConfig });
+    cleanups.push(
+      () => readOnly.stop(),
+      () => issuer.stop(),
+    );
+    const config = await dockerConfigWith({ [readOnly.host]: { user: 'bob', password: 'reader' } });
+    cleanups.push(() => rm(config, { recursive: true, force: true }));
+    await pushToBerth('team/refused', [10_000]);
+    const error = await failureOf(
+      copy(
+        copyClient(config),
+        { host: berth.address, repository: 'team/refused', reference: '1' },
+        { host: readOnly.host, repository: 'team/refused', tag: '1' },
+      ),
+    );
+    expect(error.code).toBe('FORBIDDEN');
+    expect(error.message).toBe(
+      `The target registry (${readOnly.host}): bob is logged in to ${readOnly.host}, but may not copy team/refused into it.`,
+    );
+    expect(error.fix).toEqual({ kind: 'login', registry: readOnly.host });
+  });
+
+  it('copies signatures and SBOMs (referrers) when asked: to a registry without the referrers API by the tag schema, and back', async () => {
+    const name = await pushToBerth('team/signed', [20_000]);
+    const image = await skopeoRaw(name);
+    const base = berth.url;
+    const empty = await pushBlobTo(
+      base,
+      'team/signed',
+      Buffer.from('{}'),
+      'application/vnd.oci.empty.v1+json',
+    );
+    const signature = await pushBlobTo(
+      base,
+      'team/signed',
+      Buffer.from('a signature'),
+      'application/vnd.example.signature',
+    );
+    const referrer = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType: 'application/vnd.example.signature',
+        config: empty,
+        layers: [signature],
+        subject: {
+          mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+          digest: image.digest,
+          size: Buffer.byteLength(image.raw),
+        },
+      }),
+    );
+    const referrerDigest = await putManifestTo(
+      base,
+      'team/signed',
+      'unused',
+      referrer,
+      'application/vnd.oci.image.manifest.v1+json',
+    );
+
+    const without = await copy(
+      remote,
+      { host: berth.address, repository: 'team/signed', reference: '1' },
+      { host: reference.address, repository: 'mirror/unsigned', tag: '1' },
+    );
+    expect(without.result.referrers).toBe(0);
+    expect(await skopeoFailure(`${reference.address}/mirror/unsigned@${referrerDigest}`)).toMatch(
+      /manifest unknown/i,
+    );
+
+    const there = await copy(
+      remote,
+      { host: berth.address, repository: 'team/signed', reference: '1' },
+      { host: reference.address, repository: 'mirror/signed', tag: '1' },
+      { referrers: true },
+    );
+    expect(there.result.referrers).toBe(1);
+    expect((await skopeoRaw(`${reference.address}/mirror/signed@${referrerDigest}`, USER)).digest).toBe(
+      referrerDigest,
+    );
+    // docker-registry 2.8 has no referrers API: the tag schema's index lists it.
+    const tagged = JSON.parse(
+      (await skopeoRaw(`${reference.address}/mirror/signed:${image.digest.replace(':', '-')}`, USER)).raw,
+    ) as {
+      manifests: Array<{ digest: string; artifactType?: string }>;
+    };
+    expect(tagged.manifests).toEqual([
+      expect.objectContaining({ digest: referrerDigest, artifactType: 'application/vnd.example.signature' }),
+    ]);
+
+    // And back into Berth's registry, found this time through the tag schema, indexed by its referrers API.
+    await copy(
+      remote,
+      { host: reference.address, repository: 'mirror/signed', reference: '1' },
+      { host: berth.address, repository: 'returned/signed', tag: '1' },
+      { referrers: true },
+    );
+    const listed = (await (
+      await fetch(`${berth.url}/v2/returned/signed/referrers/${image.digest}`)
+    ).json()) as {
+      manifests: Array<{ digest: string }>;
+    };
+    expect(listed.manifests.map((m) => m.digest)).toEqual([referrerDigest]);
+  });
 });
+
+/** Whether the reference registry in the test host keeps a blob with this hex digest on disk. */
+async function blobFileExists(hex: string): Promise<boolean> {
+  return stat(
+    join(
+      reference.dataDir,
+      'data',
+      'docker',
+      'registry',
+      'v2',
+      'blobs',
+      'sha256',
+      hex.slice(0, 2),
+      hex,
+      'data',
+    ),
+  ).then(
+    () => true,
+    () => false,
+  );
+}
