@@ -25,6 +25,7 @@ import { createRegistryHandlers } from './registry/host/handlers';
 import { fetchDaemonInfo, registryConfigReport } from './daemon-config/daemon-info';
 import { createRemoteHandlers } from './remote/handlers';
 import { RemoteRegistries } from './remote/remote-registries';
+import { RegistryCopier } from './remote/copy/registry-copier';
 import { RegistrySupervisor } from './registry/host/supervisor';
 import type { RegistrySpawner } from './registry/host/supervisor-child';
 
@@ -82,15 +83,6 @@ export function createCore(host: HostAdapter): Core {
       bus.emit('logins.changed', overview);
     },
   });
-  const transfers = new TransferService(() => docker.docker, bus, credentials, {
-    onDockerGone: () => void docker.check().catch(() => undefined),
-    localRegistryPort: () => registry.status().port,
-    // Pushes to Berth's own registry take the fast path unless the settings say "through Docker".
-    localRegistry: {
-      url: () => registry.status().url,
-      settings: () => host.settings.get().localPush,
-    },
-  });
   // Browsing any registry (issue 20): the host's own registry client, with the same logins.
   const remote = new RemoteRegistries({
     authFor: (host) => credentials.authFor(host),
@@ -99,6 +91,17 @@ export function createCore(host: HostAdapter): Core {
     ...(process.env.BERTH_DOCKER_HUB_REGISTRY ? { hubRegistry: process.env.BERTH_DOCKER_HUB_REGISTRY } : {}),
   });
 
+  const transfers = new TransferService(() => docker.docker, bus, credentials, {
+    onDockerGone: () => void docker.check().catch(() => undefined),
+    localRegistryPort: () => registry.status().port,
+    // Pushes to Berth's own registry take the fast path unless the settings say "through Docker".
+    localRegistry: {
+      url: () => registry.status().url,
+      settings: () => host.settings.get().localPush,
+    },
+    // Registry to registry (issue 21): the same client as browsing, with the same logins.
+    copier: new RegistryCopier(remote),
+  });
   // …and one handlers.ts per feature, given the services it maps the contract onto.
   const handlers: Handlers = {
     ...createSettingsHandlers({

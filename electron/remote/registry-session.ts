@@ -387,7 +387,7 @@ export class RegistrySession {
     if (form) init.body = body.toString();
     else if (Buffer.isBuffer(body)) init.body = body;
     else if (body !== undefined) {
-      init.body = body as unknown as ReadableStream;
+      init.body = body;
       init.duplex = 'half';
     }
     try {
