@@ -176,14 +176,14 @@ async function main(): Promise<void> {
           const target = await startTestRegistry();
           try {
             spawnSync('sync');
-            const figure =
+            const figure: { ms: number; rssGrowth?: number } =
               contender === 'berth'
                 ? await berthCopy(service, source.address, target.host, workload)
                 : await skopeoCopy(source.address, target.host, workload);
             if (round > 0) runs.push({ workload, round, contender, ...figure });
             console.log(
               `${workload} round ${round}${round === 0 ? ' (warm-up)' : ''} ${contender}: ${figure.ms.toFixed(0)} ms` +
-                ('rssGrowth' in figure ? `, peak RSS +${(figure.rssGrowth / MiB).toFixed(1)} MiB` : ''),
+                (figure.rssGrowth !== undefined ? `, peak RSS +${(figure.rssGrowth / MiB).toFixed(1)} MiB` : ''),
             );
           } finally {
             await target.stop();

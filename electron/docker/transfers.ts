@@ -44,13 +44,8 @@ import {
   unreachableKind,
 } from './diagnose';
 import type { RegistryAuth } from './registry-auth';
-import { insecureReasonFor } from '../remote/remote-registries';
-import {
-  copyCommand,
-  sourceReference,
-  targetReference,
-  type CopyInput,
-} from '../remote/copy/registry-copier';
+import { copyCommand, isLoopbackHost, sourceReference, targetReference } from '../common/copy-command';
+import type { CopyInput } from '../remote/copy/registry-copier';
 import type { CopyReport, CopyResult } from '../remote/copy/image-copy';
 import { openTransferStream, readMessages } from './transfer-stream';
 
@@ -240,8 +235,8 @@ export class TransferService {
         ? {
             path: 'registry-to-registry',
             command: copyCommand(copy, {
-              source: insecureReasonFor(copy.source.host, undefined) !== undefined,
-              target: insecureReasonFor(copy.target.host, undefined) !== undefined,
+              source: isLoopbackHost(copy.source.host),
+              target: isLoopbackHost(copy.target.host),
             }),
           }
         : fast

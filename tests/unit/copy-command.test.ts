@@ -1,7 +1,7 @@
 /** The skopeo command a copy's card shows, and the notices a finished copy gives. */
 import { describe, expect, it } from 'vitest';
 import { finishedNotices } from '../../electron/common/transfer-notices';
-import { copyCommand } from '../../electron/remote/copy/registry-copier';
+import { copyCommand } from '../../electron/common/copy-command';
 
 const request = {
   source: { host: 'ghcr.io', repository: 'team/app', reference: '1.0' },
