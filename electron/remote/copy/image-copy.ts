@@ -205,9 +205,6 @@ export async function copyImage(request: CopyRequest): Promise<CopyResult> {
   request.signal.addEventListener('abort', stop, { once: true });
   const signal = controller.signal;
   try {
-    say(
-      `Copying ${source.session.host}/${source.repository}:${source.reference} to ${target.session.host}/${target.repository}:${target.tag}`,
-    );
     const top = await readManifest(source, source.reference, signal);
     const isIndex = parseManifest(top.bytes.toString('utf8'), top.mediaType)?.kind === 'index';
     const written = isIndex && request.platforms !== undefined ? narrowIndex(top, request.platforms) : top;

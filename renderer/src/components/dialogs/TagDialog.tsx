@@ -25,6 +25,8 @@ import type { TagDialogRequest } from './dialog-store';
 import { choiceForHost, OTHER_REGISTRY, registryChoices } from './registry-choices';
 import { pushCommand, tagCommand } from '../../cli-commands';
 import { CommandLine } from '../CommandLine';
+import { CopyOptions, copyTarget, type CopyChoices } from './CopyOptions';
+import { useTransfersStore } from '../../stores/transfers-store';
 
 type NamePart = 'registry' | 'namespace' | 'repository' | 'tag';
 
@@ -84,7 +86,10 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
       tag: from.tag,
     };
   });
-  const [busy, setBusy] = useState<'tag' | 'push' | undefined>(undefined);
+  const [busy, setBusy] = useState<TagDialogRequest['intent'] | undefined>(undefined);
+  // A copy between registries (issue 21) names its target with these same fields.
+  const copying = request.intent === 'copy' ? request.copy : undefined;
+  const [copyChoices, setCopyChoices] = useState<CopyChoices>({ referrers: false });
   const [failure, setFailure] = useState<AppErrorData | undefined>(undefined);
 
   const choice = choices.find((entry) => entry.value === fields.registry) ?? choices[choices.length - 1]!;
@@ -139,12 +144,20 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
     });
   };
 
-  const submit = async (intent: 'tag' | 'push') => {
+  const submit = async (intent: TagDialogRequest['intent']) => {
     const reference = validation.reference;
     // Enter pressed again while the first submit runs must not tag and push twice.
     if (!reference || busy) return;
     setBusy(intent);
     setFailure(undefined);
+    if (copying) {
+      if (copyChoices.platforms?.length === 0) return setBusy(undefined);
+      // One that could not start says why in the transfers panel, as a push's does.
+      await useTransfersStore
+        .getState()
+        .copy({ source: copying, target: copyTarget(reference), ...copyChoices });
+      return onClose();
+    }
     try {
       const { target } = await api.call('images.tag', {
         source: request.source,
@@ -187,13 +200,24 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
 
   return (
     <Dialog
-      title={primary === 'push' ? 'Push to a registry' : 'Tag image'}
+      title={copying ? 'Copy to a registry' : primary === 'push' ? 'Push to a registry' : 'Tag image'}
       onClose={onClose}
       wide
       actions={
         <>
+          {copying && (
+            <button
+              type="button"
+              className="button primary"
+              disabled={!reference || busy !== undefined || copyChoices.platforms?.length === 0}
+              onClick={() => void submit('copy')}
+            >
+              {busy === 'copy' ? 'Starting copy…' : 'Copy'}
+            </button>
+          )}
           <button
             type="button"
+            hidden={copying !== undefined}
             className={`button${primary === 'tag' ? ' primary' : ''}`}
             disabled={!reference || busy !== undefined}
             onClick={() => void submit('tag')}
@@ -202,6 +226,7 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
           </button>
           <button
             type="button"
+            hidden={copying !== undefined}
             className={`button${primary === 'push' ? ' primary' : ''}`}
             disabled={!reference || busy !== undefined}
             onClick={() => void submit('push')}
@@ -212,7 +237,13 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
       }
     >
       <form className="tag-form" onSubmit={onSubmit} aria-label="New name">
-        <p className="dialog-intro">
+        {copying && (
+          <p className="dialog-intro">
+            Copy <strong className="mono">{request.source}</strong> registry to registry, without Docker. Its
+            new name is <span className="mono">registry/namespace/repository:tag</span>.
+          </p>
+        )}
+        <p className="dialog-intro" hidden={copying !== undefined}>
           Give <strong className="mono">{request.source}</strong> a name that says where it goes. A name is{' '}
           <span className="mono">registry/namespace/repository:tag</span>.
         </p>
@@ -331,7 +362,10 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
             </p>
           )}
         </div>
-        {reference && <CommandLine cli={tagCommand(request.source, reference.familiar)} />}
+        {copying && (
+          <CopyOptions source={copying} target={reference} choices={copyChoices} onChange={setCopyChoices} />
+        )}
+        {reference && !copying && <CommandLine cli={tagCommand(request.source, reference.familiar)} />}
         {reference && primary === 'push' && (
           <CommandLine cli={pushCommand(reference.familiar)} label="Then, to push" />
         )}
