@@ -11,8 +11,11 @@
  * uses, so the panel, the store and the notifications need nothing new; the snapshot's `route` says
  * which way a transfer went and the CLI command with the same outcome.
  *
- * A little over the ~400 lines a file should keep to: one task lifecycle (start, run either route,
- * cancel, finish, coalesced emits, snapshots) whose states both routes share.
+ * A copy between registries (issue 21) is a transfer too, of kind 'copy': RegistryCopier
+ * (electron/remote/copy/) moves it without Docker and reports each blob as a row in the same words.
+ *
+ * Over the ~400 lines a file should keep to: one task lifecycle (start, run a route, cancel, finish,
+ * coalesced emits, snapshots) whose states the three routes share; each route's work is elsewhere.
  */
 import { randomUUID } from 'node:crypto';
 import type Dockerode from 'dockerode';

@@ -8,12 +8,25 @@
  * asked for again once. A login with an identity token gets its tokens with the OAuth2 refresh-token
  * grant (as the Docker CLI does), a password login with Basic credentials on the realm, no login
  * anonymously (public repositories). Every request has a timeout and follows the caller's AbortSignal.
+ *
+ * `request` reads an answer whole (manifests, lists); `stream` leaves a blob's body to the caller and
+ * sends a streamed upload body (copies between registries, issue 21), whose token `prepare` gets first
+ * since such a body can't be sent twice. Credentials go only to the registry's own origin.
  */
-import { createHash } from 'node:crypto';
 import type { DockerAuthConfig } from '../docker/registry-auth';
 import { AppError } from '../api/app-error';
 import { cancelled, httpFailure, networkFailure, timedOut, type FailureContext } from './remote-errors';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate';
+import {
+  emptyBody,
+  isTimeout,
+  loginIdentity,
+  parseTokenAnswer,
+  readLimited,
+  TimeoutMarker,
+} from './session-parts';
+
+export { parseTokenAnswer } from './session-parts';
 
 /** Why a registry is spoken to over plain HTTP. */
 export type InsecureReason = 'loopback' | 'insecure-registries';
@@ -74,7 +87,6 @@ interface CachedToken {
 /** Tokens are renewed this long before they say they expire. */
 const EXPIRY_MARGIN_MS = 5_000;
 const DEFAULT_TIMEOUT_MS = 20_000;
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export class RegistrySession {
   readonly host: string;
@@ -422,72 +434,4 @@ export class RegistrySession {
       this.#pendingTimeouts.delete(response);
     }
   }
-}
-
-/** The reason a request's own timeout aborts it with (told apart from the caller's cancel). */
-class TimeoutMarker extends Error {
-  constructor() {
-    super('timed out');
-    this.name = 'TimeoutError';
-  }
-}
-
-function isTimeout(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    if (current instanceof TimeoutMarker) return true;
-    current = current.cause;
-  }
-  return error instanceof TimeoutMarker;
-}
-
-async function* emptyBody(): AsyncIterable<Uint8Array> {
-  // No body (a HEAD, a 201 without content).
-}
-
-/** Who a login is, without keeping its secret: the user and a hash of the secret. */
-function loginIdentity(login: DockerAuthConfig | undefined): string {
-  if (!login) return '';
-  const secret = login.identitytoken ?? login.password ?? '';
-  return `${login.username ?? ''}:${createHash('sha256').update(secret).digest('hex')}`;
-}
-
-async function readLimited(response: Response): Promise<Buffer> {
-  if (!response.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    total += chunk.length;
-    if (total > MAX_BODY_BYTES)
-      throw new AppError('INTERNAL', 'The registry sent an answer too large to show.');
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks);
-}
-
-/** A token endpoint's answer: `token` or `access_token`, `expires_in` seconds, `issued_at` RFC 3339. */
-export function parseTokenAnswer(
-  text: string,
-): { token: string; expiresIn?: number; issuedAt?: number } | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const {
-    token,
-    access_token: accessToken,
-    expires_in: expiresIn,
-    issued_at: issuedAt,
-  } = value as Record<string, unknown>;
-  const chosen =
-    typeof token === 'string' && token !== '' ? token : typeof accessToken === 'string' ? accessToken : '';
-  if (chosen === '') return undefined;
-  const answer: { token: string; expiresIn?: number; issuedAt?: number } = { token: chosen };
-  if (typeof expiresIn === 'number' && expiresIn > 0) answer.expiresIn = expiresIn;
-  if (typeof issuedAt === 'string' && !Number.isNaN(Date.parse(issuedAt)))
-    answer.issuedAt = Date.parse(issuedAt);
-  return answer;
 }

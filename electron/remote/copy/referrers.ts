@@ -7,8 +7,7 @@
  */
 import { AppError } from '../../api/app-error';
 import { onEnd } from './copy-errors';
-import type { CopyEndpoint, ManifestBytes } from './image-copy';
-import { sha256Of } from './image-copy';
+import { sha256Of, type CopyEndpoint, type ManifestBytes } from './copy-manifests';
 
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
