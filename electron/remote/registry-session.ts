@@ -18,7 +18,7 @@ import { AppError } from '../api/app-error';
 import { cancelled, httpFailure, networkFailure, timedOut, type FailureContext } from './remote-errors';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate';
 import {
-  emptyBody,
+  bodyHeldBy,
   isTimeout,
   loginIdentity,
   parseTokenAnswer,
@@ -145,7 +145,7 @@ export class RegistrySession {
         status: response.status,
         headers: response.headers,
         url: response.url || path,
-        body: (response.body ?? emptyBody()) as unknown as AsyncIterable<Uint8Array>,
+        body: bodyHeldBy(response),
       };
     const body = await this.readBody(response, options, context);
     throw this.failure(response.status, response.headers, body, context);
