@@ -9,22 +9,15 @@
  * grant (as the Docker CLI does), a password login with Basic credentials on the realm, no login
  * anonymously (public repositories). Every request has a timeout and follows the caller's AbortSignal.
  *
- * `request` reads an answer whole (manifests, lists); `stream` leaves a blob's body to the caller and
- * sends a streamed upload body (copies between registries, issue 21), whose token `prepare` gets first
- * since such a body can't be sent twice. Credentials go only to the registry's own origin.
+ * `request` reads an answer whole (manifests, lists); `access` gives what a request Berth makes itself
+ * needs (a blob streamed between registries, issue 21: ./copy/blob-http.ts). Credentials go only to
+ * the registry's own origin.
  */
 import type { DockerAuthConfig } from '../docker/registry-auth';
 import { AppError } from '../api/app-error';
 import { cancelled, httpFailure, networkFailure, timedOut, type FailureContext } from './remote-errors';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate';
-import {
-  bodyHeldBy,
-  isTimeout,
-  loginIdentity,
-  parseTokenAnswer,
-  readLimited,
-  TimeoutMarker,
-} from './session-parts';
+import { isTimeout, loginIdentity, parseTokenAnswer, readLimited, TimeoutMarker } from './session-parts';
 
 export { parseTokenAnswer } from './session-parts';
 
@@ -65,18 +58,16 @@ export interface SessionResponse {
   url: string;
 }
 
-/** A request whose bodies are streams: a blob read from a registry, or uploaded to one. */
-export interface StreamRequestOptions extends Omit<RequestOptions, 'body'> {
-  /** Sent as it is read, once (never again after a 401: the token is got before, by `prepare`). */
-  body?: AsyncIterable<Uint8Array>;
-}
-
-/** An answer whose body is read by the caller, as it arrives. */
-export interface StreamResponse {
-  status: number;
-  headers: Headers;
-  url: string;
-  body: AsyncIterable<Uint8Array>;
+/** See `RegistrySession.access`. */
+export interface RawAccess {
+  /** `https://host` or `http://host`. */
+  base: string;
+  authorization: string | undefined;
+  /** The error for an HTTP answer that is not the one wanted. */
+  failure(status: number, headers: Headers, body: Buffer): AppError;
+  /** The error for a request that never got an answer. */
+  network(error: unknown): AppError;
+  cancelled(): AppError;
 }
 
 interface CachedToken {
@@ -98,8 +89,8 @@ export class RegistrySession {
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
   readonly #timeoutMs: number;
-  /** The timeout of an exchange whose body is still being read whole, by its response. */
-  readonly #pendingTimeouts = new WeakMap<Response, NodeJS.Timeout | undefined>();
+  /** The timeout of an exchange whose body is still being read, by its response. */
+  readonly #pendingTimeouts = new WeakMap<Response, NodeJS.Timeout>();
   /** How many tokens were fetched from the realm (the tests count them). */
   tokenRequests = 0;
 
@@ -125,7 +116,7 @@ export class RegistrySession {
 
   /** A request to `path` (`/v2/…`, or an absolute URL on the same registry from a Link header). */
   async request(path: string, options: RequestOptions): Promise<SessionResponse> {
-    const { response, context } = await this.perform(path, { ...options, whole: true }, options.body);
+    const { response, context } = await this.perform(path, options, options.body);
     const body = await this.readBody(response, options, context);
     const answer = { status: response.status, headers: response.headers, body, url: response.url || path };
     if (response.status >= 200 && response.status < 300) return answer;
@@ -134,21 +125,28 @@ export class RegistrySession {
   }
 
   /**
-   * A request whose answer's body (a blob) the caller reads as it arrives, and whose own body may be a
-   * stream (an upload). Only the wait for the answer's headers has a timeout, and only without a body:
-   * an upload's answer comes after its last byte, so the caller's signal bounds it (an idle watchdog).
+   * What a request Berth makes itself needs (a blob streamed from one registry into another, with
+   * node:http, which costs half the CPU of fetch's streams): the registry's base URL, the
+   * Authorization header for `scope` (got now if needed), and how its failures are worded.
    */
-  async stream(path: string, options: StreamRequestOptions): Promise<StreamResponse> {
-    const { response, context } = await this.perform(path, { ...options, whole: false }, options.body);
-    if ((response.status >= 200 && response.status < 300) || options.accept?.includes(response.status))
-      return {
-        status: response.status,
-        headers: response.headers,
-        url: response.url || path,
-        body: bodyHeldBy(response),
-      };
-    const body = await this.readBody(response, options, context);
-    throw this.failure(response.status, response.headers, body, context);
+  async access(scope: string, doing: string, signal?: AbortSignal): Promise<RawAccess> {
+    const login = await this.options.login();
+    const context = this.contextFor(doing, login);
+    this.noteLogin(login);
+    const base = await this.resolveBase(signal, context);
+    const authorization = await this.authorizationFor(scope, login, signal, context);
+    return {
+      base,
+      authorization,
+      failure: (status, headers, body) => this.failure(status, headers, body, context),
+      network: (error) => networkFailure(error, context),
+      cancelled: () => cancelled(context),
+    };
+  }
+
+  /** A token the registry turned down mid-way (expired, revoked): the next `access` gets a new one. */
+  forget(scope: string): void {
+    this.#tokens.delete(this.tokenKey(scope));
   }
 
   /**
@@ -193,8 +191,8 @@ export class RegistrySession {
 
   private async perform(
     path: string,
-    options: (RequestOptions | StreamRequestOptions) & { whole: boolean },
-    body: Buffer | AsyncIterable<Uint8Array> | undefined,
+    options: RequestOptions,
+    body: Buffer | undefined,
   ): Promise<{ response: Response; context: FailureContext }> {
     const login = await this.options.login();
     const context = this.contextFor(options.doing, login);
@@ -206,13 +204,11 @@ export class RegistrySession {
     let authorization = sameOrigin
       ? await this.authorizationFor(options.scope, login, options.signal, context)
       : undefined;
-    let response = await this.exchange(url, options, authorization, context, body, options.whole);
+    let response = await this.exchange(url, options, authorization, context, body);
     // A 401 names the challenge (the first request to a registry goes without one), or turns down a
     // token (expired early, revoked, too narrow): get a new one, for the scope the registry named, and
-    // try again — twice at most, so a registry that refuses every token can't loop. A streamed body
-    // can't be sent again: its token was got beforehand (`prepare`).
-    const resendable = body === undefined || Buffer.isBuffer(body);
-    for (let attempt = 0; sameOrigin && resendable && attempt < 2 && response.status === 401; attempt += 1) {
+    // try again — twice at most, so a registry that refuses every token can't loop.
+    for (let attempt = 0; sameOrigin && attempt < 2 && response.status === 401; attempt += 1) {
       const challenges = parseWwwAuthenticate(response.headers.get('www-authenticate'));
       const challenge =
         challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
@@ -228,7 +224,7 @@ export class RegistrySession {
         if (fresh) this.#tokens.set(this.tokenKey(options.scope), fresh);
       }
       await response.body?.cancel().catch(() => undefined);
-      response = await this.exchange(url, options, authorization, context, body, options.whole);
+      response = await this.exchange(url, options, authorization, context, body);
       // Basic credentials turned down once are turned down again.
       if (challenge.scheme === 'basic') break;
     }
@@ -359,53 +355,42 @@ export class RegistrySession {
     context: FailureContext,
     form?: URLSearchParams,
   ): Promise<SessionResponse> {
-    const response = await this.exchange(url, options, authorization, context, form ?? options.body, true);
+    const response = await this.exchange(url, options, authorization, context, form ?? options.body);
     const body = await this.readBody(response, options, context);
     return { status: response.status, headers: response.headers, body, url: response.url || url };
   }
 
   /**
-   * One HTTP exchange up to the answer's headers, under the caller's signal and a timeout. The timeout
-   * also bounds reading a body that is read whole (`whole`); a streamed answer is read under the
-   * caller's signal alone, and a streamed request body has no timeout at all (its answer comes after
-   * its last byte: the caller's idle watchdog bounds it).
+   * One HTTP exchange up to the answer's headers, under the caller's signal and a timeout that also
+   * bounds reading the answer's body (`readBody`).
    */
   private async exchange(
     url: string,
-    options: RequestOptions | StreamRequestOptions,
+    options: RequestOptions,
     authorization: string | undefined,
     context: FailureContext,
-    body: URLSearchParams | Buffer | AsyncIterable<Uint8Array> | undefined,
-    whole: boolean,
+    body: URLSearchParams | Buffer | undefined,
   ): Promise<Response> {
     if (options.signal?.aborted) throw cancelled(context);
     const timer = new AbortController();
     const form = body instanceof URLSearchParams;
-    const streamedBody = body !== undefined && !Buffer.isBuffer(body) && !form;
-    const timeout = streamedBody
-      ? undefined
-      : setTimeout(() => timer.abort(new TimeoutMarker()), this.#timeoutMs);
-    timeout?.unref?.();
+    const timeout = setTimeout(() => timer.abort(new TimeoutMarker()), this.#timeoutMs);
+    timeout.unref?.();
     const signal = options.signal ? AbortSignal.any([options.signal, timer.signal]) : timer.signal;
     const headers: Record<string, string> = { ...options.headers, 'User-Agent': 'Berth' };
     if (authorization) headers.Authorization = authorization;
     if (form) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    const init: RequestInit & { duplex?: 'half' } = {
+    const init: RequestInit = {
       method: form ? 'POST' : (options.method ?? 'GET'),
       headers,
       redirect: 'follow',
       signal,
     };
     if (form) init.body = body.toString();
-    else if (Buffer.isBuffer(body)) init.body = body;
-    else if (body !== undefined) {
-      init.body = body;
-      init.duplex = 'half';
-    }
+    else if (body !== undefined) init.body = body;
     try {
       const response = await this.#fetch(url, init);
-      if (!whole) clearTimeout(timeout);
-      else this.#pendingTimeouts.set(response, timeout);
+      this.#pendingTimeouts.set(response, timeout);
       return response;
     } catch (error) {
       clearTimeout(timeout);

@@ -27,19 +27,6 @@ export function isTimeout(error: unknown): boolean {
   return error instanceof TimeoutMarker;
 }
 
-/**
- * A response's body, read through a generator that holds the Response itself: undici cancels the body
- * of a Response that is garbage-collected, which ends the stream early and silently (a blob copy then
- * saw 0 of its 32 MiB, under the memory pressure of the copy itself). Holding it while the body is read
- * prevents that.
- */
-export async function* bodyHeldBy(response: Response): AsyncGenerator<Uint8Array> {
-  if (!response.body) return;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) yield chunk;
-  // Still reachable here, so alive for the whole loop.
-  void response.status;
-}
-
 /** Who a login is, without keeping its secret: the user and a hash of the secret. */
 export function loginIdentity(login: DockerAuthConfig | undefined): string {
   if (!login) return '';

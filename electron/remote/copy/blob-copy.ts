@@ -3,14 +3,16 @@
  *   1. `HEAD` on the target: already there → nothing to move;
  *   2. same registry → a cross-repository mount (`POST …/blobs/uploads/?mount=<digest>&from=<repo>`);
  *   3. else the source's `GET` streamed straight into the target's upload (`POST`, then one `PUT
- *      ?digest=` whose body is the download), never whole in memory nor on disk.
+ *      ?digest=` whose body is the download, ./blob-http.ts), never whole in memory nor on disk.
  * The bytes are hashed as they pass; the last chunk is held back until the digest and size are checked,
  * so the target never receives the whole of a blob that is not what its digest says (and, as a second
  * guard, a registry verifies the digest of what it is given before it keeps it).
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
 import { AppError } from '../../api/app-error';
 import type { RegistrySession } from '../registry-session';
+import { openBlob, putBlob } from './blob-http';
 import { atEnd, corruptSourceBlob, onEnd } from './copy-errors';
 
 export interface BlobEnds {
@@ -101,16 +103,17 @@ export async function copyBlob(
   try {
     watch();
     const download = await onEnd('source', source.host, () =>
-      source.stream(`/v2/${sourceRepository}/blobs/${blob.digest}`, {
-        scope: `repository:${sourceRepository}:pull`,
-        signal: blobController.signal,
-        doing: `read ${sourceRepository} from`,
-      }),
+      openBlob(
+        source,
+        `/v2/${sourceRepository}/blobs/${blob.digest}`,
+        `repository:${sourceRepository}:pull`,
+        `read ${sourceRepository} from`,
+        blobController.signal,
+      ),
     );
     progress.started();
     let bad: AppError | undefined;
-    const body = verified(
-      download.body,
+    const body = new DigestCheck(
       blob,
       (count) => {
         watch();
@@ -121,16 +124,11 @@ export async function copyBlob(
         return bad;
       },
     );
+    download.once('error', (error) => body.destroy(error));
+    download.pipe(body);
     try {
       await onEnd('target', target.host, () =>
-        target.stream(uploadUrl.toString(), {
-          method: 'PUT',
-          body,
-          headers: { 'Content-Type': 'application/octet-stream' },
-          scope: push,
-          signal: blobController.signal,
-          doing: writing,
-        }),
+        putBlob(target, uploadUrl.toString(), body, blob.size, push, writing, blobController.signal),
       );
       committed = true;
     } catch (error) {
@@ -166,30 +164,43 @@ export async function copyBlob(
 }
 
 /**
- * The bytes of `source`, hashed and counted as they pass, one chunk behind: the last is given only
- * once the whole blob matched its digest and size; on a mismatch the stream ends in the error `bad`
- * makes, and the upload it feeds is cut off short of its end.
+ * The bytes of a blob, hashed and counted as they pass, one chunk behind: the last is given only once
+ * the whole blob matched its digest and size; on a mismatch the stream ends in the error `bad` makes,
+ * and the upload it feeds is cut off short of its end.
  */
-async function* verified(
-  source: AsyncIterable<Uint8Array>,
-  blob: { digest: string; size: number },
-  onBytes: (count: number) => void,
-  bad: (got: string) => AppError,
-): AsyncGenerator<Uint8Array> {
-  const [algorithm = '', expected = ''] = blob.digest.split(':');
-  const hash = createHash(algorithm === 'sha512' ? 'sha512' : 'sha256');
-  let count = 0;
-  let held: Uint8Array | undefined;
-  for await (const chunk of source) {
-    count += chunk.length;
-    if (count > blob.size) throw bad(`more than ${blob.size} bytes`);
-    hash.update(chunk);
-    onBytes(count);
-    if (held) yield held;
-    held = chunk;
+class DigestCheck extends Transform {
+  readonly #hash: Hash;
+  readonly #expected: string;
+  readonly #algorithm: string;
+  #count = 0;
+  #held: Buffer | undefined;
+
+  constructor(
+    private readonly blob: { digest: string; size: number },
+    private readonly onBytes: (count: number) => void,
+    private readonly bad: (got: string) => AppError,
+  ) {
+    super();
+    const [algorithm = '', expected = ''] = blob.digest.split(':');
+    this.#algorithm = algorithm;
+    this.#expected = expected;
+    this.#hash = createHash(algorithm === 'sha512' ? 'sha512' : 'sha256');
   }
-  const got = hash.digest('hex');
-  if (count !== blob.size) throw bad(`${count} of ${blob.size} bytes`);
-  if (got !== expected) throw bad(`${algorithm}:${got}`);
-  if (held) yield held;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.#count += chunk.length;
+    if (this.#count > this.blob.size) return done(this.bad(`more than ${this.blob.size} bytes`));
+    this.#hash.update(chunk);
+    this.onBytes(this.#count);
+    const previous = this.#held;
+    this.#held = chunk;
+    done(null, previous);
+  }
+
+  override _flush(done: TransformCallback): void {
+    const got = this.#hash.digest('hex');
+    if (this.#count !== this.blob.size) return done(this.bad(`${this.#count} of ${this.blob.size} bytes`));
+    if (got !== this.#expected) return done(this.bad(`${this.#algorithm}:${got}`));
+    done(null, this.#held);
+  }
 }
