@@ -16,6 +16,7 @@ import { copyClient, dockerConfigWith, skopeoRaw } from '../helpers/copy-setup';
 import {
   createNetnsHost,
   startReferenceRegistryIn,
+  startTlsRegistryIn,
   type NetnsHost,
   type NetnsReferenceRegistry,
 } from '../helpers/netns-host';
@@ -314,6 +315,38 @@ describe('copy between registries', () => {
     expect(head.status).toBe(404);
     // Nothing of the bad layer was kept anywhere in the target's storage either.
     expect(await blobFileExists(hex)).toBe(false);
+  });
+
+  it("says when the target speaks plain HTTP but isn't an insecure registry, and offers to add it", async () => {
+    await pushToBerth('team/plain', [10_000]);
+    const config = await dockerConfigWith({ [reference.address]: USER });
+    cleanups.push(() => rm(config, { recursive: true, force: true }));
+    const error = await failureOf(
+      copy(
+        copyClient(config, []),
+        { host: berth.address, repository: 'team/plain', reference: '1' },
+        { host: reference.address, repository: 'mirror/plain', tag: '1' },
+      ),
+    );
+    expect(error.code).toBe('INSECURE_REGISTRY');
+    expect(error.message).toMatch(/^The target registry \(/);
+    expect(error.fix).toEqual({ kind: 'addInsecureRegistry', host: reference.address });
+  });
+
+  it("says when the target's certificate isn't trusted, and where Docker looks for its authority", async () => {
+    const tls = await startTlsRegistryIn(lan);
+    cleanups.push(() => tls.stop());
+    await pushToBerth('team/tls', [10_000]);
+    const error = await failureOf(
+      copy(
+        copyClient(undefined, []),
+        { host: berth.address, repository: 'team/tls', reference: '1' },
+        { host: tls.address, repository: 'mirror/tls', tag: '1' },
+      ),
+    );
+    expect(error.code).toBe('TLS_UNKNOWN_AUTHORITY');
+    expect(error.message).toMatch(/^The target registry \(/);
+    expect(error.fix).toMatchObject({ kind: 'showCertsHelp', host: tls.address });
   });
 
   it('says the target refused the push when the login may only read there', async () => {
