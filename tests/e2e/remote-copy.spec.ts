@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pushMultiArch, pushSmallImage, pushBlobTo, putManifestTo } from '../helpers/registry-populate';
 import { startTestRegistry, type TestRegistry } from '../helpers/test-images';
 import { expect, test, screenshotPath } from './fixtures';
-import { TransfersPanelPage } from './pages/transfers-panel';
+import { startLocalRegistry, TransfersPanelPage } from './pages/transfers-panel';
 
 let source: TestRegistry | undefined;
 let target: TestRegistry | undefined;
@@ -156,5 +156,31 @@ test('drag a tag onto another registry: the Copy dialog, the copy in the transfe
     const index = (await written.json()) as { manifests: Array<{ platform: { architecture: string } }> };
     expect(index.manifests.map((entry) => entry.platform.architecture)).toEqual(['arm64']);
     expect(written.headers.get('docker-content-digest')).not.toBe(indexDigest);
+  });
+
+  await test.step('into the local registry with Copy to…, then from its list out again', async () => {
+    const { host: local, address } = await startLocalRegistry(page);
+    await mainWindow.sidebarItem(from).click();
+    await page.getByRole('list', { name: 'Repositories' }).getByRole('button', { name: 'team/app' }).click();
+    await tags.getByRole('button', { name: '1.0' }).click();
+    await page.getByLabel('Details of team/app:1.0').getByRole('button', { name: 'Copy to…' }).click();
+    await dialog.getByLabel('Registry', { exact: true }).selectOption({ label: `Local registry (${local})` });
+    await expect(dialog.getByLabel('Full name')).toHaveText(`${local}/team/app:1.0`);
+    await dialog.getByRole('button', { name: 'Copy', exact: true }).click();
+    await panel.transfer('Copy', `${local}/team/app:1.0`).waitForState('Copied');
+    const head = await fetch(`http://${address}/v2/team/app/manifests/1.0`, {
+      method: 'HEAD',
+      headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+    });
+    expect(head.headers.get('docker-content-digest')).toBe(imageDigest);
+
+    await mainWindow.sidebarItem(/Local registry/).click();
+    await page.getByRole('button', { name: `Copy team/app:1.0 to…` }).click();
+    await dialog.getByLabel('Registry', { exact: true }).selectOption({ label: to });
+    await dialog.getByLabel('Repository').fill('from-local');
+    await dialog.getByRole('button', { name: 'Copy', exact: true }).click();
+    const out = panel.transfer('Copy', `${to}/team/from-local:1.0`);
+    await out.waitForState('Copied');
+    await expect(out.digest).toHaveText(imageDigest);
   });
 });
