@@ -385,6 +385,15 @@ export class TransferService {
       this.emitNow(transfer);
       const result = await copier.copy(input, transfer.controller.signal, {
         expectBlobs: (count) => model.expectRows(count),
+        listBlobs: (rows) => {
+          for (const { id, status, total } of rows)
+            model.apply({
+              id,
+              status,
+              ...(total === undefined ? {} : { progressDetail: { current: 0, total } }),
+            });
+          this.emitSoon(transfer);
+        },
         message: (status) => {
           model.apply({ status });
           this.emitSoon(transfer);

@@ -100,6 +100,11 @@ describe('transfers.copy', () => {
         event.rows.some((row) => row.status === 'Copying' && row.current > 0 && row.current < row.total),
       ),
     ).toBe(true);
+    // Every blob to move is sized before the first byte moves: the total never grows, and time left can
+    // be told from the start (not only once the last blob has started).
+    const firstWithRows = mine.find((event) => event.rows.length > 0);
+    expect(firstWithRows?.bytesTotal).toBe(done.bytesTotal);
+    expect(firstWithRows?.sizesPending).toBe(false);
     expect(await call('transfers.list', {})).toEqual(
       expect.arrayContaining([expect.objectContaining({ id, state: 'succeeded' })]),
     );

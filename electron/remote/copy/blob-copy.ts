@@ -35,26 +35,40 @@ export interface BlobProgress {
 /** No byte for this long on a blob's way through: the copy stops (a stalled registry). */
 const IDLE_TIMEOUT_MS = 60_000;
 
-/** Copies one blob; answers what it took. Throws an AppError naming the end that failed. */
+/** Whether the target repository has the blob already (`HEAD`). */
+export async function targetHas(
+  ends: BlobEnds,
+  blob: { digest: string },
+  signal: AbortSignal,
+): Promise<boolean> {
+  const { target, targetRepository } = ends;
+  const head = await onEnd('target', target.host, () =>
+    target.request(`/v2/${targetRepository}/blobs/${blob.digest}`, {
+      method: 'HEAD',
+      scope: `repository:${targetRepository}:pull,push`,
+      signal,
+      doing: `copy ${targetRepository} into`,
+      accept: [404],
+    }),
+  );
+  return head.status === 200;
+}
+
+/**
+ * Copies one blob; answers what it took. Throws an AppError naming the end that failed. `checked`:
+ * the caller already knows the target lacks it (`targetHas`).
+ */
 export async function copyBlob(
   ends: BlobEnds,
   blob: { digest: string; size: number },
   progress: BlobProgress,
   signal: AbortSignal,
+  checked = false,
 ): Promise<BlobOutcome> {
   const { source, target, sourceRepository, targetRepository } = ends;
   const push = `repository:${targetRepository}:pull,push`;
   const writing = `copy ${targetRepository} into`;
-  const head = await onEnd('target', target.host, () =>
-    target.request(`/v2/${targetRepository}/blobs/${blob.digest}`, {
-      method: 'HEAD',
-      scope: push,
-      signal,
-      doing: writing,
-      accept: [404],
-    }),
-  );
-  if (head.status === 200) return 'exists';
+  if (!checked && (await targetHas(ends, blob, signal))) return 'exists';
 
   const sameRegistry = source === target;
   const start = await onEnd('target', target.host, () =>

@@ -14,7 +14,7 @@
 import { AppError } from '../../api/app-error';
 import { parseManifest } from '../manifests';
 import { eachBounded } from './bounded';
-import { copyBlob, type BlobOutcome } from './blob-copy';
+import { copyBlob, targetHas, type BlobOutcome } from './blob-copy';
 import { onEnd } from './copy-errors';
 import {
   blobsOf,
@@ -48,6 +48,8 @@ export interface CopyReport {
   message(text: string): void;
   /** How many blobs there will be, before their rows. */
   expectBlobs(count: number): void;
+  /** Every blob's first row at once (so the panel never shows a part of the list and its total). */
+  listBlobs?(rows: Array<{ id: string; status: string; total?: number }>): void;
   /** A blob's row: its short id, status, and bytes when they move. */
   blob(id: string, status: string, current?: number, total?: number): void;
 }
@@ -67,6 +69,8 @@ export interface CopyResult {
 }
 
 const DEFAULT_CONCURRENCY = 4;
+/** HEADs asked at once before the copy starts. */
+const HEAD_CONCURRENCY = 8;
 
 /** Short id of a blob's row, as Docker shows layers: 12 hex digits. */
 export function shortId(digest: string): string {
@@ -137,7 +141,6 @@ export async function copyImage(request: CopyRequest): Promise<CopyResult> {
 
     const blobs = [...plan.blobs.values()];
     report?.expectBlobs(blobs.length);
-    for (const blob of blobs) report?.blob(shortId(blob.digest), 'Waiting');
     const outcomes: Record<BlobOutcome, number> = { copied: 0, mounted: 0, exists: 0 };
     let bytesCopied = 0;
     const ends = {
@@ -156,7 +159,26 @@ export async function copyImage(request: CopyRequest): Promise<CopyResult> {
         signal,
       ),
     );
-    await eachBounded(blobs, request.concurrency ?? DEFAULT_CONCURRENCY, async (blob) => {
+    // What the target has is asked first (HEAD is cheap), so the blobs still to move are sized from the
+    // start: the bar, the speed and the time left count only them. (Where they will be mounted, they
+    // move no bytes: no size.)
+    const sameRegistry = source.session === target.session;
+    const existing = new Set<string>();
+    await eachBounded(blobs, HEAD_CONCURRENCY, async (blob) => {
+      if (await targetHas(ends, blob, signal)) existing.add(blob.digest);
+    });
+    const rows = blobs.map((blob) => {
+      const id = shortId(blob.digest);
+      if (existing.has(blob.digest)) return { id, status: 'Already exists' };
+      return sameRegistry ? { id, status: 'Waiting' } : { id, status: 'Waiting', total: blob.size };
+    });
+    if (report?.listBlobs) report.listBlobs(rows);
+    else
+      for (const row of rows)
+        report?.blob(row.id, row.status, row.total === undefined ? undefined : 0, row.total);
+    outcomes.exists = existing.size;
+    const missing = blobs.filter((blob) => !existing.has(blob.digest));
+    await eachBounded(missing, request.concurrency ?? DEFAULT_CONCURRENCY, async (blob) => {
       const id = shortId(blob.digest);
       try {
         const outcome = await copyBlob(
@@ -167,6 +189,7 @@ export async function copyImage(request: CopyRequest): Promise<CopyResult> {
             bytes: (count) => report?.blob(id, 'Copying', count, blob.size),
           },
           signal,
+          true,
         );
         outcomes[outcome] += 1;
         if (outcome === 'copied') bytesCopied += blob.size;
