@@ -16,6 +16,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { EventBus } from '../electron/api/event-bus';
 import { MemoryRegistryAuth } from '../electron/docker/registry-auth';
 import { TransferService } from '../electron/docker/transfers';
@@ -46,6 +47,8 @@ interface Run {
 }
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+// Real gzip streams (of random bytes, so they don't shrink): skopeo compresses an uncompressed layer on
+// its way to a registry, and so would not copy the same image (nor do the same work) as Berth.
 const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
 const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
 
@@ -59,7 +62,9 @@ async function pushImage(
 ) {
   const layerDescriptors = [];
   for (let index = 0; index < layers; index += 1)
-    layerDescriptors.push(await pushBlobTo(base, repository, randomBytes(layerBytes), OCI_LAYER));
+    layerDescriptors.push(
+      await pushBlobTo(base, repository, gzipSync(randomBytes(layerBytes), { level: 1 }), OCI_LAYER),
+    );
   const config = await pushBlobTo(
     base,
     repository,
@@ -132,6 +137,16 @@ async function berthCopy(
   return { ms, rssGrowth: after.peak - before.rss };
 }
 
+const ACCEPT = [OCI_MANIFEST, 'application/vnd.oci.image.index.v1+json'].join(', ');
+
+async function manifestDigest(host: string, workload: Workload): Promise<string | null> {
+  const response = await fetch(`http://${host}/v2/bench/${workload}/manifests/1`, {
+    method: 'HEAD',
+    headers: { Accept: ACCEPT },
+  });
+  return response.ok ? response.headers.get('docker-content-digest') : null;
+}
+
 async function skopeoCopy(source: string, target: string, workload: Workload) {
   const started = performance.now();
   const child = spawn(
@@ -190,6 +205,13 @@ async function main(): Promise<void> {
               contender === 'berth'
                 ? await berthCopy(service, source.address, target.host, workload)
                 : await skopeoCopy(source.address, target.host, workload);
+            // Not timed: both must have written the same manifest as the source's.
+            const [from, to] = await Promise.all([
+              manifestDigest(source.address, workload),
+              manifestDigest(target.host, workload),
+            ]);
+            if (!from || from !== to)
+              throw new Error(`${contender}'s copy has digest ${to}, the source ${from}`);
             // Times count from round 1; the peak RSS of every copy counts, the first one's included.
             runs.push({ workload, round, contender, ...figure });
             console.log(
