@@ -37,7 +37,7 @@ export interface CopyRequest {
   platforms?: string[] | undefined;
   /** Copy signatures, SBOMs and other manifests whose `subject` is a copied manifest. */
   referrers?: boolean;
-  /** Blobs moved at once (default 4). */
+  /** Blobs moved at once (default 6, as containers/image copies layers). */
   concurrency?: number;
   signal: AbortSignal;
   report?: CopyReport;
@@ -68,7 +68,7 @@ export interface CopyResult {
   referrers: number;
 }
 
-const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_CONCURRENCY = 6;
 /** HEADs asked at once before the copy starts. */
 const HEAD_CONCURRENCY = 8;
 
