@@ -27,6 +27,7 @@ import { createGuideHandlers } from './guide/handlers';
 import { GuideService } from './guide/guide-service';
 import { createRemoteHandlers } from './remote/handlers';
 import { RemoteRegistries } from './remote/remote-registries';
+import { RegistryCopier } from './remote/copy/registry-copier';
 import { RegistrySupervisor } from './registry/host/supervisor';
 import type { RegistrySpawner } from './registry/host/supervisor-child';
 
@@ -84,15 +85,6 @@ export function createCore(host: HostAdapter): Core {
       bus.emit('logins.changed', overview);
     },
   });
-  const transfers = new TransferService(() => docker.docker, bus, credentials, {
-    onDockerGone: () => void docker.check().catch(() => undefined),
-    localRegistryPort: () => registry.status().port,
-    // Pushes to Berth's own registry take the fast path unless the settings say "through Docker".
-    localRegistry: {
-      url: () => registry.status().url,
-      settings: () => host.settings.get().localPush,
-    },
-  });
   // Browsing any registry (issue 20): the host's own registry client, with the same logins.
   const remote = new RemoteRegistries({
     authFor: (host) => credentials.authFor(host),
@@ -111,6 +103,17 @@ export function createCore(host: HostAdapter): Core {
     bus,
   });
 
+  const transfers = new TransferService(() => docker.docker, bus, credentials, {
+    onDockerGone: () => void docker.check().catch(() => undefined),
+    localRegistryPort: () => registry.status().port,
+    // Pushes to Berth's own registry take the fast path unless the settings say "through Docker".
+    localRegistry: {
+      url: () => registry.status().url,
+      settings: () => host.settings.get().localPush,
+    },
+    // Registry to registry (issue 21): the same client as browsing, with the same logins.
+    copier: new RegistryCopier(remote),
+  });
   // …and one handlers.ts per feature, given the services it maps the contract onto.
   const handlers: Handlers = {
     ...createSettingsHandlers({

@@ -7,6 +7,14 @@ import type { TransferSnapshot } from '../api/contract/transfers';
 
 export type FinishedTransfer = Pick<TransferSnapshot, 'kind' | 'reference' | 'state' | 'digest' | 'error'>;
 
+/** Each kind's words: done, the noun, and its plural. */
+const WORDS: Record<TransferSnapshot['kind'], { done: string; noun: string; nouns: string }> = {
+  push: { done: 'Pushed', noun: 'push', nouns: 'pushes' },
+  pull: { done: 'Pulled', noun: 'pull', nouns: 'pulls' },
+  copy: { done: 'Copied', noun: 'copy', nouns: 'copies' },
+};
+const KINDS = ['push', 'pull', 'copy'] as const;
+
 /**
  * What to tell the user about transfers that finished in one batch. One success gets its own notice
  * with the digest; several at once (a batch of pushes ending together) get one notice that names
@@ -21,21 +29,23 @@ export function finishedNotices(finished: readonly FinishedTransfer[], panelOpen
     const [transfer] = succeeded as [FinishedTransfer];
     notices.push({
       level: 'success',
-      title: `${transfer.kind === 'push' ? 'Pushed' : 'Pulled'} ${transfer.reference}`,
+      title: `${WORDS[transfer.kind].done} ${transfer.reference}`,
       ...(transfer.digest ? { detail: `Digest ${transfer.digest}` } : {}),
     });
   } else if (succeeded.length > 1) {
-    const pushed = succeeded.filter((transfer) => transfer.kind === 'push').length;
-    const pulled = succeeded.length - pushed;
     const images = (count: number) => `${count} image${count === 1 ? '' : 's'}`;
+    const parts = KINDS.map((kind) => ({
+      kind,
+      count: succeeded.filter((transfer) => transfer.kind === kind).length,
+    }))
+      .filter((part) => part.count > 0)
+      .map(({ kind, count }, index) => {
+        const done = WORDS[kind].done;
+        return `${index === 0 ? done : done.toLowerCase()} ${images(count)}`;
+      });
     notices.push({
       level: 'success',
-      title:
-        pulled === 0
-          ? `Pushed ${images(pushed)}`
-          : pushed === 0
-            ? `Pulled ${images(pulled)}`
-            : `Pushed ${images(pushed)} and pulled ${images(pulled)}`,
+      title: parts.join(' and '),
       detail: `${names(succeeded)}. Digests are in the Transfers panel.`,
     });
   }
@@ -45,16 +55,16 @@ export function finishedNotices(finished: readonly FinishedTransfer[], panelOpen
     const [transfer] = failed as [FinishedTransfer];
     notices.push({
       level: 'error',
-      title: `${transfer.kind === 'push' ? 'Push' : 'Pull'} of ${transfer.reference} failed`,
+      title: `${WORDS[transfer.kind].noun.replace(/^./, (first) => first.toUpperCase())} of ${transfer.reference} failed`,
       detail: transfer.error?.message ?? 'See the transfers panel.',
     });
   } else if (failed.length > 1) {
     // Error toasts stay until dismissed: one for the lot, not a stack that pushes the others out.
-    const pushes = failed.filter((transfer) => transfer.kind === 'push').length;
-    const pulls = failed.length - pushes;
     const parts: string[] = [];
-    if (pushes > 0) parts.push(`${pushes} ${pushes === 1 ? 'push' : 'pushes'}`);
-    if (pulls > 0) parts.push(`${pulls} ${pulls === 1 ? 'pull' : 'pulls'}`);
+    for (const kind of KINDS) {
+      const count = failed.filter((transfer) => transfer.kind === kind).length;
+      if (count > 0) parts.push(`${count} ${count === 1 ? WORDS[kind].noun : WORDS[kind].nouns}`);
+    }
     notices.push({
       level: 'error',
       title: `${parts.join(' and ')} failed`,

@@ -43,7 +43,15 @@ export interface ProgressSummary {
 }
 
 /** Statuses after which a layer needs no more work. */
-const FINISHED = new Set(['Pushed', 'Layer already exists', 'Already exists', 'Pull complete', 'Written']);
+const FINISHED = new Set([
+  'Pushed',
+  'Layer already exists',
+  'Already exists',
+  'Pull complete',
+  'Written',
+  // A copy between registries (issue 21).
+  'Copied',
+]);
 /** Pull: the bytes are all here; only extraction is left. */
 const DOWNLOADED = new Set(['Download complete', 'Verifying Checksum']);
 /** Share of a pulled layer's weight given to downloading; the rest is extraction. */
@@ -313,7 +321,8 @@ export class ProgressModel {
   private fractionOf(row: Row): number {
     if (row.done) return 1;
     const transferFraction = row.size > 0 ? Math.min(1, row.transferred / row.size) : 0;
-    if (this.direction === 'push') return transferFraction;
+    // Only a pull extracts: a push's and a copy's bytes are all the work.
+    if (this.direction !== 'pull') return transferFraction;
     const downloaded = DOWNLOADED.has(row.status) || row.shows === 'extract' ? 1 : transferFraction;
     const extractFraction =
       row.extractUnit === 'bytes' && row.extractTotal > 0 ? row.extracted / row.extractTotal : 0;

@@ -12,6 +12,7 @@ export function createTransfersHandlers({ transfers: service }: TransfersService
   return {
     'transfers.push': ({ reference }) => service.push(reference),
     'transfers.pull': ({ reference }) => service.pull(reference),
+    'transfers.copy': (input) => service.copy(input),
     'transfers.cancel': ({ id }) => ({ cancelled: service.cancel(id) }),
     'transfers.list': () => service.list(),
     'transfers.dismiss': ({ id }) => ({ dismissed: service.dismiss(id) }),

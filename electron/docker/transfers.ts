@@ -11,8 +11,11 @@
  * uses, so the panel, the store and the notifications need nothing new; the snapshot's `route` says
  * which way a transfer went and the CLI command with the same outcome.
  *
- * A little over the ~400 lines a file should keep to: one task lifecycle (start, run either route,
- * cancel, finish, coalesced emits, snapshots) whose states both routes share.
+ * A copy between registries (issue 21) is a transfer too, of kind 'copy': RegistryCopier
+ * (electron/remote/copy/) moves it without Docker and reports each blob as a row in the same words.
+ *
+ * Over the ~400 lines a file should keep to: one task lifecycle (start, run a route, cancel, finish,
+ * coalesced emits, snapshots) whose states the three routes share; each route's work is elsewhere.
  */
 import { randomUUID } from 'node:crypto';
 import type Dockerode from 'dockerode';
@@ -44,6 +47,9 @@ import {
   unreachableKind,
 } from './diagnose';
 import type { RegistryAuth } from './registry-auth';
+import { copyCommand, isLoopbackHost, sourceReference, targetReference } from '../common/copy-command';
+import type { CopyInput } from '../remote/copy/registry-copier';
+import type { CopyReport, CopyResult } from '../remote/copy/image-copy';
 import { openTransferStream, readMessages } from './transfer-stream';
 
 export interface TransferServiceOptions {
@@ -59,6 +65,14 @@ export interface TransferServiceOptions {
   localRegistryPort?: () => number | undefined;
   /** Berth's own registry, for the fast local push; without it every push goes through Docker. */
   localRegistry?: LocalPushTarget;
+  /** Copies between registries (issue 21); without it `copy` is refused. */
+  copier?: RegistryCopierLike;
+}
+
+/** What the transfer service needs of the registry copier (electron/remote/copy/registry-copier.ts). */
+export interface RegistryCopierLike {
+  command(input: CopyInput): Promise<string>;
+  copy(input: CopyInput, signal: AbortSignal, report: CopyReport): Promise<CopyResult>;
 }
 
 /** What the transfer service needs to know about Berth's own registry. */
@@ -93,6 +107,8 @@ interface Transfer {
   route: TransferRoute;
   /** Set when the push takes the fast local path. */
   fast?: FastRoute;
+  /** Set for a copy between registries. */
+  copy?: CopyInput;
 }
 
 type EventSink = Pick<EventBus, 'emit'>;
@@ -148,6 +164,21 @@ export class TransferService {
     return this.start('pull', parseOrThrow(reference));
   }
 
+  /**
+   * Copy an image from one registry to another without Docker (issue 21). The target is named
+   * `host/repository:tag`; the snapshot's `source` names where it came from.
+   */
+  copy(input: CopyInput): { id: string } {
+    if (!this.options.copier)
+      throw new AppError('INTERNAL', 'Copying between registries is not available in this host.');
+    const target = parseOrThrow(targetReference(input));
+    if (sourceReference(input) === target.normalized)
+      throw new AppError('NAME_INVALID', 'The source and the target are the same image.', {
+        hint: 'Choose another registry, repository or tag to copy to.',
+      });
+    return this.start('copy', target, undefined, input);
+  }
+
   /** Abort a queued or running transfer; false if there is none by that id or it already ended. */
   cancel(id: string): boolean {
     const transfer = this.transfers.get(id);
@@ -187,7 +218,7 @@ export class TransferService {
     return typeof this.docker === 'function' ? this.docker() : this.docker;
   }
 
-  private start(kind: TransferKind, ref: ImageReference, fast?: FastRoute): { id: string } {
+  private start(kind: TransferKind, ref: ImageReference, fast?: FastRoute, copy?: CopyInput): { id: string } {
     const id = randomUUID();
     let resolveDone: (snapshot: TransferSnapshot) => void = () => undefined;
     const transfer: Transfer = {
@@ -203,15 +234,24 @@ export class TransferService {
       emitTimer: undefined,
       cancelRequested: false,
       done: new Promise((resolve) => (resolveDone = resolve)),
-      route: fast
+      route: copy
         ? {
-            path: 'fast-local',
-            layerFormat: fast.compression === 'gzip' ? 'gzip' : 'uncompressed',
-            command: `docker push ${ref.familiar}`,
+            path: 'registry-to-registry',
+            command: copyCommand(copy, {
+              source: isLoopbackHost(copy.source.host),
+              target: isLoopbackHost(copy.target.host),
+            }),
           }
-        : { path: 'daemon', command: `docker ${kind} ${ref.familiar}` },
+        : fast
+          ? {
+              path: 'fast-local',
+              layerFormat: fast.compression === 'gzip' ? 'gzip' : 'uncompressed',
+              command: `docker push ${ref.familiar}`,
+            }
+          : { path: 'daemon', command: `docker ${kind} ${ref.familiar}` },
     };
     if (fast) transfer.fast = fast;
+    if (copy) transfer.copy = copy;
     this.transfers.set(id, transfer);
     this.forgetOldFinished();
     this.emitNow(transfer);
@@ -223,7 +263,10 @@ export class TransferService {
   }
 
   private async run(transfer: Transfer): Promise<void> {
-    const { kind, ref, model } = transfer;
+    if (transfer.copy) return this.runCopy(transfer, transfer.copy);
+    const { ref, model } = transfer;
+    // Only pushes and pulls go through the daemon.
+    const kind: 'push' | 'pull' = transfer.kind === 'pull' ? 'pull' : 'push';
     const context = { operation: kind, registry: ref.domain, reference: ref.familiar };
     try {
       if (transfer.fast) return await this.runFast(transfer, transfer.fast);
@@ -331,6 +374,53 @@ export class TransferService {
     }
   }
 
+  /** A copy between registries: no daemon; its errors already say which end failed and what to do. */
+  private async runCopy(transfer: Transfer, input: CopyInput): Promise<void> {
+    const copier = this.options.copier;
+    if (!copier) return;
+    const { model } = transfer;
+    try {
+      transfer.route = { ...transfer.route, command: await copier.command(input) };
+      transfer.state = 'running';
+      this.emitNow(transfer);
+      const result = await copier.copy(input, transfer.controller.signal, {
+        expectBlobs: (count) => model.expectRows(count),
+        listBlobs: (rows) => {
+          for (const { id, status, total } of rows)
+            model.apply({
+              id,
+              status,
+              ...(total === undefined ? {} : { progressDetail: { current: 0, total } }),
+            });
+          this.emitSoon(transfer);
+        },
+        message: (status) => {
+          model.apply({ status });
+          this.emitSoon(transfer);
+        },
+        blob: (id, status, current, total) => {
+          model.apply({
+            id,
+            status,
+            ...(current === undefined ? {} : { progressDetail: { current, total: total ?? 0 } }),
+          });
+          this.emitSoon(transfer);
+        },
+      });
+      transfer.route = {
+        ...transfer.route,
+        blobs: result.blobs,
+        digestChanged: result.digestChanged,
+        writtenBytes: result.bytesCopied,
+      };
+      model.complete();
+      this.finish(transfer, 'succeeded');
+    } catch (error) {
+      if (transfer.cancelRequested) return this.finishCancelled(transfer);
+      this.finish(transfer, 'failed', AppError.from(error), 'Failed');
+    }
+  }
+
   /** A registry Docker could not reach may be the local registry before it moved: say so. */
   private explain(transfer: Transfer, diagnosed: AppError): AppError {
     return explainLocalRegistryMove(
@@ -410,6 +500,7 @@ export class TransferService {
       id: transfer.id,
       kind: transfer.kind,
       reference: transfer.reference,
+      ...(transfer.copy ? { source: sourceReference(transfer.copy) } : {}),
       state: transfer.state,
       rows: progress.rows,
       overall: transfer.state === 'succeeded' ? 1 : progress.overall,

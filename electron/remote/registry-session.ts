@@ -8,12 +8,18 @@
  * asked for again once. A login with an identity token gets its tokens with the OAuth2 refresh-token
  * grant (as the Docker CLI does), a password login with Basic credentials on the realm, no login
  * anonymously (public repositories). Every request has a timeout and follows the caller's AbortSignal.
+ *
+ * `request` reads an answer whole (manifests, lists); `access` gives what a request Berth makes itself
+ * needs (a blob streamed between registries, issue 21: ./copy/blob-http.ts). Credentials go only to
+ * the registry's own origin.
  */
-import { createHash } from 'node:crypto';
 import type { DockerAuthConfig } from '../docker/registry-auth';
 import { AppError } from '../api/app-error';
 import { cancelled, httpFailure, networkFailure, timedOut, type FailureContext } from './remote-errors';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate';
+import { isTimeout, loginIdentity, parseTokenAnswer, readLimited, TimeoutMarker } from './session-parts';
+
+export { parseTokenAnswer } from './session-parts';
 
 /** Why a registry is spoken to over plain HTTP. */
 export type InsecureReason = 'loopback' | 'insecure-registries';
@@ -32,8 +38,10 @@ export interface SessionOptions {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'HEAD' | 'DELETE';
+  method?: 'GET' | 'HEAD' | 'DELETE' | 'POST' | 'PUT' | 'PATCH';
   headers?: Record<string, string>;
+  /** A small body sent whole (a manifest); it can be sent again after a 401. */
+  body?: Buffer;
   /** The token scope this request needs: `repository:<name>:pull`, `registry:catalog:*`. */
   scope: string;
   signal?: AbortSignal | undefined;
@@ -50,6 +58,18 @@ export interface SessionResponse {
   url: string;
 }
 
+/** See `RegistrySession.access`. */
+export interface RawAccess {
+  /** `https://host` or `http://host`. */
+  base: string;
+  authorization: string | undefined;
+  /** The error for an HTTP answer that is not the one wanted. */
+  failure(status: number, headers: Headers, body: Buffer): AppError;
+  /** The error for a request that never got an answer. */
+  network(error: unknown): AppError;
+  cancelled(): AppError;
+}
+
 interface CachedToken {
   token: string;
   expiresAt: number;
@@ -58,7 +78,6 @@ interface CachedToken {
 /** Tokens are renewed this long before they say they expire. */
 const EXPIRY_MARGIN_MS = 5_000;
 const DEFAULT_TIMEOUT_MS = 20_000;
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export class RegistrySession {
   readonly host: string;
@@ -70,6 +89,8 @@ export class RegistrySession {
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
   readonly #timeoutMs: number;
+  /** The timeout of an exchange whose body is still being read, by its response. */
+  readonly #pendingTimeouts = new WeakMap<Response, NodeJS.Timeout>();
   /** How many tokens were fetched from the realm (the tests count them). */
   tokenRequests = 0;
 
@@ -95,27 +116,99 @@ export class RegistrySession {
 
   /** A request to `path` (`/v2/…`, or an absolute URL on the same registry from a Link header). */
   async request(path: string, options: RequestOptions): Promise<SessionResponse> {
+    const { response, context } = await this.perform(path, options, options.body);
+    const body = await this.readBody(response, options, context);
+    const answer = { status: response.status, headers: response.headers, body, url: response.url || path };
+    if (response.status >= 200 && response.status < 300) return answer;
+    if (options.accept?.includes(response.status)) return answer;
+    throw this.failure(response.status, response.headers, body, context);
+  }
+
+  /**
+   * What a request Berth makes itself needs (a blob streamed from one registry into another, with
+   * node:http, which costs half the CPU of fetch's streams): the registry's base URL, the
+   * Authorization header for `scope` (got now if needed), and how its failures are worded.
+   */
+  async access(scope: string, doing: string, signal?: AbortSignal): Promise<RawAccess> {
     const login = await this.options.login();
-    const context: FailureContext = {
+    const context = this.contextFor(doing, login);
+    this.noteLogin(login);
+    const base = await this.resolveBase(signal, context);
+    const authorization = await this.authorizationFor(scope, login, signal, context);
+    return {
+      base,
+      authorization,
+      failure: (status, headers, body) => this.failure(status, headers, body, context),
+      network: (error) => networkFailure(error, context),
+      cancelled: () => cancelled(context),
+    };
+  }
+
+  /** A token the registry turned down mid-way (expired, revoked): the next `access` gets a new one. */
+  forget(scope: string): void {
+    this.#tokens.delete(this.tokenKey(scope));
+  }
+
+  /**
+   * Gets the token a scope needs before a request whose body can only be sent once (an upload), by
+   * asking for what the registry would ask for; a no-op when it has one or wants none.
+   */
+  async prepare(scope: string, doing: string, signal?: AbortSignal): Promise<void> {
+    const login = await this.options.login();
+    const context = this.contextFor(doing, login);
+    this.noteLogin(login);
+    await this.resolveBase(signal, context);
+    await this.authorizationFor(scope, login, signal, context);
+  }
+
+  private contextFor(doing: string, login: DockerAuthConfig | undefined): FailureContext {
+    return {
       host: this.host,
-      doing: options.doing,
+      doing,
       username: login?.username,
       loggedIn: login !== undefined && (login.password !== undefined || login.identitytoken !== undefined),
     };
-    // Another login than the tokens were got with (docker login as someone else): start afresh.
+  }
+
+  /** Another login than the tokens were got with (docker login as someone else): start afresh. */
+  private noteLogin(login: DockerAuthConfig | undefined): void {
     const who = loginIdentity(login);
     if (who !== this.#who) {
       this.#tokens.clear();
       this.#who = who;
     }
+  }
+
+  private failure(status: number, headers: Headers, body: Buffer, context: FailureContext): AppError {
+    if (status === 401 && context.loggedIn) {
+      // Token auth says "logged in, but not allowed" with a 401 and error="insufficient_scope".
+      const again = parseWwwAuthenticate(headers.get('www-authenticate'));
+      if (again.some((c) => c.params.error === 'insufficient_scope'))
+        return httpFailure(403, body.toString('utf8'), context);
+    }
+    return httpFailure(status, body.toString('utf8'), context);
+  }
+
+  private async perform(
+    path: string,
+    options: RequestOptions,
+    body: Buffer | undefined,
+  ): Promise<{ response: Response; context: FailureContext }> {
+    const login = await this.options.login();
+    const context = this.contextFor(options.doing, login);
+    this.noteLogin(login);
     const base = await this.resolveBase(options.signal, context);
     const url = /^https?:\/\//.test(path) ? path : `${base}${path}`;
-    let authorization = await this.authorizationFor(options.scope, login, options.signal, context);
-    let response = await this.send(url, options, authorization, context);
+    // Credentials go only to the registry itself, never to another host a Location points at.
+    const sameOrigin = new URL(url).origin === new URL(base).origin;
+    let authorization = sameOrigin
+      ? await this.authorizationFor(options.scope, login, options.signal, context)
+      : undefined;
+    let response = await this.exchange(url, options, authorization, context, body);
     // A 401 names the challenge (the first request to a registry goes without one), or turns down a
     // token (expired early, revoked, too narrow): get a new one, for the scope the registry named, and
     // try again — twice at most, so a registry that refuses every token can't loop.
-    for (let attempt = 0; attempt < 2 && response.status === 401; attempt += 1) {
+    for (let attempt = 0; sameOrigin && attempt < 2 && response.status === 401; attempt += 1) {
       const challenges = parseWwwAuthenticate(response.headers.get('www-authenticate'));
       const challenge =
         challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
@@ -130,19 +223,12 @@ export class RegistrySession {
         const fresh = this.#tokens.get(this.tokenKey(scope));
         if (fresh) this.#tokens.set(this.tokenKey(options.scope), fresh);
       }
-      response = await this.send(url, options, authorization, context);
+      await response.body?.cancel().catch(() => undefined);
+      response = await this.exchange(url, options, authorization, context, body);
       // Basic credentials turned down once are turned down again.
       if (challenge.scheme === 'basic') break;
     }
-    if (response.status >= 200 && response.status < 300) return response;
-    if (options.accept?.includes(response.status)) return response;
-    if (response.status === 401 && context.loggedIn) {
-      // Token auth says "logged in, but not allowed" with a 401 and error="insufficient_scope".
-      const again = parseWwwAuthenticate(response.headers.get('www-authenticate'));
-      if (again.some((c) => c.params.error === 'insufficient_scope'))
-        throw httpFailure(403, response.body.toString('utf8'), context);
-    }
-    throw httpFailure(response.status, response.body.toString('utf8'), context);
+    return { response, context };
   }
 
   /** HTTPS, else (only where Docker would) plain HTTP; decided by a `/v2/` ping, once. */
@@ -261,7 +347,7 @@ export class RegistrySession {
     return answer.token;
   }
 
-  /** One HTTP exchange with the timeout and the caller's signal; never throws for an HTTP status. */
+  /** One HTTP exchange, answered with its body buffered; never throws for an HTTP status. */
   private async send(
     url: string,
     options: RequestOptions,
@@ -269,74 +355,68 @@ export class RegistrySession {
     context: FailureContext,
     form?: URLSearchParams,
   ): Promise<SessionResponse> {
+    const response = await this.exchange(url, options, authorization, context, form ?? options.body);
+    const body = await this.readBody(response, options, context);
+    return { status: response.status, headers: response.headers, body, url: response.url || url };
+  }
+
+  /**
+   * One HTTP exchange up to the answer's headers, under the caller's signal and a timeout that also
+   * bounds reading the answer's body (`readBody`).
+   */
+  private async exchange(
+    url: string,
+    options: RequestOptions,
+    authorization: string | undefined,
+    context: FailureContext,
+    body: URLSearchParams | Buffer | undefined,
+  ): Promise<Response> {
     if (options.signal?.aborted) throw cancelled(context);
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const timer = new AbortController();
+    const form = body instanceof URLSearchParams;
+    const timeout = setTimeout(() => timer.abort(new TimeoutMarker()), this.#timeoutMs);
+    timeout.unref?.();
+    const signal = options.signal ? AbortSignal.any([options.signal, timer.signal]) : timer.signal;
     const headers: Record<string, string> = { ...options.headers, 'User-Agent': 'Berth' };
     if (authorization) headers.Authorization = authorization;
     if (form) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    const init: RequestInit = {
+      method: form ? 'POST' : (options.method ?? 'GET'),
+      headers,
+      redirect: 'follow',
+      signal,
+    };
+    if (form) init.body = body.toString();
+    else if (body !== undefined) init.body = body;
     try {
-      const response = await this.#fetch(url, {
-        method: form ? 'POST' : (options.method ?? 'GET'),
-        headers,
-        redirect: 'follow',
-        signal,
-        ...(form ? { body: form.toString() } : {}),
-      });
-      const body = await readLimited(response);
-      return { status: response.status, headers: response.headers, body, url: response.url || url };
+      const response = await this.#fetch(url, init);
+      this.#pendingTimeouts.set(response, timeout);
+      return response;
     } catch (error) {
+      clearTimeout(timeout);
       if (options.signal?.aborted) throw cancelled(context);
-      if (timeout.aborted) throw timedOut(context, Math.round(this.#timeoutMs / 1000));
+      if (timer.signal.aborted) throw timedOut(context, Math.round(this.#timeoutMs / 1000));
       if (error instanceof AppError) throw error;
       throw networkFailure(error, context);
     }
   }
-}
 
-/** Who a login is, without keeping its secret: the user and a hash of the secret. */
-function loginIdentity(login: DockerAuthConfig | undefined): string {
-  if (!login) return '';
-  const secret = login.identitytoken ?? login.password ?? '';
-  return `${login.username ?? ''}:${createHash('sha256').update(secret).digest('hex')}`;
-}
-
-async function readLimited(response: Response): Promise<Buffer> {
-  if (!response.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    total += chunk.length;
-    if (total > MAX_BODY_BYTES)
-      throw new AppError('INTERNAL', 'The registry sent an answer too large to show.');
-    chunks.push(Buffer.from(chunk));
+  /** A whole (small) answer, under the exchange's timeout when it had one, and the caller's signal. */
+  private async readBody(
+    response: Response,
+    options: { signal?: AbortSignal | undefined },
+    context: FailureContext,
+  ): Promise<Buffer> {
+    try {
+      return await readLimited(response);
+    } catch (error) {
+      if (options.signal?.aborted) throw cancelled(context);
+      if (error instanceof AppError) throw error;
+      if (isTimeout(error)) throw timedOut(context, Math.round(this.#timeoutMs / 1000));
+      throw networkFailure(error, context);
+    } finally {
+      clearTimeout(this.#pendingTimeouts.get(response));
+      this.#pendingTimeouts.delete(response);
+    }
   }
-  return Buffer.concat(chunks);
-}
-
-/** A token endpoint's answer: `token` or `access_token`, `expires_in` seconds, `issued_at` RFC 3339. */
-export function parseTokenAnswer(
-  text: string,
-): { token: string; expiresIn?: number; issuedAt?: number } | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const {
-    token,
-    access_token: accessToken,
-    expires_in: expiresIn,
-    issued_at: issuedAt,
-  } = value as Record<string, unknown>;
-  const chosen =
-    typeof token === 'string' && token !== '' ? token : typeof accessToken === 'string' ? accessToken : '';
-  if (chosen === '') return undefined;
-  const answer: { token: string; expiresIn?: number; issuedAt?: number } = { token: chosen };
-  if (typeof expiresIn === 'number' && expiresIn > 0) answer.expiresIn = expiresIn;
-  if (typeof issuedAt === 'string' && !Number.isNaN(Date.parse(issuedAt)))
-    answer.issuedAt = Date.parse(issuedAt);
-  return answer;
 }

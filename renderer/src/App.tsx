@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import type { RegistryState } from '../../electron/api/contract/registry';
 import { DOCKER_HUB_DOMAIN } from '../../electron/common/reference';
 import { DialogHost } from './components/dialogs/DialogHost';
+import { copyRequest } from './components/dialogs/copy-request';
 import { useDialogStore } from './components/dialogs/dialog-store';
 import { Notices } from './components/Notices';
 import { Sidebar, type DotState, type SidebarRegistry } from './components/Sidebar';
@@ -93,6 +94,9 @@ export function App() {
             kind: 'tag',
             request: { source: image, registry: pickerValue(registry), intent: 'push' },
           })
+        }
+        onDropTag={(registry, tag) =>
+          showDialog({ kind: 'tag', request: copyRequest(tag, pickerValue(registry)) })
         }
       />
       <main className="main">

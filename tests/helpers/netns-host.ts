@@ -78,7 +78,7 @@ async function serveInNamespace(
   command: string[],
   ready: RegExp,
   folder: string,
-): Promise<{ match: RegExpExecArray; stop: () => Promise<void> }> {
+): Promise<{ match: RegExpExecArray; stop: () => Promise<void>; output: () => string }> {
   const child: ChildProcess = spawn('ip', ['netns', 'exec', host.namespace, ...command], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -105,6 +105,7 @@ async function serveInNamespace(
   });
   return {
     match,
+    output: () => output,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((done) => child.once('exit', done));
@@ -185,4 +186,48 @@ export async function startTlsRegistryIn(host: NetnsHost): Promise<NetnsTlsRegis
     dir,
   );
   return { address: `${host.address}:${port}`, caFile: certificate, stop: server.stop };
+}
+
+export interface NetnsReferenceRegistry extends NetnsRegistry {
+  /** Everything the registry logged so far (at info level: a line per request it answered). */
+  log(): string;
+  /** Its storage root is `dataDir/data`. */
+  dataDir: string;
+}
+
+/**
+ * Runs Debian's reference registry inside the test host over plain HTTP, optionally with htpasswd
+ * logins (bcrypt lines): a registry on the LAN, which Docker and Berth use over HTTP only when it is
+ * listed as insecure.
+ */
+export async function startReferenceRegistryIn(
+  host: NetnsHost,
+  options: { htpasswd?: string } = {},
+): Promise<NetnsReferenceRegistry> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-netns-reference-'));
+  let htpasswdPath: string | undefined;
+  if (options.htpasswd !== undefined) {
+    htpasswdPath = join(dir, 'htpasswd');
+    writeFileSync(htpasswdPath, options.htpasswd);
+  }
+  // The namespace has its own ports: a fixed one is free there.
+  const port = 5000;
+  const config = join(dir, 'config.yml');
+  writeFileSync(
+    config,
+    referenceRegistryConfig({
+      dataDir: dir,
+      address: `0.0.0.0:${port}`,
+      logLevel: 'info',
+      ...(htpasswdPath ? { htpasswdPath } : {}),
+    }),
+  );
+  const server = await serveInNamespace(
+    host,
+    'reference registry',
+    ['/usr/bin/docker-registry', 'serve', config],
+    /listening on /,
+    dir,
+  );
+  return { address: `${host.address}:${port}`, stop: server.stop, log: server.output, dataDir: dir };
 }

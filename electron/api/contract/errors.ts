@@ -39,6 +39,8 @@ export const errorCodes = [
   'RATE_LIMITED',
   'TIMEOUT',
   'DELETE_NOT_ALLOWED',
+  // Copying between registries (issue 21): a source blob whose bytes don't match its digest.
+  'DIGEST_MISMATCH',
 ] as const;
 export const errorCodeSchema = z.enum(errorCodes);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;

@@ -7,11 +7,14 @@
 import { z } from 'zod';
 import { command, event } from './define';
 import { appErrorSchema } from './errors';
+import { repositoryNameSchema, tagSchema } from './registry';
+import { remoteHostSchema } from './remote';
 
 const imageReference = z.string().min(1).max(512);
 const transferId = z.string().min(1).max(64);
 
-export const transferKindSchema = z.enum(['push', 'pull']);
+/** 'copy': registry to registry, without Docker (issue 21). */
+export const transferKindSchema = z.enum(['push', 'pull', 'copy']);
 export type TransferKind = z.infer<typeof transferKindSchema>;
 
 export const transferStateSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
@@ -49,16 +52,27 @@ export type TransferRow = z.infer<typeof transferRowSchema>;
 /**
  * Which way a transfer went (issue 23). 'daemon': Docker's own push or pull. 'fast-local': a push to
  * Berth's own registry that exported the image from Docker and wrote it straight into the registry.
+ * 'registry-to-registry': a copy, read from one registry and written to the other by Berth (issue 21).
  */
 export const transferRouteSchema = z.object({
-  path: z.enum(['daemon', 'fast-local']),
+  path: z.enum(['daemon', 'fast-local', 'registry-to-registry']),
   /** How the layers are stored (fast-local): plain tars, parallel gzip, or the export's own blobs. */
   layerFormat: z.enum(['uncompressed', 'gzip', 'as-exported']).optional(),
   /** Bytes of the image's layers as stored (fast-local), once known. */
   storedBytes: z.number().nonnegative().optional(),
   /** Bytes written now; layers the registry had are not written again (fast-local), once known. */
   writtenBytes: z.number().nonnegative().optional(),
-  /** The docker CLI command with the same outcome, for the user to copy. */
+  /** Blobs a copy found in the target already, mounted there from the source repository, or streamed. */
+  blobs: z
+    .object({
+      existing: z.number().int().nonnegative(),
+      mounted: z.number().int().nonnegative(),
+      copied: z.number().int().nonnegative(),
+    })
+    .optional(),
+  /** A copy of chosen platforms wrote a new index: the target's digest differs from the source's. */
+  digestChanged: z.boolean().optional(),
+  /** The CLI command with the same outcome, for the user to copy (docker; skopeo for a copy). */
   command: z.string(),
 });
 export type TransferRoute = z.infer<typeof transferRouteSchema>;
@@ -66,8 +80,10 @@ export type TransferRoute = z.infer<typeof transferRouteSchema>;
 export const transferSnapshotSchema = z.object({
   id: transferId,
   kind: transferKindSchema,
-  /** The normalised reference, e.g. `127.0.0.1:5000/team/app:1.0`. */
+  /** The normalised reference, e.g. `127.0.0.1:5000/team/app:1.0` (a copy's target). */
   reference: z.string(),
+  /** A copy's source, `ghcr.io/team/app:1.0`. */
+  source: z.string().optional(),
   state: transferStateSchema,
   rows: z.array(transferRowSchema),
   /** 0…1, weighted by bytes; 1 once succeeded. */
@@ -97,6 +113,31 @@ export type TransferSnapshot = z.infer<typeof transferSnapshotSchema>;
 
 const started = z.object({ id: transferId });
 
+/** `os/arch[/variant]`, as the tag details name an index's platforms. */
+const platformSchema = z
+  .string()
+  .min(3)
+  .max(100)
+  .regex(/^[a-z0-9._-]+\/[a-z0-9._-]+(?:\/[a-z0-9._-]+)?$/, 'not an os/arch[/variant] platform');
+
+export const copyRequestSchema = z.object({
+  source: z.object({
+    host: remoteHostSchema,
+    repository: repositoryNameSchema,
+    /** A tag, or a digest (`sha256:…`). */
+    reference: z.union([
+      tagSchema,
+      z.string().regex(/^sha256:[a-f0-9]{64}$/, 'not a tag or a sha256 digest'),
+    ]),
+  }),
+  target: z.object({ host: remoteHostSchema, repository: repositoryNameSchema, tag: tagSchema }),
+  /** Of an index, only these platforms (then a new index, with another digest); absent: all of it. */
+  platforms: z.array(platformSchema).min(1).max(64).optional(),
+  /** Also copy what refers to the image (signatures, SBOMs). */
+  referrers: z.boolean().default(false),
+});
+export type CopyRequestInput = z.input<typeof copyRequestSchema>;
+
 export const transfersCommands = {
   'transfers.push': command(
     z.object({ reference: imageReference }),
@@ -107,6 +148,11 @@ export const transfersCommands = {
     z.object({ reference: imageReference }),
     started,
     'Pull an image from its registry; answers the transfer id at once, progress follows as events.',
+  ),
+  'transfers.copy': command(
+    copyRequestSchema,
+    started,
+    'Copy an image from one registry to another, registry to registry without Docker; answers the transfer id at once, progress follows as events.',
   ),
   'transfers.cancel': command(
     z.object({ id: transferId }),

@@ -1,12 +1,14 @@
 /**
  * The sidebar: local images, the registries the user works with and Docker's logins for them, and
  * Docker Engine settings. A registry item is a drop target: dropping an image row on it opens the Tag
- * dialog for that registry.
+ * dialog for that registry; dropping another registry's tag opens it to copy the tag there.
  */
 import { useAppStore, type ViewId } from '../stores/app-store';
 import { guideCount, useGuideStore } from '../stores/guide-store';
 import { useRemoteRegistriesStore } from '../stores/remote-registries-store';
 import { useDialogStore } from './dialogs/dialog-store';
+import { readDraggedTag, TAG_DRAG_TYPE } from './dialogs/tag-drag';
+import type { CopySource } from './dialogs/CopyOptions';
 import { PlusIcon } from './icons';
 
 /** A status dot's colour (styles.css): green running, grey stopped, amber on the way, red crashed. */
@@ -33,9 +35,12 @@ function sameView(a: ViewId, b: ViewId): boolean {
 export function Sidebar({
   registries,
   onDropImage,
+  onDropTag,
 }: {
   registries: SidebarRegistry[];
   onDropImage?: (registry: SidebarRegistry, image: string) => void;
+  /** A registry's tag dropped here: copy it to this registry (issue 21). */
+  onDropTag?: (registry: SidebarRegistry, tag: CopySource) => void;
 }) {
   const view = useAppStore((state) => state.view);
   const setView = useAppStore((state) => state.setView);
@@ -56,11 +61,17 @@ export function Sidebar({
         className={`nav-item${sameView(view, target) ? ' active' : ''}${hostBelow(extra) ? ' host-below' : ''}`}
         aria-current={sameView(view, target) ? 'page' : undefined}
         onClick={() => setView(target)}
-        title={extra?.registry && onDropImage ? 'Drop an image here to push it' : undefined}
+        title={
+          extra?.registry && onDropImage ? 'Drop an image here to push it, or a tag to copy it' : undefined
+        }
         onDragOver={
-          extra?.registry && onDropImage
+          extra?.registry && (onDropImage || onDropTag)
             ? (event) => {
-                if (event.dataTransfer.types.includes('application/x-berth-image')) {
+                const types = event.dataTransfer.types;
+                if (
+                  (onDropImage && types.includes('application/x-berth-image')) ||
+                  (onDropTag && types.includes(TAG_DRAG_TYPE))
+                ) {
                   event.preventDefault();
                   event.currentTarget.classList.add('drop-target');
                 }
@@ -69,13 +80,17 @@ export function Sidebar({
         }
         onDragLeave={(event) => event.currentTarget.classList.remove('drop-target')}
         onDrop={
-          extra?.registry && onDropImage
+          extra?.registry && (onDropImage || onDropTag)
             ? (event) => {
                 event.currentTarget.classList.remove('drop-target');
                 const image = event.dataTransfer.getData('application/x-berth-image');
-                if (image) {
+                const tag = readDraggedTag(event.dataTransfer);
+                if (image && onDropImage) {
                   event.preventDefault();
                   onDropImage(extra.registry!, image);
+                } else if (tag && onDropTag) {
+                  event.preventDefault();
+                  onDropTag(extra.registry!, tag);
                 }
               }
             : undefined

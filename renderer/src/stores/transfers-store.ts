@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import type { AppErrorData } from '../../../electron/api/contract';
 import {
   isTransferFinished,
+  type CopyRequestInput,
   type TransferKind,
   type TransferSnapshot,
 } from '../../../electron/api/contract/transfers';
@@ -26,12 +27,15 @@ interface TransfersState extends TransfersData {
   /** Whether the docked panel shows its transfers or only its header. */
   expanded: boolean;
   /** A push or pull that could not even start (bad name, Docker gone). */
-  startError: { kind: TransferKind; reference: string; error: AppErrorData } | undefined;
+  startError:
+    { kind: TransferKind; reference: string; error: AppErrorData; copy?: CopyRequestInput } | undefined;
   setExpanded: (expanded: boolean) => void;
   /** Start a push; answers the transfer id, or undefined when it could not start (see startError). */
   push: (reference: string) => Promise<string | undefined>;
   /** Start a pull; answers the transfer id, or undefined when it could not start. */
   pull: (reference: string) => Promise<string | undefined>;
+  /** Start a copy between registries (issue 21); answers the transfer id, or undefined. */
+  copy: (request: CopyRequestInput) => Promise<string | undefined>;
   /** Answers false when the host could not cancel (a notice says why). */
   cancel: (id: string) => Promise<boolean>;
   dismiss: (id: string) => Promise<void>;
@@ -52,15 +56,29 @@ const FLUSH_INTERVAL_MS = 200;
 
 /** Ids the user dismissed: late events for them are ignored. */
 const forgotten = new Set<string>();
+/** What each copy of this window was asked, by transfer id: a retry asks the same again. */
+const copyRequests = new Map<string, CopyRequestInput>();
 
 export const useTransfersStore = create<TransfersState>((set, get) => {
   const start = async (kind: TransferKind, reference: string): Promise<string | undefined> => {
     set({ startError: undefined, expanded: true });
     try {
-      const { id } = await api.call(kind === 'push' ? 'transfers.push' : 'transfers.pull', { reference });
+      const { id } = await api.call(kind === 'pull' ? 'transfers.pull' : 'transfers.push', { reference });
       return id;
     } catch (error) {
       set({ startError: { kind, reference, error: errorData(error) } });
+      return undefined;
+    }
+  };
+  const startCopy = async (request: CopyRequestInput): Promise<string | undefined> => {
+    const reference = `${request.target.host}/${request.target.repository}:${request.target.tag}`;
+    set({ startError: undefined, expanded: true });
+    try {
+      const { id } = await api.call('transfers.copy', request);
+      copyRequests.set(id, request);
+      return id;
+    } catch (error) {
+      set({ startError: { kind: 'copy', reference, error: errorData(error), copy: request } });
       return undefined;
     }
   };
@@ -72,6 +90,7 @@ export const useTransfersStore = create<TransfersState>((set, get) => {
     setExpanded: (expanded) => set({ expanded }),
     push: (reference) => start('push', reference),
     pull: (reference) => start('pull', reference),
+    copy: (request) => startCopy(request),
     async cancel(id) {
       try {
         await api.call('transfers.cancel', { id });
@@ -95,7 +114,12 @@ export const useTransfersStore = create<TransfersState>((set, get) => {
     async retry(id, note) {
       const previous = get().byId[id];
       if (previous === undefined) return undefined;
-      const next = await start(previous.kind, previous.reference);
+      const request = copyRequests.get(id);
+      if (previous.kind === 'copy' && request === undefined) return undefined;
+      const next =
+        previous.kind === 'copy' && request
+          ? await startCopy(request)
+          : await start(previous.kind === 'pull' ? 'pull' : 'push', previous.reference);
       if (next !== undefined && note) set((state) => ({ fixNotes: { ...state.fixNotes, [next]: note } }));
       if (next !== undefined && isTransferFinished(previous.state)) await get().dismiss(id);
       return next;

@@ -2,7 +2,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { freePort } from '../../helpers/test-images';
 
-export type TransferVerb = 'Push' | 'Pull';
+export type TransferVerb = 'Push' | 'Pull' | 'Copy';
 
 export class TransferCard {
   readonly state: Locator;

@@ -26,6 +26,8 @@ import { choiceForHost, OTHER_REGISTRY, registryChoices } from './registry-choic
 import { pushCommand, tagCommand } from '../../cli-commands';
 import { CommandLine } from '../CommandLine';
 import { NameParts } from './NameParts';
+import { CopyOptions, copyTarget, type CopyChoices } from './CopyOptions';
+import { useTransfersStore } from '../../stores/transfers-store';
 
 type NamePart = 'registry' | 'namespace' | 'repository' | 'tag';
 
@@ -85,7 +87,10 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
       tag: from.tag,
     };
   });
-  const [busy, setBusy] = useState<'tag' | 'push' | undefined>(undefined);
+  const [busy, setBusy] = useState<TagDialogRequest['intent'] | undefined>(undefined);
+  // A copy between registries (issue 21) names its target with these same fields.
+  const copying = request.intent === 'copy' ? request.copy : undefined;
+  const [copyChoices, setCopyChoices] = useState<CopyChoices>({ referrers: false });
   const [failure, setFailure] = useState<AppErrorData | undefined>(undefined);
 
   const choice = choices.find((entry) => entry.value === fields.registry) ?? choices[choices.length - 1]!;
@@ -140,12 +145,20 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
     });
   };
 
-  const submit = async (intent: 'tag' | 'push') => {
+  const submit = async (intent: TagDialogRequest['intent']) => {
     const reference = validation.reference;
     // Enter pressed again while the first submit runs must not tag and push twice.
     if (!reference || busy) return;
     setBusy(intent);
     setFailure(undefined);
+    if (copying) {
+      if (copyChoices.platforms?.length === 0) return setBusy(undefined);
+      // One that could not start says why in the transfers panel, as a push's does.
+      await useTransfersStore
+        .getState()
+        .copy({ source: copying, target: copyTarget(reference), ...copyChoices });
+      return onClose();
+    }
     try {
       const { target } = await api.call('images.tag', {
         source: request.source,
@@ -188,13 +201,24 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
 
   return (
     <Dialog
-      title={primary === 'push' ? 'Push to a registry' : 'Tag image'}
+      title={copying ? 'Copy to a registry' : primary === 'push' ? 'Push to a registry' : 'Tag image'}
       onClose={onClose}
       wide
       actions={
         <>
+          {copying && (
+            <button
+              type="button"
+              className="button primary"
+              disabled={!reference || busy !== undefined || copyChoices.platforms?.length === 0}
+              onClick={() => void submit('copy')}
+            >
+              {busy === 'copy' ? 'Starting copy…' : 'Copy'}
+            </button>
+          )}
           <button
             type="button"
+            hidden={copying !== undefined}
             className={`button${primary === 'tag' ? ' primary' : ''}`}
             disabled={!reference || busy !== undefined}
             onClick={() => void submit('tag')}
@@ -203,6 +227,7 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
           </button>
           <button
             type="button"
+            hidden={copying !== undefined}
             className={`button${primary === 'push' ? ' primary' : ''}`}
             disabled={!reference || busy !== undefined}
             onClick={() => void submit('push')}
@@ -213,7 +238,13 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
       }
     >
       <form className="tag-form" onSubmit={onSubmit} aria-label="New name">
-        <p className="dialog-intro">
+        {copying && (
+          <p className="dialog-intro">
+            Copy <strong className="mono">{request.source}</strong> registry to registry, without Docker. Its
+            new name is <span className="mono name-grammar">[registry-host]/[user]/[repository]:[tag]</span>.
+          </p>
+        )}
+        <p className="dialog-intro" hidden={copying !== undefined}>
           Give <strong className="mono">{request.source}</strong> a name that says where it goes. A name is{' '}
           <span className="mono name-grammar">[registry-host]/[user]/[repository]:[tag]</span>; with no host,
           it means Docker Hub.
@@ -324,7 +355,7 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
           {!reference && typedName && (
             <p className="field-help">Not a valid name yet: fix the field marked in red.</p>
           )}
-          {reference && (
+          {reference && !copying && (
             <p className="field-help">
               Docker stores it as <span className="mono">{reference.normalized}</span>
               {reference.tag === undefined ? ` (no tag means :${DEFAULT_TAG})` : ''}.
@@ -340,7 +371,10 @@ export function TagDialog({ request, onClose }: { request: TagDialogRequest; onC
             local={choice.value === 'local'}
           />
         </div>
-        {reference && <CommandLine cli={tagCommand(request.source, reference.familiar)} />}
+        {copying && (
+          <CopyOptions source={copying} target={reference} choices={copyChoices} onChange={setCopyChoices} />
+        )}
+        {reference && !copying && <CommandLine cli={tagCommand(request.source, reference.familiar)} />}
         {reference && primary === 'push' && (
           <CommandLine cli={pushCommand(reference.familiar)} label="Then, to push" />
         )}

@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import type { ImageGroup } from '../../stores/images-store';
+import type { CopySource } from './CopyOptions';
 
 /** What the Tag dialog starts with. `registry` is a picker value (see registry-choices.ts). */
 export interface TagDialogRequest {
@@ -12,7 +13,9 @@ export interface TagDialogRequest {
   /** Preselected registry picker value, e.g. 'local' or 'docker.io'. */
   registry?: string;
   /** 'push' makes "Tag and push" the primary button (Push to…, drag and drop). */
-  intent: 'tag' | 'push';
+  intent: 'tag' | 'push' | 'copy';
+  /** With intent 'copy': the registry image copied (issue 21); `source` is then its name. */
+  copy?: CopySource;
 }
 
 export type OpenDialog =

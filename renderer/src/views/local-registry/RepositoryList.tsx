@@ -1,5 +1,8 @@
 /** The repositories of the local registry with their tags: digest, size, platforms, delete, pull. */
 import { useState } from 'react';
+import { copyRequest } from '../../components/dialogs/copy-request';
+import { useDialogStore } from '../../components/dialogs/dialog-store';
+import { startTagDrag } from '../../components/dialogs/tag-drag';
 import { TagActions } from '../../components/registry/TagActions';
 import { formatBytes, shortDigest } from '../../format';
 import { useRegistryStore } from '../../stores/registry-store';
@@ -15,6 +18,7 @@ export function RepositoryList({ host, onPull }: RepositoryListProps) {
   const repositories = useRegistryStore((state) => state.repositories);
   const deleteTag = useRegistryStore((state) => state.deleteTag);
   const deleteRepository = useRegistryStore((state) => state.deleteRepository);
+  const showDialog = useDialogStore((state) => state.show);
   /** The repository left without tags whose Delete was pressed once (it asks again). */
   const [confirming, setConfirming] = useState<string | undefined>(undefined);
   if (repositories.length === 0) {
@@ -92,7 +96,17 @@ export function RepositoryList({ host, onPull }: RepositoryListProps) {
             const key = `${repository.name}:${tag.tag}`;
             const platformWords = tag.platforms.length ? tag.platforms.join(', ') : '—';
             return (
-              <div key={key} className="repo-row" role="row" data-reference={key}>
+              <div
+                key={key}
+                className="repo-row"
+                role="row"
+                data-reference={key}
+                draggable
+                title="Drag onto another registry to copy it there"
+                onDragStart={(event) =>
+                  startTagDrag(event.dataTransfer, { host, repository: repository.name, reference: tag.tag })
+                }
+              >
                 <span role="cell" className="repo-name">
                   <span className="repo-reference" title={key}>
                     <span className="repo-path">{repository.name}</span>
@@ -121,6 +135,20 @@ export function RepositoryList({ host, onPull }: RepositoryListProps) {
                     onDelete={() => void deleteTag(repository.name, tag.tag)}
                     deleteTitle="Removes the tag; its layers are freed by the next clean-up"
                   />
+                  <button
+                    type="button"
+                    className="button small"
+                    aria-label={`Copy ${key} to…`}
+                    title="Copy this tag to another registry, without Docker (or drag the row onto a registry)"
+                    onClick={() =>
+                      showDialog({
+                        kind: 'tag',
+                        request: copyRequest({ host, repository: repository.name, reference: tag.tag }),
+                      })
+                    }
+                  >
+                    Copy to…
+                  </button>
                 </span>
               </div>
             );

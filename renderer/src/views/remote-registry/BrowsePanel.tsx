@@ -11,6 +11,7 @@ import { useDialogStore } from '../../components/dialogs/dialog-store';
 import { ErrorWithFix } from '../../components/ErrorWithFix';
 import { useRemoteBrowseStore, type PagedList } from '../../stores/remote-browse-store';
 import { useRemoteRegistriesStore } from '../../stores/remote-registries-store';
+import { startTagDrag } from '../../components/dialogs/tag-drag';
 import { TagDetailsPanel } from './TagDetailsPanel';
 import { VirtualList } from './VirtualList';
 import './remote-registry.css';
@@ -338,6 +339,12 @@ export function BrowsePanel({ host }: { host: string }) {
                     className={`browse-row browse-pick tag-pick ${tag === name ? 'selected' : ''}`}
                     aria-pressed={tag === name}
                     onClick={() => selectTag(name)}
+                    draggable
+                    title="Drag onto another registry to copy it there"
+                    onDragStart={(event) =>
+                      selected &&
+                      startTagDrag(event.dataTransfer, { host, repository: selected, reference: name })
+                    }
                   >
                     <span className="browse-name mono">{name}</span>
                   </button>

@@ -3,6 +3,8 @@
  * pull command to copy, Pull and Delete (with the digest-delete warning where the registry can't delete
  * a tag alone), and Docker Hub's pull allowance when Hub sent it.
  */
+import { copyRequest } from '../../components/dialogs/copy-request';
+import { useDialogStore } from '../../components/dialogs/dialog-store';
 import { ErrorWithFix } from '../../components/ErrorWithFix';
 import { CopyButton, TagActions } from '../../components/registry/TagActions';
 import { formatBytes, shortDigest } from '../../format';
@@ -32,6 +34,7 @@ export function TagDetailsPanel({ host }: { host: string }) {
   const loadDetails = useRemoteBrowseStore((state) => state.loadDetails);
   const deleteTag = useRemoteBrowseStore((state) => state.deleteTag);
   const cancelDelete = useRemoteBrowseStore((state) => state.cancelDelete);
+  const showDialog = useDialogStore((state) => state.show);
 
   if (!repository || !tag) return <p className="empty">Choose a tag to see what it holds.</p>;
   const reference = `${repository}:${tag}`;
@@ -126,6 +129,16 @@ export function TagDetailsPanel({ host }: { host: string }) {
           deleteTitle="Removes the tag from the registry"
           busy={deleteHere?.state === 'deleting'}
         />
+        <button
+          type="button"
+          className="button small"
+          title="Copy this tag to another registry, without Docker (or drag the tag onto a registry)"
+          onClick={() =>
+            showDialog({ kind: 'tag', request: copyRequest({ host, repository, reference: tag }) })
+          }
+        >
+          Copy to…
+        </button>
       </div>
       {deleteHere?.state === 'confirm-digest' && (
         <div className="warn-box" role="alert">

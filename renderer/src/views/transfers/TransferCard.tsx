@@ -17,13 +17,15 @@ import { CommandLine } from '../../components/CommandLine';
 import { FixNoteView } from '../../components/ErrorWithFix';
 import { TransferRoute } from './TransferRoute';
 
-const STATE_WORDS: Record<TransferSnapshot['state'], { push: string; pull: string }> = {
-  queued: { push: 'Waiting to push', pull: 'Waiting to pull' },
-  running: { push: 'Pushing', pull: 'Pulling' },
-  succeeded: { push: 'Pushed', pull: 'Pulled' },
-  failed: { push: 'Push failed', pull: 'Pull failed' },
-  cancelled: { push: 'Cancelled', pull: 'Cancelled' },
+const STATE_WORDS: Record<TransferSnapshot['state'], Record<TransferSnapshot['kind'], string>> = {
+  queued: { push: 'Waiting to push', pull: 'Waiting to pull', copy: 'Waiting to copy' },
+  running: { push: 'Pushing', pull: 'Pulling', copy: 'Copying' },
+  succeeded: { push: 'Pushed', pull: 'Pulled', copy: 'Copied' },
+  failed: { push: 'Push failed', pull: 'Pull failed', copy: 'Copy failed' },
+  cancelled: { push: 'Cancelled', pull: 'Cancelled', copy: 'Cancelled' },
 };
+const VERBS: Record<TransferSnapshot['kind'], string> = { push: 'Push', pull: 'Pull', copy: 'Copy' };
+const ARROWS: Record<TransferSnapshot['kind'], string> = { push: '↑', pull: '↓', copy: '→' };
 
 /** Above this many layers, only the next unfinished ones are listed unless the user asks for every one. */
 const COMPACT_AFTER = 8;
@@ -59,20 +61,26 @@ const TransferHeader = memo(function TransferHeader({
   id,
   kind,
   reference,
+  source,
   state,
   cancelRequested,
-}: Pick<TransferSnapshot, 'id' | 'kind' | 'reference' | 'state' | 'cancelRequested'>) {
+}: Pick<TransferSnapshot, 'id' | 'kind' | 'reference' | 'source' | 'state' | 'cancelRequested'>) {
   // Pressed here and not yet in a snapshot: shown at once, until the host's answer says otherwise.
   const [pressed, setPressed] = useState(false);
   const cancelPressed = cancelRequested || pressed;
   const finished = isTransferFinished(state);
-  const verb = kind === 'push' ? 'push' : 'pull';
+  const verb = VERBS[kind].toLowerCase();
   return (
     <header className="transfer-header">
       <span className={`transfer-kind ${kind}`} aria-hidden="true">
-        {kind === 'push' ? '↑' : '↓'}
+        {ARROWS[kind]}
       </span>
-      <span className="transfer-reference mono" title={reference}>
+      <span className="transfer-reference mono" title={source ? `${source} → ${reference}` : reference}>
+        {source && (
+          <span className="transfer-source">
+            {source} <span aria-label="to">→</span>{' '}
+          </span>
+        )}
         {reference}
       </span>
       <span className="transfer-state" role="status" aria-label={`State of ${verb} ${reference}`}>
@@ -167,7 +175,7 @@ export const TransferCard = memo(function TransferCard({ id, position, count, me
   const [{ showLayers, showAll }, updateView] = useCardView(id, position);
   if (!transfer) return null;
   const finished = isTransferFinished(transfer.state);
-  const verb = transfer.kind === 'push' ? 'Push' : 'Pull';
+  const verb = VERBS[transfer.kind];
   const overall = percent(transfer.overall);
   const details: string[] = [];
   if (transfer.bytesTotal > 0)
@@ -206,6 +214,7 @@ export const TransferCard = memo(function TransferCard({ id, position, count, me
         id={transfer.id}
         kind={transfer.kind}
         reference={transfer.reference}
+        {...(transfer.source ? { source: transfer.source } : {})}
         state={transfer.state}
         cancelRequested={transfer.cancelRequested}
       />

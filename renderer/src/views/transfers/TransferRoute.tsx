@@ -16,6 +16,7 @@ const LAYER_FORMAT: Record<NonNullable<Route['layerFormat']>, string> = {
 /** "Fast local push · layers uncompressed (OCI tar) · 412 MB stored, 12 MB written now". */
 export function routeDescription(route: Route, state: TransferState): string {
   if (route.path === 'daemon') return 'Through Docker';
+  if (route.path === 'registry-to-registry') return copyDescription(route, state);
   const parts = ['Fast local push'];
   if (route.layerFormat) parts.push(LAYER_FORMAT[route.layerFormat]);
   if (state === 'succeeded' && route.storedBytes !== undefined) {
@@ -25,6 +26,22 @@ export function routeDescription(route: Route, state: TransferState): string {
         : '';
     parts.push(`${formatBytes(route.storedBytes)} stored${written}`);
   }
+  return parts.join(' · ');
+}
+
+/** "Registry to registry, without Docker · 3 copied, 1 already there, 2 mounted · a new index (new digest)". */
+function copyDescription(route: Route, state: TransferState): string {
+  const parts = ['Registry to registry, without Docker'];
+  if (state === 'succeeded' && route.blobs) {
+    const { copied, existing, mounted } = route.blobs;
+    const counts = [`${copied} blob${copied === 1 ? '' : 's'} copied`];
+    if (route.writtenBytes !== undefined && copied > 0) counts[0] += ` (${formatBytes(route.writtenBytes)})`;
+    if (existing > 0) counts.push(`${existing} already there`);
+    if (mounted > 0) counts.push(`${mounted} mounted`);
+    parts.push(counts.join(', '));
+  }
+  if (route.digestChanged)
+    parts.push('chosen platforms in a new index: its digest differs from the source’s');
   return parts.join(' · ');
 }
 

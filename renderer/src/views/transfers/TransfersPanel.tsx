@@ -46,9 +46,11 @@ export function TransfersPanel() {
             title={`Could not start the ${startError.kind} of ${startError.reference}`}
             onRetry={() => {
               clearStartError();
-              void (startError.kind === 'push'
-                ? useTransfersStore.getState().push(startError.reference)
-                : useTransfersStore.getState().pull(startError.reference));
+              void (startError.copy
+                ? useTransfersStore.getState().copy(startError.copy)
+                : startError.kind === 'push'
+                  ? useTransfersStore.getState().push(startError.reference)
+                  : useTransfersStore.getState().pull(startError.reference));
             }}
           />
           <button type="button" className="button small" onClick={clearStartError}>
