@@ -9,7 +9,7 @@ import { useRemoteRegistriesStore } from '../stores/remote-registries-store';
 import { useDialogStore } from './dialogs/dialog-store';
 import { readDraggedTag, TAG_DRAG_TYPE } from './dialogs/tag-drag';
 import type { CopySource } from './dialogs/CopyOptions';
-import { PlusIcon } from './icons';
+import { AnchorIcon, PlusIcon } from './icons';
 
 /** A status dot's colour (styles.css): green running, grey stopped, amber on the way, red crashed. */
 export type DotState = 'on' | 'idle' | 'wait' | 'off';
@@ -107,7 +107,7 @@ export function Sidebar({
     <nav className="sidebar" aria-label="Main">
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">
-          ⚓
+          <AnchorIcon />
         </span>{' '}
         Berth
       </div>

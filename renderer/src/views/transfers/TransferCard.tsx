@@ -16,6 +16,7 @@ import { pullCommand, pushCommand } from '../../cli-commands';
 import { CommandLine } from '../../components/CommandLine';
 import { FixNoteView } from '../../components/ErrorWithFix';
 import { TransferRoute } from './TransferRoute';
+import { ArrowIcon } from '../../components/icons';
 
 const STATE_WORDS: Record<TransferSnapshot['state'], Record<TransferSnapshot['kind'], string>> = {
   queued: { push: 'Waiting to push', pull: 'Waiting to pull', copy: 'Waiting to copy' },
@@ -25,7 +26,11 @@ const STATE_WORDS: Record<TransferSnapshot['state'], Record<TransferSnapshot['ki
   cancelled: { push: 'Cancelled', pull: 'Cancelled', copy: 'Cancelled' },
 };
 const VERBS: Record<TransferSnapshot['kind'], string> = { push: 'Push', pull: 'Pull', copy: 'Copy' };
-const ARROWS: Record<TransferSnapshot['kind'], string> = { push: '↑', pull: '↓', copy: '→' };
+const ARROWS: Record<TransferSnapshot['kind'], 'up' | 'down' | 'right'> = {
+  push: 'up',
+  pull: 'down',
+  copy: 'right',
+};
 
 /** Above this many layers, only the next unfinished ones are listed unless the user asks for every one. */
 const COMPACT_AFTER = 8;
@@ -73,12 +78,13 @@ const TransferHeader = memo(function TransferHeader({
   return (
     <header className="transfer-header">
       <span className={`transfer-kind ${kind}`} aria-hidden="true">
-        {ARROWS[kind]}
+        <ArrowIcon direction={ARROWS[kind]} />
       </span>
       <span className="transfer-reference mono" title={source ? `${source} → ${reference}` : reference}>
         {source && (
           <span className="transfer-source">
-            {source} <span aria-label="to">→</span>{' '}
+            {source} <ArrowIcon direction="right" />
+            <span className="visually-hidden">to</span>{' '}
           </span>
         )}
         {reference}
