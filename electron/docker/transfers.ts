@@ -321,6 +321,7 @@ export class TransferService {
       this.layerIndex = { url: fast.url, client, index: new LayerIndex(client) };
     }
     const { client, index } = this.layerIndex;
+    const rows = this.rowReporter(transfer);
     transfer.state = 'running';
     this.emitNow(transfer);
     try {
@@ -335,18 +336,8 @@ export class TransferService {
         signal: transfer.controller.signal,
         report: {
           expectLayers: (count) => model.expectRows(count),
-          message: (status) => {
-            model.apply({ status });
-            this.emitSoon(transfer);
-          },
-          layer: (id, status, current, total) => {
-            model.apply({
-              id,
-              status,
-              ...(current === undefined ? {} : { progressDetail: { current, total: total ?? 0 } }),
-            });
-            this.emitSoon(transfer);
-          },
+          message: rows.message,
+          layer: rows.row,
         },
       });
       transfer.route = {
@@ -374,11 +365,33 @@ export class TransferService {
     }
   }
 
+  /** Status lines and a row's progress, as the fast push and the copy report them, into the transfer's model. */
+  private rowReporter(transfer: Transfer): {
+    message: (status: string) => void;
+    row: (id: string, status: string, current?: number, total?: number) => void;
+  } {
+    return {
+      message: (status) => {
+        transfer.model.apply({ status });
+        this.emitSoon(transfer);
+      },
+      row: (id, status, current, total) => {
+        transfer.model.apply({
+          id,
+          status,
+          ...(current === undefined ? {} : { progressDetail: { current, total: total ?? 0 } }),
+        });
+        this.emitSoon(transfer);
+      },
+    };
+  }
+
   /** A copy between registries: no daemon; its errors already say which end failed and what to do. */
   private async runCopy(transfer: Transfer, input: CopyInput): Promise<void> {
     const copier = this.options.copier;
     if (!copier) return;
     const { model } = transfer;
+    const rows = this.rowReporter(transfer);
     try {
       transfer.route = { ...transfer.route, command: await copier.command(input) };
       transfer.state = 'running';
@@ -394,18 +407,8 @@ export class TransferService {
             });
           this.emitSoon(transfer);
         },
-        message: (status) => {
-          model.apply({ status });
-          this.emitSoon(transfer);
-        },
-        blob: (id, status, current, total) => {
-          model.apply({
-            id,
-            status,
-            ...(current === undefined ? {} : { progressDetail: { current, total: total ?? 0 } }),
-          });
-          this.emitSoon(transfer);
-        },
+        message: rows.message,
+        blob: rows.row,
       });
       transfer.route = {
         ...transfer.route,
