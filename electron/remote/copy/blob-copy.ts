@@ -138,7 +138,14 @@ export async function copyBlob(
         return bad;
       },
     );
-    download.once('error', (error) => body.destroy(error));
+    download.on('error', (error) => body.destroy(error));
+    // Heard from the start: the target's upload only takes the body after its own await (a token),
+    // and an error in between (a cancel, the source hanging up) must stop both requests, not the app.
+    let broken: unknown;
+    body.on('error', (error) => {
+      broken ??= error;
+      blobController.abort();
+    });
     download.pipe(body);
     try {
       await onEnd('target', target.host, () =>
@@ -147,6 +154,20 @@ export async function copyBlob(
       committed = true;
     } catch (error) {
       if (bad) throw bad;
+      if (broken !== undefined && !signal.aborted && !stalled)
+        throw atEnd(
+          new AppError(
+            'REGISTRY_UNREACHABLE',
+            `The connection broke while reading ${blob.digest.slice(0, 19)}….`,
+            {
+              hint: 'Check that the registry is still running and reachable, then try again.',
+              raw: broken instanceof Error ? broken.message : 'the source stream failed',
+              fix: { kind: 'retry' },
+            },
+          ),
+          'source',
+          source.host,
+        );
       if (stalled)
         throw new AppError(
           'TIMEOUT',

@@ -52,14 +52,21 @@ function send(
       signal,
     });
     request.once('response', resolve);
-    request.once('error', reject);
+    // `on`, not `once`: a request destroyed twice (a cancel after a failure) must not throw the second.
+    request.on('error', reject);
     if (!body) {
       request.end();
       return;
     }
-    body.once('error', (error) => request.destroy(error));
+    body.on('error', (error) => request.destroy(error));
     body.pipe(request);
   });
+}
+
+/** Drops a response's body; an error on it later (a cancel) has nothing left to tell. */
+function discard(response: IncomingMessage): void {
+  response.on('error', () => undefined);
+  response.resume();
 }
 
 /** Reads an error answer's words (bounded), for the message. */
@@ -110,7 +117,7 @@ export async function openBlob(
         const status = response.statusCode ?? 0;
         const location = response.headers.location;
         if (status >= 300 && status < 400 && location && hop < MAX_REDIRECTS) {
-          response.resume();
+          discard(response);
           url = new URL(location, url);
           continue;
         }
@@ -122,7 +129,7 @@ export async function openBlob(
     }
     if (response.statusCode === 200) return response;
     if (response.statusCode === 401 && attempt === 0) {
-      response.resume();
+      discard(response);
       session.forget(scope);
       continue;
     }
@@ -156,7 +163,7 @@ export async function putBlob(
     throw access.network(error);
   }
   if (response.statusCode === 201 || response.statusCode === 204) {
-    response.resume();
+    discard(response);
     return;
   }
   throw await failed(access, response);
