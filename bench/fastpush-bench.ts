@@ -52,9 +52,11 @@ interface Run {
 async function main(): Promise<void> {
   const docker = dockerFromEnvironment();
   let fastRegistryUrl = '';
+  let fastRegistryToken: string | undefined;
   const service = new TransferService(docker, new EventBus(), new MemoryRegistryAuth(), {
     localRegistry: {
       url: () => fastRegistryUrl,
+      dockerExportToken: () => fastRegistryToken,
       settings: () => ({ throughDocker: false, layerCompression: COMPRESSION }),
     },
   });
@@ -78,15 +80,10 @@ async function main(): Promise<void> {
       // Round 0 warms up (page cache, the daemon's export path); it is not counted.
       for (let round = 0; round <= ROUNDS; round += 1) {
         const order: Contender[] = round % 2 === 1 ? ['fast', 'docker'] : ['docker', 'fast'];
-        const result = await oneRound(
-          docker,
-          service,
-          image,
-          kind,
-          round,
-          order,
-          (url) => (fastRegistryUrl = url),
-        );
+        const result = await oneRound(docker, service, image, kind, round, order, (registry) => {
+          fastRegistryUrl = registry.url;
+          fastRegistryToken = registry.dockerExportToken;
+        });
         if (round > 0) runs.push(...result);
       }
     } finally {
@@ -103,13 +100,13 @@ async function oneRound(
   kind: Kind,
   round: number,
   order: Contender[],
-  useFastRegistry: (url: string) => void,
+  useFastRegistry: (registry: RunningRegistry) => void,
 ): Promise<Run[]> {
   const registries: Record<Contender, RunningRegistry> = {
     fast: await startRegistry(),
     docker: await startRegistry(),
   };
-  useFastRegistry(registries.fast.url);
+  useFastRegistry(registries.fast);
   const targets = {
     fast: `${registries.fast.address}/bench/${kind}:1`,
     docker: `${registries.docker.address}/bench/${kind}:1`,

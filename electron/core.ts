@@ -109,6 +109,7 @@ export function createCore(host: HostAdapter): Core {
     // Pushes to Berth's own registry take the fast path unless the settings say "through Docker".
     localRegistry: {
       url: () => registry.status().url,
+      dockerExportToken: () => registry.dockerExportToken(),
       settings: () => host.settings.get().localPush,
     },
     // Registry to registry (issue 21): the same client as browsing, with the same logins.

@@ -79,6 +79,8 @@ export interface RegistryCopierLike {
 export interface LocalPushTarget {
   /** `http://127.0.0.1:PORT` while the local registry runs, else undefined. */
   url(): string | undefined;
+  /** The token of the registry's export endpoint (the fast push's direct path), when it has one. */
+  dockerExportToken?(): string | undefined;
   /** The user's choices (settings' `localPush`). */
   settings(): { throughDocker: boolean; layerCompression: LayerCompression };
 }
@@ -87,6 +89,8 @@ export interface LocalPushTarget {
 interface FastRoute {
   url: string;
   compression: LayerCompression;
+  /** The registry's export endpoint token: the registry reads Docker's export itself. */
+  dockerExportToken: string | undefined;
 }
 
 interface Transfer {
@@ -119,7 +123,8 @@ export class TransferService {
   private readonly emitIntervalMs: number;
   private readonly keepFinished: number;
   /** What the local registry holds, by diff ID; remembered per registry address for the session. */
-  private layerIndex: { url: string; index: LayerIndex; client: LocalRegistryClient } | undefined;
+  private layerIndex:
+    { url: string; token: string | undefined; index: LayerIndex; client: LocalRegistryClient } | undefined;
 
   constructor(
     private readonly docker: Dockerode | (() => Dockerode),
@@ -156,7 +161,7 @@ export class TransferService {
     const port = new URL(url).port;
     const aliases = [`127.0.0.1:${port}`, `localhost:${port}`];
     if (!aliases.includes(ref.domain)) return undefined;
-    return { url, compression: settings.layerCompression };
+    return { url, compression: settings.layerCompression, dockerExportToken: local.dockerExportToken?.() };
   }
 
   /** Pull an image by tag or digest from its registry. Throws NAME_INVALID for a bad name. */
@@ -315,10 +320,15 @@ export class TransferService {
   /** The fast local push; failures are thrown to `run`, which words them as for any push. */
   private async runFast(transfer: Transfer, fast: FastRoute): Promise<void> {
     const { ref, model } = transfer;
-    if (this.layerIndex?.url !== fast.url) {
+    if (this.layerIndex?.url !== fast.url || this.layerIndex.token !== fast.dockerExportToken) {
       this.layerIndex?.client.close();
-      const client = new LocalRegistryClient(fast.url);
-      this.layerIndex = { url: fast.url, client, index: new LayerIndex(client) };
+      const client = new LocalRegistryClient(fast.url, { dockerExportToken: fast.dockerExportToken });
+      this.layerIndex = {
+        url: fast.url,
+        token: fast.dockerExportToken,
+        client,
+        index: new LayerIndex(client),
+      };
     }
     const { client, index } = this.layerIndex;
     const rows = this.rowReporter(transfer);

@@ -69,7 +69,16 @@ export type RegistryReply<K extends RegistryRequestType = RegistryRequestType> =
 
 /** Registry process → supervisor. */
 export type RegistryToHostMessage =
-  | { type: 'ready'; url: string; port: number; host: string; dataDir: string; startedInMs: number }
+  | {
+      type: 'ready';
+      url: string;
+      port: number;
+      host: string;
+      dataDir: string;
+      startedInMs: number;
+      /** What the host's fast push shows to `/_berth/docker-export` (kept by the supervisor, never shown). */
+      dockerExportToken?: string;
+    }
   | { type: 'activity'; activity: RegistryActivity }
   | { type: 'stats'; stats: RegistryStats }
   | { type: 'error'; code: 'PORT_IN_USE' | 'DATA_DIR_UNUSABLE' | 'INTERNAL'; message: string }

@@ -22,7 +22,11 @@ export interface FastPushSetup {
   events: TransferSnapshot[];
 }
 
-export function fastPushService(docker: Docker, registry: RunningRegistry): FastPushSetup {
+/**
+ * `direct`: the registry reads Docker's export itself (the default, as in the app); false: the
+ * export streams through this process (a daemon on TCP, or a registry without the endpoint).
+ */
+export function fastPushService(docker: Docker, registry: RunningRegistry, direct = true): FastPushSetup {
   const bus = new EventBus();
   const events: TransferSnapshot[] = [];
   bus.subscribe((name, payload) => {
@@ -31,7 +35,11 @@ export function fastPushService(docker: Docker, registry: RunningRegistry): Fast
   const settings = { throughDocker: false, layerCompression: 'none' as LayerCompression };
   const service = new TransferService(docker, bus, new MemoryRegistryAuth(), {
     emitIntervalMs: 20,
-    localRegistry: { url: () => registry.url, settings: () => settings },
+    localRegistry: {
+      url: () => registry.url,
+      dockerExportToken: () => (direct ? registry.dockerExportToken : undefined),
+      settings: () => settings,
+    },
   });
   return { service, bus, settings, events };
 }

@@ -8,6 +8,7 @@
  *   await registry.stop();
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +24,8 @@ export interface RunningRegistry {
   child: ChildProcess;
   /** `127.0.0.1:PORT`, the form docker/skopeo image references use. */
   address: string;
+  /** The token of its `/_berth/docker-export` endpoint (none when started without it). */
+  dockerExportToken: string | undefined;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
   /** SIGTERM and wait for exit; resolves to the exit code. */
@@ -43,6 +46,8 @@ export interface StartRegistryOptions {
   ipc?: boolean;
   /** The `--host` argument; default '127.0.0.1', null to pass none (the process's own default). */
   host?: string | null;
+  /** The fast push's export endpoint token; default a random one, null for none (no endpoint). */
+  dockerExportToken?: string | null;
 }
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -85,7 +90,14 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     ...(options.host === null ? [] : ['--host', options.host ?? '127.0.0.1']),
     ...(options.args ?? []),
   ];
+  // The token of its fast-push export endpoint, as the supervisor's registry makes one (see
+  // registry/server/http/docker-export-handler.ts); `null` starts it without the endpoint.
+  const dockerExportToken =
+    options.dockerExportToken === null
+      ? undefined
+      : (options.dockerExportToken ?? randomBytes(16).toString('hex'));
   const child = spawn(process.execPath, args, {
+    env: { ...process.env, BERTH_REGISTRY_IMPORT_TOKEN: dockerExportToken ?? '' },
     stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
   });
   let stderr = '';
@@ -121,6 +133,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     address: parsed.host,
     dataDir,
     child,
+    dockerExportToken,
     stderr: () => stderr,
     async stop() {
       child.kill('SIGTERM');

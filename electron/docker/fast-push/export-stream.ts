@@ -5,13 +5,26 @@
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
+import { openSocketExport } from './export-socket';
 
-/** Opens the export as a stream; the signal closes it (which stops the daemon's export too). */
+/**
+ * Opens the export as a stream; the signal closes it (which stops the daemon's export too). A daemon
+ * on a local socket is read through ./export-socket.ts (a sixth of the CPU); any other through dockerode.
+ */
 export async function openExport(docker: Dockerode, image: string, signal: AbortSignal): Promise<Readable> {
+  const target = await socketExportTarget(docker, image);
+  if (target) {
+    try {
+      return await openSocketExport({ ...target, signal });
+    } catch (error) {
+      throw signal.aborted ? abortError() : error;
+    }
+  }
+  const path = `/images/${encodeURIComponent(image)}/get`;
   return new Promise<Readable>((resolve, reject) => {
     docker.modem.dial(
       {
-        path: `/images/${encodeURIComponent(image)}/get?`,
+        path: `${path}?`,
         method: 'GET',
         isStream: true,
         abortSignal: signal,
@@ -24,6 +37,27 @@ export async function openExport(docker: Dockerode, image: string, signal: Abort
       },
     );
   });
+}
+
+/**
+ * Where the export of `image` is read when the daemon is on a local socket (a Unix socket, or a named
+ * pipe): the socket and the request path (with the API version dockerode was given); else undefined.
+ */
+export async function socketExportTarget(
+  docker: Dockerode,
+  image: string,
+): Promise<{ socketPath: string; path: string } | undefined> {
+  const modem = docker.modem as Dockerode['modem'] & {
+    socketPath?: unknown;
+    getSocketPath?: () => Promise<string | undefined>;
+    version?: string;
+    protocol?: string;
+  };
+  if (!modem.socketPath || !modem.getSocketPath || modem.protocol === 'ssh') return undefined;
+  const socketPath = await modem.getSocketPath();
+  if (!socketPath) return undefined;
+  const path = `/images/${encodeURIComponent(image)}/get`;
+  return { socketPath, path: modem.version ? `/${modem.version}${path}` : path };
 }
 
 export function toError(error: unknown): Error {

@@ -7,6 +7,7 @@
  * deleted here and swept by the registry when stale; nothing half-written is visible as a blob.
  */
 import { Agent, request, type IncomingMessage } from 'node:http';
+import { DOCKER_EXPORT_PATH, type DockerExportRequest } from '../../registry/docker-export-protocol';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 
@@ -59,7 +60,58 @@ interface Answer {
 export class LocalRegistryClient {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 8 });
 
-  constructor(readonly baseUrl: string) {}
+  /** `dockerExportToken`: the registry's token for `/_berth/docker-export` (Berth's own registry only). */
+  constructor(
+    readonly baseUrl: string,
+    private readonly options: { dockerExportToken?: string } = {},
+  ) {}
+
+  /** True when the registry can read a Docker export itself (see `dockerExport`). */
+  get readsDockerExports(): boolean {
+    return this.options.dockerExportToken !== undefined;
+  }
+
+  /**
+   * Asks the registry to read `docker save`'s export off the daemon's socket and write its layers into
+   * upload sessions (registry/server/http/docker-export-handler.ts); resolves to its answer, NDJSON
+   * events, once it has accepted. The signal (or destroying the answer) stops the export there.
+   */
+  dockerExport(asked: DockerExportRequest, signal: AbortSignal): Promise<Readable> {
+    const body = Buffer.from(JSON.stringify(asked));
+    return new Promise<Readable>((resolve, reject) => {
+      const req = request(
+        new URL(DOCKER_EXPORT_PATH, this.baseUrl),
+        {
+          method: 'POST',
+          // Its own connection: the answer lasts the whole export.
+          agent: false,
+          signal,
+          headers: {
+            Authorization: `Bearer ${this.options.dockerExportToken ?? ''}`,
+            'Content-Type': 'application/json',
+            'Content-Length': String(body.length),
+          },
+        },
+        (res) => {
+          if (res.statusCode === 200) return resolve(res);
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            reject(new RegistryHttpError(res.statusCode ?? 0, Buffer.concat(chunks).toString(), 'export')),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', (error: Error & { code?: string }) =>
+        reject(
+          error.name !== 'AbortError' && error.code !== undefined && /^E[A-Z]+$/.test(error.code)
+            ? new RegistryConnectionError(error)
+            : error,
+        ),
+      );
+      req.end(body);
+    });
+  }
 
   /** True when `repository` holds blob `digest`. */
   async hasBlob(repository: string, digest: string, signal?: AbortSignal): Promise<boolean> {

@@ -55,6 +55,8 @@ interface Run {
   hasExited: boolean;
   readyAt?: number;
   url?: string;
+  /** The token of its `/_berth/docker-export` endpoint (never in `status()`: it must not reach the renderer). */
+  dockerExportToken?: string;
   /** Set when we asked it to go, so its exit is not a crash. */
   stopRequested: boolean;
   /** Why it failed before becoming ready (an `error` message, or our timeout). */
@@ -82,6 +84,11 @@ export class RegistrySupervisor {
     this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
     this.backoff = new RestartBackoff(this.timings.backoff);
     this.activity = new ActivityLog(REGISTRY_ACTIVITY_LIMIT, deps.activityFile);
+  }
+
+  /** The token the fast push shows to the running registry's export endpoint, if it has one. */
+  dockerExportToken(): string | undefined {
+    return this.state === 'running' ? this.run?.dockerExportToken : undefined;
   }
 
   /** The registry as it is now. */
@@ -268,6 +275,7 @@ export class RegistrySupervisor {
           clearTimeout(readyTimer);
           run.readyAt = Date.now();
           run.url = message.url;
+          run.dockerExportToken = message.dockerExportToken;
           this.lastError = undefined;
           this.deps.logger.info(
             `registry: ready at ${message.url} after ${run.readyAt - spawnedAt} ms (pid ${child.pid ?? '?'})`,

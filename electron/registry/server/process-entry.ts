@@ -145,8 +145,15 @@ async function main(): Promise<void> {
     statsDirty = true;
     if (hasParent) send({ type: 'activity', activity });
   };
+  // The fast push's export endpoint (http/docker-export-handler.ts): the token comes from the
+  // environment (tests, `npm run registry`), or is made here and told to the supervisor only.
+  const dockerExportToken =
+    process.env.BERTH_REGISTRY_IMPORT_TOKEN ||
+    (hasParent ? process.getBuiltinModule('node:crypto').randomBytes(32).toString('hex') : undefined);
+  delete process.env.BERTH_REGISTRY_IMPORT_TOKEN;
   const server = createRegistryServer({
     storage,
+    dockerExportToken,
     activity: onActivity,
     idleTimeoutMs: options.idleTimeoutMs,
     headersTimeoutMs: options.headersTimeoutMs,
@@ -173,6 +180,7 @@ async function main(): Promise<void> {
       dataDir: options.dataDir,
       // process.uptime, not performance.now: the global `performance` loads node:perf_hooks (~6 ms).
       startedInMs: Math.round(process.uptime() * 1000),
+      ...(dockerExportToken === undefined ? {} : { dockerExportToken }),
     });
     void storage
       .sweepUploads()

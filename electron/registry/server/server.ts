@@ -4,6 +4,7 @@
  * JSON error body. Storage failures (disk full, permission denied) are logged to stderr once per
  * request and answered with a clean 5xx; the server keeps serving.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AccessLogSink, accessLogLine, accessLogStart } from './http/access-log';
@@ -12,6 +13,7 @@ import { isLoopbackAddress, refusalReason } from './http/request-guard';
 import { type RegistryError, registryError, toRegistryError } from './errors';
 import { parseName } from './names';
 import { matchRoute } from './routes';
+import { DOCKER_EXPORT_PATH } from '../docker-export-protocol';
 import type { RegistryStorage } from './storage/registry-storage';
 
 /** Options for `createRegistryServer`. */
@@ -26,6 +28,8 @@ export interface RegistryServerOptions {
   idleTimeoutMs?: number;
   /** A request's headers must arrive within this time (default `HEADERS_TIMEOUT_MS`). */
   headersTimeoutMs?: number;
+  /** The token the host's fast push must show (http/docker-export-handler.ts); none: no such endpoint. */
+  dockerExportToken?: string;
 }
 
 /**
@@ -68,6 +72,16 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
   const activity = options.activity ?? (() => undefined);
   const accessLog = options.accessLog;
   const failureShownAt = new Map<string, number>();
+  const exportToken = options.dockerExportToken
+    ? Buffer.from(`Bearer ${options.dockerExportToken}`)
+    : undefined;
+  /** True when the request shows the fast push's token (compared in constant time). */
+  const showsExportToken = (req: IncomingMessage) => {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    return (
+      exportToken !== undefined && given.length === exportToken.length && timingSafeEqual(given, exportToken)
+    );
+  };
   const reportFailure = (what: string, repository: string) => {
     const now = Date.now();
     if (now - (failureShownAt.get(what) ?? -Infinity) < FAILURE_REPEAT_MS) return;
@@ -91,6 +105,12 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
     try {
       const refused = listening && refusalReason(req, listening);
       if (refused) throw registryError('DENIED', refused);
+      // Berth's own endpoint for the fast push; without the token it doesn't exist (a 404 below).
+      if (path === DOCKER_EXPORT_PATH && req.method === 'POST' && showsExportToken(req)) {
+        const { handleDockerExport } = await import('./http/docker-export-handler');
+        await handleDockerExport(req, res, options.storage, controller.signal);
+        return;
+      }
       const matched = matchRoute(path);
       if (!matched)
         throw registryError('UNSUPPORTED', 'no such endpoint', {

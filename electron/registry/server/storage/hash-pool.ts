@@ -120,6 +120,19 @@ export class HashPool {
     this.slotAt(index);
   }
 
+  /**
+   * Starts every worker not yet running, when uploads are about to come but not yet (the fast push
+   * asks while Docker prepares its export, a second or more during which a core is idle): their
+   * start-up then costs no time the uploads need. Unused, they stop after `idleMs` as any idle one.
+   */
+  warm(): void {
+    for (let index = 0; index < this.slots.length; index++) {
+      if (this.slots[index]) continue;
+      const slot = this.start(index);
+      this.releaseWhenIdle(index, slot);
+    }
+  }
+
   /** Starts (or restarts) the running hash of `key`. */
   async reset(key: string, algorithm = 'sha256'): Promise<void> {
     await this.call(key, { op: 'reset', algorithm });

@@ -54,6 +54,8 @@ export interface ChunkOptions {
   /** Declared chunk length; the body must match it. */
   length?: number;
   signal?: AbortSignal;
+  /** Told how many bytes of this chunk are in the file, each time another batch is written. */
+  progress?: (written: number) => void;
 }
 
 /** Limits on open upload sessions; see `UploadStore.create`. */
@@ -314,6 +316,7 @@ export class UploadStore {
         background: this.flushes,
         written: (end) => {
           if (end - hashedTo >= HASH_STEP) feedHash(end);
+          options.progress?.(end - start);
         },
       });
       if (options.length !== undefined && received !== options.length) {

@@ -1,0 +1,44 @@
+/**
+ * What the host and the registry say to each other over `POST /_berth/docker-export`, the fast local
+ * push's direct path (server/http/docker-export-handler.ts has the why and the rules).
+ */
+
+/** The path of the endpoint (outside /v2: it is Berth's, not the Distribution API). */
+export const DOCKER_EXPORT_PATH = '/_berth/docker-export';
+
+/** What the host asks for. */
+export interface DockerExportRequest {
+  /** The daemon's socket (a Unix socket, or a named pipe on Windows). */
+  socketPath: string;
+  /** The export's request path, API version prefix included (`/v1.41/images/<name>/get`). */
+  path: string;
+  /** The repository the upload sessions are opened in. */
+  repository: string;
+  /** The image's diff IDs, base first (to tell a classic export's layers by their place). */
+  diffIds: string[];
+  /** Diff IDs the host holds already (it links them): those layers are read past, not written. */
+  skip: string[];
+}
+
+/**
+ * One line of the answer, in export order: a small entry whole (`file`, base64), a link, a big
+ * layer or blob being written (`begin`, `progress` as its bytes pass, `session` once an upload
+ * session holds them all: the host finishes or cancels it), a layer read past (`skipped`), then
+ * `end` or `error` (`where` says whose failure it is: the export's, or the registry's storage).
+ */
+export type DockerExportEvent =
+  | { t: 'file'; name: string; data: string }
+  | { t: 'link'; name: string; linkname: string }
+  | { t: 'begin'; name: string; size: number }
+  | { t: 'progress'; name: string; bytes: number }
+  | { t: 'session'; name: string; size: number; location: string }
+  | { t: 'skipped'; name: string; size: number }
+  | { t: 'end' }
+  | {
+      t: 'error';
+      where: 'export' | 'registry';
+      message: string;
+      code?: string;
+      statusCode?: number;
+      json?: unknown;
+    };

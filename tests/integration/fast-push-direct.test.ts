@@ -1,0 +1,195 @@
+// The fast local push's direct path (issue 23): Berth's registry reads `docker save`'s export off the
+// real daemon's socket and writes the layers itself; Berth's host sends no layer byte. Also the way
+// back when the registry has no export endpoint (the export then streams through the host), and the
+// endpoint's guards: only a request with the registry's token makes it open a socket, and only to
+// read an image export.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Docker from 'dockerode';
+import { DOCKER_EXPORT_PATH } from '../../electron/registry/docker-export-protocol';
+import { fastPushService, storedManifest } from '../helpers/fast-push-setup';
+import { startRegistry, type RunningRegistry } from '../helpers/registry-process';
+import {
+  MiB,
+  buildTestImage,
+  dockerFromEnvironment,
+  removeImages,
+  type TestImage,
+} from '../helpers/test-images';
+
+let docker: Docker;
+let image: TestImage;
+const cleanup: string[] = [];
+const registries: RunningRegistry[] = [];
+
+beforeAll(async () => {
+  docker = dockerFromEnvironment();
+  image = await buildTestImage(docker, 'fast-direct', [4 * MiB, 6 * MiB]);
+  cleanup.push(image.reference);
+});
+
+afterAll(async () => {
+  await removeImages(docker, cleanup);
+  await Promise.all(registries.map((registry) => registry.stop()));
+});
+
+async function registry(options: { dockerExportToken?: string | null } = {}): Promise<RunningRegistry> {
+  const started = await startRegistry(options);
+  registries.push(started);
+  return started;
+}
+
+async function pushTo(target: RunningRegistry, repository: string, direct: boolean) {
+  const reference = `${target.address}/${repository}:1`;
+  await docker.getImage(image.reference).tag({ repo: `${target.address}/${repository}`, tag: '1' });
+  cleanup.push(reference);
+  const setup = fastPushService(docker, target, direct);
+  const final = await setup.service.waitFor(setup.service.push(reference).id);
+  const inspected = (await docker.getImage(reference).inspect()) as {
+    Id: string;
+    RootFS: { Layers: string[] };
+  };
+  return { final, inspected };
+}
+
+/** The registry's access log lines (one per request) for `method`. */
+function requests(target: RunningRegistry, method: string): string[] {
+  return target
+    .stderr()
+    .split('\n')
+    .filter((line) => line.startsWith(`${method} `));
+}
+
+describe('the registry reads the export itself', () => {
+  it('stores the image with no layer byte sent by Berth: no PATCH, one export request', async () => {
+    const target = await registry();
+    const { final, inspected } = await pushTo(target, 'direct/one', true);
+    expect(final.error).toBeUndefined();
+    expect(final.state).toBe('succeeded');
+    expect(final.rows.every((row) => row.status === 'Written')).toBe(true);
+    const manifest = await storedManifest(target.url, 'direct/one', '1');
+    expect(manifest.config.digest).toBe(inspected.Id);
+    expect(manifest.layers.map((layer) => layer.digest)).toEqual(inspected.RootFS.Layers);
+    expect(requests(target, 'POST').filter((line) => line.includes(DOCKER_EXPORT_PATH))).toHaveLength(1);
+    // Layers come in through the export; the host only finishes their sessions (PUT ?digest=).
+    expect(requests(target, 'PATCH')).toEqual([]);
+  });
+
+  it('without the endpoint (no token), the export streams through Berth, to the same image', async () => {
+    const target = await registry({ dockerExportToken: null });
+    const { final, inspected } = await pushTo(target, 'direct/through-host', false);
+    expect(final.state).toBe('succeeded');
+    const manifest = await storedManifest(target.url, 'direct/through-host', '1');
+    expect(manifest.config.digest).toBe(inspected.Id);
+    expect(manifest.layers.map((layer) => layer.digest)).toEqual(inspected.RootFS.Layers);
+    expect(requests(target, 'PATCH').length).toBeGreaterThan(0);
+    expect(target.stderr()).not.toContain(DOCKER_EXPORT_PATH);
+  });
+});
+
+describe('the export endpoint only answers the host', () => {
+  let folder = '';
+  let socketPath = '';
+  let daemon: Server;
+  /** Requests that reached the stand-in socket (what the registry would have sent Docker). */
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'berth-export-guard-'));
+    socketPath = join(folder, 'docker.sock');
+    // Answers as Docker does for an image it doesn't have, and records what it was asked.
+    daemon = createServer((socket) => {
+      socket.once('data', (data) => {
+        seen.push(data.toString('latin1').split('\r\n')[0] ?? '');
+        const body = JSON.stringify({ message: 'No such image: guard:1' });
+        socket.end(
+          `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => daemon.listen(socketPath, resolve));
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => daemon.close(() => resolve()));
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  const body = (path = '/v1.41/images/guard%3A1/get') =>
+    JSON.stringify({ socketPath, path, repository: 'guard/one', diffIds: [], skip: [] });
+
+  async function post(target: RunningRegistry, authorization: string | undefined, payload = body()) {
+    const response = await fetch(`${target.url}${DOCKER_EXPORT_PATH}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        ...(authorization ? { Authorization: authorization } : {}),
+      },
+      body: payload,
+    });
+    return { status: response.status, text: await response.text() };
+  }
+
+  it("with the token, it reads the export the request names and reports Docker's answer", async () => {
+    const target = await registry();
+    seen.length = 0;
+    const answer = await post(target, `Bearer ${target.dockerExportToken}`);
+    expect(answer.status).toBe(200);
+    expect(seen).toEqual(['GET /v1.41/images/guard%3A1/get HTTP/1.1']);
+    const events = answer.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events).toEqual([
+      expect.objectContaining({
+        t: 'error',
+        where: 'export',
+        statusCode: 404,
+        message: expect.stringContaining('No such image'),
+      }),
+    ]);
+  });
+
+  it('without the token, or with another one, the path does not exist and no socket is opened', async () => {
+    const target = await registry();
+    seen.length = 0;
+    const wrong = `Bearer ${'0'.repeat(target.dockerExportToken?.length ?? 32)}`;
+    for (const authorization of [undefined, wrong, `Basic ${target.dockerExportToken}`]) {
+      const answer = await post(target, authorization);
+      expect(answer.status).toBe(404);
+      expect(answer.text).not.toContain('guard');
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it('a registry started without a token has no such endpoint at all', async () => {
+    const target = await registry({ dockerExportToken: null });
+    seen.length = 0;
+    expect((await post(target, 'Bearer ')).status).toBe(404);
+    expect(seen).toEqual([]);
+  });
+
+  it('with the token, anything but an image export is refused (400) before any socket is opened', async () => {
+    const target = await registry();
+    seen.length = 0;
+    const token = `Bearer ${target.dockerExportToken}`;
+    for (const path of ['/v1.41/containers/x/json', '/images/a/get?x=1', '/images/../get']) {
+      const answer = await post(target, token, body(path));
+      expect(answer.status).toBe(400);
+      expect(answer.text).toContain('image export path');
+    }
+    const badRepository = JSON.stringify({
+      socketPath,
+      path: '/images/a/get',
+      repository: 'UP',
+      diffIds: [],
+      skip: [],
+    });
+    expect((await post(target, token, badRepository)).status).toBe(400);
+    expect((await post(target, token, '{not json')).status).toBe(400);
+    expect(seen).toEqual([]);
+  });
+});
