@@ -571,7 +571,7 @@ class ExportPush {
     for (const { id, expected } of places)
       if (this.pending.has(id) && !first.has(expected)) first.set(expected, id);
     // Every upload answered before any is finished: one refused leaves none of the others stored.
-    const answers = await Promise.allSettled([...first.values()].map((id) => this.pending.get(id)));
+    const answers = await Promise.allSettled([...first.values()].flatMap((id) => this.pending.get(id) ?? []));
     const refused = answers.find((answer) => answer.status === 'rejected');
     if (refused) throw toError(refused.reason);
     const settled = new Map<string, ClassicLayer>();
