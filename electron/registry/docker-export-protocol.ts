@@ -22,8 +22,10 @@ export interface DockerExportRequest {
 
 /**
  * One line of the answer, in export order: a small entry whole (`file`, base64), a link, a big
- * layer or blob being written (`begin`, `progress` as its bytes pass, `session` once an upload
- * session holds them all: the host finishes or cancels it), a layer read past (`skipped`), then
+ * layer or blob being written (`begin`, `progress` as its bytes pass, then `blob` when its sha256
+ * is one the host listed — a diff ID of the image, or the digest an OCI layout names it by — so the
+ * registry stored it at once, or else `session`: an upload session holds the bytes, the host finishes
+ * or cancels it), a layer read past (`skipped`), then
  * `end` or `error` (`where` says whose failure it is: the export's, or the registry's storage).
  */
 export type DockerExportEvent =
@@ -32,6 +34,7 @@ export type DockerExportEvent =
   | { t: 'begin'; name: string; size: number }
   | { t: 'progress'; name: string; bytes: number }
   | { t: 'session'; name: string; size: number; location: string }
+  | { t: 'blob'; name: string; size: number; digest: string }
   | { t: 'skipped'; name: string; size: number }
   | { t: 'end' }
   | {

@@ -106,6 +106,8 @@ const JSON_LIMIT = 16 * 1024 * 1024;
 interface PendingSession {
   location: string;
   size: number;
+  /** Stored by the registry already as this digest (the direct path), so there is no session left. */
+  committed?: string;
 }
 
 interface ClassicLayer {
@@ -321,9 +323,16 @@ class ExportPush {
             if (size !== undefined) report.layer(rowOf(event.name), 'Writing', event.bytes, size);
             break;
           }
-          case 'session': {
+          case 'session':
+          case 'blob': {
             report.layer(rowOf(event.name), 'Verifying', event.size, event.size);
-            waiting.get(event.name)?.resolve({ location: event.location, size: event.size });
+            waiting
+              .get(event.name)
+              ?.resolve(
+                event.t === 'blob'
+                  ? { location: '', size: event.size, committed: event.digest }
+                  : { location: event.location, size: event.size },
+              );
             waiting.delete(event.name);
             break;
           }
@@ -369,8 +378,13 @@ class ExportPush {
     const digest = row;
     this.blobSizes.set(digest, size);
     try {
-      const { location } = await session;
-      if (await this.ensureBlob(digest)) {
+      const { location, committed } = await session;
+      if (committed !== undefined) {
+        if (committed !== digest) throw new Error(`the registry stored ${committed} for ${digest}`);
+        this.writtenBytes += size;
+        this.layersWritten += 1;
+        report.layer(row, 'Written', size, size);
+      } else if (await this.ensureBlob(digest)) {
         await registry.cancelSession(location);
         report.layer(row, 'Already exists');
         this.layersSkipped += 1;
@@ -543,6 +557,7 @@ class ExportPush {
     if (!answered) throw new Error(`no upload for layer ${id}`);
     const session = await answered;
     this.pending.delete(id);
+    if (session.committed !== undefined) return this.settleCommitted(id, diffId, session);
     // Stored already (by this push, or in the registry): link that blob and drop the session. If it
     // can't be linked (a mount refused), the bytes are in the session: finish it after all.
     const reused = await this.reuse(diffId, id);
@@ -556,6 +571,23 @@ class ExportPush {
     this.writtenBytes += session.size;
     this.layersWritten += 1;
     report.layer(id, 'Written', session.size, session.size);
+    return { diffId, descriptor, written: true };
+  }
+
+  /** A layer the registry stored as its sha256 (the direct path): that must be its diff ID. */
+  private async settleCommitted(id: string, diffId: string, session: PendingSession): Promise<ClassicLayer> {
+    if (session.committed !== diffId)
+      throw new Error(
+        `layer ${id} of the export is ${session.committed ?? '?'}, but the image lists ${diffId} there`,
+      );
+    // Stored before this push (or earlier in it): said so, as for any layer found stored.
+    const reused = await this.reuse(diffId, id);
+    if (reused) return { diffId, descriptor: reused, written: false };
+    const descriptor = { mediaType: MEDIA.ociLayer, digest: diffId, size: session.size };
+    this.handled.set(diffId, descriptor);
+    this.writtenBytes += session.size;
+    this.layersWritten += 1;
+    this.options.report.layer(id, 'Written', session.size, session.size);
     return { diffId, descriptor, written: true };
   }
 
@@ -591,7 +623,10 @@ class ExportPush {
     await Promise.all(
       sessions.map((answered) =>
         answered.then(
-          (session) => this.options.registry.cancelSession(session.location),
+          (session) =>
+            session.committed === undefined
+              ? this.options.registry.cancelSession(session.location)
+              : undefined,
           () => undefined,
         ),
       ),

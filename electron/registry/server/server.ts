@@ -108,7 +108,7 @@ export function createRegistryServer(options: RegistryServerOptions): Server {
       // Berth's own endpoint for the fast push; without the token it doesn't exist (a 404 below).
       if (path === DOCKER_EXPORT_PATH && req.method === 'POST' && showsExportToken(req)) {
         const { handleDockerExport } = await import('./http/docker-export-handler');
-        await handleDockerExport(req, res, options.storage, controller.signal);
+        await handleDockerExport(req, res, options.storage, controller.signal, activity);
         return;
       }
       const matched = matchRoute(path);

@@ -23,9 +23,10 @@ import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import { openSocketExport } from '../../../docker/fast-push/export-socket';
 import { registryError } from '../errors';
-import { isValidName } from '../names';
+import { isValidName, parseDigest } from '../names';
 import { type DockerExportEvent, type DockerExportRequest } from '../../docker-export-protocol';
 import type { RegistryStorage } from '../storage/registry-storage';
+import type { ActivityListener } from './context';
 
 /** Entries up to this size are sent to the host whole (JSON files, small blobs and layers). */
 export const SMALL_ENTRY = 1024 * 1024;
@@ -51,6 +52,7 @@ export async function handleDockerExport(
   res: ServerResponse,
   storage: RegistryStorage,
   signal: AbortSignal,
+  activity: ActivityListener,
 ): Promise<void> {
   let request: DockerExportRequest;
   try {
@@ -62,7 +64,7 @@ export async function handleDockerExport(
   // The daemon may stage a big image for longer than the idle limit before its first byte.
   req.socket.setTimeout(0);
   res.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-store' });
-  await new DockerExportImport(request, storage, res, signal).run();
+  await new DockerExportImport(request, storage, res, signal, activity).run();
 }
 
 /** Why a request is refused: a 400 with this message. */
@@ -122,6 +124,7 @@ class DockerExportImport {
   /** A classic export's v1 chain, as its `<id>/json` entries pass. */
   private readonly parents = new Map<string, string | null>();
   private readonly skip: Set<string>;
+  private readonly diffIds: Set<string>;
   /** Sessions opened and not yet handed to the host (deleted on failure). */
   private readonly open = new Set<string>();
   /** Sessions opened by this import (all deleted if the host goes away). */
@@ -138,8 +141,10 @@ class DockerExportImport {
     private readonly storage: RegistryStorage,
     private readonly res: ServerResponse,
     private readonly signal: AbortSignal,
+    private readonly activity: ActivityListener,
   ) {
     this.skip = new Set(request.skip);
+    this.diffIds = new Set(request.diffIds);
   }
 
   async run(): Promise<void> {
@@ -257,6 +262,29 @@ class DockerExportImport {
   }
 
   /**
+   * Once an upload holds a whole entry: a classic layer whose sha256 is one of the image's diff IDs,
+   * or a layout blob whose sha256 is its name, is stored as that blob now (while the next entries
+   * stream, rather than all at the end); anything else is handed to the host as a session.
+   */
+  private async settle(name: string, size: number, uuid: string): Promise<void> {
+    const { uploads } = this.storage;
+    const { repository } = this.request;
+    const hex = await uploads.computedDigest(repository, uuid);
+    const blob = LAYOUT_BLOB.exec(name)?.[1];
+    const digest = `sha256:${hex}`;
+    if (blob === hex || (blob === undefined && this.diffIds.has(digest))) {
+      await uploads.complete(repository, uuid, parseDigest(digest), undefined, { signal: this.signal });
+      this.open.delete(uuid);
+      this.opened.delete(uuid);
+      this.activity({ kind: 'blob-upload', repository, digest, bytes: size, at: Date.now() });
+      this.send({ t: 'blob', name, size, digest });
+      return;
+    }
+    this.open.delete(uuid);
+    this.send({ t: 'session', name, size, location: `/v2/${repository}/blobs/uploads/${uuid}` });
+  }
+
+  /**
    * Streams an entry into a new upload session. Returns once its bytes have left the export (so the
    * next entry streams while this one's last batches are written and hashed); `session` is sent when
    * the upload holds them all.
@@ -284,13 +312,9 @@ class DockerExportImport {
     const bodyRead = new Promise<void>((resolve) => (read = resolve));
     body.once('end', read);
     const appended = uploads.append(repository, uuid, body, { length: size, signal: this.signal, progress });
-    const done = appended.then(
-      () => {
-        this.open.delete(uuid);
-        this.send({ t: 'session', name, size, location: `/v2/${repository}/blobs/uploads/${uuid}` });
-      },
-      (error: unknown) => void (this.failure ??= error),
-    );
+    const done = appended
+      .then(() => this.settle(name, size, uuid))
+      .catch((error: unknown) => void (this.failure ??= error));
     this.writing.add(done);
     void done.then(() => this.writing.delete(done));
     // On to the next entry once this one's bytes are all read (its last batch may still be written).

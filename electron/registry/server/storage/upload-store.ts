@@ -216,6 +216,15 @@ export class UploadStore {
     });
   }
 
+  /** The sha256 of everything the upload holds so far (hex), from its running hash. */
+  async computedDigest(name: string, uuid: string): Promise<string> {
+    return this.locks.run(uuid, async () => {
+      const session = await this.load(name, uuid);
+      await this.ensureHash(session);
+      return this.hashes.digest(uuid);
+    });
+  }
+
   /** Cancels the upload and removes its bytes. */
   async cancel(name: string, uuid: string): Promise<void> {
     await this.locks.run(uuid, async () => this.discard(await this.load(name, uuid)));
