@@ -48,6 +48,11 @@ export interface StartRegistryOptions {
   host?: string | null;
   /** The fast push's export endpoint token; default a random one, null for none (no endpoint). */
   dockerExportToken?: string | null;
+  /**
+   * A folder the registry must not see (root only): it runs in its own mount namespace with an empty
+   * tmpfs over that folder — e.g. Docker's socket folder, for a registry that can't reach Docker.
+   */
+  hideFromRegistry?: string;
 }
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -96,7 +101,26 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     options.dockerExportToken === null
       ? undefined
       : (options.dockerExportToken ?? randomBytes(16).toString('hex'));
-  const child = spawn(process.execPath, args, {
+  const hide = options.hideFromRegistry;
+  const [command, commandArgs] =
+    hide === undefined
+      ? [process.execPath, args]
+      : [
+          'unshare',
+          [
+            '-m',
+            '--propagation',
+            'private',
+            '--',
+            'sh',
+            '-c',
+            'mount -t tmpfs berth-hidden "$0" && exec "$@"',
+            hide,
+            process.execPath,
+            ...args,
+          ],
+        ];
+  const child = spawn(command, commandArgs, {
     env: { ...process.env, BERTH_REGISTRY_IMPORT_TOKEN: dockerExportToken ?? '' },
     stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
   });

@@ -3,10 +3,11 @@
 // back when the registry has no export endpoint (the export then streams through the host), and the
 // endpoint's guards: only a request with the registry's token makes it open a socket, and only to
 // read an image export.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
 import { DOCKER_EXPORT_PATH } from '../../electron/registry/docker-export-protocol';
@@ -36,7 +37,9 @@ afterAll(async () => {
   await Promise.all(registries.map((registry) => registry.stop()));
 });
 
-async function registry(options: { dockerExportToken?: string | null } = {}): Promise<RunningRegistry> {
+async function registry(
+  options: { dockerExportToken?: string | null; hideFromRegistry?: string } = {},
+): Promise<RunningRegistry> {
   const started = await startRegistry(options);
   registries.push(started);
   return started;
@@ -87,6 +90,31 @@ describe('the registry reads the export itself', () => {
     expect(manifest.layers.map((layer) => layer.digest)).toEqual(inspected.RootFS.Layers);
     expect(requests(target, 'PATCH').length).toBeGreaterThan(0);
     expect(target.stderr()).not.toContain(DOCKER_EXPORT_PATH);
+  });
+});
+
+/** Root with unshare: a registry can be started in a mount namespace where Docker's socket is hidden. */
+const canHide = process.getuid?.() === 0 && existsSync('/usr/bin/unshare');
+if (!canHide)
+  console.log('fast-push-direct: the unreachable-socket case is skipped: it needs root and unshare');
+
+describe.skipIf(!canHide)("a registry that cannot open Docker's socket", () => {
+  it('the push goes through Berth instead, to the same image, and says why', async () => {
+    const socketPath = (docker.modem as { socketPath?: unknown }).socketPath;
+    expect(typeof socketPath).toBe('string');
+    const target = await registry({ hideFromRegistry: dirname(socketPath as string) });
+    const { final, inspected } = await pushTo(target, 'direct/unreachable', true);
+    expect(final.error).toBeUndefined();
+    expect(final.state).toBe('succeeded');
+    expect(final.messages.join('\n')).toMatch(
+      /registry could not reach Docker .*ENOENT.*Berth reads the export instead/,
+    );
+    const manifest = await storedManifest(target.url, 'direct/unreachable', '1');
+    expect(manifest.config.digest).toBe(inspected.Id);
+    expect(manifest.layers.map((layer) => layer.digest)).toEqual(inspected.RootFS.Layers);
+    // It was asked first, then the layers came from Berth.
+    expect(requests(target, 'POST').filter((line) => line.includes(DOCKER_EXPORT_PATH))).toHaveLength(1);
+    expect(requests(target, 'PATCH').length).toBeGreaterThan(0);
   });
 });
 
@@ -151,6 +179,24 @@ describe('the export endpoint only answers the host', () => {
         message: expect.stringContaining('No such image'),
       }),
     ]);
+  });
+
+  it('a socket that is not there: Docker is said unreachable, and the registry serves on', async () => {
+    const target = await registry();
+    const missing = JSON.stringify({
+      socketPath: join(folder, 'no-such.sock'),
+      path: '/images/a/get',
+      repository: 'guard/missing',
+      diffIds: [],
+      skip: [],
+    });
+    const answer = await post(target, `Bearer ${target.dockerExportToken}`, missing);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text.trim())).toMatchObject({ t: 'error', where: 'export', code: 'ENOENT' });
+    // Its failure is the request's alone: the process still answers (it once threw out of it here).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await fetch(`${target.url}/v2/`)).status).toBe(200);
+    expect(target.child.exitCode).toBeNull();
   });
 
   it('without the token, or with another one, the path does not exist and no socket is opened', async () => {

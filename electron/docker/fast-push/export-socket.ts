@@ -66,13 +66,17 @@ export function openSocketExport(options: SocketExportOptions): Promise<Readable
         callback(error);
       },
     });
+    /** True once the body was handed out: its reader hears failures from then on. */
+    let handedOut = false;
     const fail = (error: Error) => {
-      if (!settled) {
-        settled = true;
-        socket?.destroy();
-        options.signal.removeEventListener('abort', onAbort);
-        reject(error);
-      } else body.destroy(error);
+      if (handedOut) return void body.destroy(error);
+      // Before that, the first failure rejects; the socket's later 'close' has nobody to tell (and
+      // an 'error' on a body nobody listens to would throw out of the process).
+      if (settled) return;
+      settled = true;
+      socket?.destroy();
+      options.signal.removeEventListener('abort', onAbort);
+      reject(error);
     };
     function onAbort(): void {
       fail(Object.assign(new Error('The export was cancelled.'), { name: 'AbortError' }));
@@ -85,6 +89,7 @@ export function openSocketExport(options: SocketExportOptions): Promise<Readable
       status = info.statusCode;
       if (status === 200) {
         settled = true;
+        handedOut = true;
         resolve(body);
       } else errorBody = [];
     };
