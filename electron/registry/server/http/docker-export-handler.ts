@@ -241,6 +241,17 @@ class DockerExportImport {
       }
     }
     this.send({ t: 'file', name, data: data.toString('base64') });
+    // The host reads as it goes; if it falls behind, the export waits rather than this buffer growing.
+    if (this.res.writableNeedDrain)
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.res.off('drain', done);
+          this.res.off('close', done);
+          resolve();
+        };
+        this.res.on('drain', done);
+        this.res.on('close', done);
+      });
   }
 
   /**
