@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
 import { DOCKER_EXPORT_PATH } from '../../electron/registry/docker-export-protocol';
-import { fastPushService, storedManifest } from '../helpers/fast-push-setup';
+import { openSocketExport } from '../../electron/docker/fast-push/export-socket';
+import { fastPushService, storedManifest, waitUntil } from '../helpers/fast-push-setup';
 import { startRegistry, type RunningRegistry } from '../helpers/registry-process';
 import {
   MiB,
@@ -115,6 +116,59 @@ describe.skipIf(!canHide)("a registry that cannot open Docker's socket", () => {
     // It was asked first, then the layers came from Berth.
     expect(requests(target, 'POST').filter((line) => line.includes(DOCKER_EXPORT_PATH))).toHaveLength(1);
     expect(requests(target, 'PATCH').length).toBeGreaterThan(0);
+  });
+});
+
+describe('the registry stops in the middle of the export', () => {
+  it("the push fails as the registry's failure (start it again), not as Docker stopping", async () => {
+    const big = await buildTestImage(docker, 'fast-direct-crash', [96 * MiB, 96 * MiB]);
+    cleanup.push(big.reference);
+    const target = await registry();
+    const reference = `${target.address}/direct/crash:1`;
+    await docker.getImage(big.reference).tag({ repo: `${target.address}/direct/crash`, tag: '1' });
+    cleanup.push(reference);
+    const setup = fastPushService(docker, target, true);
+    const { id } = setup.service.push(reference);
+    await waitUntil(
+      () =>
+        setup.service.get(id)?.rows.some((row) => row.status === 'Writing' && row.current > 4 * MiB) ?? false,
+      60_000,
+      'a layer to stream',
+    );
+    await target.kill9();
+    const final = await setup.service.waitFor(id);
+    expect(final.state).toBe('failed');
+    expect(final.error).toMatchObject({ code: 'REGISTRY_NOT_RUNNING', fix: { kind: 'startRegistry' } });
+    // Docker is fine, and says nothing went wrong on its side.
+    expect((await docker.version()).Version).toBeTruthy();
+  });
+});
+
+describe('the export read off the socket', () => {
+  it('a daemon that goes away before the body is read leaves the failure in the stream, not thrown', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'berth-export-cut-'));
+    const socketPath = join(folder, 'docker.sock');
+    const server = createServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n');
+        setTimeout(() => socket.destroy(), 20);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      const body = await openSocketExport({
+        socketPath,
+        path: '/images/a/get',
+        signal: new AbortController().signal,
+      });
+      // Nobody reads or listens for a while (as when the fast push first asks the registry what it holds).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(body.errored).toMatchObject({ code: 'ECONNRESET' });
+      expect(String(body.errored?.message)).toMatch(/closed the connection before the end/);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
 
@@ -222,7 +276,12 @@ describe('the export endpoint only answers the host', () => {
     const target = await registry();
     seen.length = 0;
     const token = `Bearer ${target.dockerExportToken}`;
-    for (const path of ['/v1.41/containers/x/json', '/images/a/get?x=1', '/images/../get']) {
+    for (const path of [
+      '/v1.41/containers/x/json',
+      '/images/a/get?x=1',
+      '/images/../get',
+      '/images/a\r\nX-Y: z/get',
+    ]) {
       const answer = await post(target, token, body(path));
       expect(answer.status).toBe(400);
       expect(answer.text).toContain('image export path');

@@ -66,6 +66,10 @@ export function openSocketExport(options: SocketExportOptions): Promise<Readable
         callback(error);
       },
     });
+    // Its reader may be awaiting something else when the daemon goes away (the fast push asks the
+    // registry what it holds first): the failure stays in `body.errored` for it, and is not an
+    // 'error' nobody hears, which would throw out of the process.
+    body.on('error', () => undefined);
     /** True once the body was handed out: its reader hears failures from then on. */
     let handedOut = false;
     const fail = (error: Error) => {

@@ -163,10 +163,14 @@ async function pushThroughRegistry(
       { ...target, repository, diffIds: image.diffIds, skip: [...existing.keys()] },
       signal,
     );
+    let answerFailure: Error | undefined;
+    answer.on('error', (error) => (answerFailure ??= error));
     try {
       await push.readEvents(answer);
     } catch (error) {
       if (signal.aborted) throw abortError();
+      // The registry's answer broke off (the registry stopped): the registry's failure, not Docker's.
+      if (answerFailure !== undefined) throw new RegistryConnectionError(answerFailure);
       throw error;
     } finally {
       answer.destroy();
@@ -286,7 +290,14 @@ class ExportPush {
       for await (const line of createInterface({ input: answer, crlfDelay: Infinity })) {
         if (this.uploadFailure) throw toError(this.uploadFailure);
         if (line === '') continue;
-        const event = JSON.parse(line) as DockerExportEvent;
+        let event: DockerExportEvent;
+        try {
+          event = JSON.parse(line) as DockerExportEvent;
+        } catch {
+          throw new RegistryConnectionError(
+            new Error(`the registry's answer could not be read: ${line.slice(0, 80)}`),
+          );
+        }
         if (event.t !== 'end' && event.t !== 'error') this.sawEntry = true;
         switch (event.t) {
           case 'file': {
@@ -307,6 +318,7 @@ class ExportPush {
             await this.onSkippedLayer(event.name, event.size);
             break;
           case 'begin': {
+            if (waiting.has(event.name)) throw exportError(new Error(`the export holds ${event.name} twice`));
             const row = rowOf(event.name);
             report.layer(row, 'Writing', 0, event.size);
             const session = new Promise<PendingSession>((resolve, reject) =>
@@ -315,7 +327,12 @@ class ExportPush {
             // A layer's failure is the read's failure: seen at the next event, or when it is settled.
             session.catch(() => undefined);
             if (/\/layer\.tar$/.test(event.name)) this.pending.set(row, session);
-            else blobFinishes.push(this.finishBlobSession(row, event.size, session));
+            else {
+              const finishing = this.finishBlobSession(row, event.size, session);
+              // Awaited after the read; its failure is also the read's (uploadFailure) meanwhile.
+              finishing.catch(() => undefined);
+              blobFinishes.push(finishing);
+            }
             break;
           }
           case 'progress': {
@@ -377,8 +394,10 @@ class ExportPush {
     const { registry, signal, report } = this.options;
     const digest = row;
     this.blobSizes.set(digest, size);
+    let open: string | undefined;
     try {
       const { location, committed } = await session;
+      open = location || undefined;
       if (committed !== undefined) {
         if (committed !== digest) throw new Error(`the registry stored ${committed} for ${digest}`);
         this.writtenBytes += size;
@@ -397,11 +416,14 @@ class ExportPush {
       this.storedBlobs.add(digest);
     } catch (error) {
       this.uploadFailure ??= error;
+      if (open !== undefined) await registry.cancelSession(open);
       throw error;
     }
   }
 
   async read(exported: Readable): Promise<void> {
+    // It may have failed while this push asked the registry what it holds.
+    if (exported.errored) throw exported.errored;
     const tar = extract();
     // A broken export (the daemon went away) fails the reader with the socket's own error.
     exported.on('error', (error) => tar.destroy(error));

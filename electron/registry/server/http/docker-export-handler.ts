@@ -38,7 +38,8 @@ const REQUEST_LIMIT = 256 * 1024;
 const PROGRESS_STEP = 1024 * 1024;
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const EXPORT_PATH = /^(\/v\d{1,2}\.\d{1,3})?\/images\/[^/?#]{1,1024}\/get$/;
+/** An image name as encodeURIComponent writes it: nothing that could end the request line or a header. */
+const EXPORT_PATH = /^(\/v\d{1,2}\.\d{1,3})?\/images\/[A-Za-z0-9%._~!*'()-]{1,1024}\/get$/;
 const CLASSIC_LAYER = /^([a-f0-9]{64})\/layer\.tar$/;
 const CLASSIC_JSON = /^([a-f0-9]{64})\/json$/;
 const LAYOUT_BLOB = /^blobs\/sha256\/([a-f0-9]{64})$/;
@@ -103,7 +104,7 @@ export function parseRequest(body: Buffer): DockerExportRequest {
     typeof socketPath !== 'string' ||
     socketPath === '' ||
     socketPath.length > 4096 ||
-    socketPath.includes('\0')
+    /[\0\r\n]/.test(socketPath)
   )
     throw new ImportRequestError("socketPath must name the daemon's socket");
   if (typeof path !== 'string' || !EXPORT_PATH.test(path) || /\/\.\.?\//.test(path))
@@ -148,9 +149,9 @@ class DockerExportImport {
   }
 
   async run(): Promise<void> {
-    // Docker stages the export before its first byte: the hash workers start meanwhile.
-    this.storage.hashes.warm();
     try {
+      // Docker stages the export before its first byte: the hash workers start meanwhile.
+      this.storage.hashes.warm();
       const exported = await openSocketExport({
         socketPath: this.request.socketPath,
         path: this.request.path,
