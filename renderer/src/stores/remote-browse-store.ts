@@ -79,6 +79,41 @@ function startRequest(kind: string): string {
   return id;
 }
 
+/** A list with a page just added. */
+function loadedPage<T>(items: T[], next: string | undefined): PagedList<T> {
+  return { items, next, loading: false, loaded: true, error: undefined };
+}
+
+/**
+ * One more page of a paged list (repositories or tags), the same way for both: nothing while a page
+ * loads or once the last one came; the answer lands only while it is the newest request of its kind
+ * and the same list is still shown (`stillShown`); a cancelled request lands nowhere; a failure stays
+ * on the list, for its Retry.
+ */
+async function loadPage<T, Page extends { next?: string | undefined }>(options: {
+  kind: 'repositories' | 'tags';
+  list: () => PagedList<T>;
+  setList: (list: PagedList<T>) => void;
+  request: (requestId: string, cursor: string | undefined) => Promise<Page>;
+  stillShown: () => boolean;
+  land: (page: Page, current: PagedList<T>) => void;
+}): Promise<void> {
+  const { kind, list, setList } = options;
+  const before = list();
+  if (before.loading || (before.loaded && before.next === undefined)) return;
+  const id = startRequest(kind);
+  setList({ ...before, loading: true, error: undefined });
+  const current = () => options.stillShown() && inFlight[kind] === id;
+  try {
+    const page = await options.request(id, before.next);
+    if (current()) options.land(page, list());
+  } catch (error) {
+    const data = errorData(error);
+    if (current() && data.code !== 'CANCELLED')
+      setList({ ...list(), loading: false, loaded: true, error: data });
+  }
+}
+
 export const useRemoteBrowseStore = create<RemoteBrowseState>((set, get) => ({
   host: undefined,
   namespace: undefined,
@@ -125,40 +160,31 @@ export const useRemoteBrowseStore = create<RemoteBrowseState>((set, get) => ({
   },
 
   async loadMoreRepositories() {
-    const { host, repositories, namespace } = get();
-    if (!host || repositories.loading || (repositories.loaded && repositories.next === undefined)) return;
-    const id = startRequest('repositories');
-    set({ repositories: { ...repositories, loading: true, error: undefined } });
-    try {
-      const page = await api.call('remote.repositories', {
-        host,
-        n: PAGE_SIZE,
-        requestId: id,
-        ...(repositories.next ? { cursor: repositories.next } : {}),
-        ...(namespace ? { namespace } : {}),
-      });
-      if (get().host !== host || get().namespace !== namespace || inFlight.repositories !== id) return;
-      const current = get().repositories;
-      set({
-        source: page.source,
-        listedNamespace: page.namespace,
-        total: page.total,
-        reason: page.reason,
-        connection: page.connection ?? get().connection,
-        repositories: {
-          items: [...current.items, ...page.repositories],
-          next: page.next,
-          loading: false,
-          loaded: true,
-          error: undefined,
-        },
-      });
-    } catch (error) {
-      if (get().host !== host || inFlight.repositories !== id) return;
-      const data = errorData(error);
-      if (data.code === 'CANCELLED') return;
-      set({ repositories: { ...get().repositories, loading: false, loaded: true, error: data } });
-    }
+    const { host, namespace } = get();
+    if (!host) return;
+    await loadPage({
+      kind: 'repositories',
+      list: () => get().repositories,
+      setList: (repositories) => set({ repositories }),
+      request: (requestId, cursor) =>
+        api.call('remote.repositories', {
+          host,
+          n: PAGE_SIZE,
+          requestId,
+          ...(cursor ? { cursor } : {}),
+          ...(namespace ? { namespace } : {}),
+        }),
+      stillShown: () => get().host === host && get().namespace === namespace,
+      land: (page, current) =>
+        set({
+          source: page.source,
+          listedNamespace: page.namespace,
+          total: page.total,
+          reason: page.reason,
+          connection: page.connection ?? get().connection,
+          repositories: loadedPage([...current.items, ...page.repositories], page.next),
+        }),
+    });
   },
 
   selectRepository(name) {
@@ -168,36 +194,18 @@ export const useRemoteBrowseStore = create<RemoteBrowseState>((set, get) => ({
   },
 
   async loadMoreTags() {
-    const { host, repository, tags } = get();
-    if (!host || !repository || tags.loading || (tags.loaded && tags.next === undefined)) return;
-    const id = startRequest('tags');
-    set({ tags: { ...tags, loading: true, error: undefined } });
-    try {
-      const page = await api.call('remote.tags', {
-        host,
-        repository,
-        n: PAGE_SIZE,
-        requestId: id,
-        ...(tags.next ? { cursor: tags.next } : {}),
-      });
-      if (get().host !== host || get().repository !== repository || inFlight.tags !== id) return;
-      const current = get().tags;
-      set({
-        // Registries that page their tags send them sorted; some that don't (distribution 2.8) don't.
-        tags: {
-          items: [...current.items, ...page.tags].sort(),
-          next: page.next,
-          loading: false,
-          loaded: true,
-          error: undefined,
-        },
-      });
-    } catch (error) {
-      if (get().repository !== repository || inFlight.tags !== id) return;
-      const data = errorData(error);
-      if (data.code === 'CANCELLED') return;
-      set({ tags: { ...get().tags, loading: false, loaded: true, error: data } });
-    }
+    const { host, repository } = get();
+    if (!host || !repository) return;
+    await loadPage({
+      kind: 'tags',
+      list: () => get().tags,
+      setList: (tags) => set({ tags }),
+      request: (requestId, cursor) =>
+        api.call('remote.tags', { host, repository, n: PAGE_SIZE, requestId, ...(cursor ? { cursor } : {}) }),
+      stillShown: () => get().host === host && get().repository === repository,
+      // Registries that page their tags send them sorted; some that don't (distribution 2.8) don't.
+      land: (page, current) => set({ tags: loadedPage([...current.items, ...page.tags].sort(), page.next) }),
+    });
   },
 
   selectTag(tag) {
