@@ -145,6 +145,40 @@ describe('the registry stops in the middle of the export', () => {
 });
 
 describe('the export read off the socket', () => {
+  it('an answer whose end arrives in one big read is read whole (http-parser-js counts that read as header bytes)', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'berth-export-big-'));
+    const socketPath = join(folder, 'docker.sock');
+    const payload = Buffer.alloc(150 * 1024, 7);
+    const server = createServer((socket) => {
+      socket.once('data', () => {
+        // Headers, the whole body as one chunk and the end, in one write: one read on the other side.
+        socket.end(
+          Buffer.concat([
+            Buffer.from(
+              `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${payload.length.toString(16)}\r\n`,
+            ),
+            payload,
+            Buffer.from('\r\n0\r\n\r\n'),
+          ]),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      const body = await openSocketExport({
+        socketPath,
+        path: '/images/a/get',
+        signal: new AbortController().signal,
+      });
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).equals(payload)).toBe(true);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
   it('a daemon that goes away before the body is read leaves the failure in the stream, not thrown', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'berth-export-cut-'));
     const socketPath = join(folder, 'docker.sock');

@@ -132,6 +132,9 @@ export function openSocketExport(options: SocketExportOptions): Promise<Readable
       used += bytes;
       paused = false;
       const parsed = parser.execute(buffer, 0, bytes);
+      // The answer is whole. (Back at a status line after it, http-parser-js counts the whole read as
+      // header bytes: a last read over 80 KiB would "exceed the header size" of an answer that ended.)
+      if (complete) return false;
       if (parsed instanceof Error) {
         fail(
           Object.assign(new Error(`Docker's answer could not be read: ${parsed.message}`), {
