@@ -45,3 +45,35 @@ export type DockerExportEvent =
       statusCode?: number;
       json?: unknown;
     };
+
+/** A classic export's layer entry (`<v1 id>/layer.tar`): its v1 id, else undefined. */
+export function classicLayerId(name: string): string | undefined {
+  return /^([a-f0-9]{64})\/layer\.tar$/.exec(name)?.[1];
+}
+
+/** A classic export's v1 json entry (`<v1 id>/json`): its v1 id, else undefined. */
+export function classicJsonId(name: string): string | undefined {
+  return /^([a-f0-9]{64})\/json$/.exec(name)?.[1];
+}
+
+/** An OCI layout's blob entry (`blobs/sha256/<hex>`): its hex, else undefined. */
+export function layoutBlobHex(name: string): string | undefined {
+  return /^blobs\/sha256\/([a-f0-9]{64})$/.exec(name)?.[1];
+}
+
+/**
+ * A classic layer's place in the image (0 = base) once its whole v1 chain has come by (`parents`:
+ * each `<id>/json`'s parent, null for the base), else undefined; `layers` bounds the walk. The host
+ * and the registry must agree on it: the registry reads past the layers the host says it holds.
+ */
+export function v1Depth(parents: Map<string, string | null>, id: string, layers: number): number | undefined {
+  let depth = 0;
+  let current = parents.get(id);
+  if (current === undefined) return undefined;
+  while (current !== null) {
+    depth += 1;
+    current = parents.get(current);
+    if (current === undefined || depth > layers) return undefined;
+  }
+  return depth;
+}

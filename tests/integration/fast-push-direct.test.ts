@@ -5,7 +5,7 @@
 // read an image export.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,33 @@ function requests(target: RunningRegistry, method: string): string[] {
     .stderr()
     .split('\n')
     .filter((line) => line.startsWith(`${method} `));
+}
+
+/**
+ * A stand-in for the daemon's socket, in a temp folder: `answer` gets each connection at its first
+ * request bytes (recorded in `seen`, the request line). Not Docker: it plays answers a real daemon
+ * gives only by chance (one huge read, a cut mid-body) or that must not be reached at all.
+ */
+async function standInSocket(answer: (socket: Socket) => void) {
+  const folder = await mkdtemp(join(tmpdir(), 'berth-stand-in-'));
+  const socketPath = join(folder, 'docker.sock');
+  const seen: string[] = [];
+  const server = createServer((socket) => {
+    socket.once('data', (data) => {
+      seen.push(data.toString('latin1').split('\r\n')[0] ?? '');
+      answer(socket);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  return {
+    folder,
+    socketPath,
+    seen,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
 }
 
 describe('the registry reads the export itself', () => {
@@ -146,27 +173,22 @@ describe('the registry stops in the middle of the export', () => {
 
 describe('the export read off the socket', () => {
   it('an answer whose end arrives in one big read is read whole (http-parser-js counts that read as header bytes)', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'berth-export-big-'));
-    const socketPath = join(folder, 'docker.sock');
     const payload = Buffer.alloc(150 * 1024, 7);
-    const server = createServer((socket) => {
-      socket.once('data', () => {
-        // Headers, the whole body as one chunk and the end, in one write: one read on the other side.
-        socket.end(
-          Buffer.concat([
-            Buffer.from(
-              `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${payload.length.toString(16)}\r\n`,
-            ),
-            payload,
-            Buffer.from('\r\n0\r\n\r\n'),
-          ]),
-        );
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    // Headers, the whole body as one chunk and the end, in one write: one read on the other side.
+    const stand = await standInSocket((socket) =>
+      socket.end(
+        Buffer.concat([
+          Buffer.from(
+            `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${payload.length.toString(16)}\r\n`,
+          ),
+          payload,
+          Buffer.from('\r\n0\r\n\r\n'),
+        ]),
+      ),
+    );
     try {
       const body = await openSocketExport({
-        socketPath,
+        socketPath: stand.socketPath,
         path: '/images/a/get',
         signal: new AbortController().signal,
       });
@@ -174,24 +196,18 @@ describe('the export read off the socket', () => {
       for await (const chunk of body) chunks.push(chunk as Buffer);
       expect(Buffer.concat(chunks).equals(payload)).toBe(true);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await rm(folder, { recursive: true, force: true });
+      await stand.close();
     }
   });
 
   it('a daemon that goes away before the body is read leaves the failure in the stream, not thrown', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'berth-export-cut-'));
-    const socketPath = join(folder, 'docker.sock');
-    const server = createServer((socket) => {
-      socket.once('data', () => {
-        socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n');
-        setTimeout(() => socket.destroy(), 20);
-      });
+    const stand = await standInSocket((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n');
+      setTimeout(() => socket.destroy(), 20);
     });
-    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
     try {
       const body = await openSocketExport({
-        socketPath,
+        socketPath: stand.socketPath,
         path: '/images/a/get',
         signal: new AbortController().signal,
       });
@@ -200,39 +216,30 @@ describe('the export read off the socket', () => {
       expect(body.errored).toMatchObject({ code: 'ECONNRESET' });
       expect(String(body.errored?.message)).toMatch(/closed the connection before the end/);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await rm(folder, { recursive: true, force: true });
+      await stand.close();
     }
   });
 });
 
 describe('the export endpoint only answers the host', () => {
+  let stand: Awaited<ReturnType<typeof standInSocket>>;
   let folder = '';
   let socketPath = '';
-  let daemon: Server;
   /** Requests that reached the stand-in socket (what the registry would have sent Docker). */
-  const seen: string[] = [];
+  let seen: string[] = [];
 
   beforeAll(async () => {
-    folder = await mkdtemp(join(tmpdir(), 'berth-export-guard-'));
-    socketPath = join(folder, 'docker.sock');
-    // Answers as Docker does for an image it doesn't have, and records what it was asked.
-    daemon = createServer((socket) => {
-      socket.once('data', (data) => {
-        seen.push(data.toString('latin1').split('\r\n')[0] ?? '');
-        const body = JSON.stringify({ message: 'No such image: guard:1' });
-        socket.end(
-          `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
-        );
-      });
+    // Answers as Docker does for an image it doesn't have.
+    stand = await standInSocket((socket) => {
+      const body = JSON.stringify({ message: 'No such image: guard:1' });
+      socket.end(
+        `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      );
     });
-    await new Promise<void>((resolve) => daemon.listen(socketPath, resolve));
+    ({ folder, socketPath, seen } = stand);
   });
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => daemon.close(() => resolve()));
-    await rm(folder, { recursive: true, force: true });
-  });
+  afterAll(() => stand.close());
 
   const body = (path = '/v1.41/images/guard%3A1/get') =>
     JSON.stringify({ socketPath, path, repository: 'guard/one', diffIds: [], skip: [] });

@@ -37,7 +37,13 @@ import type Dockerode from 'dockerode';
 import { extract, type Headers } from 'tar-stream';
 import { createInterface } from 'node:readline';
 import { Readable as ReadableStream } from 'node:stream';
-import type { DockerExportEvent } from '../../registry/docker-export-protocol';
+import {
+  classicJsonId,
+  classicLayerId,
+  layoutBlobHex,
+  v1Depth,
+  type DockerExportEvent,
+} from '../../registry/docker-export-protocol';
 import { DaemonAnswerError } from './export-socket';
 import {
   abortError,
@@ -215,8 +221,8 @@ export async function pushExport(
 
 /** The row of an export entry: a classic layer's v1 ID, or an OCI layout blob's digest. */
 function rowOf(name: string): string {
-  const blob = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(name);
-  return blob ? `sha256:${blob[1]}` : name.replace(/\/layer\.tar$/, '');
+  const blob = layoutBlobHex(name);
+  return blob !== undefined ? `sha256:${blob}` : (classicLayerId(name) ?? name);
 }
 
 /** The registry could not connect to Docker's socket at all, before any of the export. */
@@ -375,7 +381,7 @@ class ExportPush {
 
   /** A classic layer the registry read past because this push holds it (it said so in `skip`). */
   private async onSkippedLayer(name: string, size: number): Promise<void> {
-    const id = /^([a-f0-9]{64})\/layer\.tar$/.exec(name)?.[1];
+    const id = classicLayerId(name);
     const depth = id === undefined ? undefined : this.depthOf(id);
     const diffId = depth === undefined ? undefined : this.diffIds[depth];
     this.options.report.layer(id ?? name, 'Exporting', 0, size);
@@ -439,18 +445,18 @@ class ExportPush {
   private async onEntry(header: Headers, body: Readable): Promise<void> {
     const name = header.name.replace(/^\.\//, '');
     const size = header.size ?? 0;
-    let match: RegExpExecArray | null;
     if (header.type === 'symlink' || header.type === 'link') {
       if (header.linkname) this.links.set(name, header.linkname);
       return drain(body);
     }
-    if ((match = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(name)))
-      return this.onBlob(`sha256:${match[1]}`, size, body);
-    if ((match = /^([a-f0-9]{64})\/layer\.tar$/.exec(name)))
-      return this.onClassicLayer(match[1] as string, size, body);
-    if ((match = /^([a-f0-9]{64})\/json$/.exec(name))) {
+    const blob = layoutBlobHex(name);
+    if (blob !== undefined) return this.onBlob(`sha256:${blob}`, size, body);
+    const layer = classicLayerId(name);
+    if (layer !== undefined) return this.onClassicLayer(layer, size, body);
+    const json = classicJsonId(name);
+    if (json !== undefined) {
       const parsed = JSON.parse((await readAll(body, JSON_LIMIT)).toString('utf8')) as { parent?: string };
-      this.parents.set(match[1] as string, parsed.parent ?? null);
+      this.parents.set(json, parsed.parent ?? null);
       return;
     }
     if (/^([a-f0-9]{64}\.json|manifest\.json|index\.json)$/.test(name)) {
@@ -462,15 +468,7 @@ class ExportPush {
 
   /** The layer's place in the image (0 = base) when its whole v1 chain has come by, else undefined. */
   private depthOf(id: string): number | undefined {
-    let depth = 0;
-    let current: string | null | undefined = this.parents.get(id);
-    if (current === undefined) return undefined;
-    while (current !== null) {
-      depth += 1;
-      current = this.parents.get(current);
-      if (current === undefined || depth > this.diffIds.length) return undefined;
-    }
-    return depth;
+    return v1Depth(this.parents, id, this.diffIds.length);
   }
 
   private async onClassicLayer(id: string, size: number, body: Readable): Promise<void> {

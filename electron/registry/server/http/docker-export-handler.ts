@@ -22,9 +22,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import { openSocketExport } from '../../../docker/fast-push/export-socket';
+import { drain, readAll, toError } from '../../../docker/fast-push/export-stream';
 import { registryError } from '../errors';
 import { isValidName, parseDigest } from '../names';
-import { type DockerExportEvent, type DockerExportRequest } from '../../docker-export-protocol';
+import {
+  classicJsonId,
+  classicLayerId,
+  layoutBlobHex,
+  v1Depth,
+  type DockerExportEvent,
+  type DockerExportRequest,
+} from '../../docker-export-protocol';
 import type { RegistryStorage } from '../storage/registry-storage';
 import type { ActivityListener } from './context';
 
@@ -40,9 +48,6 @@ const PROGRESS_STEP = 1024 * 1024;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 /** An image name as encodeURIComponent writes it: nothing that could end the request line or a header. */
 const EXPORT_PATH = /^(\/v\d{1,2}\.\d{1,3})?\/images\/[A-Za-z0-9%._~!*'()-]{1,1024}\/get$/;
-const CLASSIC_LAYER = /^([a-f0-9]{64})\/layer\.tar$/;
-const CLASSIC_JSON = /^([a-f0-9]{64})\/json$/;
-const LAYOUT_BLOB = /^blobs\/sha256\/([a-f0-9]{64})$/;
 
 /**
  * Answers one request whose token `server.ts` has checked (it loads this module on the first such
@@ -159,7 +164,7 @@ class DockerExportImport {
       });
       await this.read(exported);
       await Promise.all(this.writing);
-      if (this.failure !== undefined) throw asError(this.failure);
+      if (this.failure !== undefined) throw toError(this.failure);
       this.send({ t: 'end' });
     } catch (error) {
       await Promise.allSettled(this.writing);
@@ -201,7 +206,7 @@ class DockerExportImport {
     try {
       exported.pipe(tar);
       for await (const entry of tar) {
-        if (this.failure !== undefined) throw asError(this.failure);
+        if (this.failure !== undefined) throw toError(this.failure);
         await this.onEntry(entry.header, entry);
       }
     } finally {
@@ -221,22 +226,22 @@ class DockerExportImport {
       return drain(body);
     }
     if (header.type !== 'file' && header.type !== 'contiguous-file') return drain(body);
-    const layer = CLASSIC_LAYER.exec(name);
-    const blob = LAYOUT_BLOB.exec(name);
-    if ((layer || blob) && size > SMALL_ENTRY) {
-      if (layer && this.skipped(layer[1] as string)) {
+    const layer = classicLayerId(name);
+    const blob = layoutBlobHex(name);
+    if ((layer !== undefined || blob !== undefined) && size > SMALL_ENTRY) {
+      if (layer !== undefined && this.skipped(layer)) {
         this.send({ t: 'skipped', name, size });
         return drain(body);
       }
       return this.write(name, size, body);
     }
     if (size > FILE_LIMIT) throw new Error(`the export's ${name} is larger than ${FILE_LIMIT} bytes`);
-    const data = await readAll(body);
-    const json = CLASSIC_JSON.exec(name);
-    if (json) {
+    const data = await readAll(body, FILE_LIMIT);
+    const json = classicJsonId(name);
+    if (json !== undefined) {
       try {
         const parent = (JSON.parse(data.toString('utf8')) as { parent?: unknown }).parent;
-        this.parents.set(json[1] as string, typeof parent === 'string' ? parent : null);
+        this.parents.set(json, typeof parent === 'string' ? parent : null);
       } catch {
         // Not ours to judge: the host reads the same file and says what is wrong with it.
       }
@@ -261,15 +266,8 @@ class DockerExportImport {
    * place out the same way from the same files, so it knows which layer this is.
    */
   private skipped(id: string): boolean {
-    let depth = 0;
-    let current = this.parents.get(id);
-    if (current === undefined) return false;
-    while (current !== null) {
-      depth += 1;
-      current = this.parents.get(current);
-      if (current === undefined || depth > this.request.diffIds.length) return false;
-    }
-    const diffId = this.request.diffIds[depth];
+    const depth = v1Depth(this.parents, id, this.request.diffIds.length);
+    const diffId = depth === undefined ? undefined : this.request.diffIds[depth];
     return diffId !== undefined && this.skip.has(diffId);
   }
 
@@ -282,7 +280,7 @@ class DockerExportImport {
     const { uploads } = this.storage;
     const { repository } = this.request;
     const hex = await uploads.computedDigest(repository, uuid);
-    const blob = LAYOUT_BLOB.exec(name)?.[1];
+    const blob = layoutBlobHex(name);
     const digest = `sha256:${hex}`;
     if (blob === hex || (blob === undefined && this.diffIds.has(digest))) {
       await uploads.complete(repository, uuid, parseDigest(digest), undefined, { signal: this.signal });
@@ -308,7 +306,7 @@ class DockerExportImport {
     try {
       ({ uuid } = await uploads.create(repository, 'berth-docker-export'));
     } catch (error) {
-      throw asError((this.failure ??= error));
+      throw toError((this.failure ??= error));
     }
     this.open.add(uuid);
     this.opened.add(uuid);
@@ -332,20 +330,6 @@ class DockerExportImport {
     // On to the next entry once this one's bytes are all read (its last batch may still be written).
     await Promise.race([bodyRead, done]);
     // A refusal before the bytes were all written stops the read at once.
-    if (this.failure !== undefined) throw asError(this.failure);
+    if (this.failure !== undefined) throw toError(this.failure);
   }
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-async function readAll(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-async function drain(body: Readable): Promise<void> {
-  for await (const chunk of body) void chunk;
 }
