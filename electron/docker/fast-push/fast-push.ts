@@ -34,7 +34,6 @@ import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
-import { extract, type Headers } from 'tar-stream';
 import { createInterface } from 'node:readline';
 import { Readable as ReadableStream } from 'node:stream';
 import {
@@ -45,6 +44,7 @@ import {
   type DockerExportEvent,
 } from '../../registry/docker-export-protocol';
 import { DaemonAnswerError } from './export-socket';
+import { readTar, type TarEntryHeader } from './tar-reader';
 import {
   abortError,
   byteCounter,
@@ -309,7 +309,7 @@ class ExportPush {
           case 'file': {
             const data = Buffer.from(event.data, 'base64');
             await this.onEntry(
-              { name: event.name, size: data.length, type: 'file' },
+              { name: event.name, size: data.length, type: 'file', linkname: null },
               ReadableStream.from([data]),
             );
             break;
@@ -428,21 +428,17 @@ class ExportPush {
   }
 
   async read(exported: Readable): Promise<void> {
-    // It may have failed while this push asked the registry what it holds.
-    if (exported.errored) throw exported.errored;
-    const tar = extract();
-    // A broken export (the daemon went away) fails the reader with the socket's own error.
-    exported.on('error', (error) => tar.destroy(error));
-    exported.pipe(tar);
-    for await (const entry of tar) {
+    // A broken export (the daemon went away, even while this push asked the registry what it holds)
+    // fails the reader with the socket's own error.
+    for await (const { header, body } of readTar(exported)) {
       // A layer the registry refused after its bytes had passed stops the read here.
       if (this.uploadFailure) throw toError(this.uploadFailure);
       this.sawEntry = true;
-      await this.onEntry(entry.header, entry);
+      await this.onEntry(header, body);
     }
   }
 
-  private async onEntry(header: Headers, body: Readable): Promise<void> {
+  private async onEntry(header: TarEntryHeader, body: Readable): Promise<void> {
     const name = header.name.replace(/^\.\//, '');
     const size = header.size ?? 0;
     if (header.type === 'symlink' || header.type === 'link') {

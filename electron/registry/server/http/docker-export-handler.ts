@@ -20,9 +20,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { extract } from 'tar-stream';
 import { openSocketExport } from '../../../docker/fast-push/export-socket';
 import { drain, readAll, toError } from '../../../docker/fast-push/export-stream';
+import { readTar, type TarEntryHeader } from '../../../docker/fast-push/tar-reader';
 import { registryError } from '../errors';
 import { isValidName, parseDigest } from '../names';
 import {
@@ -51,7 +51,7 @@ const EXPORT_PATH = /^(\/v\d{1,2}\.\d{1,3})?\/images\/[A-Za-z0-9%._~!*'()-]{1,10
 
 /**
  * Answers one request whose token `server.ts` has checked (it loads this module on the first such
- * request, so a registry nobody fast-pushes to never evaluates it, nor tar-stream).
+ * request, so a registry nobody fast-pushes to never evaluates it, nor the tar reader).
  */
 export async function handleDockerExport(
   req: IncomingMessage,
@@ -196,18 +196,15 @@ class DockerExportImport {
   }
 
   private async read(exported: Readable): Promise<void> {
-    const tar = extract();
-    exported.on('error', (error) => {
-      this.exportFailure ??= error;
-      tar.destroy(error);
-    });
-    const stop = () => tar.destroy(new Error('cancelled'));
+    exported.on('error', (error) => void (this.exportFailure ??= error));
+    const stop = () => exported.destroy(new Error('cancelled'));
     this.signal.addEventListener('abort', stop);
     try {
-      exported.pipe(tar);
-      for await (const entry of tar) {
+      // Ends at the archive's end marker, before the daemon's answer ends (it deletes its staging
+      // folder first): `end` reaches the host that much sooner.
+      for await (const { header, body } of readTar(exported)) {
         if (this.failure !== undefined) throw toError(this.failure);
-        await this.onEntry(entry.header, entry);
+        await this.onEntry(header, body);
       }
     } finally {
       this.signal.removeEventListener('abort', stop);
@@ -215,10 +212,7 @@ class DockerExportImport {
     }
   }
 
-  private async onEntry(
-    header: { name: string; size?: number; type?: string | null; linkname?: string | null },
-    body: Readable,
-  ): Promise<void> {
+  private async onEntry(header: TarEntryHeader, body: Readable): Promise<void> {
     const name = header.name.replace(/^\.\//, '');
     const size = header.size ?? 0;
     if (header.type === 'symlink' || header.type === 'link') {
