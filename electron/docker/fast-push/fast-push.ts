@@ -164,7 +164,7 @@ async function pushThroughRegistry(
   let push: ExportPush | undefined;
   try {
     const existing = await options.layers.find(image.diffIds, repository, signal);
-    push = new ExportPush(options, image.diffIds, existing);
+    push = new ExportPush(options, image, existing);
     const answer = await registry.dockerExport(
       { ...target, repository, diffIds: image.diffIds, skip: [...existing.keys()] },
       signal,
@@ -201,7 +201,7 @@ export async function pushExport(
   let push: ExportPush | undefined;
   try {
     const existing = await options.layers.find(image.diffIds, options.repository, signal);
-    push = new ExportPush(options, image.diffIds, existing);
+    push = new ExportPush(options, image, existing);
     try {
       await push.read(exported);
     } catch (error) {
@@ -271,11 +271,17 @@ class ExportPush {
   /** The first failure of an upload answered after its layer's bytes had passed. */
   private uploadFailure: unknown = undefined;
 
+  /** The classic export's config, sent as soon as it comes by (while later layers stream). */
+  private configStored: Promise<void> | undefined;
+  private readonly diffIds: string[];
+
   constructor(
     private readonly options: Omit<FastPushOptions, 'docker'>,
-    private readonly diffIds: string[],
+    private readonly image: { imageId: string; diffIds: string[] },
     private readonly existing: Map<string, StoredLayer>,
-  ) {}
+  ) {
+    this.diffIds = image.diffIds;
+  }
 
   /**
    * Reads the registry's events of the direct path (see `pushThroughRegistry`): small files and links
@@ -456,7 +462,14 @@ class ExportPush {
       return;
     }
     if (/^([a-f0-9]{64}\.json|manifest\.json|index\.json)$/.test(name)) {
-      this.jsonFiles.set(name, await readAll(body, JSON_LIMIT));
+      const data = await readAll(body, JSON_LIMIT);
+      this.jsonFiles.set(name, data);
+      // The image's config (its digest is the image ID): stored now, not after the last layer.
+      if (
+        name === `${this.image.imageId.replace(/^sha256:/, '')}.json` &&
+        sha256Digest(data) === this.image.imageId
+      )
+        this.configStored ??= this.storeConfig(data);
       return;
     }
     return drain(body);
@@ -631,8 +644,22 @@ class ExportPush {
     return settled;
   }
 
+  /** Stores the config blob unless the repository holds it; a failure waits for `finishClassic`. */
+  private storeConfig(config: Buffer): Promise<void> {
+    const { registry, repository, signal } = this.options;
+    const digest = sha256Digest(config);
+    const stored = (async () => {
+      if (!(await registry.hasBlob(repository, digest, signal)))
+        await registry.putBlob(repository, digest, config, signal);
+    })();
+    // Heard by finishClassic, or dropped with the push (abandon).
+    stored.catch(() => undefined);
+    return stored;
+  }
+
   /** After a failure or cancel: deletes the upload sessions still open, so none waits for the sweep. */
   async abandon(): Promise<void> {
+    await this.configStored?.catch(() => undefined);
     const sessions = [...this.pending.values()];
     this.pending.clear();
     // A session whose upload failed was deleted by the client already; the others are deleted here.
@@ -784,8 +811,7 @@ class ExportPush {
       this.classicLayers.set(id, layer);
       layers.push(layer);
     }
-    if (!(await registry.hasBlob(repository, configDigest, signal)))
-      await registry.putBlob(repository, configDigest, config, signal);
+    await (this.configStored ?? this.storeConfig(config));
     const manifest = Buffer.from(
       JSON.stringify({
         schemaVersion: 2,
