@@ -42,8 +42,12 @@ export const SMALL_ENTRY = 1024 * 1024;
 const FILE_LIMIT = 16 * 1024 * 1024;
 /** Most a request body may hold. */
 const REQUEST_LIMIT = 256 * 1024;
-/** A `progress` event each time a layer's bytes pass another multiple of this. */
-const PROGRESS_STEP = 1024 * 1024;
+/**
+ * A `progress` event each time a layer's bytes pass another multiple of this: one per 80 ms on a
+ * 50 MB/s disk, smooth enough. 1 MiB steps sent 349 events for the 349 MiB bench image, each a
+ * write here and a wake-up of the host while both share the cores with the daemon's export.
+ */
+const PROGRESS_STEP = 4 * 1024 * 1024;
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 /** An image name as encodeURIComponent writes it: nothing that could end the request line or a header. */
