@@ -4,12 +4,22 @@
 // exporter does) and streamed into Berth's real registry process: original blobs kept byte for byte
 // (compressed layers stay compressed, digests unchanged), a multi-platform index keeps the platforms
 // present (a new index) or its original bytes when all are, and a second push skips blobs unread.
+// The same layout read by the registry itself off a socket (the direct path, as it reads Docker's):
+// the socket is a stand-in serving the layout as the daemon's answer, since no daemon here writes one.
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pack } from 'tar-stream';
-import { pushExport, type FastPushReporter } from '../../electron/docker/fast-push/fast-push';
+import {
+  pushExport,
+  pushThroughRegistry,
+  type FastPushReporter,
+} from '../../electron/docker/fast-push/fast-push';
 import { LayerIndex } from '../../electron/docker/fast-push/layer-index';
 import { LocalRegistryClient, MEDIA } from '../../electron/docker/fast-push/local-registry-client';
 import { storageLeftovers } from '../helpers/fast-push-setup';
@@ -213,5 +223,79 @@ describe('fast push of an OCI-layout export (containerd image store format)', ()
     const elsewhere = await push(layout, 'layout/elsewhere', recorder());
     expect(elsewhere.writtenBytes).toBe(0);
     expect(await client.hasBlob('layout/elsewhere', layout.layerDigests[0] as string)).toBe(true);
+  });
+});
+
+describe('the registry reads an OCI-layout export off the socket itself (direct path)', () => {
+  /** Serves `tarOf(layout)` as the daemon answers `GET /images/…/get`: chunked, 32 KiB a chunk. */
+  async function standInDaemon(layout: Layout) {
+    const folder = await mkdtemp(join(tmpdir(), 'berth-layout-daemon-'));
+    const socketPath = join(folder, 'docker.sock');
+    const server = createServer((socket) => {
+      socket.once('data', () => {
+        void (async () => {
+          socket.write(
+            'HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\nTransfer-Encoding: chunked\r\n\r\n',
+          );
+          for await (const piece of tarOf(layout)) {
+            const bytes = piece as Buffer;
+            for (let at = 0; at < bytes.length; at += 32 * 1024) {
+              const chunk = bytes.subarray(at, at + 32 * 1024);
+              socket.write(`${chunk.length.toString(16)}\r\n`);
+              socket.write(chunk);
+              socket.write('\r\n');
+            }
+          }
+          socket.end('0\r\n\r\n');
+        })();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    return {
+      socketPath,
+      async close() {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await rm(folder, { recursive: true, force: true });
+      },
+    };
+  }
+
+  it('stores the original blobs and the platforms present, with no layer byte sent by the host', async () => {
+    const layout = buildLayout(true);
+    const daemon = await standInDaemon(layout);
+    const direct = new LocalRegistryClient(registry.url, { dockerExportToken: registry.dockerExportToken });
+    const report = recorder();
+    try {
+      const result = await pushThroughRegistry(
+        { socketPath: daemon.socketPath, path: '/v1.41/images/app%3A1/get' },
+        {
+          image: 'app:1',
+          registry: direct,
+          layers: new LayerIndex(direct),
+          repository: 'layout/direct',
+          tag: '1',
+          compression: 'none',
+          signal: new AbortController().signal,
+          report,
+        },
+        { imageId: '', diffIds: [] },
+      );
+      expect(result).toMatchObject({ layerFormat: 'as-exported', platforms: ['linux/amd64'] });
+      expect(report.rows.get(layout.layerDigests[0] as string)).toBe('Written');
+      // Compressed layers stored as they were: same digests, same bytes.
+      for (const digest of layout.layerDigests) {
+        const response = await fetch(`${registry.url}/v2/layout/direct/blobs/${digest}`);
+        expect(digestOf(Buffer.from(await response.arrayBuffer()))).toBe(digest);
+      }
+      expect(digestOf(await manifestBytes('layout/direct', layout.amd64Digest))).toBe(layout.amd64Digest);
+      expect(digestOf(await manifestBytes('layout/direct', '1'))).toBe(result.digest);
+      // The big layer came in through the registry's own read of the socket, not a PATCH from the host.
+      const lines = registry.stderr().split('\n');
+      expect(lines.filter((line) => line.startsWith('PATCH ') && line.includes('layout/direct'))).toEqual([]);
+      expect((await storageLeftovers(registry.dataDir)).uploads).toEqual([]);
+    } finally {
+      direct.close();
+      await daemon.close();
+    }
   });
 });

@@ -153,9 +153,10 @@ export async function fastPush(options: FastPushOptions): Promise<FastPushResult
  * The direct path: the registry reads the export off the daemon's socket and writes each big layer
  * into an upload session (registry/server/http/docker-export-handler.ts); this side gets the small
  * files and the sessions, in export order, and decides as `pushExport` does — the same ExportPush,
- * fed events instead of tar entries. No layer byte passes through this process.
+ * fed events instead of tar entries. No layer byte passes through this process. Exported for tests
+ * that hand the registry an export format this machine's Docker can't write (an OCI layout).
  */
-async function pushThroughRegistry(
+export async function pushThroughRegistry(
   target: { socketPath: string; path: string },
   options: Omit<FastPushOptions, 'docker'>,
   image: { imageId: string; diffIds: string[] },
