@@ -5,7 +5,8 @@
  * what a dropped column showed is still on the row, a long storage folder keeps its end in view, and
  * a registry's long host in the sidebar gives way to its name. A view taller than the room the open
  * transfers panel leaves it scrolls, and none of it paints over the panel. Whole renderer, stub
- * bridge (bench/lib/app-stub.ts): this is about layout.
+ * bridge (bench/lib/app-stub.ts): this is about layout. The status bar keeps where Berth looks for
+ * Docker whole, and the engine's details give way.
  */
 import type { Locator } from '@playwright/test';
 import type { RepositorySummary } from '../../electron/api/contract/registry';
@@ -191,4 +192,24 @@ test('with the transfers panel open in a short window, a registry view scrolls t
     `document.elementFromPoint(${header.x + header.width - 60}, ${header.y + header.height / 2})?.closest('.transfers-panel') !== null`,
   );
   expect(onTop).toBe(true);
+});
+
+test('at the narrowest window the status bar keeps where Berth looks for Docker whole; the engine details give way', async ({
+  page,
+  openStubApp,
+}) => {
+  await openStubApp(makeLocalImages(5), { viewport: NARROWEST });
+  const status = page.locator('[data-docker-state="connected"]');
+  const endpoint = status.locator('.status-endpoint');
+  await expect(endpoint).toHaveText('via unix:///var/run/docker.sock (platform default)');
+  // Whole, and inside the bar (it used to be the part cut off: "via unix:///var/run/docker…").
+  expect(await endpoint.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+  await expectInside(endpoint, status);
+  // The details are what give way, with an ellipsis; the whole line is the bar's tooltip.
+  const details = status.locator('.status-detail');
+  expect(await details.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
+  await expect(status).toHaveAttribute(
+    'title',
+    /via unix:\/\/\/var\/run\/docker\.sock .*Debian GNU\/Linux 12 \(bookworm\) · x86_64/,
+  );
 });

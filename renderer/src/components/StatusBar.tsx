@@ -42,13 +42,22 @@ export function StatusBar() {
     );
   }
   const engine = docker.engine!;
+  const details = `API ${engine.apiVersion} · ${engine.os} · ${engine.arch} · image store: ${engine.imageStore}${engine.rootless ? ' · rootless' : ''}`;
+  // Where Berth looks for Docker stays in view; the engine's details give way first in a narrow window
+  // (860 px cut "via unix:///var/run/docker…"), and the whole line is the footer's tooltip.
   return (
-    <footer className="status-bar" role="status" data-docker-state="connected">
-      <span className="dot on" aria-hidden="true" /> Connected to {engine.name} {engine.version}
-      <span className="status-detail">
-        API {engine.apiVersion} · {engine.os} · {engine.arch} · image store: {engine.imageStore}
-        {engine.rootless ? ' · rootless' : ''} · via {docker.endpoint.description}
+    <footer
+      className="status-bar"
+      role="status"
+      data-docker-state="connected"
+      title={`Connected to ${engine.name} ${engine.version} via ${docker.endpoint.description} · ${details}`}
+    >
+      <span className="dot on" aria-hidden="true" />
+      <span className="status-main">
+        Connected to {engine.name} {engine.version}
       </span>
+      <span className="status-endpoint">via {docker.endpoint.description}</span>
+      <span className="status-detail">{details}</span>
     </footer>
   );
 }
