@@ -245,14 +245,32 @@ async function deliverTransfer(page: Page, snapshot: TransferSnapshot): Promise<
   );
 }
 
+/** A push's snapshot as the host sends it: `fields` over a push with nothing moved yet. */
+function pushSnapshot(
+  fields: Pick<TransferSnapshot, 'id' | 'reference' | 'state'> & Partial<TransferSnapshot>,
+): TransferSnapshot {
+  return {
+    kind: 'push',
+    rows: [],
+    overall: 0,
+    bytesDone: 0,
+    bytesTotal: 0,
+    speed: 0,
+    etaSeconds: null,
+    messages: [],
+    cancelRequested: false,
+    startedAt: 1000,
+    ...fields,
+  };
+}
+
 test('#5 while layers are still being sized, the card says the total may grow', async ({
   page,
   openStubApp,
 }) => {
   await openStubApp([HELLO]);
-  const push: TransferSnapshot = {
+  const push = pushSnapshot({
     id: 't5',
-    kind: 'push',
     reference: 'localhost:5000/hello:1',
     state: 'running',
     rows: [
@@ -264,11 +282,7 @@ test('#5 while layers are still being sized, the card says the total may grow', 
     bytesTotal: 212e6,
     sizesPending: true,
     speed: 1e6,
-    etaSeconds: null,
-    messages: [],
-    cancelRequested: false,
-    startedAt: 1000,
-  };
+  });
   await deliverTransfer(page, push);
   const card = page.getByRole('region', { name: 'Transfers' }).getByRole('article');
   await expect(card).toContainText('so far (still sizing layers)');
@@ -352,23 +366,21 @@ test('the command behind every click: tag, push, remove and the registry Berth r
   });
 
   await test.step('a finished push shows docker push', async () => {
-    await deliverTransfer(page, {
-      id: 'done',
-      kind: 'push',
-      reference: 'localhost:5000/hello:1',
-      state: 'succeeded',
-      rows: [{ id: 'sha256:aaa', status: 'Pushed', current: 7e6, total: 7e6, unit: 'bytes', done: true }],
-      overall: 1,
-      bytesDone: 7e6,
-      bytesTotal: 7e6,
-      speed: 0,
-      etaSeconds: 0,
-      digest: `sha256:${'ef'.repeat(32)}`,
-      messages: [],
-      cancelRequested: false,
-      startedAt: 1000,
-      finishedAt: 4000,
-    });
+    await deliverTransfer(
+      page,
+      pushSnapshot({
+        id: 'done',
+        reference: 'localhost:5000/hello:1',
+        state: 'succeeded',
+        rows: [{ id: 'sha256:aaa', status: 'Pushed', current: 7e6, total: 7e6, unit: 'bytes', done: true }],
+        overall: 1,
+        bytesDone: 7e6,
+        bytesTotal: 7e6,
+        etaSeconds: 0,
+        digest: `sha256:${'ef'.repeat(32)}`,
+        finishedAt: 4000,
+      }),
+    );
     const card = page.getByRole('region', { name: 'Transfers' }).getByRole('article');
     await expect(card.getByLabel('Command', { exact: true })).toHaveText(
       'docker push localhost:5000/hello:1',
@@ -413,27 +425,17 @@ test('#7 the one-click insecure-registry fix says what it changed, on the retrie
       'transfers.push': { id: 'retried' },
     },
   });
-  const failed: TransferSnapshot = {
+  const failed = pushSnapshot({
     id: 'first',
-    kind: 'push',
     reference: '198.18.7.2:5000/hello:1',
     state: 'failed',
-    rows: [],
-    overall: 0,
-    bytesDone: 0,
-    bytesTotal: 0,
-    speed: 0,
-    etaSeconds: null,
-    messages: [],
-    cancelRequested: false,
-    startedAt: 1000,
     finishedAt: 2000,
     error: {
       code: 'INSECURE_REGISTRY',
       message: 'Docker refuses plain HTTP to 198.18.7.2:5000.',
       fix: { kind: 'addInsecureRegistry', host: '198.18.7.2:5000' },
     },
-  };
+  });
   await deliverTransfer(page, failed);
   const panel = page.getByRole('region', { name: 'Transfers' });
   await panel.getByRole('button', { name: 'Add 198.18.7.2:5000 to insecure registries and retry' }).click();
@@ -510,32 +512,25 @@ test('#4 the port is a visible setting, and a push to the old port offers the ne
   });
 
   await test.step('a push still named for port 5000 says the registry moved and offers the new name', async () => {
-    await deliverTransfer(page, {
-      id: 'old-port',
-      kind: 'push',
-      reference: 'localhost:5000/hello:1',
-      state: 'failed',
-      rows: [],
-      overall: 0,
-      bytesDone: 0,
-      bytesTotal: 0,
-      speed: 0,
-      etaSeconds: null,
-      messages: [],
-      cancelRequested: false,
-      startedAt: 1000,
-      finishedAt: 2000,
-      error: {
-        code: 'REGISTRY_UNREACHABLE',
-        message:
-          "Berth's local registry moved from port 5000 to port 5001, and localhost:5000/hello:1 is still named for port 5000.",
-        fix: {
-          kind: 'retagForLocalRegistry',
-          source: 'localhost:5000/hello:1',
-          target: 'localhost:5001/hello:1',
+    await deliverTransfer(
+      page,
+      pushSnapshot({
+        id: 'old-port',
+        reference: 'localhost:5000/hello:1',
+        state: 'failed',
+        finishedAt: 2000,
+        error: {
+          code: 'REGISTRY_UNREACHABLE',
+          message:
+            "Berth's local registry moved from port 5000 to port 5001, and localhost:5000/hello:1 is still named for port 5000.",
+          fix: {
+            kind: 'retagForLocalRegistry',
+            source: 'localhost:5000/hello:1',
+            target: 'localhost:5001/hello:1',
+          },
         },
-      },
-    });
+      }),
+    );
     const card = page.getByRole('region', { name: 'Transfers' }).getByRole('article');
     await expect(card).toContainText('moved from port 5000 to port 5001');
     await expect(card.getByLabel('Command', { exact: true })).toHaveText(
