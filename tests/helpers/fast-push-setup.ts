@@ -1,6 +1,7 @@
 /**
  * A TransferService wired for the fast local push against Berth's real registry process, for the
- * fast-push integration tests: the registry on an ephemeral port, settings the test can change.
+ * fast-push integration tests: the registry on an ephemeral port, settings the test can change; and
+ * the options of a fast push a test calls directly.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
@@ -9,7 +10,13 @@ import { dirname, join } from 'node:path';
 import type Docker from 'dockerode';
 import { EventBus } from '../../electron/api/event-bus';
 import type { TransferSnapshot } from '../../electron/api/contract/transfers';
-import type { LayerCompression } from '../../electron/docker/fast-push/fast-push';
+import type {
+  FastPushOptions,
+  FastPushReporter,
+  LayerCompression,
+} from '../../electron/docker/fast-push/fast-push';
+import { LayerIndex } from '../../electron/docker/fast-push/layer-index';
+import type { LocalRegistryClient } from '../../electron/docker/fast-push/local-registry-client';
 import { MemoryRegistryAuth } from '../../electron/docker/registry-auth';
 import { TransferService } from '../../electron/docker/transfers';
 import type { RunningRegistry } from './registry-process';
@@ -116,4 +123,26 @@ export function containerdSocket(): string | undefined {
     '/var/run/docker/containerd/containerd.sock',
   ];
   return candidates.find((path) => path !== '' && existsSync(path));
+}
+
+/**
+ * The options of one fast push called directly (`fastPush`, `pushExport`, `pushThroughRegistry`):
+ * `image` into `repository:1` through `client`, plain layers, never cancelled.
+ */
+export function localPushOptions(
+  client: LocalRegistryClient,
+  image: string,
+  repository: string,
+  report: FastPushReporter,
+): Omit<FastPushOptions, 'docker'> {
+  return {
+    image,
+    registry: client,
+    layers: new LayerIndex(client),
+    repository,
+    tag: '1',
+    compression: 'none',
+    signal: new AbortController().signal,
+    report,
+  };
 }

@@ -20,9 +20,8 @@ import {
   pushThroughRegistry,
   type FastPushReporter,
 } from '../../electron/docker/fast-push/fast-push';
-import { LayerIndex } from '../../electron/docker/fast-push/layer-index';
 import { LocalRegistryClient, MEDIA } from '../../electron/docker/fast-push/local-registry-client';
-import { storageLeftovers } from '../helpers/fast-push-setup';
+import { localPushOptions, storageLeftovers } from '../helpers/fast-push-setup';
 import { startRegistry, type RunningRegistry } from '../helpers/registry-process';
 
 let registry: RunningRegistry;
@@ -147,20 +146,10 @@ function recorder(): FastPushReporter & { rows: Map<string, string>; messages: s
 }
 
 async function push(layout: Layout, repository: string, report: FastPushReporter) {
-  return pushExport(
-    tarOf(layout),
-    {
-      image: 'app:1',
-      registry: client,
-      layers: new LayerIndex(client),
-      repository,
-      tag: '1',
-      compression: 'none',
-      signal: new AbortController().signal,
-      report,
-    },
-    { imageId: '', diffIds: [] },
-  );
+  return pushExport(tarOf(layout), localPushOptions(client, 'app:1', repository, report), {
+    imageId: '',
+    diffIds: [],
+  });
 }
 
 async function manifestBytes(repository: string, reference: string): Promise<Buffer> {
@@ -268,16 +257,7 @@ describe('the registry reads an OCI-layout export off the socket itself (direct 
     try {
       const result = await pushThroughRegistry(
         { socketPath: daemon.socketPath, path: '/v1.41/images/app%3A1/get' },
-        {
-          image: 'app:1',
-          registry: direct,
-          layers: new LayerIndex(direct),
-          repository: 'layout/direct',
-          tag: '1',
-          compression: 'none',
-          signal: new AbortController().signal,
-          report,
-        },
+        localPushOptions(direct, 'app:1', 'layout/direct', report),
         { imageId: '', diffIds: [] },
       );
       expect(result).toMatchObject({ layerFormat: 'as-exported', platforms: ['linux/amd64'] });

@@ -12,13 +12,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pack } from 'tar-stream';
 import type Docker from 'dockerode';
 import { fastPush, pushExport, type FastPushReporter } from '../../electron/docker/fast-push/fast-push';
-import { LayerIndex } from '../../electron/docker/fast-push/layer-index';
 import {
   LocalRegistryClient,
   MEDIA,
   RegistryHttpError,
 } from '../../electron/docker/fast-push/local-registry-client';
-import { storageLeftovers, storedManifest, tagsOf, waitUntil } from '../helpers/fast-push-setup';
+import {
+  localPushOptions,
+  storageLeftovers,
+  storedManifest,
+  tagsOf,
+  waitUntil,
+} from '../helpers/fast-push-setup';
 import { dockerOk } from '../helpers/registry-clients';
 import { startRegistry, type RunningRegistry } from '../helpers/registry-process';
 import {
@@ -88,17 +93,7 @@ describe('fast push: layers stream on while the registry finishes the one before
     const repository = 'pending/refused';
     const report = recorder();
     try {
-      const pushing = fastPush({
-        docker,
-        image: image.reference,
-        registry: client,
-        layers: new LayerIndex(client),
-        repository,
-        tag: '1',
-        compression: 'none',
-        signal: new AbortController().signal,
-        report,
-      });
+      const pushing = fastPush({ docker, ...localPushOptions(client, image.reference, repository, report) });
       await expect(pushing).rejects.toThrow(RegistryHttpError);
       await expect(pushing).rejects.toThrow(/no space left on device/);
 
@@ -134,16 +129,7 @@ describe('fast push: layers stream on while the registry finishes the one before
     try {
       const result = await pushExport(
         exported.stream,
-        {
-          image: 'twice:1',
-          registry: client,
-          layers: new LayerIndex(client),
-          repository,
-          tag: '1',
-          compression: 'none',
-          signal: new AbortController().signal,
-          report,
-        },
+        localPushOptions(client, 'twice:1', repository, report),
         { imageId: exported.imageId, diffIds: exported.diffIds },
       );
       expect(result).toMatchObject({ layerFormat: 'uncompressed', layersWritten: 2, layersSkipped: 1 });
