@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
+import { pack } from 'tar-stream';
 import { DOCKER_EXPORT_PATH } from '../../electron/registry/docker-export-protocol';
 import { openSocketExport } from '../../electron/docker/fast-push/export-socket';
-import { fastPushService, storedManifest, waitUntil } from '../helpers/fast-push-setup';
+import { fastPushService, storageLeftovers, storedManifest, waitUntil } from '../helpers/fast-push-setup';
 import { startRegistry, type RunningRegistry } from '../helpers/registry-process';
 import {
   MiB,
@@ -215,6 +216,61 @@ describe('the export read off the socket', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(body.errored).toMatchObject({ code: 'ECONNRESET' });
       expect(String(body.errored?.message)).toMatch(/closed the connection before the end/);
+    } finally {
+      await stand.close();
+    }
+  });
+});
+
+describe('an export cut short', () => {
+  it('an answer that ends cleanly in the middle of a layer is the export’s failure, and no session is left', async () => {
+    // A 2 MiB layer entry of which only 100 KiB come before the answer's clean end (Docker failing
+    // mid-save can end its answer so): the registry is writing that layer when the archive stops.
+    const tar = pack();
+    tar.entry({ name: `${'ab'.repeat(32)}/layer.tar`, size: 2 * MiB }, Buffer.alloc(2 * MiB, 1));
+    tar.finalize();
+    const pieces: Buffer[] = [];
+    for await (const piece of tar as AsyncIterable<Buffer>) pieces.push(piece);
+    const whole = Buffer.concat(pieces);
+    const cut = whole.subarray(0, 512 + 100 * 1024);
+    const stand = await standInSocket((socket) =>
+      socket.end(
+        Buffer.concat([
+          Buffer.from(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${cut.length.toString(16)}\r\n`),
+          cut,
+          Buffer.from('\r\n0\r\n\r\n'),
+        ]),
+      ),
+    );
+    const target = await registry();
+    try {
+      const response = await fetch(`${target.url}${DOCKER_EXPORT_PATH}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${target.dockerExportToken}` },
+        body: JSON.stringify({
+          socketPath: stand.socketPath,
+          path: '/v1.41/images/cut%3A1/get',
+          repository: 'cut/short',
+          diffIds: [],
+          skip: [],
+        }),
+      });
+      const events = (await response.text())
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(events[0]).toMatchObject({ t: 'begin', size: 2 * MiB });
+      // Reported as Docker's side (the host then says the export broke), not as the registry failing.
+      expect(events.at(-1)).toMatchObject({
+        t: 'error',
+        where: 'export',
+        message: expect.stringMatching(/ended in the middle of the archive/),
+      });
+      await waitUntil(
+        async () => (await storageLeftovers(target.dataDir)).uploads.length === 0,
+        10_000,
+        'the upload session to be deleted',
+      );
     } finally {
       await stand.close();
     }

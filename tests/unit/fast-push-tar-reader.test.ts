@@ -186,6 +186,33 @@ describe('readTar', () => {
     ]);
   });
 
+  it('applies a global PAX record only through a local one, as tar-stream does', async () => {
+    const global = Buffer.from('20 path=elsewhere/x\n');
+    const local = Buffer.from('12 size=300\n');
+    const data = randomBytes(300);
+    const archive = Buffer.concat([
+      headerBlock('GlobalHead', global.length, 'g'),
+      padded(global),
+      // No local record: the global one renames nothing.
+      headerBlock('first', 3, '0'),
+      padded(Buffer.from('one')),
+      headerBlock('PaxHeaders/second', local.length, 'x'),
+      padded(local),
+      headerBlock('second', 0, '0'),
+      padded(data),
+      Buffer.alloc(1024),
+    ]);
+    const seen = await byReader(Readable.from([archive]));
+    expect(seen).toEqual(await byTarStream(archive));
+    expect(seen.map((entry) => `${entry.name}:${entry.size}`)).toEqual(['first:3', 'elsewhere/x:300']);
+  });
+
+  it('fails a source destroyed before it was given', async () => {
+    const source = new PassThrough();
+    source.destroy();
+    await expect(byReader(source)).rejects.toThrow(/closed in the middle of the archive/);
+  });
+
   it('fails an archive cut short, in a body and in a header', async () => {
     const archive = archives.get('gnu') as Buffer;
     const inBody = byReader(Readable.from([archive.subarray(0, 2048 + 100)]));

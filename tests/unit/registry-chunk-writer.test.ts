@@ -97,6 +97,23 @@ describe('writeChunk', () => {
     await drained;
   });
 
+  it('rejects, rather than waits for ever, for a body destroyed before the write began', async () => {
+    // The fast push's export broke while the layer's upload session was still being created.
+    const failed = new PassThrough();
+    failed.on('error', () => undefined);
+    failed.destroy(new Error('the daemon went away'));
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(writeChunk(await tempFile(), 0, failed, { create: true, flush: false })).rejects.toThrow(
+      'the daemon went away',
+    );
+    const closed = new PassThrough();
+    closed.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(writeChunk(await tempFile(), 0, closed, { create: true, flush: false })).rejects.toThrow(
+      'request closed before its body ended',
+    );
+  });
+
   it('rejects when the file cannot be opened', async () => {
     const path = join(await tempFile(), 'missing-folder', 'data');
     await expect(

@@ -106,8 +106,11 @@ class TarReader {
     source.on('end', this.onEnd);
     source.on('error', this.onError);
     source.on('close', this.onClose);
-    // A failure before this reader listened is kept in `errored`.
+    // A failure before this reader listened is kept in `errored`; a source destroyed without one
+    // will send nothing more either.
     if (source.errored) this.failure = source.errored;
+    else if (source.destroyed && !source.readableEnded)
+      this.failure = new TarFormatError('the export closed in the middle of the archive');
   }
 
   next(): Promise<TarEntry | undefined> {
@@ -124,6 +127,8 @@ class TarReader {
     this.source.off('end', this.onEnd);
     this.source.off('error', this.onError);
     this.source.off('close', this.onClose);
+    // Without a 'data' listener a flowing source would still read on, into nothing.
+    this.source.pause();
     if (this.step.kind === 'body') this.step.body.destroy(new Error('the archive was closed'));
   }
 
@@ -229,7 +234,8 @@ class TarReader {
     }
     // One zero block alone is not the end (tar-stream reads on past it too).
     this.zeroBlocks = 0;
-    const size = decoded.size ?? 0;
+    // null: a base-256 size this decoder can't read.
+    const size = decoded.size ?? Number.NaN;
     if (!Number.isSafeInteger(size) || size < 0)
       throw new TarFormatError(`the export gives an entry of ${size} bytes`);
     const type = decoded.type ?? null;
@@ -285,10 +291,12 @@ class TarReader {
   private applyPending(header: TarEntryHeader): void {
     if (this.longPath !== undefined) header.name = this.longPath;
     if (this.longLink !== undefined) header.linkname = this.longLink;
-    const pax = this.pax ?? this.paxGlobal;
+    // A global record's values come with the next local one (merged there), as tar-stream applies them.
+    const pax = this.pax;
     if (pax?.path) header.name = pax.path;
     if (pax?.linkpath) header.linkname = pax.linkpath;
-    if (pax?.size !== undefined) {
+    // An empty value unsets the keyword (POSIX): the header's own size stands.
+    if (pax?.size !== undefined && pax.size !== '') {
       const size = Number(pax.size);
       if (!/^\d+$/.test(pax.size) || !Number.isSafeInteger(size))
         throw new TarFormatError(`the export gives a PAX size of ${pax.size}`);

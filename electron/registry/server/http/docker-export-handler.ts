@@ -22,7 +22,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { openSocketExport } from '../../../docker/fast-push/export-socket';
 import { drain, readAll, toError } from '../../../docker/fast-push/export-stream';
-import { readTar, type TarEntryHeader } from '../../../docker/fast-push/tar-reader';
+import { readTar, TarFormatError, type TarEntryHeader } from '../../../docker/fast-push/tar-reader';
 import { registryError } from '../errors';
 import { isValidName, parseDigest } from '../names';
 import {
@@ -322,7 +322,11 @@ class DockerExportImport {
     const appended = uploads.append(repository, uuid, body, { length: size, signal: this.signal, progress });
     const done = appended
       .then(() => this.settle(name, size, uuid))
-      .catch((error: unknown) => void (this.failure ??= error));
+      .catch((error: unknown) => {
+        // An export cut short (or not a tar) fails the upload reading it: the export's failure.
+        if (error instanceof TarFormatError) this.exportFailure ??= error;
+        this.failure ??= error;
+      });
     this.writing.add(done);
     void done.then(() => this.writing.delete(done));
     // On to the next entry once this one's bytes are all read (its last batch may still be written).

@@ -146,6 +146,9 @@ export async function writeChunk(
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort);
       if (body.readableEnded) return onEnd();
+      // Destroyed before this write began (the fast push's export broke while its upload was being
+      // created): its 'error' and 'close' have been and gone, and nothing else would end the wait.
+      if (body.destroyed) return fail(body.errored ?? new Error('request closed before its body ended'));
       body.on('data', onData);
       body.on('end', onEnd);
       body.on('error', fail);
