@@ -274,15 +274,12 @@ class ExportPush {
 
   /** The classic export's config, sent as soon as it comes by (while later layers stream). */
   private configStored: Promise<void> | undefined;
-  private readonly diffIds: string[];
 
   constructor(
     private readonly options: Omit<FastPushOptions, 'docker'>,
     private readonly image: { imageId: string; diffIds: string[] },
     private readonly existing: Map<string, StoredLayer>,
-  ) {
-    this.diffIds = image.diffIds;
-  }
+  ) {}
 
   /**
    * Reads the registry's events of the direct path (see `pushThroughRegistry`): small files and links
@@ -390,7 +387,7 @@ class ExportPush {
   private async onSkippedLayer(name: string, size: number): Promise<void> {
     const id = classicLayerId(name);
     const depth = id === undefined ? undefined : this.depthOf(id);
-    const diffId = depth === undefined ? undefined : this.diffIds[depth];
+    const diffId = depth === undefined ? undefined : this.image.diffIds[depth];
     this.options.report.layer(id ?? name, 'Exporting', 0, size);
     const stored = diffId === undefined ? undefined : await this.reuse(diffId, id ?? name);
     if (id === undefined || diffId === undefined || !stored)
@@ -447,7 +444,7 @@ class ExportPush {
 
   private async onEntry(header: TarEntryHeader, body: Readable): Promise<void> {
     const name = header.name.replace(/^\.\//, '');
-    const size = header.size ?? 0;
+    const { size } = header;
     if (header.type === 'symlink' || header.type === 'link') {
       if (header.linkname) this.links.set(name, header.linkname);
       return drain(body);
@@ -478,14 +475,14 @@ class ExportPush {
 
   /** The layer's place in the image (0 = base) when its whole v1 chain has come by, else undefined. */
   private depthOf(id: string): number | undefined {
-    return v1Depth(this.parents, id, this.diffIds.length);
+    return v1Depth(this.parents, id, this.image.diffIds.length);
   }
 
   private async onClassicLayer(id: string, size: number, body: Readable): Promise<void> {
     const { report, registry, repository, compression, signal } = this.options;
     const row = id;
     const depth = this.depthOf(id);
-    const knownDiffId = depth === undefined ? undefined : this.diffIds[depth];
+    const knownDiffId = depth === undefined ? undefined : this.image.diffIds[depth];
     if (knownDiffId !== undefined) {
       report.layer(row, 'Exporting', 0, size);
       const stored = await this.reuse(knownDiffId, row);
@@ -792,7 +789,7 @@ class ExportPush {
     if (configDigest !== imageId)
       throw new Error(`the exported config is ${configDigest}, but Docker said the image is ${imageId}`);
     const places = entry.Layers.map((path, position) => {
-      const expected = this.diffIds[position];
+      const expected = this.image.diffIds[position];
       if (expected === undefined) throw new Error(`the export lists more layers than the image has`);
       return { path, id: this.resolveLink(path).replace(/\/layer\.tar$/, ''), expected };
     });

@@ -247,8 +247,8 @@ class TarReader {
     ) {
       if (size > LONG_HEADER_LIMIT)
         throw new TarFormatError(`the export has a ${type} record of ${size} bytes`);
-      this.step = size === 0 ? { kind: 'header' } : { kind: 'long', type, size, parts: [], have: 0 };
       if (size === 0) this.applyLongHeader(type, Buffer.alloc(0));
+      else this.step = { kind: 'long', type, size, parts: [], have: 0 };
       return;
     }
     const header: TarEntryHeader = { name: decoded.name, size, type, linkname: decoded.linkname ?? null };
@@ -273,7 +273,10 @@ class TarReader {
     waiting?.resolve({ header, body });
   }
 
-  /** A PAX or GNU record's values, for the next entry (a global PAX record's, for all that follow). */
+  /**
+   * A PAX or GNU record's values, for the next entry. A global PAX record's values are merged into
+   * each local record that follows it (as tar-stream does), not applied alone.
+   */
   private applyLongHeader(type: string, data: Buffer): void {
     if (type === 'pax-header') this.pax = { ...this.paxGlobal, ...decodePax(data) };
     else if (type === 'pax-global-header') this.paxGlobal = decodePax(data);

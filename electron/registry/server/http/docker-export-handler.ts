@@ -218,7 +218,7 @@ class DockerExportImport {
 
   private async onEntry(header: TarEntryHeader, body: Readable): Promise<void> {
     const name = header.name.replace(/^\.\//, '');
-    const size = header.size ?? 0;
+    const { size } = header;
     if (header.type === 'symlink' || header.type === 'link') {
       this.send({ t: 'link', name, linkname: header.linkname ?? '' });
       return drain(body);
